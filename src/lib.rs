@@ -2,4 +2,12 @@
 //! Amazon Chime SDK messaging streaming, plus a local Chime SDK endpoint.
 #![forbid(unsafe_code)]
 
+pub mod aws;
+pub mod data_sources;
+pub mod framework;
+pub mod plugin;
+pub mod proto;
+pub mod provider;
+pub mod resources;
+pub mod tfprotocol;
 pub mod value;

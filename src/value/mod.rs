@@ -10,7 +10,7 @@ mod types;
 
 pub use msgpack::{DecodeError, decode, encode};
 pub use path::{AttributePath, PathStep};
-pub use typed::{Attr, TypedError, from_value, to_value};
+pub use typed::{Attr, TypedError, from_state_json, from_value, to_value};
 pub use types::{Type, TypeError};
 
 use std::collections::BTreeMap;
@@ -71,8 +71,9 @@ pub struct Refinements {
 
 /// A cty value. Collections and objects hold their elements in wire order;
 /// objects and maps are keyed by name.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
+    #[default]
     Null,
     /// Not known until apply; `Some` when Terraform refined it.
     Unknown(Option<Box<Refinements>>),

@@ -108,6 +108,13 @@ pub fn to_value<T: Serialize>(data: &T, ty: &Type) -> Result<Value, TypedError> 
     from_json(&json, ty, "")
 }
 
+/// Reads a stored state (JSON, as Terraform keeps it) under the current
+/// schema type. Attributes the schema no longer has are dropped, as
+/// terraform-plugin-framework does, so removing one never breaks a state.
+pub fn from_state_json(json: &Json, ty: &Type) -> Result<Value, TypedError> {
+    from_json_lenient(json, ty, "", true)
+}
+
 fn to_json(value: &Value) -> Json {
     match value {
         Value::Null => Json::Null,
@@ -135,6 +142,11 @@ fn shape(path: &str, message: impl Into<String>) -> TypedError {
 }
 
 fn from_json(json: &Json, ty: &Type, path: &str) -> Result<Value, TypedError> {
+    from_json_lenient(json, ty, path, false)
+}
+
+fn from_json_lenient(json: &Json, ty: &Type, path: &str, drop_extra: bool) -> Result<Value, TypedError> {
+    let from_json = |j: &Json, t: &Type, p: &str| from_json_lenient(j, t, p, drop_extra);
     if json.is_null() {
         return Ok(Value::Null);
     }
@@ -185,7 +197,7 @@ fn from_json(json: &Json, ty: &Type, path: &str) -> Result<Value, TypedError> {
         }
         Type::Object(attrs) => {
             let m = json.as_object().ok_or_else(|| shape(path, "expected an object"))?;
-            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
+            if let Some(extra) = m.keys().find(|k| !drop_extra && !attrs.contains_key(*k)) {
                 return Err(shape(path, format!("field {extra:?} is not in the schema")));
             }
             let mut out = BTreeMap::new();

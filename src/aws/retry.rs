@@ -1,0 +1,199 @@
+//! One retry policy for every AWS call: throttling and transient faults are
+//! retried with exponential backoff and full jitter, up to `max_retries`.
+//! The SDKs' own retries are off (see clients.rs) so the count is ours.
+
+use std::future::Future;
+use std::time::Duration;
+
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use tokio_util::sync::CancellationToken;
+
+/// Error codes worth another try: throttling, and "busy right now".
+const RETRYABLE_CODES: &[&str] = &[
+    "LimitExceededException",
+    "ResourceInUseException",
+    "ThrottlingException",
+    "ThrottledClientException",
+    "ServiceUnavailableException",
+    "ServiceFailureException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+];
+
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_retries: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl RetryPolicy {
+    pub fn new(max_retries: u32) -> Self {
+        Self { max_retries, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(20) }
+    }
+
+    /// Full jitter: uniform in [0, min(max, base * 2^attempt)].
+    fn delay(&self, attempt: u32) -> Duration {
+        let cap = self.base_delay.saturating_mul(1u32 << attempt.min(16)).min(self.max_delay);
+        cap.mul_f64(rand::random::<f64>())
+    }
+}
+
+/// How an SDK error should be treated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classified {
+    Retryable(String),
+    Final,
+}
+
+/// Classifies an SDK error: connection failures, timeouts, 5xx, 429 and the
+/// codes above are retryable.
+pub fn classify<E, R>(err: &aws_smithy_runtime_api::client::result::SdkError<E, R>) -> Classified
+where
+    E: ProvideErrorMetadata,
+    R: std::fmt::Debug + HasStatus,
+{
+    use aws_smithy_runtime_api::client::result::SdkError;
+    match err {
+        SdkError::DispatchFailure(e) => Classified::Retryable(format!("connection failed: {e:?}")),
+        SdkError::TimeoutError(_) => Classified::Retryable("request timed out".into()),
+        SdkError::ResponseError(_) => Classified::Retryable("malformed or cut-off response".into()),
+        SdkError::ServiceError(se) => {
+            let code = se.err().code().unwrap_or_default();
+            let status = se.raw().status_code();
+            if RETRYABLE_CODES.contains(&code) || status == 429 || status >= 500 {
+                Classified::Retryable(format!("{} (HTTP {status})", if code.is_empty() { "server error" } else { code }))
+            } else {
+                Classified::Final
+            }
+        }
+        _ => Classified::Final,
+    }
+}
+
+/// The HTTP status of a raw response, for classification.
+pub trait HasStatus {
+    fn status_code(&self) -> u16;
+}
+
+impl HasStatus for aws_smithy_runtime_api::http::Response {
+    fn status_code(&self) -> u16 {
+        self.status().as_u16()
+    }
+}
+
+/// Why a retried call gave up.
+#[derive(Debug, thiserror::Error)]
+pub enum RetryError<E> {
+    #[error("{0}")]
+    Failed(E),
+    #[error("gave up after {attempts} attempts; last error: {last}")]
+    Exhausted { attempts: u32, last: String, source: E },
+    #[error("cancelled (Terraform was interrupted)")]
+    Cancelled,
+}
+
+/// Runs `op` until it succeeds, fails for good, runs out of retries or is
+/// cancelled. `classify_err` says which errors are worth another try.
+pub async fn with_retries<T, E, F, Fut>(
+    policy: RetryPolicy,
+    cancel: &CancellationToken,
+    what: &str,
+    classify_err: impl Fn(&E) -> Classified,
+    mut op: F,
+) -> Result<T, RetryError<E>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    let mut attempt = 0u32;
+    loop {
+        let result = tokio::select! {
+            r = op() => r,
+            () = cancel.cancelled() => return Err(RetryError::Cancelled),
+        };
+        let err = match result {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let Classified::Retryable(reason) = classify_err(&err) else {
+            return Err(RetryError::Failed(err));
+        };
+        if attempt >= policy.max_retries {
+            return Err(RetryError::Exhausted { attempts: attempt + 1, last: reason, source: err });
+        }
+        let delay = policy.delay(attempt);
+        attempt += 1;
+        tracing::debug!(what, attempt, reason = %reason, delay_ms = delay.as_millis() as u64, "retrying AWS call");
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = cancel.cancelled() => return Err(RetryError::Cancelled),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    fn fast(max: u32) -> RetryPolicy {
+        RetryPolicy { max_retries: max, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(2) }
+    }
+
+    #[tokio::test]
+    async fn retries_transient_errors_until_success() {
+        let calls = AtomicU32::new(0);
+        let r: Result<u32, RetryError<&str>> = with_retries(
+            fast(5),
+            &CancellationToken::new(),
+            "t",
+            |_| Classified::Retryable("busy".into()),
+            || async {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                if n < 3 { Err("busy") } else { Ok(n) }
+            },
+        )
+        .await;
+        assert_eq!(r.unwrap(), 3);
+    }
+
+    #[tokio::test]
+    async fn exhaustion_reports_attempts_and_reason() {
+        let r: Result<(), _> = with_retries(
+            fast(2),
+            &CancellationToken::new(),
+            "t",
+            |_| Classified::Retryable("LimitExceededException (HTTP 400)".into()),
+            || async { Err::<(), _>("x") },
+        )
+        .await;
+        let msg = r.unwrap_err().to_string();
+        assert_eq!(msg, "gave up after 3 attempts; last error: LimitExceededException (HTTP 400)");
+    }
+
+    #[tokio::test]
+    async fn final_errors_are_not_retried() {
+        let calls = AtomicU32::new(0);
+        let r: Result<(), _> = with_retries(fast(5), &CancellationToken::new(), "t", |_| Classified::Final, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>("bad request")
+        })
+        .await;
+        assert!(matches!(r, Err(RetryError::Failed("bad request"))));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn cancellation_ends_the_wait() {
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let r: Result<(), _> = with_retries(fast(5), &cancel, "t", |_| Classified::Final, || async {
+            std::future::pending::<Result<(), &str>>().await
+        })
+        .await;
+        assert!(matches!(r, Err(RetryError::Cancelled)));
+    }
+}

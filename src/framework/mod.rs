@@ -1,0 +1,20 @@
+//! The provider-building toolkit: schemas, validators, plan modifiers,
+//! diagnostics and the Resource / DataSource / Provider traits.
+//!
+//! It knows cty values (crate::value) but neither gRPC nor AWS: the protocol
+//! layer drives these traits, and resources implement them.
+
+mod diag;
+mod resource;
+mod schema;
+mod validators;
+mod walk;
+
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use resource::{
+    ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
+    Resource,
+};
+pub use schema::{Attribute, Block, Nesting, NestedBlock, PlanModifier, Schema};
+pub use validators::{Validator, at_least, between, not_empty, one_of, regex_match, starts_with};
+pub use walk::{requires_replace_paths, validate_attributes};

@@ -1,0 +1,109 @@
+//! The traits a provider, its resources and data sources implement. The
+//! protocol server enforces the protocol's rules around them (a destroy
+//! plan is null, refinements survive planning, RequiresReplace paths), so
+//! implementations only say what is specific to them.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+
+use super::diag::Diagnostics;
+use super::schema::Schema;
+use crate::value::Value;
+
+/// What every call gets besides its payload: StopProvider trips `cancel`.
+#[derive(Clone)]
+pub struct CallContext {
+    pub cancel: CancellationToken,
+}
+
+pub struct PlanRequest<'a> {
+    /// Null when the resource is being created.
+    pub prior: &'a Value,
+    /// Terraform's merge of config and prior state; never null here (a
+    /// destroy plan is answered by the server).
+    pub proposed: &'a Value,
+    pub config: &'a Value,
+    pub prior_private: &'a [u8],
+    pub ctx: &'a CallContext,
+}
+
+#[derive(Default)]
+pub struct PlanResponse {
+    pub planned: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+pub struct ApplyRequest<'a> {
+    pub prior: &'a Value,
+    /// Null = delete.
+    pub planned: &'a Value,
+    pub config: &'a Value,
+    pub private: &'a [u8],
+    pub ctx: &'a CallContext,
+}
+
+pub struct ApplyResponse {
+    /// On failure: the state reached so far, so nothing is lost.
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+pub struct ReadRequest<'a> {
+    pub current: &'a Value,
+    pub private: &'a [u8],
+    pub ctx: &'a CallContext,
+}
+
+pub struct ReadResponse {
+    /// Null = the object is gone; Terraform drops it from state.
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+#[async_trait]
+pub trait Resource: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+
+    /// Static checks beyond per-attribute validators; need no credentials.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    async fn plan(&self, req: PlanRequest<'_>) -> PlanResponse;
+    async fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse;
+    async fn read(&self, req: ReadRequest<'_>) -> ReadResponse;
+
+    /// The state for `terraform import ID`, completed by a Read afterwards.
+    async fn import(&self, _id: &str, _ctx: &CallContext) -> (Value, Diagnostics) {
+        let mut d = Diagnostics::new();
+        d.error(
+            format!("{} does not support import", self.type_name()),
+            "Remove the import block or the `terraform import` command for this resource type.",
+        );
+        (Value::Null, d)
+    }
+}
+
+#[async_trait]
+pub trait DataSource: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+    async fn read(&self, config: &Value, ctx: &CallContext) -> (Value, Diagnostics);
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// Registry type name, e.g. "chimesdk".
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+    /// Called once per process before anything needs credentials.
+    async fn configure(&self, config: &Value, terraform_version: &str, ctx: &CallContext) -> Diagnostics;
+    fn resources(&self) -> Vec<Arc<dyn Resource>>;
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+}

@@ -1,0 +1,202 @@
+//! Declarative schemas: attributes and nested blocks, with their docs,
+//! validators and plan modifiers. The protocol layer turns them into the
+//! wire Schema; the docs generator reads the same descriptions.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::validators::Validator;
+use crate::value::{Type, Value};
+
+#[derive(Clone)]
+pub struct Schema {
+    pub version: i64,
+    pub block: Block,
+}
+
+impl Schema {
+    pub fn new(block: Block) -> Self {
+        Self { version: 0, block }
+    }
+
+    pub fn value_type(&self) -> Type {
+        self.block.value_type()
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct Block {
+    pub description: String,
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<NestedBlock>,
+    pub deprecated: bool,
+}
+
+impl Block {
+    pub fn new(description: &str) -> Self {
+        Self { description: description.to_string(), ..Default::default() }
+    }
+
+    pub fn attribute(mut self, a: Attribute) -> Self {
+        self.attributes.push(a);
+        self
+    }
+
+    pub fn block(mut self, b: NestedBlock) -> Self {
+        self.blocks.push(b);
+        self
+    }
+
+    /// The object type a value of this block has.
+    pub fn value_type(&self) -> Type {
+        let mut attrs = BTreeMap::new();
+        for a in &self.attributes {
+            attrs.insert(a.name.clone(), a.ty.clone());
+        }
+        for b in &self.blocks {
+            attrs.insert(b.name.clone(), b.value_type());
+        }
+        Type::Object(attrs)
+    }
+
+    pub fn find_attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    pub fn find_block(&self, name: &str) -> Option<&NestedBlock> {
+        self.blocks.iter().find(|b| b.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanModifier {
+    /// A change of this attribute destroys and re-creates the resource.
+    RequiresReplace,
+    /// A computed value stays what it was in state instead of "known after apply".
+    UseStateForUnknown,
+}
+
+#[derive(Clone)]
+pub struct Attribute {
+    pub name: String,
+    pub ty: Type,
+    pub description: String,
+    pub required: bool,
+    pub optional: bool,
+    pub computed: bool,
+    pub sensitive: bool,
+    pub deprecated: bool,
+    /// Shown in docs; applied by the resource's plan when the config is null.
+    pub default: Option<Value>,
+    pub validators: Vec<Arc<dyn Validator>>,
+    pub plan_modifiers: Vec<PlanModifier>,
+}
+
+impl Attribute {
+    fn new(name: &str, ty: Type) -> Self {
+        Self {
+            name: name.to_string(),
+            ty,
+            description: String::new(),
+            required: false,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            deprecated: false,
+            default: None,
+            validators: Vec::new(),
+            plan_modifiers: Vec::new(),
+        }
+    }
+
+    pub fn string(name: &str) -> Self {
+        Self::new(name, Type::String)
+    }
+    pub fn number(name: &str) -> Self {
+        Self::new(name, Type::Number)
+    }
+    pub fn bool(name: &str) -> Self {
+        Self::new(name, Type::Bool)
+    }
+    pub fn typed(name: &str, ty: Type) -> Self {
+        Self::new(name, ty)
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+    pub fn computed(mut self) -> Self {
+        self.computed = true;
+        self
+    }
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+    pub fn describe(mut self, markdown: &str) -> Self {
+        self.description = markdown.to_string();
+        self
+    }
+    /// An optional attribute with a default becomes optional + computed, so
+    /// the plan can show the default.
+    pub fn default_value(mut self, v: Value) -> Self {
+        self.default = Some(v);
+        self.optional = true;
+        self.computed = true;
+        self
+    }
+    pub fn validate(mut self, v: Arc<dyn Validator>) -> Self {
+        self.validators.push(v);
+        self
+    }
+    pub fn modify_plan(mut self, m: PlanModifier) -> Self {
+        self.plan_modifiers.push(m);
+        self
+    }
+
+    pub fn has_modifier(&self, m: PlanModifier) -> bool {
+        self.plan_modifiers.contains(&m)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+    Set,
+}
+
+#[derive(Clone)]
+pub struct NestedBlock {
+    pub name: String,
+    pub block: Block,
+    pub nesting: Nesting,
+    pub min_items: i64,
+    pub max_items: i64,
+}
+
+impl NestedBlock {
+    pub fn new(name: &str, nesting: Nesting, block: Block) -> Self {
+        Self { name: name.to_string(), block, nesting, min_items: 0, max_items: 0 }
+    }
+
+    pub fn items(mut self, min: i64, max: i64) -> Self {
+        self.min_items = min;
+        self.max_items = max;
+        self
+    }
+
+    pub fn value_type(&self) -> Type {
+        let inner = self.block.value_type();
+        match self.nesting {
+            Nesting::Single => inner,
+            Nesting::List => Type::list(inner),
+            Nesting::Set => Type::set(inner),
+        }
+    }
+}

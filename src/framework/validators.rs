@@ -1,0 +1,145 @@
+//! Attribute validators: small values with one description, used both in the
+//! generated docs and in error details. Null and unknown values are skipped
+//! by the caller, so a validator only ever sees a known value.
+
+use std::sync::Arc;
+
+use crate::value::Value;
+
+pub trait Validator: Send + Sync {
+    /// Markdown, e.g. "must be at least 2".
+    fn description(&self) -> String;
+    /// `Err(why)` when the value breaks the rule.
+    fn check(&self, value: &Value) -> Result<(), String>;
+}
+
+struct OneOf(Vec<&'static str>);
+struct StartsWith(&'static str);
+struct RegexMatch(regex_lite::Regex, &'static str);
+struct NotEmpty;
+struct AtLeast(i64);
+struct Between(i64, i64);
+
+pub fn one_of(values: &[&'static str]) -> Arc<dyn Validator> {
+    Arc::new(OneOf(values.to_vec()))
+}
+pub fn starts_with(prefix: &'static str) -> Arc<dyn Validator> {
+    Arc::new(StartsWith(prefix))
+}
+/// `pattern` must be a valid regex; `what` says in words what it accepts.
+pub fn regex_match(pattern: &str, what: &'static str) -> Arc<dyn Validator> {
+    Arc::new(RegexMatch(regex_lite::Regex::new(pattern).expect("validator regex is a constant"), what))
+}
+pub fn not_empty() -> Arc<dyn Validator> {
+    Arc::new(NotEmpty)
+}
+pub fn at_least(min: i64) -> Arc<dyn Validator> {
+    Arc::new(AtLeast(min))
+}
+pub fn between(min: i64, max: i64) -> Arc<dyn Validator> {
+    Arc::new(Between(min, max))
+}
+
+fn quoted(list: &[&str]) -> String {
+    list.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn integer(value: &Value) -> Result<i64, String> {
+    match value {
+        Value::Number(n) => n.as_i64().ok_or_else(|| format!("{n} is not a whole number")),
+        _ => Err("expected a number".into()),
+    }
+}
+
+impl Validator for OneOf {
+    fn description(&self) -> String {
+        format!("must be one of {}", quoted(&self.0))
+    }
+    fn check(&self, value: &Value) -> Result<(), String> {
+        match value.as_str() {
+            Some(s) if self.0.contains(&s) => Ok(()),
+            Some(s) => Err(format!("{s:?} is not one of {}", quoted(&self.0))),
+            None => Err("expected a string".into()),
+        }
+    }
+}
+
+impl Validator for StartsWith {
+    fn description(&self) -> String {
+        format!("must start with `{}`", self.0)
+    }
+    fn check(&self, value: &Value) -> Result<(), String> {
+        match value.as_str() {
+            Some(s) if s.starts_with(self.0) => Ok(()),
+            Some(s) => Err(format!("{s:?} does not start with {:?}", self.0)),
+            None => Err("expected a string".into()),
+        }
+    }
+}
+
+impl Validator for RegexMatch {
+    fn description(&self) -> String {
+        self.1.to_string()
+    }
+    fn check(&self, value: &Value) -> Result<(), String> {
+        match value.as_str() {
+            Some(s) if self.0.is_match(s) => Ok(()),
+            Some(s) => Err(format!("{s:?} does not match: {}", self.1)),
+            None => Err("expected a string".into()),
+        }
+    }
+}
+
+impl Validator for NotEmpty {
+    fn description(&self) -> String {
+        "must not be empty".into()
+    }
+    fn check(&self, value: &Value) -> Result<(), String> {
+        match value.as_str() {
+            Some(s) if !s.trim().is_empty() => Ok(()),
+            Some(_) => Err("the value is empty".into()),
+            None => Err("expected a string".into()),
+        }
+    }
+}
+
+impl Validator for AtLeast {
+    fn description(&self) -> String {
+        format!("must be at least {}", self.0)
+    }
+    fn check(&self, value: &Value) -> Result<(), String> {
+        let n = integer(value)?;
+        if n >= self.0 { Ok(()) } else { Err(format!("{n} is less than {}", self.0)) }
+    }
+}
+
+impl Validator for Between {
+    fn description(&self) -> String {
+        format!("must be between {} and {}", self.0, self.1)
+    }
+    fn check(&self, value: &Value) -> Result<(), String> {
+        let n = integer(value)?;
+        if (self.0..=self.1).contains(&n) { Ok(()) } else { Err(format!("{n} is not between {} and {}", self.0, self.1)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Number;
+
+    #[test]
+    fn validators_explain_the_failure() {
+        let s = |v: &str| Value::String(v.into());
+        let n = |v: i64| Value::Number(Number::Int(v));
+        assert!(one_of(&["A", "B"]).check(&s("A")).is_ok());
+        assert_eq!(one_of(&["A", "B"]).check(&s("C")).unwrap_err(), "\"C\" is not one of `A`, `B`");
+        assert!(starts_with("chime-messaging-").check(&s("x")).unwrap_err().contains("does not start with"));
+        assert!(regex_match("^[a-z]{1,3}$", "1-3 lowercase letters").check(&s("abcd")).is_err());
+        assert!(not_empty().check(&s(" ")).is_err());
+        assert_eq!(at_least(2).check(&n(1)).unwrap_err(), "1 is less than 2");
+        assert!(between(24, 8760).check(&n(8761)).is_err());
+        assert!(between(24, 8760).check(&Value::Number(Number::Float(24.5))).is_err());
+        assert!(between(24, 8760).check(&n(24)).is_ok());
+    }
+}

@@ -1,0 +1,114 @@
+//! Schema-guided walks over values: run attribute validators, find changes
+//! that force replacement.
+
+use super::diag::Diagnostics;
+use super::schema::{Block, Nesting, PlanModifier};
+use crate::value::{AttributePath, Value};
+
+/// Runs every attribute's validators on its known values, recursing into
+/// nested blocks. Null and unknown values are skipped: they are checked
+/// again once known (plan, then apply).
+pub fn validate_attributes(block: &Block, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+    let Value::Object(attrs) = value else { return };
+    for attr in &block.attributes {
+        let Some(v) = attrs.get(&attr.name) else { continue };
+        if v.is_null() || v.is_unknown() {
+            continue;
+        }
+        let attr_path = path.clone().attribute(&attr.name);
+        for validator in &attr.validators {
+            if let Err(why) = validator.check(v) {
+                diags.error_at(
+                    attr_path.clone(),
+                    format!("Invalid value for {}", attr.name),
+                    format!("{attr_path} {}; {why}.", validator.description()),
+                );
+            }
+        }
+    }
+    for nested in &block.blocks {
+        let Some(v) = attrs.get(&nested.name) else { continue };
+        let nested_path = path.clone().attribute(&nested.name);
+        match (nested.nesting, v) {
+            (Nesting::Single, Value::Object(_)) => validate_attributes(&nested.block, v, &nested_path, diags),
+            (Nesting::List | Nesting::Set, Value::List(items) | Value::Set(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    validate_attributes(&nested.block, item, &nested_path.clone().index(i as i64), diags);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Top-level attributes marked RequiresReplace whose planned value differs
+/// from the prior state (an unknown planned value counts as a change).
+pub fn requires_replace_paths(block: &Block, prior: &Value, planned: &Value) -> Vec<AttributePath> {
+    if prior.is_null() || planned.is_null() {
+        return Vec::new();
+    }
+    block
+        .attributes
+        .iter()
+        .filter(|a| a.has_modifier(PlanModifier::RequiresReplace))
+        .filter(|a| prior.get_attr(&a.name) != planned.get_attr(&a.name))
+        .map(|a| AttributePath::attr(&a.name))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::framework::{Attribute, NestedBlock, at_least, one_of};
+    use crate::value::{Number, PathStep};
+
+    fn schema() -> Block {
+        Block::new("t")
+            .attribute(Attribute::string("kind").required().validate(one_of(&["a", "b"])).modify_plan(PlanModifier::RequiresReplace))
+            .block(NestedBlock::new(
+                "item",
+                Nesting::List,
+                Block::new("i").attribute(Attribute::number("n").optional().validate(at_least(2))),
+            ))
+    }
+
+    fn obj(pairs: Vec<(&str, Value)>) -> Value {
+        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())
+    }
+
+    #[test]
+    fn validators_point_at_the_nested_attribute() {
+        let v = obj(vec![
+            ("kind", Value::String("c".into())),
+            (
+                "item",
+                Value::List(vec![
+                    obj(vec![("n", Value::Number(Number::Int(5)))]),
+                    obj(vec![("n", Value::Number(Number::Int(1)))]),
+                    obj(vec![("n", Value::unknown())]),
+                ]),
+            ),
+        ]);
+        let mut diags = Diagnostics::new();
+        validate_attributes(&schema(), &v, &AttributePath::root(), &mut diags);
+        assert_eq!(diags.0.len(), 2, "{diags:?}");
+        assert_eq!(diags.0[0].path, Some(AttributePath::attr("kind")));
+        assert_eq!(
+            diags.0[1].path.as_ref().unwrap().steps,
+            vec![PathStep::Attribute("item".into()), PathStep::ElementKeyInt(1), PathStep::Attribute("n".into())]
+        );
+        assert!(diags.0[1].detail.contains("must be at least 2"));
+    }
+
+    #[test]
+    fn replacement_only_for_marked_attributes_that_change() {
+        let prior = obj(vec![("kind", Value::String("a".into())), ("item", Value::List(vec![]))]);
+        let same = prior.clone();
+        let changed = obj(vec![("kind", Value::String("b".into())), ("item", Value::List(vec![]))]);
+        assert!(requires_replace_paths(&schema(), &prior, &same).is_empty());
+        assert_eq!(requires_replace_paths(&schema(), &prior, &changed), vec![AttributePath::attr("kind")]);
+        assert!(requires_replace_paths(&schema(), &Value::Null, &changed).is_empty());
+    }
+}

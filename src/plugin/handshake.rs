@@ -1,0 +1,120 @@
+//! What Terraform tells the plugin through the environment, and the one
+//! line the plugin answers with on stdout.
+
+use base64::Engine;
+
+pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
+pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+/// go-plugin's own handshake version, always 1.
+pub const CORE_PROTOCOL_VERSION: u32 = 1;
+pub const APP_PROTOCOL_VERSION: u32 = 6;
+
+/// Printed (exit 1) when someone runs the binary by hand.
+pub const NOT_A_COMMAND: &str = "\
+This binary is a plugin for Terraform: the chimesdk provider (Amazon Chime SDK
+messaging streaming to Kinesis). It is not meant to be run by hand; Terraform
+starts it. To use it, declare it in your configuration:
+
+    terraform { required_providers { chimesdk = { source = \"chimesdk/chimesdk\" } } }
+
+and run `terraform init`. To use a local build, point a dev_overrides block in
+your CLI configuration at the folder holding this binary (see README.md).
+To debug it, run it with --debug and paste the TF_REATTACH_PROVIDERS line it
+prints into the shell where you run terraform.";
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum HandshakeError {
+    #[error("the magic cookie is missing or wrong: this process was not started by Terraform")]
+    NotLaunchedByTerraform,
+    #[error(
+        "Terraform offered plugin protocol versions {offered:?} but this provider speaks only version 6; use Terraform 1.0 or newer"
+    )]
+    NoCommonVersion { offered: String },
+}
+
+/// How Terraform asked us to serve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Launch {
+    /// PEM of Terraform's client certificate; `None` = plaintext.
+    pub client_cert_pem: Option<String>,
+    /// Where to make the socket directory (PLUGIN_UNIX_SOCKET_DIR or the temp dir).
+    pub socket_parent: std::path::PathBuf,
+}
+
+/// Reads the launch environment; `env` is injectable for tests.
+pub fn read_launch(env: impl Fn(&str) -> Option<String>) -> Result<Launch, HandshakeError> {
+    if env(MAGIC_COOKIE_KEY).as_deref() != Some(MAGIC_COOKIE_VALUE) {
+        return Err(HandshakeError::NotLaunchedByTerraform);
+    }
+    let offered = env("PLUGIN_PROTOCOL_VERSIONS").unwrap_or_default();
+    // An absent list means the client predates negotiation; it then speaks
+    // the version it was built for, which go-plugin leaves to the plugin.
+    if !offered.is_empty() && !offered.split(',').any(|v| v.trim() == APP_PROTOCOL_VERSION.to_string()) {
+        return Err(HandshakeError::NoCommonVersion { offered });
+    }
+    let tls_disabled = env("TF_DISABLE_PLUGIN_TLS").is_some_and(|v| !v.is_empty());
+    let client_cert_pem = if tls_disabled { None } else { env("PLUGIN_CLIENT_CERT").filter(|c| !c.trim().is_empty()) };
+    let socket_parent = env("PLUGIN_UNIX_SOCKET_DIR")
+        .filter(|d| !d.is_empty())
+        .map(Into::into)
+        .unwrap_or_else(std::env::temp_dir);
+    Ok(Launch { client_cert_pem, socket_parent })
+}
+
+/// `1|6|unix|/path/plugin.sock|grpc|CERT` where CERT is base64 DER without padding.
+pub fn handshake_line(socket_path: &str, server_cert_der: Option<&[u8]>) -> String {
+    let cert = server_cert_der.map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der)).unwrap_or_default();
+    format!("{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|unix|{socket_path}|grpc|{cert}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn refuses_without_the_cookie() {
+        assert_eq!(read_launch(env_of(&[])), Err(HandshakeError::NotLaunchedByTerraform));
+        assert_eq!(read_launch(env_of(&[(MAGIC_COOKIE_KEY, "nope")])), Err(HandshakeError::NotLaunchedByTerraform));
+    }
+
+    #[test]
+    fn negotiates_six_from_either_order() {
+        for versions in ["5,6", "6,5", "6"] {
+            let pairs: &'static [(&str, &str)] = Box::leak(Box::new([
+                (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
+                ("PLUGIN_PROTOCOL_VERSIONS", versions),
+                ("PLUGIN_CLIENT_CERT", "PEM"),
+            ]));
+            let launch = read_launch(env_of(pairs)).unwrap();
+            assert_eq!(launch.client_cert_pem.as_deref(), Some("PEM"));
+        }
+        let err = read_launch(env_of(&[(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE), ("PLUGIN_PROTOCOL_VERSIONS", "4,5")]));
+        assert!(matches!(err, Err(HandshakeError::NoCommonVersion { .. })));
+    }
+
+    #[test]
+    fn disable_tls_wins_over_a_client_cert() {
+        let launch = read_launch(env_of(&[
+            (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
+            ("PLUGIN_PROTOCOL_VERSIONS", "6"),
+            ("PLUGIN_CLIENT_CERT", "PEM"),
+            ("TF_DISABLE_PLUGIN_TLS", "1"),
+            ("PLUGIN_UNIX_SOCKET_DIR", "/run/x"),
+        ]))
+        .unwrap();
+        assert_eq!(launch.client_cert_pem, None);
+        assert_eq!(launch.socket_parent, std::path::PathBuf::from("/run/x"));
+    }
+
+    #[test]
+    fn handshake_line_uses_unpadded_base64() {
+        // 4 bytes would need "==" padding in standard base64.
+        let line = handshake_line("/tmp/p/plugin.sock", Some(&[1, 2, 3, 4]));
+        assert_eq!(line, "1|6|unix|/tmp/p/plugin.sock|grpc|AQIDBA");
+        assert_eq!(handshake_line("/s", None), "1|6|unix|/s|grpc|");
+    }
+}

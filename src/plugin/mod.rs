@@ -1,0 +1,13 @@
+//! The plugin process: go-plugin handshake, unix socket, strict mutual TLS,
+//! go-plugin's side services, hclog logging and the serve loop.
+//!
+//! It serves any `framework::Provider`; it knows nothing of AWS.
+
+pub mod handshake;
+pub mod logging;
+mod serve;
+mod services;
+mod socket;
+pub mod tls;
+
+pub use serve::{ServeError, ServeOptions, serve};

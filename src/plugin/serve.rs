@@ -1,0 +1,192 @@
+//! The serve loop: bind, print the handshake, accept (TLS) connections,
+//! serve gRPC until Shutdown, clean up.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+use tokio_stream::wrappers::{ReceiverStream, UnixListenerStream};
+use tonic::transport::Server;
+
+use super::handshake::{self, HandshakeError, Launch};
+use super::services::{Broker, Controller, Stdio};
+use super::socket::PrivateSocket;
+use super::tls::{self, TlsSetupError};
+use crate::framework::Provider;
+use crate::proto::plugin::{
+    grpc_broker_server::GrpcBrokerServer, grpc_controller_server::GrpcControllerServer, grpc_stdio_server::GrpcStdioServer,
+};
+use crate::proto::tfplugin6::provider_server::ProviderServer as ProviderService;
+use crate::tfprotocol::ProviderServer;
+
+/// Go providers accept messages this large; tonic's default is 4 MiB.
+const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
+/// How long in-flight calls get to finish once Shutdown arrives.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Handshake(#[from] HandshakeError),
+    #[error(transparent)]
+    Tls(#[from] TlsSetupError),
+    #[error("creating the plugin socket: {0}")]
+    Socket(std::io::Error),
+    #[error("serving gRPC: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Plaintext, no cookie; prints TF_REATTACH_PROVIDERS for another shell.
+    pub debug: bool,
+    /// Registry address for the reattach line, e.g. registry.terraform.io/chimesdk/chimesdk.
+    pub address: String,
+}
+
+pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<(), ServeError> {
+    let launch = if opts.debug {
+        Launch { client_cert_pem: None, socket_parent: std::env::temp_dir() }
+    } else {
+        handshake::read_launch(|k| std::env::var(k).ok())?
+    };
+    let (socket, listener) = PrivateSocket::bind(&launch.socket_parent).map_err(ServeError::Socket)?;
+
+    let tls_config = match &launch.client_cert_pem {
+        Some(pem) => {
+            let identity = tls::generate_server_identity()?;
+            Some((tls::server_config(&identity, pem)?, identity.cert_der))
+        }
+        None => None,
+    };
+
+    let server = ProviderServer::new(provider);
+    let stop = server.stop_token();
+    let shutdown = CancellationToken::new();
+    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    health_reporter.set_service_status("plugin", tonic_health::ServingStatus::Serving).await;
+
+    let router = Server::builder()
+        .add_service(
+            ProviderService::new(server)
+                .max_decoding_message_size(MAX_MESSAGE_SIZE)
+                .max_encoding_message_size(MAX_MESSAGE_SIZE),
+        )
+        .add_service(GrpcControllerServer::new(Controller { shutdown: shutdown.clone() }))
+        .add_service(GrpcStdioServer::new(Stdio))
+        .add_service(GrpcBrokerServer::new(Broker))
+        .add_service(health_service);
+
+    let socket_path = socket.path().display().to_string();
+    announce(&opts, &socket_path, tls_config.as_ref().map(|(_, der)| der.as_ref()));
+
+    let shutdown_signal = wait_for_shutdown(shutdown.clone(), opts.debug);
+    let served = match tls_config {
+        Some((config, _)) => {
+            let incoming = ReceiverStream::new(tls_accept_loop(listener, TlsAcceptor::from(config)));
+            tokio::select! {
+                r = router.serve_with_incoming_shutdown(incoming, shutdown_signal) => r,
+                () = after_shutdown(shutdown.clone()) => Ok(()),
+            }
+        }
+        None => {
+            let incoming = UnixListenerStream::new(listener);
+            tokio::select! {
+                r = router.serve_with_incoming_shutdown(incoming, shutdown_signal) => r,
+                () = after_shutdown(shutdown.clone()) => Ok(()),
+            }
+        }
+    };
+    stop.cancel();
+    drop(socket);
+    tracing::debug!("plugin server stopped");
+    Ok(served?)
+}
+
+fn announce(opts: &ServeOptions, socket_path: &str, cert_der: Option<&[u8]>) {
+    let mut stdout = std::io::stdout().lock();
+    if opts.debug {
+        let reattach = serde_json::json!({
+            opts.address.clone(): {
+                "Protocol": "grpc",
+                "ProtocolVersion": handshake::APP_PROTOCOL_VERSION,
+                "Pid": std::process::id(),
+                // Terraform 1.11 panics on protocol 6 reattach without it.
+                "Test": true,
+                "Addr": { "Network": "unix", "String": socket_path }
+            }
+        });
+        let _ = writeln!(
+            stdout,
+            "Provider started in debug mode. To attach Terraform, run this in another shell:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
+             Then run terraform there as usual. Stop this process with Ctrl-C."
+        );
+    } else {
+        let _ = writeln!(stdout, "{}", handshake::handshake_line(socket_path, cert_der));
+    }
+    let _ = stdout.flush();
+}
+
+/// Feeds TLS streams that passed the strict client check to the gRPC
+/// server. Each handshake runs in its own task so a stalled client cannot
+/// block others.
+fn tls_accept_loop(listener: UnixListener, acceptor: TlsAcceptor) -> mpsc::Receiver<Result<TlsStream<UnixStream>, std::io::Error>> {
+    let (tx, rx) = mpsc::channel(16);
+    tokio::spawn(async move {
+        loop {
+            let (stream, _) = match listener.accept().await {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(error = %e, "accepting a plugin connection failed");
+                    continue;
+                }
+            };
+            if tx.is_closed() {
+                break;
+            }
+            let acceptor = acceptor.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
+                    Ok(Ok(tls)) => {
+                        let _ = tx.send(Ok(tls)).await;
+                    }
+                    Ok(Err(e)) => tracing::warn!(error = %e, "TLS handshake with a plugin client failed; connection refused"),
+                    Err(_) => tracing::warn!("TLS handshake timed out; connection dropped"),
+                }
+            });
+        }
+    });
+    rx
+}
+
+/// Resolves when Terraform calls Shutdown or the process gets SIGTERM (and,
+/// in debug mode only, SIGINT). Outside debug mode SIGINT is ignored, as
+/// go-plugin does: Terraform handles Ctrl-C and calls StopProvider.
+async fn wait_for_shutdown(shutdown: CancellationToken, debug: bool) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).ok();
+    let mut int = signal(SignalKind::interrupt()).ok();
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            Some(()) = async { term.as_mut()?.recv().await } => { shutdown.cancel(); return; }
+            Some(()) = async { int.as_mut()?.recv().await } => {
+                if debug { shutdown.cancel(); return; }
+                tracing::debug!("ignoring SIGINT; Terraform stops providers through StopProvider and Shutdown");
+            }
+        }
+    }
+}
+
+/// Bounds the graceful stop: once shutdown is requested, open connections
+/// get a short grace before the process ends anyway.
+async fn after_shutdown(shutdown: CancellationToken) {
+    shutdown.cancelled().await;
+    tokio::time::sleep(SHUTDOWN_GRACE).await;
+}

@@ -1,0 +1,132 @@
+//! The chimesdk provider: its configuration block, and ConfigureProvider
+//! turning that block into the one set of AWS clients every resource shares.
+
+mod config;
+
+use std::sync::{Arc, OnceLock};
+
+use async_trait::async_trait;
+
+use crate::aws::AwsClients;
+use crate::aws::clients::ConfigureError;
+use crate::framework::{CallContext, DataSource, Diagnostics, Provider, Resource, Schema};
+use crate::value::{AttributePath, Value};
+
+pub use config::{ProviderConfig, schema};
+
+/// Registry address users write as `source = "chimesdk/chimesdk"`.
+pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/chimesdk/chimesdk";
+
+/// Clients set by ConfigureProvider, read by resources.
+#[derive(Clone, Default)]
+pub struct SharedClients(Arc<OnceLock<Arc<AwsClients>>>);
+
+impl SharedClients {
+    /// The configured clients, or an error diagnostic saying why not.
+    pub fn get(&self, diags: &mut Diagnostics) -> Option<Arc<AwsClients>> {
+        let clients = self.0.get().cloned();
+        if clients.is_none() {
+            diags.error(
+                "Provider is not configured",
+                "The chimesdk provider was not configured before this call. This is a bug in Terraform or the provider; \
+                 please report it.",
+            );
+        }
+        clients
+    }
+
+    pub fn set(&self, clients: AwsClients) {
+        let _ = self.0.set(Arc::new(clients));
+    }
+}
+
+pub struct ChimeSdkProvider {
+    clients: SharedClients,
+}
+
+impl Default for ChimeSdkProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ChimeSdkProvider {
+    pub fn new() -> Self {
+        Self { clients: SharedClients::default() }
+    }
+}
+
+#[async_trait]
+impl Provider for ChimeSdkProvider {
+    fn type_name(&self) -> &'static str {
+        "chimesdk"
+    }
+
+    fn schema(&self) -> Schema {
+        config::schema()
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        config::validate(config, diags);
+    }
+
+    async fn configure(&self, config: &Value, _terraform_version: &str, ctx: &CallContext) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        config::validate(config, &mut diags);
+        if diags.has_errors() {
+            return diags;
+        }
+        let settings = match ProviderConfig::read(config) {
+            Ok(c) => c.into_settings(),
+            Err(e) => {
+                diags.error("Invalid provider configuration", e.to_string());
+                return diags;
+            }
+        };
+        match AwsClients::connect(&settings, &ctx.cancel).await {
+            Ok(clients) => {
+                tracing::debug!(region = %clients.region, account = ?clients.account_id, "provider configured");
+                self.clients.set(clients);
+            }
+            Err(e) => report_configure_error(e, &settings, &mut diags),
+        }
+        diags
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        crate::resources::all(&self.clients)
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        crate::data_sources::all(&self.clients)
+    }
+}
+
+fn report_configure_error(e: ConfigureError, settings: &crate::aws::clients::ClientSettings, diags: &mut Diagnostics) {
+    match e {
+        ConfigureError::NoRegion => diags.error_at(
+            AttributePath::attr("region"),
+            "No AWS region configured",
+            "Set `region` in the provider block, or the AWS_REGION / AWS_DEFAULT_REGION environment variable, \
+             or a region in the profile's shared config.",
+        ),
+        ConfigureError::NoCredentials(why) => diags.error(
+            "No AWS credentials found",
+            format!(
+                "The provider looked for credentials in: environment variables (AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY), the shared config and credentials files (profile {:?}), SSO, web identity \
+                 (AWS_WEB_IDENTITY_TOKEN_FILE), and container and EC2 instance metadata; none had any. Provide one of \
+                 them, or set skip_credentials_validation = true for local emulators that accept any signature.\n\nDetails: {why}",
+                settings.profile.clone().unwrap_or_else(|| "default".into())
+            ),
+        ),
+        ConfigureError::CredentialsFailed(why) => diags.error("Loading AWS credentials failed", why),
+        ConfigureError::CallerIdentity(why) => diags.error(
+            "Checking AWS credentials failed",
+            format!(
+                "STS GetCallerIdentity with the resolved credentials failed: {why}. Check the credentials, the `sts` \
+                 endpoint, or set skip_credentials_validation = true."
+            ),
+        ),
+    }
+}

@@ -1,0 +1,12 @@
+//! The tfplugin6 gRPC service: decode each request, dispatch to the
+//! framework traits, encode the answer. Every RPC runs in a tracing span
+//! and with the cancellation token that StopProvider trips.
+//!
+//! Protocol rules live here once, not in each resource: a destroy plan is
+//! null, refinements of unknown config values survive planning, and
+//! RequiresReplace paths are computed from the schema.
+
+mod convert;
+mod server;
+
+pub use server::ProviderServer;
