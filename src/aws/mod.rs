@@ -2,7 +2,12 @@
 //! `find_*` (typed NotFound), `status_*` and `wait_*` helpers that the
 //! resource, the data source and the tests reuse.
 
+pub mod chime;
 pub mod clients;
+pub mod error;
+pub mod kinesis;
 pub mod retry;
+pub mod wait;
 
 pub use clients::AwsClients;
+pub use error::AwsError;

@@ -1,0 +1,106 @@
+//! Waiting is a condition polled until true, with backoff, a deadline and
+//! the cancellation token (StopProvider).
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::error::AwsError;
+
+/// What one poll found.
+pub enum Poll<T> {
+    Done(T),
+    /// Not yet; the text says what was seen (for the timeout message).
+    Pending(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WaitPolicy {
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for WaitPolicy {
+    fn default() -> Self {
+        Self { first_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) }
+    }
+}
+
+pub async fn wait_until<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    cancel: &CancellationToken,
+    policy: WaitPolicy,
+    mut poll: F,
+) -> Result<T, AwsError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Poll<T>, AwsError>>,
+{
+    let deadline = Instant::now() + timeout;
+    let mut delay = policy.first_delay;
+    loop {
+        let last = match poll().await? {
+            Poll::Done(v) => return Ok(v),
+            Poll::Pending(seen) => seen,
+        };
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(AwsError::Failed(format!(
+                "timed out after {}s waiting for {what}; last seen: {last}. Raise the `timeouts` block's value if this is expected",
+                timeout.as_secs()
+            )));
+        }
+        tracing::debug!(what, seen = %last, delay_ms = delay.as_millis() as u64, "waiting");
+        let sleep = delay.min(deadline - now);
+        tokio::select! {
+            () = tokio::time::sleep(sleep) => {}
+            () = cancel.cancelled() => return Err(AwsError::Cancelled),
+        }
+        delay = (delay.mul_f64(1.5)).min(policy.max_delay);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn polls_until_done_with_growing_delay() {
+        let mut n = 0;
+        let r = wait_until("x", Duration::from_secs(60), &CancellationToken::new(), WaitPolicy::default(), || {
+            n += 1;
+            let done = n >= 4;
+            async move { Ok(if done { Poll::Done(n) } else { Poll::Pending("UPDATING".into()) }) }
+        })
+        .await;
+        assert_eq!(r.unwrap(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn timeout_says_what_was_last_seen() {
+        let r: Result<(), _> = wait_until("stream s to become ACTIVE", Duration::from_secs(3), &CancellationToken::new(), WaitPolicy::default(), || async {
+            Ok(Poll::Pending("status UPDATING".into()))
+        })
+        .await;
+        let msg = r.unwrap_err().to_string();
+        assert!(msg.contains("timed out after 3s waiting for stream s to become ACTIVE; last seen: status UPDATING"), "{msg}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cancellation_stops_waiting() {
+        let cancel = CancellationToken::new();
+        let c = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            c.cancel();
+        });
+        let r: Result<(), _> = wait_until("x", Duration::from_secs(600), &cancel, WaitPolicy::default(), || async {
+            Ok(Poll::Pending("UPDATING".into()))
+        })
+        .await;
+        assert_eq!(r.unwrap_err(), AwsError::Cancelled);
+    }
+}
