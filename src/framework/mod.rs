@@ -7,6 +7,7 @@
 mod diag;
 mod resource;
 mod schema;
+mod timeouts;
 mod validators;
 mod walk;
 
@@ -16,5 +17,6 @@ pub use resource::{
     Resource,
 };
 pub use schema::{Attribute, Block, Nesting, NestedBlock, PlanModifier, Schema};
+pub use timeouts::parse_duration;
 pub use validators::{Validator, at_least, between, not_empty, one_of, regex_match, starts_with};
 pub use walk::{requires_replace_paths, validate_attributes};

@@ -1,10 +1,12 @@
 //! The provider's managed resources.
 
+pub mod messaging_streaming_configuration;
+
 use std::sync::Arc;
 
 use crate::framework::Resource;
 use crate::provider::SharedClients;
 
-pub fn all(_clients: &SharedClients) -> Vec<Arc<dyn Resource>> {
-    Vec::new()
+pub fn all(clients: &SharedClients) -> Vec<Arc<dyn Resource>> {
+    vec![Arc::new(messaging_streaming_configuration::MessagingStreamingConfiguration::new(clients.clone()))]
 }

@@ -1,0 +1,107 @@
+//! Data source `chimesdk_messaging_streaming_configuration`: the read-only
+//! twin of the resource.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::arn::AppInstanceArn;
+use crate::aws::chime;
+use crate::framework::{Attribute, Block, CallContext, DataSource, Diagnostics, Schema};
+use crate::provider::SharedClients;
+use crate::value::{AttributePath, Attr, Type, Value, from_value, to_value};
+
+pub struct MessagingStreamingConfigurationData {
+    clients: SharedClients,
+}
+
+impl MessagingStreamingConfigurationData {
+    pub fn new(clients: SharedClients) -> Self {
+        Self { clients }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DataModel {
+    id: Attr<String>,
+    app_instance_arn: Attr<String>,
+    streaming_configurations: Attr<Vec<Entry>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    data_type: String,
+    resource_arn: String,
+}
+
+fn entry_type() -> Type {
+    Type::Object([("data_type".to_string(), Type::String), ("resource_arn".to_string(), Type::String)].into())
+}
+
+#[async_trait]
+impl DataSource for MessagingStreamingConfigurationData {
+    fn type_name(&self) -> &'static str {
+        "chimesdk_messaging_streaming_configuration"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new("Reads where an Amazon Chime SDK AppInstance streams its messaging data. Empty when nothing is configured.")
+                .attribute(Attribute::string("id").computed().describe("The AppInstance ARN."))
+                .attribute(Attribute::string("app_instance_arn").required().describe("ARN of the AppInstance."))
+                .attribute(
+                    Attribute::typed("streaming_configurations", Type::list(entry_type()))
+                        .computed()
+                        .describe("The configured streams, sorted by `data_type`: each with `data_type` (`Channel` or `ChannelMessage`) and `resource_arn` (the Kinesis stream ARN)."),
+                ),
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        if let Some(Value::String(raw)) = config.get_attr("app_instance_arn")
+            && let Err(why) = AppInstanceArn::parse(raw)
+        {
+            diags.error_at(
+                AttributePath::attr("app_instance_arn"),
+                "Invalid AppInstance ARN",
+                format!("app_instance_arn = {raw:?} is not an AppInstance ARN: {why}."),
+            );
+        }
+    }
+
+    async fn read(&self, config: &Value, ctx: &CallContext) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let Some(clients) = self.clients.get(&mut diags) else { return (Value::Null, diags) };
+        let model: DataModel = match from_value(config) {
+            Ok(m) => m,
+            Err(e) => {
+                diags.error("Provider could not read the configuration", e.to_string());
+                return (Value::Null, diags);
+            }
+        };
+        let Some(app) = model.app_instance_arn.known().cloned() else {
+            diags.error_at(AttributePath::attr("app_instance_arn"), "app_instance_arn is not known", "It must be known to read.");
+            return (Value::Null, diags);
+        };
+        let found = match chime::find_streaming_configurations(&clients, &app, &ctx.cancel).await {
+            Ok(f) => f,
+            Err(e) => {
+                diags.error(format!("reading Chime SDK messaging streaming configuration ({app})"), e.to_string());
+                return (Value::Null, diags);
+            }
+        };
+        let out = DataModel {
+            id: Attr::Known(app.clone()),
+            app_instance_arn: Attr::Known(app),
+            streaming_configurations: Attr::Known(
+                found.into_iter().map(|c| Entry { data_type: c.data_type, resource_arn: c.resource_arn }).collect(),
+            ),
+        };
+        match to_value(&out, &self.schema().value_type()) {
+            Ok(v) => (v, diags),
+            Err(e) => {
+                diags.error("Provider could not write the result", e.to_string());
+                (Value::Null, diags)
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Live prerequisite checks shared by plan and apply: the provider's
+//! region/account against the AppInstance's, and the five stream rules
+//! against what Kinesis reports.
+
+use crate::arn::{AppInstanceArn, StreamArn};
+use crate::aws::AwsClients;
+use crate::aws::kinesis::StreamSummary;
+use crate::framework::Diagnostics;
+use crate::value::AttributePath;
+
+/// Rule 7: streams are read and made with the provider's credentials, so the
+/// provider must be in the AppInstance's region and account.
+pub fn check_provider_matches(c: &AwsClients, app: &AppInstanceArn, diags: &mut Diagnostics) {
+    let mut wrong = Vec::new();
+    if c.region != app.region {
+        wrong.push(format!("region {:?} (AppInstance: {:?})", c.region, app.region));
+    }
+    if let Some(account) = &c.account_id
+        && *account != app.account
+    {
+        wrong.push(format!("account {account:?} (AppInstance: {:?})", app.account));
+    }
+    if !wrong.is_empty() {
+        diags.error_at(
+            AttributePath::attr("app_instance_arn"),
+            "Provider is not in the AppInstance's region and account",
+            format!(
+                "This provider configuration uses {}. Kinesis streams for an AppInstance must be in its own account and \
+                 region, and the provider reads and creates them with its own credentials. Use a provider alias \
+                 configured for region {:?} and account {:?}, and set `provider = chimesdk.ALIAS` on this resource.",
+                wrong.join(" and "),
+                app.region,
+                app.account
+            ),
+        );
+    }
+}
+
+/// Rule 8: what is wrong with an existing stream, as (summary, detail) pairs.
+pub fn stream_problems(s: &StreamSummary) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if !s.on_demand && s.open_shards < 2 {
+        out.push((
+            format!("Kinesis stream {} has too few shards", s.name),
+            format!(
+                "The stream {} has {} open shard(s); Chime SDK messaging needs at least 2. Fix: set `shard_count = 2` \
+                 on the aws_kinesis_stream, or run `aws kinesis update-shard-count --stream-name {} --target-shard-count 2 \
+                 --scaling-type UNIFORM_SCALING`.",
+                s.name, s.open_shards, s.name
+            ),
+        ));
+    }
+    if !s.kms {
+        out.push((
+            format!("Kinesis stream {} is not encrypted", s.name),
+            format!(
+                "The stream {} has server-side encryption off (EncryptionType NONE); Chime SDK messaging requires KMS \
+                 encryption. Fix: set `encryption_type = \"KMS\"` and `kms_key_id = \"alias/aws/kinesis\"` on the \
+                 aws_kinesis_stream, or run `aws kinesis start-stream-encryption --stream-name {} --encryption-type KMS \
+                 --key-id alias/aws/kinesis`.",
+                s.name, s.name
+            ),
+        ));
+    }
+    out
+}
+
+/// The stream name of a referenced ARN (already validated statically).
+pub fn stream_name(arn: &str) -> Option<String> {
+    StreamArn::parse(arn).ok().map(|s| s.name)
+}

@@ -1,0 +1,179 @@
+//! The resource's values as Rust types, and the resolved desired state that
+//! reconcile works from.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS, DEFAULT_TIMEOUTS};
+use crate::framework::parse_duration;
+use crate::value::Attr;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Model {
+    pub id: Attr<String>,
+    pub app_instance_arn: Attr<String>,
+    pub streaming_configuration: Attr<Vec<BlockModel>>,
+    pub timeouts: Attr<TimeoutsModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BlockModel {
+    pub data_type: Attr<String>,
+    pub resource_arn: Attr<String>,
+    pub stream: Attr<StreamModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StreamModel {
+    pub name: Attr<String>,
+    pub shard_count: Attr<i64>,
+    pub kms_key_id: Attr<String>,
+    pub retention_period_hours: Attr<i64>,
+    pub retain_on_destroy: Attr<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TimeoutsModel {
+    pub create: Attr<String>,
+    pub update: Attr<String>,
+    pub delete: Attr<String>,
+}
+
+impl Model {
+    pub fn blocks(&self) -> &[BlockModel] {
+        self.streaming_configuration.known().map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The timeout for an operation ("create", "update", "delete").
+    pub fn timeout(&self, op: &str) -> Duration {
+        let configured = self.timeouts.known().and_then(|t| match op {
+            "create" => t.create.known(),
+            "update" => t.update.known(),
+            _ => t.delete.known(),
+        });
+        let default = DEFAULT_TIMEOUTS.iter().find(|(n, _)| *n == op).map_or("10m", |(_, d)| d);
+        configured.and_then(|s| parse_duration(s).ok()).unwrap_or_else(|| parse_duration(default).expect("default is valid"))
+    }
+}
+
+/// A managed stream's settings with defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamSpec {
+    pub name: String,
+    pub shard_count: i64,
+    pub kms_key_id: String,
+    pub retention_hours: i64,
+    pub retain_on_destroy: bool,
+}
+
+impl StreamSpec {
+    /// `None` while any setting is unknown.
+    pub fn from_model(s: &StreamModel) -> Option<StreamSpec> {
+        Some(StreamSpec {
+            name: s.name.known()?.clone(),
+            shard_count: s.shard_count.or_default_value(DEFAULT_SHARDS)?,
+            kms_key_id: s.kms_key_id.or_default_value(DEFAULT_KMS_KEY.to_string())?,
+            retention_hours: s.retention_period_hours.or_default_value(DEFAULT_RETENTION_HOURS)?,
+            retain_on_destroy: s.retain_on_destroy.or_default_value(false)?,
+        })
+    }
+
+    pub fn to_model(&self) -> StreamModel {
+        StreamModel {
+            name: Attr::Known(self.name.clone()),
+            shard_count: Attr::Known(self.shard_count),
+            kms_key_id: Attr::Known(self.kms_key_id.clone()),
+            retention_period_hours: Attr::Known(self.retention_hours),
+            retain_on_destroy: Attr::Known(self.retain_on_destroy),
+        }
+    }
+}
+
+/// Where one data type goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A stream managed elsewhere; checked, never modified.
+    Referenced(String),
+    /// A stream this resource manages.
+    Managed(StreamSpec),
+}
+
+/// The wholly known desired state, keyed by data type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Desired {
+    pub app_instance_arn: String,
+    pub targets: BTreeMap<String, Target>,
+}
+
+impl Desired {
+    /// From a planned model; `None` if anything needed is still unknown.
+    pub fn from_model(m: &Model) -> Option<Desired> {
+        let mut targets = BTreeMap::new();
+        for b in m.blocks() {
+            let data_type = b.data_type.known()?.clone();
+            let target = match b.stream.known() {
+                Some(s) => Target::Managed(StreamSpec::from_model(s)?),
+                None => Target::Referenced(b.resource_arn.known()?.clone()),
+            };
+            targets.insert(data_type, target);
+        }
+        Some(Desired { app_instance_arn: m.app_instance_arn.known()?.clone(), targets })
+    }
+
+    /// Managed streams, one entry per distinct name.
+    pub fn managed_streams(&self) -> BTreeMap<String, StreamSpec> {
+        self.targets
+            .values()
+            .filter_map(|t| match t {
+                Target::Managed(s) => Some((s.name.clone(), s.clone())),
+                Target::Referenced(_) => None,
+            })
+            .collect()
+    }
+
+    /// Referenced stream ARNs, one entry per distinct ARN.
+    pub fn referenced_arns(&self) -> Vec<String> {
+        let mut arns: Vec<String> = self
+            .targets
+            .values()
+            .filter_map(|t| match t {
+                Target::Referenced(a) => Some(a.clone()),
+                Target::Managed(_) => None,
+            })
+            .collect();
+        arns.sort();
+        arns.dedup();
+        arns
+    }
+}
+
+/// What the provider remembers beside the state: the streams this resource
+/// created, recorded as soon as each exists.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Private {
+    #[serde(default)]
+    pub created_streams: Vec<String>,
+}
+
+impl Private {
+    pub fn from_bytes(b: &[u8]) -> Private {
+        if b.is_empty() { Private::default() } else { serde_json::from_slice(b).unwrap_or_default() }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        if self.created_streams.is_empty() { Vec::new() } else { serde_json::to_vec(self).unwrap_or_default() }
+    }
+
+    pub fn record_created(&mut self, name: &str) {
+        if !self.created_streams.iter().any(|n| n == name) {
+            self.created_streams.push(name.to_string());
+            self.created_streams.sort();
+        }
+    }
+
+    pub fn forget(&mut self, name: &str) {
+        self.created_streams.retain(|n| n != name);
+    }
+}

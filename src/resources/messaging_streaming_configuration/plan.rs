@@ -1,0 +1,256 @@
+//! PlanResourceChange: the planned state (defaults, computed ARNs, kept
+//! values) and the live prerequisite checks. Planning makes only read
+//! calls: a failed plan has changed nothing in AWS.
+
+use std::collections::BTreeMap;
+
+use super::checks::{check_provider_matches, stream_name, stream_problems};
+use super::model::{BlockModel, Desired, Model, Private, StreamModel, Target};
+use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS};
+use super::validate::validate_model;
+use crate::arn::{AppInstanceArn, StreamArn};
+use crate::aws::kinesis::find_stream_summary;
+use crate::aws::{AwsClients, AwsError, chime};
+use crate::framework::{CallContext, Diagnostics};
+use crate::value::{AttributePath, Attr};
+
+fn default_if_null<T: Clone>(a: &Attr<T>, default: T) -> Attr<T> {
+    match a {
+        Attr::Null => Attr::Known(default),
+        other => other.clone(),
+    }
+}
+
+/// The planned model for a config, given the prior state (if any).
+pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&AwsClients>) -> Model {
+    let same_instance = prior.is_some_and(|p| p.app_instance_arn == config.app_instance_arn);
+    let id = match (same_instance, prior) {
+        (true, Some(p)) if p.id.known().is_some() => p.id.clone(),
+        _ => config.app_instance_arn.clone(),
+    };
+    let prior_blocks: BTreeMap<String, &BlockModel> = prior
+        .map(|p| p.blocks().iter().filter_map(|b| Some((b.data_type.known()?.clone(), b))).collect())
+        .unwrap_or_default();
+
+    let blocks = config.streaming_configuration.known().map(|blocks| {
+        blocks
+            .iter()
+            .map(|b| {
+                let Attr::Known(stream) = &b.stream else {
+                    return BlockModel { data_type: b.data_type.clone(), resource_arn: b.resource_arn.clone(), stream: b.stream.clone() };
+                };
+                let planned_stream = StreamModel {
+                    name: stream.name.clone(),
+                    shard_count: default_if_null(&stream.shard_count, DEFAULT_SHARDS),
+                    kms_key_id: default_if_null(&stream.kms_key_id, DEFAULT_KMS_KEY.to_string()),
+                    retention_period_hours: default_if_null(&stream.retention_period_hours, DEFAULT_RETENTION_HOURS),
+                    retain_on_destroy: default_if_null(&stream.retain_on_destroy, false),
+                };
+                BlockModel {
+                    data_type: b.data_type.clone(),
+                    resource_arn: managed_arn(stream, clients, b.data_type.known().and_then(|dt| prior_blocks.get(dt).copied())),
+                    stream: Attr::Known(planned_stream),
+                }
+            })
+            .collect()
+    });
+    Model {
+        id,
+        app_instance_arn: config.app_instance_arn.clone(),
+        streaming_configuration: blocks.map_or(config.streaming_configuration.clone(), Attr::Known),
+        timeouts: config.timeouts.clone(),
+    }
+}
+
+/// A managed stream's ARN is known at plan time when the account is:
+/// Kinesis ARNs are a function of partition, region, account and name.
+fn managed_arn(stream: &StreamModel, clients: Option<&AwsClients>, prior: Option<&BlockModel>) -> Attr<String> {
+    let Attr::Known(name) = &stream.name else { return Attr::Unknown };
+    if let Some(c) = clients
+        && let Some(account) = &c.account_id
+    {
+        return Attr::Known(StreamArn::new(&c.partition, &c.region, account, name).to_string());
+    }
+    match prior.and_then(|p| p.resource_arn.known()) {
+        Some(arn) if stream_name(arn).as_deref() == Some(name.as_str()) => Attr::Known(arn.clone()),
+        _ => Attr::Unknown,
+    }
+}
+
+/// Paths of config blocks by data type, for diagnostics.
+fn block_paths(config: &Model) -> BTreeMap<String, AttributePath> {
+    config
+        .blocks()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            Some((b.data_type.known()?.clone(), AttributePath::attr("streaming_configuration").index(i as i64)))
+        })
+        .collect()
+}
+
+/// Checks each referenced stream against the prerequisites, one
+/// DescribeStreamSummary per distinct stream. Shared with apply.
+pub async fn check_referenced_streams(
+    c: &AwsClients,
+    config: &Model,
+    ctx: &CallContext,
+    diags: &mut Diagnostics,
+) {
+    let paths = block_paths(config);
+    let mut by_arn: BTreeMap<String, Vec<AttributePath>> = BTreeMap::new();
+    for b in config.blocks() {
+        if let (Attr::Known(arn), Attr::Null, Attr::Known(dt)) = (&b.resource_arn, &b.stream, &b.data_type)
+            && let Some(path) = paths.get(dt)
+        {
+            by_arn.entry(arn.clone()).or_default().push(path.clone().attribute("resource_arn"));
+        }
+    }
+    for (arn, paths) in by_arn {
+        let Some(name) = stream_name(&arn) else { continue };
+        match find_stream_summary(c, &name, &ctx.cancel).await {
+            Ok(summary) => {
+                for (summary_text, detail) in stream_problems(&summary) {
+                    for p in &paths {
+                        diags.error_at(p.clone(), summary_text.clone(), detail.clone());
+                    }
+                }
+            }
+            Err(AwsError::NotFound(_)) => {
+                for p in &paths {
+                    diags.error_at(
+                        p.clone(),
+                        format!("Kinesis stream {name} does not exist"),
+                        format!(
+                            "resource_arn names the stream {name:?}, which does not exist in region {} of this account. \
+                             Create it first (aws_kinesis_stream, with encryption_type = \"KMS\" and shard_count >= 2), \
+                             or replace resource_arn with a `stream` block so that this provider creates it.",
+                            c.region
+                        ),
+                    );
+                }
+            }
+            Err(AwsError::AccessDenied(why)) => {
+                for p in &paths {
+                    diags.warning_at(
+                        p.clone(),
+                        format!("Could not check Kinesis stream {name}"),
+                        format!(
+                            "DescribeStreamSummary was refused ({why}), so the stream's shards and encryption were not \
+                             checked. Grant kinesis:DescribeStreamSummary to check them at plan time."
+                        ),
+                    );
+                }
+            }
+            Err(e) => diags.error(format!("checking Kinesis stream ({name})"), e.to_string()),
+        }
+    }
+}
+
+/// Refuses to take over an AppInstance whose streaming configuration this
+/// state does not hold (another stack, or set by hand). An identical
+/// configuration is accepted: it is what an interrupted create left.
+pub fn check_no_takeover(existing: &[chime::Configured], desired: Option<&Desired>, app: &str, diags: &mut Diagnostics) {
+    if existing.is_empty() {
+        return;
+    }
+    let wanted: Option<Vec<(String, String)>> = desired.map(|d| {
+        d.targets
+            .iter()
+            .map(|(dt, t)| {
+                let name = match t {
+                    Target::Managed(s) => s.name.clone(),
+                    Target::Referenced(arn) => stream_name(arn).unwrap_or_default(),
+                };
+                (dt.clone(), name)
+            })
+            .collect()
+    });
+    let found: Vec<(String, String)> =
+        existing.iter().map(|c| (c.data_type.clone(), stream_name(&c.resource_arn).unwrap_or_default())).collect();
+    if wanted.as_ref() == Some(&found) {
+        return;
+    }
+    let listing = existing.iter().map(|c| format!("{} -> {}", c.data_type, c.resource_arn)).collect::<Vec<_>>().join(", ");
+    diags.error_at(
+        AttributePath::attr("app_instance_arn"),
+        "AppInstance already has a streaming configuration",
+        format!(
+            "The AppInstance {app} already streams ({listing}), and this Terraform state does not manage that \
+             configuration: it was set by another stack or by hand. To manage it here, import it first: \
+             `terraform import chimesdk_messaging_streaming_configuration.NAME {app}` (or an `import` block). To leave \
+             it alone, remove this resource. Creating would overwrite the other owner's configuration, so it is refused."
+        ),
+    );
+}
+
+/// The live part of the plan (after ConfigureProvider).
+pub async fn live_checks(
+    c: &AwsClients,
+    config: &Model,
+    planned: &Model,
+    prior: Option<&Model>,
+    private: &Private,
+    changed: bool,
+    ctx: &CallContext,
+    diags: &mut Diagnostics,
+) {
+    let Some(app) = config.app_instance_arn.known().and_then(|a| AppInstanceArn::parse(a).ok()) else { return };
+    check_provider_matches(c, &app, diags);
+    if diags.has_errors() {
+        return;
+    }
+    check_referenced_streams(c, config, ctx, diags).await;
+    if !changed {
+        return;
+    }
+    let desired = Desired::from_model(planned);
+    if prior.is_none() {
+        match chime::find_streaming_configurations(c, &app.to_string(), &ctx.cancel).await {
+            Ok(existing) => check_no_takeover(&existing, desired.as_ref(), &app.to_string(), diags),
+            Err(AwsError::AccessDenied(why)) => diags.warning_at(
+                AttributePath::attr("app_instance_arn"),
+                "Could not read the AppInstance's streaming configuration",
+                format!("GetMessagingStreamingConfigurations was refused ({why}); apply checks again before writing."),
+            ),
+            Err(e) => diags.error("reading Chime SDK messaging streaming configuration", e.to_string()),
+        }
+    }
+    // Say which managed streams already exist and will be adopted.
+    let Some(desired) = desired else { return };
+    let known_before: Vec<String> = prior
+        .and_then(Desired::from_model)
+        .map(|d| d.managed_streams().into_keys().collect())
+        .unwrap_or_default();
+    let paths = block_paths(config);
+    for (name, _) in desired.managed_streams() {
+        if known_before.contains(&name) || private.created_streams.contains(&name) {
+            continue;
+        }
+        if let Ok(s) = find_stream_summary(c, &name, &ctx.cancel).await {
+            let path = desired
+                .targets
+                .iter()
+                .find(|(_, t)| matches!(t, Target::Managed(spec) if spec.name == name))
+                .and_then(|(dt, _)| paths.get(dt))
+                .map(|p| p.clone().attribute("stream").attribute("name"));
+            let summary = format!("Existing Kinesis stream {name} will be adopted");
+            let detail = format!(
+                "A stream named {name} already exists ({} open shards, encryption {}, retention {} h). Apply will converge it \
+                 to the `stream` block's settings. A stream this resource did not create is never deleted by it.",
+                s.open_shards,
+                if s.kms { "KMS" } else { "off" },
+                s.retention_hours
+            );
+            match path {
+                Some(p) => diags.warning_at(p, summary, detail),
+                None => diags.warning(summary, detail),
+            }
+        }
+    }
+}
+
+/// Static rules again, now that more values may be known.
+pub fn recheck_static(config: &Model, diags: &mut Diagnostics) {
+    validate_model(config, diags);
+}

@@ -1,0 +1,129 @@
+//! ReadResource and ImportResourceState: what AWS holds now, shaped as
+//! state, so that the next plan shows any drift.
+
+use std::collections::BTreeMap;
+
+use super::model::{BlockModel, Model, StreamModel};
+use crate::arn::AppInstanceArn;
+use crate::aws::kinesis::find_stream_summary;
+use crate::aws::{AwsClients, AwsError, chime};
+use crate::framework::{CallContext, Diagnostics};
+use crate::value::{AttributePath, Attr};
+
+/// Refreshes a state. `None` = the configuration is gone (removed from
+/// state with a warning so the next plan re-creates it).
+pub async fn refresh(c: &AwsClients, current: &Model, ctx: &CallContext, diags: &mut Diagnostics) -> Option<Model> {
+    let Some(app_arn) = current.app_instance_arn.known().cloned() else { return Some(current.clone()) };
+    let remote = match chime::find_streaming_configurations(c, &app_arn, &ctx.cancel).await {
+        Ok(r) => r,
+        Err(e) => {
+            diags.error(format!("reading Chime SDK messaging streaming configuration ({app_arn})"), e.to_string());
+            return Some(current.clone());
+        }
+    };
+    if remote.is_empty() {
+        diags.warning(
+            "Streaming configuration no longer exists",
+            format!(
+                "The AppInstance {app_arn} has no streaming configuration any more (deleted outside Terraform). It was \
+                 removed from the state; the next plan will create it again."
+            ),
+        );
+        return None;
+    }
+    let prior: BTreeMap<String, &BlockModel> =
+        current.blocks().iter().filter_map(|b| Some((b.data_type.known()?.clone(), b))).collect();
+    let mut blocks = Vec::new();
+    let mut described: BTreeMap<String, Option<crate::aws::kinesis::StreamSummary>> = BTreeMap::new();
+    for conf in &remote {
+        let managed = prior.get(&conf.data_type).and_then(|b| b.stream.known().cloned());
+        let stream = match managed {
+            Some(stream) => {
+                let Some(name) = stream.name.known().cloned() else { continue };
+                if !described.contains_key(&name) {
+                    let found = match find_stream_summary(c, &name, &ctx.cancel).await {
+                        Ok(s) => Some(s),
+                        Err(AwsError::NotFound(_)) => None,
+                        Err(e) => {
+                            diags.error(format!("reading Kinesis stream ({name})"), e.to_string());
+                            return Some(current.clone());
+                        }
+                    };
+                    described.insert(name.clone(), found);
+                }
+                Attr::Known(refreshed_stream(&stream, described[&name].as_ref()))
+            }
+            None => Attr::Null,
+        };
+        blocks.push(BlockModel {
+            data_type: Attr::Known(conf.data_type.clone()),
+            resource_arn: Attr::Known(conf.resource_arn.clone()),
+            stream,
+        });
+    }
+    Some(Model {
+        id: Attr::Known(app_arn.clone()),
+        app_instance_arn: Attr::Known(app_arn),
+        streaming_configuration: Attr::Known(blocks),
+        timeouts: current.timeouts.clone(),
+    })
+}
+
+/// A managed stream's attributes as Kinesis reports them. A deleted stream
+/// reads as 0 shards, no key and 0 hours, so the plan shows it coming back.
+fn refreshed_stream(prior: &StreamModel, found: Option<&crate::aws::kinesis::StreamSummary>) -> StreamModel {
+    match found {
+        Some(s) => StreamModel {
+            name: prior.name.clone(),
+            shard_count: Attr::Known(s.open_shards),
+            kms_key_id: Attr::Known(if s.kms { s.key_id.clone().unwrap_or_default() } else { String::new() }),
+            retention_period_hours: Attr::Known(s.retention_hours),
+            retain_on_destroy: prior.retain_on_destroy.clone(),
+        },
+        None => StreamModel {
+            name: prior.name.clone(),
+            shard_count: Attr::Known(0),
+            kms_key_id: Attr::Known(String::new()),
+            retention_period_hours: Attr::Known(0),
+            retain_on_destroy: prior.retain_on_destroy.clone(),
+        },
+    }
+}
+
+/// `terraform import` by AppInstance ARN: the configuration as
+/// `resource_arn` blocks (ownership of streams is never assumed).
+pub async fn import(c: &AwsClients, id: &str, ctx: &CallContext, diags: &mut Diagnostics) -> Option<Model> {
+    if let Err(why) = AppInstanceArn::parse(id) {
+        diags.error_at(
+            AttributePath::attr("id"),
+            "Invalid import ID",
+            format!("The import ID must be the AppInstance ARN (arn:aws:chime:REGION:ACCOUNT:app-instance/ID); {id:?} is not: {why}."),
+        );
+        return None;
+    }
+    let remote = match chime::find_streaming_configurations(c, id, &ctx.cancel).await {
+        Ok(r) => r,
+        Err(e) => {
+            diags.error(format!("reading Chime SDK messaging streaming configuration ({id})"), e.to_string());
+            return None;
+        }
+    };
+    if remote.is_empty() {
+        diags.error(
+            "Nothing to import",
+            format!("The AppInstance {id} has no streaming configuration. Create one with this resource instead of importing."),
+        );
+        return None;
+    }
+    Some(Model {
+        id: Attr::Known(id.to_string()),
+        app_instance_arn: Attr::Known(id.to_string()),
+        streaming_configuration: Attr::Known(
+            remote
+                .into_iter()
+                .map(|r| BlockModel { data_type: Attr::Known(r.data_type), resource_arn: Attr::Known(r.resource_arn), stream: Attr::Null })
+                .collect(),
+        ),
+        timeouts: Attr::Null,
+    })
+}

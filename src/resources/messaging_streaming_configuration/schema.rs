@@ -1,0 +1,101 @@
+//! The resource's schema: what users write, with the docs text.
+
+use crate::framework::{
+    Attribute, Block, Nesting, NestedBlock, PlanModifier, Schema, at_least, between, not_empty, one_of, regex_match, starts_with,
+};
+use crate::value::{Number, Value};
+
+pub const TYPE_NAME: &str = "chimesdk_messaging_streaming_configuration";
+pub const STREAM_PREFIX: &str = "chime-messaging-";
+pub const DATA_TYPES: [&str; 2] = ["ChannelMessage", "Channel"];
+pub const DEFAULT_SHARDS: i64 = 2;
+pub const DEFAULT_KMS_KEY: &str = "alias/aws/kinesis";
+pub const DEFAULT_RETENTION_HOURS: i64 = 24;
+pub const DEFAULT_TIMEOUTS: [(&str, &str); 3] = [("create", "10m"), ("update", "30m"), ("delete", "15m")];
+pub const STREAM_NAME_PATTERN: &str = r"^[a-zA-Z0-9_.-]{1,128}$";
+
+pub fn schema() -> Schema {
+    let stream = Block::new(
+        "A Kinesis data stream the provider owns: created if missing (PROVISIONED), encrypted with KMS, scaled to \
+         `shard_count`, and waited for until ACTIVE. A stream that already exists with this name is adopted and \
+         converged; an adopted stream is never deleted.",
+    )
+    .attribute(
+        Attribute::string("name")
+            .required()
+            .describe("Stream name. Must start with `chime-messaging-` and use only `a-zA-Z0-9_.-` (at most 128 characters).")
+            .validate(regex_match(STREAM_NAME_PATTERN, "must be 1-128 characters of `a-zA-Z0-9_.-`"))
+            .validate(starts_with(STREAM_PREFIX)),
+    )
+    .attribute(
+        Attribute::number("shard_count")
+            .describe("Number of shards (PROVISIONED mode). At least 2, as Chime SDK messaging requires. Default `2`.")
+            .default_value(Value::Number(Number::Int(DEFAULT_SHARDS)))
+            .validate(at_least(2)),
+    )
+    .attribute(
+        Attribute::string("kms_key_id")
+            .describe("KMS key for server-side encryption: key ID, key ARN, alias name or alias ARN. Default `alias/aws/kinesis` (the AWS managed key).")
+            .default_value(Value::String(DEFAULT_KMS_KEY.into()))
+            .validate(not_empty()),
+    )
+    .attribute(
+        Attribute::number("retention_period_hours")
+            .describe("How long records stay in the stream, 24 to 8760 hours. Default `24`.")
+            .default_value(Value::Number(Number::Int(DEFAULT_RETENTION_HOURS)))
+            .validate(between(24, 8760)),
+    )
+    .attribute(
+        Attribute::bool("retain_on_destroy")
+            .describe("Keep the stream when this resource is destroyed or stops using it. Default `false`: a stream this resource created is deleted.")
+            .default_value(Value::Bool(false)),
+    );
+
+    let streaming_configuration = Block::new(
+        "Where one data type is streamed. One or two blocks, at most one per `data_type`; their order does not matter. \
+         Set exactly one of `resource_arn` (a stream you manage elsewhere) or `stream` (a stream this provider manages).",
+    )
+    .attribute(
+        Attribute::string("data_type")
+            .required()
+            .describe("`ChannelMessage` (message events) or `Channel` (channel, membership, ban, moderator and sub-channel events).")
+            .validate(one_of(&DATA_TYPES)),
+    )
+    .attribute(Attribute::string("resource_arn").optional().computed().describe(
+        "ARN of an existing Kinesis data stream, checked at plan time and never modified: same account and region as the \
+         AppInstance, name starting with `chime-messaging-`, at least 2 open shards (or ON_DEMAND), KMS encryption on. \
+         Computed when `stream` is set.",
+    ))
+    .block(NestedBlock::new("stream", Nesting::Single, stream));
+
+    let mut timeouts = Block::new("How long apply may wait for Kinesis, as Go durations (`10m`, `1h30m`).");
+    for (name, default) in DEFAULT_TIMEOUTS {
+        timeouts = timeouts.attribute(
+            Attribute::string(name)
+                .optional()
+                .describe(&format!("Limit for {name}. Default `{default}`."))
+                .validate(regex_match(r"^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$", "must be a duration such as `10m` or `1h30m`")),
+        );
+    }
+
+    Schema::new(
+        Block::new(
+            "Streams an Amazon Chime SDK AppInstance's messaging data (messages and channel events) to Amazon Kinesis data \
+             streams, checking every prerequisite at plan time.",
+        )
+        .attribute(
+            Attribute::string("id")
+                .computed()
+                .describe("The AppInstance ARN.")
+                .modify_plan(PlanModifier::UseStateForUnknown),
+        )
+        .attribute(
+            Attribute::string("app_instance_arn")
+                .required()
+                .describe("ARN of the AppInstance whose data is streamed. Changing it replaces the resource.")
+                .modify_plan(PlanModifier::RequiresReplace),
+        )
+        .block(NestedBlock::new("streaming_configuration", Nesting::Set, streaming_configuration).items(1, 2))
+        .block(NestedBlock::new("timeouts", Nesting::Single, timeouts)),
+    )
+}

@@ -1,0 +1,272 @@
+//! Static checks (ValidateResourceConfig): need no credentials, run in
+//! `terraform validate`, and skip values that are not known yet. Rules that
+//! a single attribute can express live in the schema's validators; these
+//! are the ones that look at several values at once.
+
+use std::collections::BTreeMap;
+
+use super::model::{Model, StreamSpec};
+use super::schema::STREAM_PREFIX;
+use crate::arn::{AppInstanceArn, StreamArn};
+use crate::framework::Diagnostics;
+use crate::value::{AttributePath, Attr};
+
+fn block_path(i: usize) -> AttributePath {
+    AttributePath::attr("streaming_configuration").index(i as i64)
+}
+
+/// Runs every static rule on a decoded configuration.
+pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
+    let app_instance = match &m.app_instance_arn {
+        Attr::Known(raw) => match AppInstanceArn::parse(raw) {
+            Ok(a) => Some(a),
+            Err(why) => {
+                diags.error_at(
+                    AttributePath::attr("app_instance_arn"),
+                    "Invalid AppInstance ARN",
+                    format!(
+                        "app_instance_arn = {raw:?} is not an AppInstance ARN: {why}. Use the ARN of the AppInstance, \
+                         arn:aws:chime:REGION:ACCOUNT:app-instance/ID (for example awscc_chime_app_instance.main.app_instance_arn)."
+                    ),
+                );
+                None
+            }
+        },
+        _ => None,
+    };
+
+    if let Attr::Known(blocks) = &m.streaming_configuration
+        && (blocks.is_empty() || blocks.len() > 2)
+    {
+        diags.error_at(
+            AttributePath::attr("streaming_configuration"),
+            "Wrong number of streaming_configuration blocks",
+            format!(
+                "{} streaming_configuration blocks are configured; an AppInstance takes one or two, one per data type \
+                 (ChannelMessage and Channel).",
+                blocks.len()
+            ),
+        );
+    }
+
+    let mut seen_types: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut managed: BTreeMap<String, (usize, StreamSpec)> = BTreeMap::new();
+    for (i, b) in m.blocks().iter().enumerate() {
+        if let Attr::Known(dt) = &b.data_type
+            && let Some(first) = seen_types.insert(dt.as_str(), i)
+        {
+            let _ = first;
+            diags.error_at(
+                block_path(i).attribute("data_type"),
+                "Duplicate data type",
+                format!(
+                    "data_type = {dt:?} appears in two streaming_configuration blocks. Each data type can be streamed to \
+                     one stream only; remove one block, or point both data types at the same stream from two blocks \
+                     with different data_type values."
+                ),
+            );
+        }
+
+        let has_arn = !b.resource_arn.is_null();
+        let has_stream = !b.stream.is_null();
+        if has_arn == has_stream {
+            diags.error_at(
+                block_path(i),
+                if has_arn { "Both resource_arn and stream are set" } else { "Neither resource_arn nor stream is set" },
+                format!(
+                    "The streaming_configuration block for data_type {} needs exactly one of `resource_arn` (an existing \
+                     Kinesis stream managed elsewhere) or a `stream` block (a stream this provider creates and manages).",
+                    describe_data_type(&b.data_type)
+                ),
+            );
+        }
+
+        if let Attr::Known(raw) = &b.resource_arn
+            && !has_stream
+        {
+            check_stream_arn(raw, app_instance.as_ref(), block_path(i).attribute("resource_arn"), diags);
+        }
+
+        if let Attr::Known(stream) = &b.stream
+            && let Some(spec) = StreamSpec::from_model(stream)
+        {
+            match managed.get(&spec.name) {
+                Some((_, other)) if *other != spec => diags.error_at(
+                    block_path(i).attribute("stream"),
+                    "Conflicting settings for one managed stream",
+                    format!(
+                        "Two streaming_configuration blocks manage the stream {:?} with different settings ({}). A stream \
+                         has one configuration: make the two stream blocks identical, or give them different names.",
+                        spec.name,
+                        differences(other, &spec)
+                    ),
+                ),
+                _ => {
+                    managed.insert(spec.name.clone(), (i, spec));
+                }
+            }
+        }
+    }
+}
+
+fn describe_data_type(dt: &Attr<String>) -> String {
+    match dt {
+        Attr::Known(v) => format!("{v:?}"),
+        _ => "(not yet known)".into(),
+    }
+}
+
+fn differences(a: &StreamSpec, b: &StreamSpec) -> String {
+    let mut out = Vec::new();
+    if a.shard_count != b.shard_count {
+        out.push(format!("shard_count {} vs {}", a.shard_count, b.shard_count));
+    }
+    if a.kms_key_id != b.kms_key_id {
+        out.push(format!("kms_key_id {:?} vs {:?}", a.kms_key_id, b.kms_key_id));
+    }
+    if a.retention_hours != b.retention_hours {
+        out.push(format!("retention_period_hours {} vs {}", a.retention_hours, b.retention_hours));
+    }
+    if a.retain_on_destroy != b.retain_on_destroy {
+        out.push(format!("retain_on_destroy {} vs {}", a.retain_on_destroy, b.retain_on_destroy));
+    }
+    out.join(", ")
+}
+
+/// Rule 4: a Kinesis stream ARN, named chime-messaging-*, in the
+/// AppInstance's partition, region and account.
+pub fn check_stream_arn(raw: &str, app_instance: Option<&AppInstanceArn>, path: AttributePath, diags: &mut Diagnostics) {
+    let stream = match StreamArn::parse(raw) {
+        Ok(s) => s,
+        Err(why) => {
+            diags.error_at(
+                path,
+                "Invalid Kinesis stream ARN",
+                format!(
+                    "resource_arn = {raw:?} is not a Kinesis data stream ARN: {why}. Use arn:aws:kinesis:REGION:ACCOUNT:stream/NAME, \
+                     for example aws_kinesis_stream.events.arn."
+                ),
+            );
+            return;
+        }
+    };
+    if !stream.name.starts_with(STREAM_PREFIX) {
+        diags.error_at(
+            path.clone(),
+            "Stream name must start with chime-messaging-",
+            format!(
+                "The stream {:?} in resource_arn does not start with \"chime-messaging-\"; Chime SDK messaging only streams \
+                 to streams whose name does. Rename the stream (aws_kinesis_stream's `name`, which re-creates it), e.g. \
+                 \"chime-messaging-{}\".",
+                stream.name, stream.name
+            ),
+        );
+    }
+    let Some(app) = app_instance else { return };
+    let mismatches: Vec<String> = [
+        ("partition", &stream.partition, &app.partition),
+        ("region", &stream.region, &app.region),
+        ("account", &stream.account, &app.account),
+    ]
+    .iter()
+    .filter(|(_, s, a)| s != a)
+    .map(|(what, s, a)| format!("{what} {s:?} (AppInstance: {a:?})"))
+    .collect();
+    if !mismatches.is_empty() {
+        diags.error_at(
+            path,
+            "Stream is not in the AppInstance's account and region",
+            format!(
+                "The stream {:?} is in {}. Chime SDK messaging streams only to Kinesis streams in the same account and \
+                 region as the AppInstance: create the stream there (with a provider alias for that account/region).",
+                stream.name,
+                mismatches.join(", ")
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::messaging_streaming_configuration::model::{BlockModel, StreamModel};
+    use crate::value::PathStep;
+
+    const APP: &str = "arn:aws:chime:us-east-1:123456789012:app-instance/a1";
+
+    fn referenced(dt: &str, arn: &str) -> BlockModel {
+        BlockModel { data_type: Attr::Known(dt.into()), resource_arn: Attr::Known(arn.into()), stream: Attr::Null }
+    }
+
+    fn managed(dt: &str, name: &str, shards: i64) -> BlockModel {
+        BlockModel {
+            data_type: Attr::Known(dt.into()),
+            resource_arn: Attr::Null,
+            stream: Attr::Known(StreamModel { name: Attr::Known(name.into()), shard_count: Attr::Known(shards), ..Default::default() }),
+        }
+    }
+
+    fn check(app: &str, blocks: Vec<BlockModel>) -> Diagnostics {
+        let m = Model {
+            app_instance_arn: Attr::Known(app.into()),
+            streaming_configuration: Attr::Known(blocks),
+            ..Default::default()
+        };
+        let mut d = Diagnostics::new();
+        validate_model(&m, &mut d);
+        d
+    }
+
+    fn only(d: &Diagnostics) -> (&str, String) {
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        (d.0[0].summary.as_str(), d.0[0].path.as_ref().map(|p| p.to_string()).unwrap_or_default())
+    }
+
+    #[test]
+    fn valid_configurations_pass() {
+        let d = check(APP, vec![
+            referenced("Channel", "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-a"),
+            managed("ChannelMessage", "chime-messaging-b", 2),
+        ]);
+        assert!(d.is_empty(), "{d:?}");
+        // Both data types on one managed stream with identical settings.
+        assert!(check(APP, vec![managed("Channel", "chime-messaging-x", 2), managed("ChannelMessage", "chime-messaging-x", 2)]).is_empty());
+    }
+
+    #[test]
+    fn each_rule_has_its_own_error_and_path() {
+        let cases: Vec<(&str, Vec<BlockModel>, &str, &str)> = vec![
+            ("arn:aws:chime:us-east-1:123456789012:app-instance/a1/user/u", vec![managed("Channel", "chime-messaging-a", 2)], "Invalid AppInstance ARN", "app_instance_arn"),
+            (APP, vec![managed("Channel", "chime-messaging-a", 2), managed("Channel", "chime-messaging-b", 2)], "Duplicate data type", "streaming_configuration[1].data_type"),
+            (APP, vec![BlockModel { data_type: Attr::Known("Channel".into()), ..Default::default() }], "Neither resource_arn nor stream is set", "streaming_configuration[0]"),
+            (APP, vec![BlockModel { resource_arn: Attr::Unknown, ..managed("Channel", "chime-messaging-a", 2) }], "Both resource_arn and stream are set", "streaming_configuration[0]"),
+            (APP, vec![referenced("Channel", "arn:aws:sqs:us-east-1:123456789012:q")], "Invalid Kinesis stream ARN", "streaming_configuration[0].resource_arn"),
+            (APP, vec![referenced("Channel", "arn:aws:kinesis:us-east-1:123456789012:stream/events")], "Stream name must start with chime-messaging-", "streaming_configuration[0].resource_arn"),
+            (APP, vec![referenced("Channel", "arn:aws:kinesis:eu-west-1:123456789012:stream/chime-messaging-a")], "Stream is not in the AppInstance's account and region", "streaming_configuration[0].resource_arn"),
+            (APP, vec![referenced("Channel", "arn:aws:kinesis:us-east-1:999999999999:stream/chime-messaging-a")], "Stream is not in the AppInstance's account and region", "streaming_configuration[0].resource_arn"),
+            (APP, vec![managed("Channel", "chime-messaging-x", 2), managed("ChannelMessage", "chime-messaging-x", 4)], "Conflicting settings for one managed stream", "streaming_configuration[1].stream"),
+        ];
+        for (app, blocks, summary, path) in cases {
+            let d = check(app, blocks);
+            assert_eq!(only(&d), (summary, path.to_string()));
+        }
+    }
+
+    #[test]
+    fn unknown_values_are_not_errors() {
+        let m = Model {
+            app_instance_arn: Attr::Unknown,
+            streaming_configuration: Attr::Known(vec![BlockModel {
+                data_type: Attr::Unknown,
+                resource_arn: Attr::Unknown,
+                stream: Attr::Null,
+            }]),
+            ..Default::default()
+        };
+        let mut d = Diagnostics::new();
+        validate_model(&m, &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        let p = AttributePath::attr("x");
+        assert_eq!(p.steps, vec![PathStep::Attribute("x".into())]);
+    }
+}
