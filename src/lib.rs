@@ -5,7 +5,9 @@
 pub mod arn;
 pub mod aws;
 pub mod data_sources;
+pub mod events;
 pub mod framework;
+pub mod local;
 pub mod plugin;
 pub mod proto;
 pub mod provider;

@@ -1,1 +1,77 @@
-fn main() {}
+//! `chimesdk-local`: the local Chime SDK identity + messaging endpoint.
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use chimesdk_provider::local::{Config, serve};
+
+const USAGE: &str = "\
+chimesdk-local: a local Amazon Chime SDK identity + messaging endpoint that streams events to Kinesis
+
+usage: chimesdk-local --kinesis-endpoint URL [--listen 127.0.0.1:0] [--region us-east-1]
+                      [--account-id 123456789012] [--state-file PATH]
+
+The first line on stdout is the address it listens on (port 0 = a free port).
+Stop it with Ctrl-C or SIGTERM.";
+
+fn parse(args: &[String]) -> Result<Config, String> {
+    let mut listen = "127.0.0.1:0".to_string();
+    let mut kinesis = None;
+    let mut region = "us-east-1".to_string();
+    let mut account = "123456789012".to_string();
+    let mut state_file = None;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--listen" => listen = value()?,
+            "--kinesis-endpoint" => kinesis = Some(value()?),
+            "--region" => region = value()?,
+            "--account-id" => account = value()?,
+            "--state-file" => state_file = Some(value()?.into()),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("--account-id {account:?} is not a 12-digit account ID"));
+    }
+    Ok(Config {
+        listen: listen.parse().map_err(|e| format!("--listen {listen:?}: {e}"))?,
+        kinesis_endpoint: kinesis.ok_or("--kinesis-endpoint is required")?,
+        region,
+        account_id: account,
+        state_file,
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let config = match parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("chimesdk-local: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    chimesdk_provider::plugin::logging::init_for_service();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let result = runtime.block_on(serve(config, async {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("chimesdk-local: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -46,6 +46,20 @@ pub fn init() {
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
+/// For the local endpoint: the same JSON lines, level from RUST_LOG-style
+/// CHIMESDK_LOCAL_LOG (default info).
+pub fn init_for_service() {
+    let level = match std::env::var("CHIMESDK_LOCAL_LOG").unwrap_or_default().to_ascii_lowercase().as_str() {
+        "trace" => LevelFilter::TRACE,
+        "debug" => LevelFilter::DEBUG,
+        "warn" => LevelFilter::WARN,
+        "error" => LevelFilter::ERROR,
+        _ => LevelFilter::INFO,
+    };
+    let layer = HclogLayer { make_writer: std::io::stderr }.with_filter(filter(level));
+    let _ = tracing_subscriber::registry().with(layer).try_init();
+}
+
 pub struct HclogLayer<W> {
     pub make_writer: W,
 }

@@ -1,0 +1,95 @@
+//! Reading requests the way the service validates them: JSON bodies,
+//! required members, the bearer header, enums and tokens.
+
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use super::error::{ApiError, ApiResult};
+
+/// A request body as JSON; an empty body is an empty object.
+pub fn body(bytes: &[u8]) -> ApiResult<Value> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
+    if !v.is_object() {
+        return Err(ApiError::bad_request("The request body must be a JSON object"));
+    }
+    Ok(v)
+}
+
+pub fn required_str(body: &Value, field: &str) -> ApiResult<String> {
+    match body.get(field) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::Null) | None => Err(ApiError::bad_request(format!("{field} is required"))),
+        Some(_) => Err(ApiError::bad_request(format!("{field} must be a string"))),
+    }
+}
+
+pub fn optional_str(body: &Value, field: &str) -> ApiResult<Option<String>> {
+    match body.get(field) {
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Null) | None => Ok(None),
+        Some(_) => Err(ApiError::bad_request(format!("{field} must be a string"))),
+    }
+}
+
+pub fn one_of(field: &str, value: Option<String>, allowed: &[&str], default: &str) -> ApiResult<String> {
+    match value {
+        None => Ok(default.to_string()),
+        Some(v) if allowed.contains(&v.as_str()) => Ok(v),
+        Some(v) => Err(ApiError::bad_request(format!("{field} must be one of {}, not {v:?}", allowed.join(", ")))),
+    }
+}
+
+pub fn length(field: &str, value: &str, min: usize, max: usize) -> ApiResult<()> {
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(ApiError::bad_request(format!("{field} must be {min} to {max} characters long")));
+    }
+    Ok(())
+}
+
+/// ClientRequestToken: 2-64 characters of `-_a-zA-Z0-9`.
+pub fn client_token(body: &Value) -> ApiResult<String> {
+    let token = required_str(body, "ClientRequestToken")?;
+    length("ClientRequestToken", &token, 2, 64)?;
+    if !token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(ApiError::bad_request("ClientRequestToken may contain only letters, digits, - and _"));
+    }
+    Ok(token)
+}
+
+/// The `x-amz-chime-bearer` header every channel operation requires.
+pub fn bearer(headers: &HeaderMap) -> ApiResult<String> {
+    headers
+        .get("x-amz-chime-bearer")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required"))
+}
+
+/// MaxResults (1-50) and an index NextToken.
+pub fn page(query: &std::collections::HashMap<String, String>) -> ApiResult<(usize, usize)> {
+    let max = match query.get("max-results") {
+        None => 50,
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=50).contains(&n) => n,
+            _ => return Err(ApiError::bad_request("max-results must be an integer from 1 to 50")),
+        },
+    };
+    let start = match query.get("next-token") {
+        None => 0,
+        Some(t) => t.parse::<usize>().map_err(|_| ApiError::bad_request("next-token is not a token this service issued"))?,
+    };
+    Ok((start, max))
+}
+
+/// Slices a page and says where the next one starts.
+pub fn paginate<T: Clone>(items: &[T], start: usize, max: usize) -> (Vec<T>, Option<String>) {
+    let end = (start + max).min(items.len());
+    let page = items.get(start.min(items.len())..end).unwrap_or_default().to_vec();
+    let next = (end < items.len()).then(|| end.to_string());
+    (page, next)
+}
