@@ -1,0 +1,171 @@
+//! Direct AWS calls for arranging and checking tests: Kinesis on moto
+//! through aws-sdk-kinesis, Chime identity/messaging on chimesdk-local over
+//! plain HTTP.
+
+use aws_sdk_kinesis::types::EncryptionType;
+use serde_json::{Value, json};
+
+pub struct Aws {
+    pub kinesis: aws_sdk_kinesis::Client,
+    pub chime_url: String,
+    rt: tokio::runtime::Runtime,
+}
+
+pub fn enc(arn: &str) -> String {
+    percent_encoding::utf8_percent_encode(arn, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+impl Aws {
+    pub fn new(moto_url: &str, chime_url: &str) -> Aws {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let creds = aws_credential_types::Credentials::new("test", "test", None, None, "tests");
+        let conf = aws_sdk_kinesis::Config::builder()
+            .behavior_version(aws_sdk_kinesis::config::BehaviorVersion::latest())
+            .region(aws_sdk_kinesis::config::Region::new("us-east-1"))
+            .credentials_provider(creds)
+            .endpoint_url(moto_url)
+            .build();
+        Aws { kinesis: aws_sdk_kinesis::Client::from_conf(conf), chime_url: chime_url.to_string(), rt }
+    }
+
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+
+    pub fn create_app_instance(&self, name: &str) -> String {
+        let r: Value = ureq::post(&format!("{}/app-instances", self.chime_url))
+            .send_json(json!({ "Name": name, "ClientRequestToken": format!("tok-{}", uuid::Uuid::new_v4().simple()) }))
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap();
+        r["AppInstanceArn"].as_str().unwrap().to_string()
+    }
+
+    /// (status, JSON body) of any call to chimesdk-local.
+    pub fn chime(&self, method: &str, path: &str, body: Option<Value>, bearer: Option<&str>) -> (u16, Value) {
+        let url = format!("{}{}", self.chime_url, path);
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let result = match (method, body) {
+            ("GET", _) => {
+                let mut r = agent.get(&url);
+                if let Some(b) = bearer {
+                    r = r.header("x-amz-chime-bearer", b);
+                }
+                r.call()
+            }
+            ("DELETE", _) => {
+                let mut r = agent.delete(&url);
+                if let Some(b) = bearer {
+                    r = r.header("x-amz-chime-bearer", b);
+                }
+                r.call()
+            }
+            (m, body) => {
+                let mut r = if m == "PUT" { agent.put(&url) } else { agent.post(&url) };
+                if let Some(b) = bearer {
+                    r = r.header("x-amz-chime-bearer", b);
+                }
+                r.send_json(body.unwrap_or(json!({})))
+            }
+        };
+        let mut resp = result.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.body_mut().read_to_string().unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub fn streaming_configuration(&self, app: &str) -> Option<Vec<(String, String)>> {
+        let (status, body) = self.chime("GET", &format!("/app-instances/{}/streaming-configurations", enc(app)), None, None);
+        if status == 404 {
+            return None;
+        }
+        assert_eq!(status, 200, "{body}");
+        let mut out: Vec<(String, String)> = body["StreamingConfigurations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["DataType"].as_str().unwrap().to_string(), c["ResourceArn"].as_str().unwrap().to_string()))
+            .collect();
+        out.sort();
+        Some(out)
+    }
+
+    pub fn put_streaming_configuration(&self, app: &str, pairs: &[(&str, &str)]) -> (u16, Value) {
+        let list: Vec<Value> = pairs.iter().map(|(dt, arn)| json!({ "DataType": dt, "ResourceArn": arn })).collect();
+        self.chime("PUT", &format!("/app-instances/{}/streaming-configurations", enc(app)), Some(json!({ "StreamingConfigurations": list })), None)
+    }
+
+    pub fn delete_streaming_configuration(&self, app: &str) {
+        let (status, _) = self.chime("DELETE", &format!("/app-instances/{}/streaming-configurations", enc(app)), None, None);
+        assert_eq!(status, 204);
+    }
+
+    /// Creates a stream out of band, optionally encrypted; waits for nothing (moto is instant).
+    pub fn create_stream(&self, name: &str, shards: i32, encrypted: bool) -> String {
+        self.block_on(async {
+            self.kinesis.create_stream().stream_name(name).shard_count(shards).send().await.unwrap();
+            if encrypted {
+                self.kinesis
+                    .start_stream_encryption()
+                    .stream_name(name)
+                    .encryption_type(EncryptionType::Kms)
+                    .key_id("alias/aws/kinesis")
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        });
+        format!("arn:aws:kinesis:us-east-1:123456789012:stream/{name}")
+    }
+
+    pub fn stream_names(&self) -> Vec<String> {
+        self.block_on(async { self.kinesis.list_streams().send().await.unwrap().stream_names().to_vec() })
+    }
+
+    /// (open shards, encrypted, key, retention)
+    pub fn stream(&self, name: &str) -> Option<(i32, bool, Option<String>, i32)> {
+        self.block_on(async {
+            let out = self.kinesis.describe_stream_summary().stream_name(name).send().await.ok()?;
+            let s = out.stream_description_summary()?;
+            Some((
+                s.open_shard_count(),
+                s.encryption_type() == Some(&EncryptionType::Kms),
+                s.key_id().map(str::to_string),
+                s.retention_period_hours(),
+            ))
+        })
+    }
+
+    pub fn stop_encryption(&self, name: &str) {
+        self.block_on(async {
+            self.kinesis
+                .stop_stream_encryption()
+                .stream_name(name)
+                .encryption_type(EncryptionType::Kms)
+                .key_id("alias/aws/kinesis")
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    pub fn set_shards(&self, name: &str, n: i32) {
+        self.block_on(async {
+            self.kinesis
+                .update_shard_count()
+                .stream_name(name)
+                .target_shard_count(n)
+                .scaling_type(aws_sdk_kinesis::types::ScalingType::UniformScaling)
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    pub fn delete_stream(&self, name: &str) {
+        self.block_on(async {
+            self.kinesis.delete_stream().stream_name(name).send().await.unwrap();
+        });
+    }
+}
