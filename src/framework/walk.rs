@@ -31,9 +31,14 @@ pub fn validate_attributes(block: &Block, value: &Value, path: &AttributePath, d
         let nested_path = path.clone().attribute(&nested.name);
         match (nested.nesting, v) {
             (Nesting::Single, Value::Object(_)) => validate_attributes(&nested.block, v, &nested_path, diags),
-            (Nesting::List | Nesting::Set, Value::List(items) | Value::Set(items)) => {
+            (Nesting::List, Value::List(items)) => {
                 for (i, item) in items.iter().enumerate() {
                     validate_attributes(&nested.block, item, &nested_path.clone().index(i as i64), diags);
+                }
+            }
+            (Nesting::Set, Value::Set(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    validate_attributes(&nested.block, item, &nested_path.clone().set_element(i, items.len()), diags);
                 }
             }
             _ => {}

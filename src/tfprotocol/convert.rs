@@ -57,11 +57,15 @@ pub fn path(p: &AttributePath) -> pb::AttributePath {
         steps: p
             .steps
             .iter()
+            // Terraform would resolve an index into a set by source order,
+            // which we cannot know: stop at the set itself.
+            .take_while(|s| !matches!(s, PathStep::SetElement))
             .map(|s| pb::attribute_path::Step {
                 selector: Some(match s {
                     PathStep::Attribute(n) => Selector::AttributeName(n.clone()),
                     PathStep::ElementKeyString(k) => Selector::ElementKeyString(k.clone()),
                     PathStep::ElementKeyInt(i) => Selector::ElementKeyInt(*i),
+                    PathStep::SetElement => unreachable!("stopped by take_while"),
                 }),
             })
             .collect(),

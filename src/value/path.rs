@@ -7,6 +7,10 @@ pub enum PathStep {
     Attribute(String),
     ElementKeyString(String),
     ElementKeyInt(i64),
+    /// An element of a set with several elements. Terraform locates a set
+    /// element by its position in the *source*, which a provider never
+    /// sees (it gets cty's order), so on the wire the path stops here.
+    SetElement,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -33,6 +37,13 @@ impl AttributePath {
         self
     }
 
+    /// Element `i` of a set of `len` elements: exact when the set has one
+    /// element, otherwise a `SetElement` step (see there).
+    pub fn set_element(mut self, i: usize, len: usize) -> Self {
+        self.steps.push(if len == 1 { PathStep::ElementKeyInt(i as i64) } else { PathStep::SetElement });
+        self
+    }
+
     pub fn key(mut self, k: &str) -> Self {
         self.steps.push(PathStep::ElementKeyString(k.to_string()));
         self
@@ -47,6 +58,7 @@ impl fmt::Display for AttributePath {
                 PathStep::Attribute(name) => write!(f, ".{name}")?,
                 PathStep::ElementKeyString(k) => write!(f, "[{k:?}]")?,
                 PathStep::ElementKeyInt(n) => write!(f, "[{n}]")?,
+                PathStep::SetElement => write!(f, "[*]")?,
             }
         }
         Ok(())

@@ -19,9 +19,6 @@ use crate::framework::{
 use crate::provider::SharedClients;
 use crate::value::{Value, from_value, to_value};
 
-pub use checks::stream_problems;
-pub use validate::check_stream_arn;
-
 pub struct MessagingStreamingConfiguration {
     clients: SharedClients,
 }

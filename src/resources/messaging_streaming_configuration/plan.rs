@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::checks::{check_provider_matches, stream_name, stream_problems};
 use super::model::{BlockModel, Desired, Model, Private, StreamModel, Target};
 use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS};
-use super::validate::validate_model;
+use super::validate::{block_path, validate_model};
 use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::kinesis::find_stream_summary;
 use crate::aws::{AwsClients, AwsError, chime};
@@ -79,13 +79,12 @@ fn managed_arn(stream: &StreamModel, clients: Option<&AwsClients>, prior: Option
 
 /// Paths of config blocks by data type, for diagnostics.
 fn block_paths(config: &Model) -> BTreeMap<String, AttributePath> {
+    let count = config.blocks().len();
     config
         .blocks()
         .iter()
         .enumerate()
-        .filter_map(|(i, b)| {
-            Some((b.data_type.known()?.clone(), AttributePath::attr("streaming_configuration").index(i as i64)))
-        })
+        .filter_map(|(i, b)| Some((b.data_type.known()?.clone(), block_path(i, count))))
         .collect()
 }
 

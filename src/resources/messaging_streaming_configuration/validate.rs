@@ -11,8 +11,9 @@ use crate::arn::{AppInstanceArn, StreamArn};
 use crate::framework::Diagnostics;
 use crate::value::{AttributePath, Attr};
 
-fn block_path(i: usize) -> AttributePath {
-    AttributePath::attr("streaming_configuration").index(i as i64)
+/// Path of the i-th block of `len` (see `AttributePath::set_element`).
+pub fn block_path(i: usize, len: usize) -> AttributePath {
+    AttributePath::attr("streaming_configuration").set_element(i, len)
 }
 
 /// Runs every static rule on a decoded configuration.
@@ -51,6 +52,8 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
 
     let mut seen_types: BTreeMap<&str, usize> = BTreeMap::new();
     let mut managed: BTreeMap<String, (usize, StreamSpec)> = BTreeMap::new();
+    let count = m.blocks().len();
+    let block_path = |i: usize| block_path(i, count);
     for (i, b) in m.blocks().iter().enumerate() {
         if let Attr::Known(dt) = &b.data_type
             && let Some(first) = seen_types.insert(dt.as_str(), i)
@@ -70,8 +73,10 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
         let has_arn = !b.resource_arn.is_null();
         let has_stream = !b.stream.is_null();
         if has_arn == has_stream {
+            // A path ending at the block would show the resource header;
+            // an attribute inside the block shows the block itself.
             diags.error_at(
-                block_path(i),
+                block_path(i).attribute(if has_arn { "resource_arn" } else { "data_type" }),
                 if has_arn { "Both resource_arn and stream are set" } else { "Neither resource_arn nor stream is set" },
                 format!(
                     "The streaming_configuration block for data_type {} needs exactly one of `resource_arn` (an existing \
@@ -84,7 +89,7 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
         if let Attr::Known(raw) = &b.resource_arn
             && !has_stream
         {
-            check_stream_arn(raw, app_instance.as_ref(), block_path(i).attribute("resource_arn"), diags);
+            check_stream_arn(raw, app_instance.as_ref(), block_path(i).attribute("resource_arn"), &describe_data_type(&b.data_type), diags);
         }
 
         if let Attr::Known(stream) = &b.stream
@@ -135,7 +140,7 @@ fn differences(a: &StreamSpec, b: &StreamSpec) -> String {
 
 /// Rule 4: a Kinesis stream ARN, named chime-messaging-*, in the
 /// AppInstance's partition, region and account.
-pub fn check_stream_arn(raw: &str, app_instance: Option<&AppInstanceArn>, path: AttributePath, diags: &mut Diagnostics) {
+pub fn check_stream_arn(raw: &str, app_instance: Option<&AppInstanceArn>, path: AttributePath, data_type: &str, diags: &mut Diagnostics) {
     let stream = match StreamArn::parse(raw) {
         Ok(s) => s,
         Err(why) => {
@@ -143,8 +148,8 @@ pub fn check_stream_arn(raw: &str, app_instance: Option<&AppInstanceArn>, path: 
                 path,
                 "Invalid Kinesis stream ARN",
                 format!(
-                    "resource_arn = {raw:?} is not a Kinesis data stream ARN: {why}. Use arn:aws:kinesis:REGION:ACCOUNT:stream/NAME, \
-                     for example aws_kinesis_stream.events.arn."
+                    "In the streaming_configuration block for data_type {data_type}, resource_arn = {raw:?} is not a Kinesis \
+                     data stream ARN: {why}. Use arn:aws:kinesis:REGION:ACCOUNT:stream/NAME, for example aws_kinesis_stream.events.arn."
                 ),
             );
             return;
@@ -155,9 +160,9 @@ pub fn check_stream_arn(raw: &str, app_instance: Option<&AppInstanceArn>, path: 
             path.clone(),
             "Stream name must start with chime-messaging-",
             format!(
-                "The stream {:?} in resource_arn does not start with \"chime-messaging-\"; Chime SDK messaging only streams \
-                 to streams whose name does. Rename the stream (aws_kinesis_stream's `name`, which re-creates it), e.g. \
-                 \"chime-messaging-{}\".",
+                "In the streaming_configuration block for data_type {data_type}, the stream {:?} in resource_arn does not \
+                 start with \"chime-messaging-\"; Chime SDK messaging only streams to streams whose name does. Rename the \
+                 stream (aws_kinesis_stream's `name`, which re-creates it), e.g. \"chime-messaging-{}\".",
                 stream.name, stream.name
             ),
         );
@@ -177,8 +182,9 @@ pub fn check_stream_arn(raw: &str, app_instance: Option<&AppInstanceArn>, path: 
             path,
             "Stream is not in the AppInstance's account and region",
             format!(
-                "The stream {:?} is in {}. Chime SDK messaging streams only to Kinesis streams in the same account and \
-                 region as the AppInstance: create the stream there (with a provider alias for that account/region).",
+                "In the streaming_configuration block for data_type {data_type}, the stream {:?} is in {}. Chime SDK \
+                 messaging streams only to Kinesis streams in the same account and region as the AppInstance: create the \
+                 stream there (with a provider alias for that account/region).",
                 stream.name,
                 mismatches.join(", ")
             ),
@@ -237,14 +243,14 @@ mod tests {
     fn each_rule_has_its_own_error_and_path() {
         let cases: Vec<(&str, Vec<BlockModel>, &str, &str)> = vec![
             ("arn:aws:chime:us-east-1:123456789012:app-instance/a1/user/u", vec![managed("Channel", "chime-messaging-a", 2)], "Invalid AppInstance ARN", "app_instance_arn"),
-            (APP, vec![managed("Channel", "chime-messaging-a", 2), managed("Channel", "chime-messaging-b", 2)], "Duplicate data type", "streaming_configuration[1].data_type"),
-            (APP, vec![BlockModel { data_type: Attr::Known("Channel".into()), ..Default::default() }], "Neither resource_arn nor stream is set", "streaming_configuration[0]"),
-            (APP, vec![BlockModel { resource_arn: Attr::Unknown, ..managed("Channel", "chime-messaging-a", 2) }], "Both resource_arn and stream are set", "streaming_configuration[0]"),
+            (APP, vec![managed("Channel", "chime-messaging-a", 2), managed("Channel", "chime-messaging-b", 2)], "Duplicate data type", "streaming_configuration[*].data_type"),
+            (APP, vec![BlockModel { data_type: Attr::Known("Channel".into()), ..Default::default() }], "Neither resource_arn nor stream is set", "streaming_configuration[0].data_type"),
+            (APP, vec![BlockModel { resource_arn: Attr::Unknown, ..managed("Channel", "chime-messaging-a", 2) }], "Both resource_arn and stream are set", "streaming_configuration[0].resource_arn"),
             (APP, vec![referenced("Channel", "arn:aws:sqs:us-east-1:123456789012:q")], "Invalid Kinesis stream ARN", "streaming_configuration[0].resource_arn"),
             (APP, vec![referenced("Channel", "arn:aws:kinesis:us-east-1:123456789012:stream/events")], "Stream name must start with chime-messaging-", "streaming_configuration[0].resource_arn"),
             (APP, vec![referenced("Channel", "arn:aws:kinesis:eu-west-1:123456789012:stream/chime-messaging-a")], "Stream is not in the AppInstance's account and region", "streaming_configuration[0].resource_arn"),
             (APP, vec![referenced("Channel", "arn:aws:kinesis:us-east-1:999999999999:stream/chime-messaging-a")], "Stream is not in the AppInstance's account and region", "streaming_configuration[0].resource_arn"),
-            (APP, vec![managed("Channel", "chime-messaging-x", 2), managed("ChannelMessage", "chime-messaging-x", 4)], "Conflicting settings for one managed stream", "streaming_configuration[1].stream"),
+            (APP, vec![managed("Channel", "chime-messaging-x", 2), managed("ChannelMessage", "chime-messaging-x", 4)], "Conflicting settings for one managed stream", "streaming_configuration[*].stream"),
         ];
         for (app, blocks, summary, path) in cases {
             let d = check(app, blocks);
