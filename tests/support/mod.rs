@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod aws;
+pub mod env;
+pub mod proxy;
 pub mod services;
 pub mod terraform;
 

@@ -1,0 +1,75 @@
+//! One test's world: moto and chimesdk-local, each behind a recording,
+//! fault-injecting proxy, and helpers to write stacks against them.
+
+use super::proxy::Proxy;
+use super::terraform::provider_block;
+use super::{Aws, Services, Workspace};
+
+pub struct Env {
+    pub svc: Services,
+    pub aws: Aws,
+    pub kinesis: Proxy,
+    pub chime: Proxy,
+    pub app: String,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let svc = Services::start();
+        let aws = Aws::new(&svc.moto_url, &svc.chime_url);
+        let app = aws.create_app_instance("test");
+        let kinesis = Proxy::start(&svc.moto_url);
+        let chime = Proxy::start(&svc.chime_url);
+        Env { svc, aws, kinesis, chime, app }
+    }
+
+    /// A workspace whose provider talks to the proxies.
+    pub fn stack(&self) -> Workspace {
+        Workspace::new()
+    }
+
+    pub fn provider(&self) -> String {
+        provider_block(&self.kinesis.url, &self.chime.url)
+    }
+
+    /// Writes main.tf with the resource `name` holding `blocks`.
+    pub fn write(&self, ws: &Workspace, blocks: &str) {
+        self.write_for(ws, &self.app, blocks);
+    }
+
+    pub fn write_for(&self, ws: &Workspace, app: &str, blocks: &str) {
+        ws.write(
+            "main.tf",
+            &format!(
+                "{}\nresource \"chimesdk_messaging_streaming_configuration\" \"this\" {{\n  app_instance_arn = \"{app}\"\n{blocks}}}\n",
+                self.provider()
+            ),
+        );
+    }
+
+    pub fn stream_arn(name: &str) -> String {
+        format!("arn:aws:kinesis:us-east-1:123456789012:stream/{name}")
+    }
+}
+
+pub fn managed(data_type: &str, name: &str, extra: &str) -> String {
+    format!("  streaming_configuration {{\n    data_type = \"{data_type}\"\n    stream {{\n      name = \"{name}\"\n{extra}    }}\n  }}\n")
+}
+
+pub fn referenced(data_type: &str, arn: &str) -> String {
+    format!("  streaming_configuration {{\n    data_type    = \"{data_type}\"\n    resource_arn = \"{arn}\"\n  }}\n")
+}
+
+/// The mutating operations a "nothing to change" run must not make.
+pub const MUTATING: &[&str] = &[
+    "CreateStream",
+    "DeleteStream",
+    "StartStreamEncryption",
+    "UpdateShardCount",
+    "IncreaseStreamRetentionPeriod",
+    "DecreaseStreamRetentionPeriod",
+    "UpdateStreamMode",
+    "AddTagsToStream",
+    "PutMessagingStreamingConfigurations",
+    "DeleteMessagingStreamingConfigurations",
+];

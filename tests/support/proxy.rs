@@ -1,0 +1,198 @@
+//! A small fault-injecting HTTP proxy for tests: forwards to an upstream
+//! (moto or chimesdk-local), records every call by operation name, and
+//! injects throttling, 5xx, delays, dropped connections or rewritten
+//! bodies for chosen operations.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Kinesis-style throttling: 400 LimitExceededException.
+    KinesisThrottle,
+    /// Chime-style throttling: 429 ThrottledClientException.
+    ChimeThrottle,
+    /// 500 with a service error body.
+    ServerError,
+    /// 403 AccessDeniedException.
+    AccessDenied,
+    /// Waits, then forwards.
+    Delay(Duration),
+    /// Closes the connection without answering.
+    Drop,
+    /// Forwards, then replaces text in the response body.
+    Rewrite(String, String),
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    operation: String,
+    fault: Fault,
+    remaining: usize,
+}
+
+#[derive(Default)]
+struct Shared {
+    calls: Vec<String>,
+    rules: Vec<Rule>,
+}
+
+pub struct Proxy {
+    pub url: String,
+    shared: Arc<Mutex<Shared>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The operation a request is for: Kinesis/STS by header or form, Chime by route.
+fn operation(method: &str, path: &str, target: Option<&str>, body: &[u8]) -> String {
+    if let Some(t) = target {
+        return t.rsplit('.').next().unwrap_or(t).to_string();
+    }
+    if let Some(action) = std::str::from_utf8(body).ok().and_then(|b| b.split('&').find_map(|kv| kv.strip_prefix("Action="))) {
+        return action.to_string();
+    }
+    if path.ends_with("/streaming-configurations") {
+        return match method {
+            "GET" => "GetMessagingStreamingConfigurations",
+            "PUT" => "PutMessagingStreamingConfigurations",
+            "DELETE" => "DeleteMessagingStreamingConfigurations",
+            _ => "Unknown",
+        }
+        .to_string();
+    }
+    format!("{method} {path}")
+}
+
+fn fault_response(fault: &Fault) -> Response<Full<Bytes>> {
+    let (status, kind, body) = match fault {
+        Fault::KinesisThrottle => (StatusCode::BAD_REQUEST, "LimitExceededException", r#"{"__type":"LimitExceededException","message":"Rate exceeded for stream"}"#),
+        Fault::ChimeThrottle => (StatusCode::TOO_MANY_REQUESTS, "ThrottledClientException", r#"{"Code":"Throttled","Message":"Rate exceeded"}"#),
+        Fault::ServerError => (StatusCode::INTERNAL_SERVER_ERROR, "ServiceFailureException", r#"{"Code":"ServiceFailure","Message":"injected failure"}"#),
+        Fault::AccessDenied => (StatusCode::FORBIDDEN, "AccessDeniedException", r#"{"__type":"AccessDeniedException","message":"not authorized"}"#),
+        _ => unreachable!("handled by forwarding"),
+    };
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amzn-ErrorType", kind)
+        .body(Full::new(Bytes::from(body)))
+        .unwrap()
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    upstream: String,
+    client: Client<HttpConnector, Full<Bytes>>,
+    shared: Arc<Mutex<Shared>>,
+) -> Result<Response<Full<Bytes>>, std::io::Error> {
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+    let op = operation(parts.method.as_str(), parts.uri.path(), target, &body);
+    let fault = {
+        let mut s = shared.lock().unwrap();
+        s.calls.push(op.clone());
+        let rule = s.rules.iter_mut().find(|r| r.remaining > 0 && (r.operation == op || r.operation == "*"));
+        rule.map(|r| {
+            r.remaining -= 1;
+            r.fault.clone()
+        })
+    };
+    let mut rewrite = None;
+    match &fault {
+        Some(Fault::Drop) => return Err(std::io::Error::other("injected: connection dropped")),
+        Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
+        Some(Fault::Rewrite(from, to)) => rewrite = Some((from.clone(), to.clone())),
+        Some(f) => return Ok(fault_response(f)),
+        None => {}
+    }
+    let uri = format!("{upstream}{}", parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+    let mut forward = Request::builder().method(parts.method.clone()).uri(uri);
+    for (k, v) in &parts.headers {
+        if k != "host" {
+            forward = forward.header(k, v);
+        }
+    }
+    let resp = client.request(forward.body(Full::new(body)).unwrap()).await.map_err(std::io::Error::other)?;
+    let (mut rparts, rbody) = resp.into_parts();
+    let mut bytes = rbody.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    if let Some((from, to)) = rewrite {
+        bytes = Bytes::from(String::from_utf8_lossy(&bytes).replace(&from, &to));
+        rparts.headers.remove("content-length");
+    }
+    Ok(Response::from_parts(rparts, Full::new(bytes)))
+}
+
+impl Proxy {
+    pub fn start(upstream: &str) -> Proxy {
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let upstream = upstream.trim_end_matches('/').to_string();
+        let s2 = shared.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+                loop {
+                    tokio::select! {
+                        _ = &mut stop_rx => break,
+                        accepted = listener.accept() => {
+                            let Ok((stream, _)) = accepted else { continue };
+                            let (upstream, client, shared) = (upstream.clone(), client.clone(), s2.clone());
+                            tokio::spawn(async move {
+                                let svc = service_fn(move |req| handle(req, upstream.clone(), client.clone(), shared.clone()));
+                                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                            });
+                        }
+                    }
+                }
+            });
+        });
+        let addr: SocketAddr = addr_rx.recv().unwrap();
+        Proxy { url: format!("http://{addr}"), shared, shutdown: Some(stop_tx), thread: Some(thread) }
+    }
+
+    /// Applies `fault` to the next `times` calls of `operation` ("*" = any).
+    pub fn inject(&self, operation: &str, fault: Fault, times: usize) {
+        self.shared.lock().unwrap().rules.push(Rule { operation: operation.into(), fault, remaining: times });
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.lock().unwrap().rules.clear();
+    }
+
+    /// Every call so far, by operation name, then forgets them.
+    pub fn take_calls(&self) -> Vec<String> {
+        std::mem::take(&mut self.shared.lock().unwrap().calls)
+    }
+
+    pub fn count(calls: &[String], op: &str) -> usize {
+        calls.iter().filter(|c| *c == op).count()
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
