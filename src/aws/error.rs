@@ -16,6 +16,8 @@ pub enum AwsError {
     AccessDenied(String),
     #[error("cancelled because Terraform was interrupted")]
     Cancelled,
+    #[error("timed out waiting for {what}; last seen: {last}")]
+    TimedOut { what: String, last: String },
     #[error("{0}")]
     Failed(String),
 }

@@ -48,10 +48,7 @@ where
         };
         let now = Instant::now();
         if now >= deadline {
-            return Err(AwsError::Failed(format!(
-                "timed out after {}s waiting for {what}; last seen: {last}. Raise the `timeouts` block's value if this is expected",
-                timeout.as_secs()
-            )));
+            return Err(AwsError::TimedOut { what: what.to_string(), last });
         }
         tracing::debug!(what, seen = %last, delay_ms = delay.as_millis() as u64, "waiting");
         let sleep = delay.min(deadline - now);
@@ -86,7 +83,7 @@ mod tests {
         })
         .await;
         let msg = r.unwrap_err().to_string();
-        assert!(msg.contains("timed out after 3s waiting for stream s to become ACTIVE; last seen: status UPDATING"), "{msg}");
+        assert_eq!(msg, "timed out waiting for stream s to become ACTIVE; last seen: status UPDATING");
     }
 
     #[tokio::test(start_paused = true)]

@@ -97,6 +97,10 @@ impl Workspace {
         Workspace { dir, terraform: terraform.to_string(), env }
     }
 
+    pub fn env_vars(&self) -> Vec<(String, String)> {
+        self.env.clone()
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

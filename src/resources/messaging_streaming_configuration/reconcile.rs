@@ -24,11 +24,33 @@ pub struct Outcome {
     pub diagnostics: Diagnostics,
 }
 
-struct Deadline(Instant);
+/// The operation's time budget (the `timeouts` block), shared by its waits.
+struct Deadline {
+    at: Instant,
+    total: Duration,
+    op: &'static str,
+}
 
 impl Deadline {
+    fn new(op: &'static str, total: Duration) -> Self {
+        Self { at: Instant::now() + total, total, op }
+    }
+
     fn remaining(&self) -> Duration {
-        self.0.saturating_duration_since(Instant::now()).max(Duration::from_secs(1))
+        self.at.saturating_duration_since(Instant::now()).max(Duration::from_secs(1))
+    }
+
+    /// An error for a diagnostic; a timeout names the budget that ran out.
+    fn explain(&self, e: AwsError) -> String {
+        match e {
+            AwsError::TimedOut { .. } => format!(
+                "{e}. The {} timeout of {}s ran out; raise `timeouts {{ {} = \"...\" }}` if this is expected.",
+                self.op,
+                self.total.as_secs(),
+                self.op
+            ),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -50,7 +72,7 @@ pub async fn create_or_update(c: &AwsClients, prior: Option<&Model>, planned: &M
         return fail(private, diags);
     };
     let op = if prior.is_some() { "update" } else { "create" };
-    let deadline = Deadline(Instant::now() + planned.timeout(op));
+    let deadline = Deadline::new(op, planned.timeout(op));
     let app = match AppInstanceArn::parse(&desired.app_instance_arn) {
         Ok(a) => a,
         Err(e) => {
@@ -91,7 +113,7 @@ pub async fn create_or_update(c: &AwsClients, prior: Option<&Model>, planned: &M
                 arns.insert(name, summary.arn);
             }
             Err((doing, e)) => {
-                diags.error(format!("{doing} Kinesis stream ({name})"), e.to_string());
+                diags.error(format!("{doing} Kinesis stream ({name})"), deadline.explain(e));
                 return fail(private, diags);
             }
         }
@@ -128,7 +150,7 @@ pub async fn create_or_update(c: &AwsClients, prior: Option<&Model>, planned: &M
                 continue;
             }
             if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, &deadline, ctx).await {
-                diags.error(format!("deleting Kinesis stream ({name}) that this resource no longer uses"), e.to_string());
+                diags.error(format!("deleting Kinesis stream ({name}) that this resource no longer uses"), deadline.explain(e));
                 return fail(private, diags);
             }
         }
@@ -142,7 +164,7 @@ pub async fn create_or_update(c: &AwsClients, prior: Option<&Model>, planned: &M
 /// already gone.
 pub async fn delete(c: &AwsClients, prior: &Model, mut private: Private, ctx: &CallContext) -> Outcome {
     let mut diags = Diagnostics::new();
-    let deadline = Deadline(Instant::now() + prior.timeout("delete"));
+    let deadline = Deadline::new("delete", prior.timeout("delete"));
     let Some(app_arn) = prior.app_instance_arn.known().cloned() else {
         return Outcome { model: None, private, diagnostics: diags };
     };
@@ -163,7 +185,7 @@ pub async fn delete(c: &AwsClients, prior: &Model, mut private: Private, ctx: &C
             continue;
         }
         if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, &deadline, ctx).await {
-            diags.error(format!("deleting Kinesis stream ({name})"), e.to_string());
+            diags.error(format!("deleting Kinesis stream ({name})"), deadline.explain(e));
             return Outcome { model: Some(prior.clone()), private, diagnostics: diags };
         }
     }
