@@ -36,31 +36,60 @@ struct Parts<'a> {
 
 fn split(raw: &str) -> Result<Parts<'_>, ArnError> {
     let mut it = raw.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
-        (it.next(), it.next(), it.next(), it.next(), it.next(), it.next())
-    else {
-        return Err(ArnError("it does not have the form arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE".into()));
+    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+        it.next(),
+        it.next(),
+        it.next(),
+        it.next(),
+        it.next(),
+        it.next(),
+    ) else {
+        return Err(ArnError(
+            "it does not have the form arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE".into(),
+        ));
     };
     if !partition.starts_with("aws") {
-        return Err(ArnError(format!("the partition {partition:?} is not an AWS partition (aws, aws-cn, aws-us-gov, ...)")));
+        return Err(ArnError(format!(
+            "the partition {partition:?} is not an AWS partition (aws, aws-cn, aws-us-gov, ...)"
+        )));
     }
-    if region.is_empty() || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(ArnError(format!("the region {region:?} is not a region name")));
+    if region.is_empty()
+        || !region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(ArnError(format!(
+            "the region {region:?} is not a region name"
+        )));
     }
     if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
-        return Err(ArnError(format!("the account {account:?} is not a 12-digit AWS account ID")));
+        return Err(ArnError(format!(
+            "the account {account:?} is not a 12-digit AWS account ID"
+        )));
     }
-    Ok(Parts { partition, service, region, account, resource })
+    Ok(Parts {
+        partition,
+        service,
+        region,
+        account,
+        resource,
+    })
 }
 
 impl AppInstanceArn {
     pub fn parse(raw: &str) -> Result<Self, ArnError> {
         let p = split(raw)?;
         if p.service != "chime" {
-            return Err(ArnError(format!("the service is {:?}, not \"chime\"", p.service)));
+            return Err(ArnError(format!(
+                "the service is {:?}, not \"chime\"",
+                p.service
+            )));
         }
         let Some(id) = p.resource.strip_prefix("app-instance/") else {
-            return Err(ArnError(format!("the resource {:?} is not app-instance/ID", p.resource)));
+            return Err(ArnError(format!(
+                "the resource {:?} is not app-instance/ID",
+                p.resource
+            )));
         };
         if id.is_empty() || id.contains('/') {
             return Err(ArnError(format!(
@@ -68,13 +97,22 @@ impl AppInstanceArn {
                 p.resource
             )));
         }
-        Ok(Self { partition: p.partition.into(), region: p.region.into(), account: p.account.into(), id: id.into() })
+        Ok(Self {
+            partition: p.partition.into(),
+            region: p.region.into(),
+            account: p.account.into(),
+            id: id.into(),
+        })
     }
 }
 
 impl fmt::Display for AppInstanceArn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "arn:{}:chime:{}:{}:app-instance/{}", self.partition, self.region, self.account, self.id)
+        write!(
+            f,
+            "arn:{}:chime:{}:{}:app-instance/{}",
+            self.partition, self.region, self.account, self.id
+        )
     }
 }
 
@@ -82,25 +120,48 @@ impl StreamArn {
     pub fn parse(raw: &str) -> Result<Self, ArnError> {
         let p = split(raw)?;
         if p.service != "kinesis" {
-            return Err(ArnError(format!("the service is {:?}, not \"kinesis\" (a Kinesis data stream ARN is required)", p.service)));
+            return Err(ArnError(format!(
+                "the service is {:?}, not \"kinesis\" (a Kinesis data stream ARN is required)",
+                p.service
+            )));
         }
         let Some(name) = p.resource.strip_prefix("stream/") else {
-            return Err(ArnError(format!("the resource {:?} is not stream/NAME", p.resource)));
+            return Err(ArnError(format!(
+                "the resource {:?} is not stream/NAME",
+                p.resource
+            )));
         };
         if name.is_empty() || name.contains('/') {
-            return Err(ArnError(format!("the resource {:?} is not stream/NAME", p.resource)));
+            return Err(ArnError(format!(
+                "the resource {:?} is not stream/NAME",
+                p.resource
+            )));
         }
-        Ok(Self { partition: p.partition.into(), region: p.region.into(), account: p.account.into(), name: name.into() })
+        Ok(Self {
+            partition: p.partition.into(),
+            region: p.region.into(),
+            account: p.account.into(),
+            name: name.into(),
+        })
     }
 
     pub fn new(partition: &str, region: &str, account: &str, name: &str) -> Self {
-        Self { partition: partition.into(), region: region.into(), account: account.into(), name: name.into() }
+        Self {
+            partition: partition.into(),
+            region: region.into(),
+            account: account.into(),
+            name: name.into(),
+        }
     }
 }
 
 impl fmt::Display for StreamArn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "arn:{}:kinesis:{}:{}:stream/{}", self.partition, self.region, self.account, self.name)
+        write!(
+            f,
+            "arn:{}:kinesis:{}:{}:stream/{}",
+            self.partition, self.region, self.account, self.name
+        )
     }
 }
 
@@ -112,18 +173,30 @@ mod tests {
     fn app_instance_arns_parse_and_print() {
         let raw = "arn:aws:chime:us-east-1:123456789012:app-instance/abc-123";
         let a = AppInstanceArn::parse(raw).unwrap();
-        assert_eq!((a.region.as_str(), a.account.as_str(), a.id.as_str()), ("us-east-1", "123456789012", "abc-123"));
+        assert_eq!(
+            (a.region.as_str(), a.account.as_str(), a.id.as_str()),
+            ("us-east-1", "123456789012", "abc-123")
+        );
         assert_eq!(a.to_string(), raw);
     }
 
     #[test]
     fn wrong_app_instance_arns_say_why() {
         let cases = [
-            ("arn:aws:chime:us-east-1:123456789012:app-instance/a/user/u", "user or channel"),
-            ("arn:aws:kinesis:us-east-1:123456789012:app-instance/a", "not \"chime\""),
+            (
+                "arn:aws:chime:us-east-1:123456789012:app-instance/a/user/u",
+                "user or channel",
+            ),
+            (
+                "arn:aws:kinesis:us-east-1:123456789012:app-instance/a",
+                "not \"chime\"",
+            ),
             ("arn:aws:chime:us-east-1:1234:app-instance/a", "12-digit"),
             ("app-instance/a", "does not have the form"),
-            ("arn:aws:chime:us-east-1:123456789012:channel/a", "not app-instance/ID"),
+            (
+                "arn:aws:chime:us-east-1:123456789012:channel/a",
+                "not app-instance/ID",
+            ),
         ];
         for (raw, why) in cases {
             let err = AppInstanceArn::parse(raw).unwrap_err().0;
@@ -133,7 +206,9 @@ mod tests {
 
     #[test]
     fn stream_arns_parse() {
-        let s = StreamArn::parse("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/chime-messaging-x").unwrap();
+        let s =
+            StreamArn::parse("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/chime-messaging-x")
+                .unwrap();
         assert_eq!(s.partition, "aws-cn");
         assert_eq!(s.name, "chime-messaging-x");
         assert!(StreamArn::parse("arn:aws:sqs:us-east-1:123456789012:queue").is_err());

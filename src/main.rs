@@ -20,14 +20,21 @@ fn main() -> ExitCode {
     let debug = args.iter().any(|a| a == "--debug");
     plugin::logging::init();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("terraform-provider-chimesdk: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let opts = ServeOptions { debug, address: REGISTRY_ADDRESS.to_string() };
+    let opts = ServeOptions {
+        debug,
+        address: REGISTRY_ADDRESS.to_string(),
+    };
     let result = runtime.block_on(plugin::serve(Arc::new(ChimeSdkProvider::new()), opts));
     // Do not wait for stray tasks (in-flight AWS calls) once Terraform is done.
     runtime.shutdown_background();

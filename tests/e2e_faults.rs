@@ -19,18 +19,33 @@ fn transient_faults_are_retried_within_budget() {
     let env = Env::new();
     let ws = env.stack();
     env.write(&ws, &managed("Channel", "chime-messaging-flaky", ""));
-    env.kinesis.inject("CreateStream", Fault::KinesisThrottle, 2);
+    env.kinesis
+        .inject("CreateStream", Fault::KinesisThrottle, 2);
     env.kinesis.inject("DescribeStreamSummary", Fault::Drop, 1);
-    env.kinesis.inject("StartStreamEncryption", Fault::ServerError, 1);
-    env.chime.inject("PutMessagingStreamingConfigurations", Fault::ChimeThrottle, 1);
-    env.chime.inject("PutMessagingStreamingConfigurations", Fault::ServerError, 1);
-    env.chime.inject("GetMessagingStreamingConfigurations", Fault::Delay(Duration::from_millis(500)), 1);
+    env.kinesis
+        .inject("StartStreamEncryption", Fault::ServerError, 1);
+    env.chime.inject(
+        "PutMessagingStreamingConfigurations",
+        Fault::ChimeThrottle,
+        1,
+    );
+    env.chime
+        .inject("PutMessagingStreamingConfigurations", Fault::ServerError, 1);
+    env.chime.inject(
+        "GetMessagingStreamingConfigurations",
+        Fault::Delay(Duration::from_millis(500)),
+        1,
+    );
     ws.apply().assert_ok();
     let k = env.kinesis.take_calls();
     let c = env.chime.take_calls();
     assert_eq!(count(&k, "CreateStream"), 3, "2 throttled + 1: {k:?}");
     assert_eq!(count(&c, "PutMessagingStreamingConfigurations"), 3, "{c:?}");
-    assert_eq!(env.aws.stream_names(), vec!["chime-messaging-flaky".to_string()], "no duplicate stream");
+    assert_eq!(
+        env.aws.stream_names(),
+        vec!["chime-messaging-flaky".to_string()],
+        "no duplicate stream"
+    );
     assert_eq!(env.aws.streaming_configuration(&env.app).unwrap().len(), 1);
 }
 
@@ -40,23 +55,45 @@ fn exhausted_retries_fail_clearly_and_the_next_apply_completes() {
     let ws = env.stack();
     env.write(&ws, &managed("Channel", "chime-messaging-resume", ""));
     // max_retries = 3 in the test provider block: 4 attempts, all refused.
-    env.chime.inject("PutMessagingStreamingConfigurations", Fault::ServerError, 4);
+    env.chime
+        .inject("PutMessagingStreamingConfigurations", Fault::ServerError, 4);
     let r = ws.apply_json();
     r.assert_failed();
-    let summary = format!("writing Chime SDK messaging streaming configuration ({})", env.app);
+    let summary = format!(
+        "writing Chime SDK messaging streaming configuration ({})",
+        env.app
+    );
     let d = r.find("error", &summary);
     assert_eq!(d.len(), 1, "{}", r.output());
-    assert!(d[0]["detail"].as_str().unwrap().contains("gave up after 4 attempts"), "{}", d[0]);
-    assert_eq!(env.aws.stream_names(), vec!["chime-messaging-resume".to_string()], "the stream exists");
+    assert!(
+        d[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("gave up after 4 attempts"),
+        "{}",
+        d[0]
+    );
+    assert_eq!(
+        env.aws.stream_names(),
+        vec!["chime-messaging-resume".to_string()],
+        "the stream exists"
+    );
     assert_eq!(env.aws.streaming_configuration(&env.app), None);
 
     env.chime.clear_faults();
     ws.apply().assert_ok();
-    assert_eq!(env.aws.stream_names(), vec!["chime-messaging-resume".to_string()], "completed without a duplicate");
+    assert_eq!(
+        env.aws.stream_names(),
+        vec!["chime-messaging-resume".to_string()],
+        "completed without a duplicate"
+    );
     assert!(env.aws.streaming_configuration(&env.app).is_some());
     assert_eq!(ws.plan_exit().code, 0);
     ws.destroy().assert_ok();
-    assert!(env.aws.stream_names().is_empty(), "the stream is still known as ours and deleted");
+    assert!(
+        env.aws.stream_names().is_empty(),
+        "the stream is still known as ours and deleted"
+    );
 }
 
 #[test]
@@ -64,7 +101,11 @@ fn waits_for_updating_streams_and_honours_timeouts() {
     let env = Env::new();
     let ws = env.stack();
     env.write(&ws, &managed("Channel", "chime-messaging-slow", ""));
-    env.kinesis.inject("DescribeStreamSummary", Fault::Rewrite("\"ACTIVE\"".into(), "\"UPDATING\"".into()), 3);
+    env.kinesis.inject(
+        "DescribeStreamSummary",
+        Fault::Rewrite("\"ACTIVE\"".into(), "\"UPDATING\"".into()),
+        3,
+    );
     ws.apply().assert_ok();
     env.kinesis.clear_faults();
 
@@ -73,16 +114,34 @@ fn waits_for_updating_streams_and_honours_timeouts() {
     env.write_for(
         &ws2,
         &app2,
-        &(managed("Channel", "chime-messaging-stuck", "") + "  timeouts {\n    create = \"2s\"\n  }\n"),
+        &(managed("Channel", "chime-messaging-stuck", "")
+            + "  timeouts {\n    create = \"2s\"\n  }\n"),
     );
-    env.kinesis.inject("DescribeStreamSummary", Fault::Rewrite("\"ACTIVE\"".into(), "\"CREATING\"".into()), 10_000);
+    env.kinesis.inject(
+        "DescribeStreamSummary",
+        Fault::Rewrite("\"ACTIVE\"".into(), "\"CREATING\"".into()),
+        10_000,
+    );
     let started = Instant::now();
     let r = ws2.apply_json();
     r.assert_failed();
-    assert!(started.elapsed() < Duration::from_secs(60), "the timeout bounded the wait");
-    let d = r.find("error", "waiting for Kinesis stream (chime-messaging-stuck)");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "the timeout bounded the wait"
+    );
+    let d = r.find(
+        "error",
+        "waiting for Kinesis stream (chime-messaging-stuck)",
+    );
     assert_eq!(d.len(), 1, "{}", r.output());
-    assert!(d[0]["detail"].as_str().unwrap().contains("The create timeout of 2s ran out"), "{}", d[0]);
+    assert!(
+        d[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("The create timeout of 2s ran out"),
+        "{}",
+        d[0]
+    );
     env.kinesis.clear_faults();
     ws2.apply().assert_ok();
     assert!(env.aws.streaming_configuration(&app2).is_some());
@@ -94,19 +153,37 @@ fn a_refused_lookup_at_plan_is_a_warning() {
     let ws = env.stack();
     let s = env.aws.create_stream("chime-messaging-private", 2, true);
     env.write(&ws, &referenced("Channel", &s));
-    env.kinesis.inject("DescribeStreamSummary", Fault::AccessDenied, 1);
+    env.kinesis
+        .inject("DescribeStreamSummary", Fault::AccessDenied, 1);
     let r = ws.plan_json();
     r.assert_ok();
-    assert_eq!(r.find("warning", "Could not check Kinesis stream chime-messaging-private").len(), 1, "{}", r.output());
+    assert_eq!(
+        r.find(
+            "warning",
+            "Could not check Kinesis stream chime-messaging-private"
+        )
+        .len(),
+        1,
+        "{}",
+        r.output()
+    );
 }
 
 #[test]
 fn an_apply_killed_midway_is_completed_by_the_next() {
     let env = Env::new();
     let ws = env.stack();
-    env.write(&ws, &(managed("Channel", "chime-messaging-k1", "") + &managed("ChannelMessage", "chime-messaging-k2", "")));
+    env.write(
+        &ws,
+        &(managed("Channel", "chime-messaging-k1", "")
+            + &managed("ChannelMessage", "chime-messaging-k2", "")),
+    );
     // Hold the configuration write long enough to kill the provider.
-    env.chime.inject("PutMessagingStreamingConfigurations", Fault::Delay(Duration::from_secs(60)), 1);
+    env.chime.inject(
+        "PutMessagingStreamingConfigurations",
+        Fault::Delay(Duration::from_secs(60)),
+        1,
+    );
     let mut tf = Command::new(&ws.terraform)
         .args(["apply", "-auto-approve", "-input=false", "-no-color"])
         .current_dir(ws.path())
@@ -117,28 +194,62 @@ fn an_apply_killed_midway_is_completed_by_the_next() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut calls = Vec::new();
-    while Instant::now() < deadline && !calls.iter().any(|c: &String| c == "PutMessagingStreamingConfigurations") {
+    while Instant::now() < deadline
+        && !calls
+            .iter()
+            .any(|c: &String| c == "PutMessagingStreamingConfigurations")
+    {
         std::thread::sleep(Duration::from_millis(100));
         calls.extend(env.chime.take_calls());
     }
-    assert!(calls.iter().any(|c| c == "PutMessagingStreamingConfigurations"), "apply reached the configuration write");
-    let killed = Command::new("pkill").args(["-KILL", "-P", &tf.id().to_string(), "-f", "terraform-provider-chimesdk"]).status().unwrap();
+    assert!(
+        calls
+            .iter()
+            .any(|c| c == "PutMessagingStreamingConfigurations"),
+        "apply reached the configuration write"
+    );
+    let killed = Command::new("pkill")
+        .args([
+            "-KILL",
+            "-P",
+            &tf.id().to_string(),
+            "-f",
+            "terraform-provider-chimesdk",
+        ])
+        .status()
+        .unwrap();
     assert!(killed.success(), "provider process found and killed");
     let status = tf.wait().unwrap();
     assert!(!status.success(), "terraform reports the crashed provider");
     let mut streams = env.aws.stream_names();
     streams.sort();
-    assert_eq!(streams, vec!["chime-messaging-k1".to_string(), "chime-messaging-k2".to_string()]);
+    assert_eq!(
+        streams,
+        vec![
+            "chime-messaging-k1".to_string(),
+            "chime-messaging-k2".to_string()
+        ]
+    );
 
     env.chime.clear_faults();
     ws.apply().assert_ok();
     let mut streams = env.aws.stream_names();
     streams.sort();
-    assert_eq!(streams, vec!["chime-messaging-k1".to_string(), "chime-messaging-k2".to_string()], "no duplicates");
+    assert_eq!(
+        streams,
+        vec![
+            "chime-messaging-k1".to_string(),
+            "chime-messaging-k2".to_string()
+        ],
+        "no duplicates"
+    );
     assert_eq!(env.aws.streaming_configuration(&env.app).unwrap().len(), 2);
     assert_eq!(ws.plan_exit().code, 0);
     ws.destroy().assert_ok();
-    assert!(env.aws.stream_names().is_empty(), "streams created before the kill are known as ours (owner tag): no orphans");
+    assert!(
+        env.aws.stream_names().is_empty(),
+        "streams created before the kill are known as ours (owner tag): no orphans"
+    );
 }
 
 fn ws_env(ws: &support::Workspace) -> Vec<(String, String)> {

@@ -16,18 +16,47 @@ fn schema_lists_provider_resource_and_data_source_with_descriptions() {
     r.assert_ok();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let p = &v["provider_schemas"]["registry.terraform.io/chimesdk/chimesdk"];
-    assert!(p["provider"]["block"]["attributes"]["region"]["description"].as_str().unwrap().contains("AWS region"));
-    assert_eq!(p["provider"]["block"]["block_types"]["endpoints"]["nesting_mode"], "list");
+    assert!(
+        p["provider"]["block"]["attributes"]["region"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("AWS region")
+    );
+    assert_eq!(
+        p["provider"]["block"]["block_types"]["endpoints"]["nesting_mode"],
+        "list"
+    );
     let res = &p["resource_schemas"]["chimesdk_messaging_streaming_configuration"]["block"];
     assert_eq!(res["attributes"]["app_instance_arn"]["required"], true);
-    assert_eq!(res["block_types"]["streaming_configuration"]["nesting_mode"], "set");
-    assert_eq!(res["block_types"]["streaming_configuration"]["max_items"], 2);
-    let stream = &res["block_types"]["streaming_configuration"]["block"]["block_types"]["stream"]["block"];
-    assert!(stream["attributes"]["shard_count"]["description"].as_str().unwrap().contains("At least 2"));
-    assert_eq!(stream["attributes"]["shard_count"]["description_kind"], "markdown");
+    assert_eq!(
+        res["block_types"]["streaming_configuration"]["nesting_mode"],
+        "set"
+    );
+    assert_eq!(
+        res["block_types"]["streaming_configuration"]["max_items"],
+        2
+    );
+    let stream =
+        &res["block_types"]["streaming_configuration"]["block"]["block_types"]["stream"]["block"];
+    assert!(
+        stream["attributes"]["shard_count"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("At least 2")
+    );
+    assert_eq!(
+        stream["attributes"]["shard_count"]["description_kind"],
+        "markdown"
+    );
     let ds = &p["data_source_schemas"]["chimesdk_messaging_streaming_configuration"]["block"];
-    assert_eq!(ds["attributes"]["streaming_configurations"]["computed"], true);
-    assert!(!ws.log().contains("failed to exit gracefully"), "provider must exit on Shutdown");
+    assert_eq!(
+        ds["attributes"]["streaming_configurations"]["computed"],
+        true
+    );
+    assert!(
+        !ws.log().contains("failed to exit gracefully"),
+        "provider must exit on Shutdown"
+    );
 }
 
 #[test]
@@ -63,7 +92,12 @@ resource "chimesdk_messaging_streaming_configuration" "x" {
     r.assert_failed();
     let diags = r.find("error", "Invalid endpoint URL for kinesis");
     assert_eq!(diags.len(), 1, "{}", r.output());
-    assert!(diags[0]["detail"].as_str().unwrap().contains("\"not a url\""));
+    assert!(
+        diags[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("\"not a url\"")
+    );
     // The attribute path resolves to the `kinesis = ...` line.
     assert_eq!(diags[0]["range"]["start"]["line"], 10, "{}", diags[0]);
     assert!(!ws.log().contains("failed to exit gracefully"));
@@ -114,25 +148,41 @@ fn full_cycle_validate_plan_apply_destroy() {
     let plan = ws.plan_exit();
     assert_eq!(plan.code, 2, "plan shows the create:\n{}", plan.output());
     ws.apply().assert_ok();
-    let arn = "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-quickstart".to_string();
+    let arn =
+        "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-quickstart".to_string();
     assert_eq!(
         aws.streaming_configuration(&app),
-        Some(vec![("Channel".into(), arn.clone()), ("ChannelMessage".into(), arn)])
+        Some(vec![
+            ("Channel".into(), arn.clone()),
+            ("ChannelMessage".into(), arn)
+        ])
     );
-    assert_eq!(aws.stream("chime-messaging-quickstart"), Some((2, true, Some("alias/aws/kinesis".into()), 24)));
+    assert_eq!(
+        aws.stream("chime-messaging-quickstart"),
+        Some((2, true, Some("alias/aws/kinesis".into()), 24))
+    );
     assert_eq!(ws.plan_exit().code, 0, "second plan is empty");
     ws.destroy().assert_ok();
     assert_eq!(aws.streaming_configuration(&app), None);
-    assert!(aws.stream_names().is_empty(), "destroy removed the stream it created");
+    assert!(
+        aws.stream_names().is_empty(),
+        "destroy removed the stream it created"
+    );
     assert!(!ws.log().contains("failed to exit gracefully"));
 }
 
 #[test]
 fn running_by_hand_explains_and_exits_1() {
-    let out = Command::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk")).env_remove("TF_PLUGIN_MAGIC_COOKIE").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk"))
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stderr);
-    assert!(text.contains("This binary is a plugin for Terraform"), "{text}");
+    assert!(
+        text.contains("This binary is a plugin for Terraform"),
+        "{text}"
+    );
     assert!(text.contains("dev_overrides"));
 }
 

@@ -21,9 +21,18 @@ pub async fn find_streaming_configurations(
     app_instance_arn: &str,
     cancel: &CancellationToken,
 ) -> Result<Vec<Configured>, AwsError> {
-    let result = with_retries(c.retry, cancel, "GetMessagingStreamingConfigurations", classify, || {
-        c.chime.get_messaging_streaming_configurations().app_instance_arn(app_instance_arn).send()
-    })
+    let result = with_retries(
+        c.retry,
+        cancel,
+        "GetMessagingStreamingConfigurations",
+        classify,
+        || {
+            c.chime
+                .get_messaging_streaming_configurations()
+                .app_instance_arn(app_instance_arn)
+                .send()
+        },
+    )
     .await
     .map_err(AwsError::from);
     match result {
@@ -31,7 +40,10 @@ pub async fn find_streaming_configurations(
             let mut list: Vec<Configured> = out
                 .streaming_configurations()
                 .iter()
-                .map(|s| Configured { data_type: s.data_type().as_str().to_string(), resource_arn: s.resource_arn().to_string() })
+                .map(|s| Configured {
+                    data_type: s.data_type().as_str().to_string(),
+                    resource_arn: s.resource_arn().to_string(),
+                })
                 .collect();
             list.sort();
             Ok(list)
@@ -57,22 +69,41 @@ pub async fn put_streaming_configurations(
                 .map_err(|e| AwsError::Failed(e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    with_retries(c.retry, cancel, "PutMessagingStreamingConfigurations", classify, || {
-        c.chime
-            .put_messaging_streaming_configurations()
-            .app_instance_arn(app_instance_arn)
-            .set_streaming_configurations(Some(configs.clone()))
-            .send()
-    })
+    with_retries(
+        c.retry,
+        cancel,
+        "PutMessagingStreamingConfigurations",
+        classify,
+        || {
+            c.chime
+                .put_messaging_streaming_configurations()
+                .app_instance_arn(app_instance_arn)
+                .set_streaming_configurations(Some(configs.clone()))
+                .send()
+        },
+    )
     .await?;
     Ok(())
 }
 
 /// Deletes the configuration; none there counts as done.
-pub async fn delete_streaming_configurations(c: &AwsClients, app_instance_arn: &str, cancel: &CancellationToken) -> Result<(), AwsError> {
-    match with_retries(c.retry, cancel, "DeleteMessagingStreamingConfigurations", classify, || {
-        c.chime.delete_messaging_streaming_configurations().app_instance_arn(app_instance_arn).send()
-    })
+pub async fn delete_streaming_configurations(
+    c: &AwsClients,
+    app_instance_arn: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
+    match with_retries(
+        c.retry,
+        cancel,
+        "DeleteMessagingStreamingConfigurations",
+        classify,
+        || {
+            c.chime
+                .delete_messaging_streaming_configurations()
+                .app_instance_arn(app_instance_arn)
+                .send()
+        },
+    )
     .await
     .map_err(AwsError::from)
     {

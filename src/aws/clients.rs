@@ -92,34 +92,56 @@ async fn base_config(settings: &ClientSettings) -> SdkConfig {
 }
 
 impl AwsClients {
-    pub async fn connect(settings: &ClientSettings, cancel: &CancellationToken) -> Result<AwsClients, ConfigureError> {
+    pub async fn connect(
+        settings: &ClientSettings,
+        cancel: &CancellationToken,
+    ) -> Result<AwsClients, ConfigureError> {
         let mut config = base_config(settings).await;
-        let region = config.region().map(|r| r.to_string()).filter(|r| !r.is_empty()).ok_or(ConfigureError::NoRegion)?;
+        let region = config
+            .region()
+            .map(|r| r.to_string())
+            .filter(|r| !r.is_empty())
+            .ok_or(ConfigureError::NoRegion)?;
 
         if let Some(role) = &settings.assume_role {
             let mut builder = aws_config::sts::AssumeRoleProvider::builder(&role.role_arn)
-                .session_name(role.session_name.clone().unwrap_or_else(|| "terraform-provider-chimesdk".into()))
+                .session_name(
+                    role.session_name
+                        .clone()
+                        .unwrap_or_else(|| "terraform-provider-chimesdk".into()),
+                )
                 .configure(&config);
             if let Some(id) = &role.external_id {
                 builder = builder.external_id(id);
             }
             let provider = builder.build().await;
-            config = config.into_builder().credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider)).build();
+            config = config
+                .into_builder()
+                .credentials_provider(
+                    aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+                )
+                .build();
         }
 
         let retry = RetryPolicy::new(settings.max_retries);
         let mut account_id = None;
         if !settings.skip_credentials_validation {
-            let creds = config.credentials_provider().ok_or_else(|| ConfigureError::NoCredentials(String::new()))?;
+            let creds = config
+                .credentials_provider()
+                .ok_or_else(|| ConfigureError::NoCredentials(String::new()))?;
             match creds.provide_credentials().await {
                 Ok(_) => {}
-                Err(CredentialsError::CredentialsNotLoaded(e)) => return Err(ConfigureError::NoCredentials(format!("{e:?}"))),
+                Err(CredentialsError::CredentialsNotLoaded(e)) => {
+                    return Err(ConfigureError::NoCredentials(format!("{e:?}")));
+                }
                 Err(e) => return Err(ConfigureError::CredentialsFailed(error_chain(&e))),
             }
             let sts = aws_sdk_sts::Client::new(&config);
-            let identity = with_retries(retry, cancel, "STS GetCallerIdentity", |e| classify(e), || sts.get_caller_identity().send())
-                .await
-                .map_err(|e| ConfigureError::CallerIdentity(e.to_string()))?;
+            let identity = with_retries(retry, cancel, "STS GetCallerIdentity", classify, || {
+                sts.get_caller_identity().send()
+            })
+            .await
+            .map_err(|e| ConfigureError::CallerIdentity(e.to_string()))?;
             account_id = identity.account().map(str::to_string);
         }
 

@@ -23,7 +23,12 @@ pub enum AwsError {
 }
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException", "NotFoundException"];
-const DENIED: &[&str] = &["AccessDeniedException", "ForbiddenException", "UnauthorizedClientException", "AccessDenied"];
+const DENIED: &[&str] = &[
+    "AccessDeniedException",
+    "ForbiddenException",
+    "UnauthorizedClientException",
+    "AccessDenied",
+];
 
 fn describe<E, R>(e: &SdkError<E, R>) -> (String, String)
 where
@@ -48,10 +53,20 @@ where
     fn from(err: RetryError<SdkError<E, R>>) -> Self {
         match err {
             RetryError::Cancelled => AwsError::Cancelled,
-            RetryError::Exhausted { attempts, last, source } => {
+            RetryError::Exhausted {
+                attempts,
+                last,
+                source,
+            } => {
                 let (code, message) = describe(&source);
-                let detail = if code.is_empty() { message } else { format!("{code}: {message}") };
-                AwsError::Failed(format!("gave up after {attempts} attempts ({last}); last response: {detail}"))
+                let detail = if code.is_empty() {
+                    message
+                } else {
+                    format!("{code}: {message}")
+                };
+                AwsError::Failed(format!(
+                    "gave up after {attempts} attempts ({last}); last response: {detail}"
+                ))
             }
             RetryError::Failed(source) => {
                 let (code, message) = describe(&source);

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use aws_sdk_kinesis::types::{EncryptionType, ScalingType, StreamMode, StreamModeDetails, StreamStatus};
+use aws_sdk_kinesis::types::{
+    EncryptionType, ScalingType, StreamMode, StreamModeDetails, StreamStatus,
+};
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
@@ -33,20 +35,28 @@ impl StreamSummary {
     }
 }
 
-pub async fn find_stream_summary(c: &AwsClients, name: &str, cancel: &CancellationToken) -> Result<StreamSummary, AwsError> {
+pub async fn find_stream_summary(
+    c: &AwsClients,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<StreamSummary, AwsError> {
     let out = with_retries(c.retry, cancel, "DescribeStreamSummary", classify, || {
         c.kinesis.describe_stream_summary().stream_name(name).send()
     })
     .await?;
-    let s = out
-        .stream_description_summary()
-        .ok_or_else(|| AwsError::Failed(format!("DescribeStreamSummary for {name} returned no summary")))?;
+    let s = out.stream_description_summary().ok_or_else(|| {
+        AwsError::Failed(format!(
+            "DescribeStreamSummary for {name} returned no summary"
+        ))
+    })?;
     Ok(StreamSummary {
         name: s.stream_name().to_string(),
         arn: s.stream_arn().to_string(),
         status: s.stream_status().as_str().to_string(),
         open_shards: i64::from(s.open_shard_count()),
-        on_demand: s.stream_mode_details().is_some_and(|m| *m.stream_mode() == StreamMode::OnDemand),
+        on_demand: s
+            .stream_mode_details()
+            .is_some_and(|m| *m.stream_mode() == StreamMode::OnDemand),
         kms: s.encryption_type() == Some(&EncryptionType::Kms),
         key_id: s.key_id().map(str::to_string),
         retention_hours: i64::from(s.retention_period_hours()),
@@ -60,22 +70,43 @@ pub async fn wait_stream_active(
     timeout: Duration,
     cancel: &CancellationToken,
 ) -> Result<StreamSummary, AwsError> {
-    wait_until(&format!("Kinesis stream {name} to become ACTIVE"), timeout, cancel, WaitPolicy::default(), || async {
-        let s = find_stream_summary(c, name, cancel).await?;
-        Ok(if s.is_active() { Poll::Done(s) } else { Poll::Pending(format!("status {}", s.status)) })
-    })
+    wait_until(
+        &format!("Kinesis stream {name} to become ACTIVE"),
+        timeout,
+        cancel,
+        WaitPolicy::default(),
+        || async {
+            let s = find_stream_summary(c, name, cancel).await?;
+            Ok(if s.is_active() {
+                Poll::Done(s)
+            } else {
+                Poll::Pending(format!("status {}", s.status))
+            })
+        },
+    )
     .await
 }
 
 /// Waits until DescribeStreamSummary says the stream does not exist.
-pub async fn wait_stream_deleted(c: &AwsClients, name: &str, timeout: Duration, cancel: &CancellationToken) -> Result<(), AwsError> {
-    wait_until(&format!("Kinesis stream {name} to be deleted"), timeout, cancel, WaitPolicy::default(), || async {
-        match find_stream_summary(c, name, cancel).await {
-            Err(AwsError::NotFound(_)) => Ok(Poll::Done(())),
-            Err(e) => Err(e),
-            Ok(s) => Ok(Poll::Pending(format!("status {}", s.status))),
-        }
-    })
+pub async fn wait_stream_deleted(
+    c: &AwsClients,
+    name: &str,
+    timeout: Duration,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
+    wait_until(
+        &format!("Kinesis stream {name} to be deleted"),
+        timeout,
+        cancel,
+        WaitPolicy::default(),
+        || async {
+            match find_stream_summary(c, name, cancel).await {
+                Err(AwsError::NotFound(_)) => Ok(Poll::Done(())),
+                Err(e) => Err(e),
+                Ok(s) => Ok(Poll::Pending(format!("status {}", s.status))),
+            }
+        },
+    )
     .await
 }
 
@@ -103,38 +134,75 @@ pub async fn create_stream(
     match result {
         Ok(_) => Ok(()),
         // A retried CreateStream whose first attempt went through.
-        Err(crate::aws::retry::RetryError::Failed(e)) if e.as_service_error().is_some_and(|s| s.is_resource_in_use_exception()) => Ok(()),
+        Err(crate::aws::retry::RetryError::Failed(e))
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_in_use_exception()) =>
+        {
+            Ok(())
+        }
         Err(e) => Err(e.into()),
     }
 }
 
 /// Marks a stream as ours (CreateStream tags are not honoured everywhere).
-pub async fn tag_owner(c: &AwsClients, name: &str, owner: &str, cancel: &CancellationToken) -> Result<(), AwsError> {
+pub async fn tag_owner(
+    c: &AwsClients,
+    name: &str,
+    owner: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
     with_retries(c.retry, cancel, "AddTagsToStream", classify, || {
-        c.kinesis.add_tags_to_stream().stream_name(name).tags(OWNER_TAG, owner).send()
+        c.kinesis
+            .add_tags_to_stream()
+            .stream_name(name)
+            .tags(OWNER_TAG, owner)
+            .send()
     })
     .await?;
     Ok(())
 }
 
 /// The owner tag's value, if the stream has one.
-pub async fn find_owner_tag(c: &AwsClients, name: &str, cancel: &CancellationToken) -> Result<Option<String>, AwsError> {
+pub async fn find_owner_tag(
+    c: &AwsClients,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<String>, AwsError> {
     let out = with_retries(c.retry, cancel, "ListTagsForStream", classify, || {
         c.kinesis.list_tags_for_stream().stream_name(name).send()
     })
     .await?;
-    Ok(out.tags().iter().find(|t| t.key() == OWNER_TAG).and_then(|t| t.value().map(str::to_string)))
+    Ok(out
+        .tags()
+        .iter()
+        .find(|t| t.key() == OWNER_TAG)
+        .and_then(|t| t.value().map(str::to_string)))
 }
 
-pub async fn start_encryption(c: &AwsClients, name: &str, key: &str, cancel: &CancellationToken) -> Result<(), AwsError> {
+pub async fn start_encryption(
+    c: &AwsClients,
+    name: &str,
+    key: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
     with_retries(c.retry, cancel, "StartStreamEncryption", classify, || {
-        c.kinesis.start_stream_encryption().stream_name(name).encryption_type(EncryptionType::Kms).key_id(key).send()
+        c.kinesis
+            .start_stream_encryption()
+            .stream_name(name)
+            .encryption_type(EncryptionType::Kms)
+            .key_id(key)
+            .send()
     })
     .await?;
     Ok(())
 }
 
-pub async fn update_shard_count(c: &AwsClients, name: &str, target: i64, cancel: &CancellationToken) -> Result<(), AwsError> {
+pub async fn update_shard_count(
+    c: &AwsClients,
+    name: &str,
+    target: i64,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
     with_retries(c.retry, cancel, "UpdateShardCount", classify, || {
         c.kinesis
             .update_shard_count()
@@ -147,37 +215,79 @@ pub async fn update_shard_count(c: &AwsClients, name: &str, target: i64, cancel:
     Ok(())
 }
 
-pub async fn switch_to_provisioned(c: &AwsClients, arn: &str, cancel: &CancellationToken) -> Result<(), AwsError> {
+pub async fn switch_to_provisioned(
+    c: &AwsClients,
+    arn: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
     let mode = StreamModeDetails::builder()
         .stream_mode(StreamMode::Provisioned)
         .build()
         .map_err(|e| AwsError::Failed(e.to_string()))?;
     with_retries(c.retry, cancel, "UpdateStreamMode", classify, || {
-        c.kinesis.update_stream_mode().stream_arn(arn).stream_mode_details(mode.clone()).send()
+        c.kinesis
+            .update_stream_mode()
+            .stream_arn(arn)
+            .stream_mode_details(mode.clone())
+            .send()
     })
     .await?;
     Ok(())
 }
 
-pub async fn set_retention(c: &AwsClients, name: &str, current: i64, hours: i64, cancel: &CancellationToken) -> Result<(), AwsError> {
+pub async fn set_retention(
+    c: &AwsClients,
+    name: &str,
+    current: i64,
+    hours: i64,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
     if hours > current {
-        with_retries(c.retry, cancel, "IncreaseStreamRetentionPeriod", classify, || {
-            c.kinesis.increase_stream_retention_period().stream_name(name).retention_period_hours(hours as i32).send()
-        })
+        with_retries(
+            c.retry,
+            cancel,
+            "IncreaseStreamRetentionPeriod",
+            classify,
+            || {
+                c.kinesis
+                    .increase_stream_retention_period()
+                    .stream_name(name)
+                    .retention_period_hours(hours as i32)
+                    .send()
+            },
+        )
         .await?;
     } else if hours < current {
-        with_retries(c.retry, cancel, "DecreaseStreamRetentionPeriod", classify, || {
-            c.kinesis.decrease_stream_retention_period().stream_name(name).retention_period_hours(hours as i32).send()
-        })
+        with_retries(
+            c.retry,
+            cancel,
+            "DecreaseStreamRetentionPeriod",
+            classify,
+            || {
+                c.kinesis
+                    .decrease_stream_retention_period()
+                    .stream_name(name)
+                    .retention_period_hours(hours as i32)
+                    .send()
+            },
+        )
         .await?;
     }
     Ok(())
 }
 
 /// Deletes a stream; one that is already gone counts as deleted.
-pub async fn delete_stream(c: &AwsClients, name: &str, cancel: &CancellationToken) -> Result<(), AwsError> {
+pub async fn delete_stream(
+    c: &AwsClients,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
     match with_retries(c.retry, cancel, "DeleteStream", classify, || {
-        c.kinesis.delete_stream().stream_name(name).enforce_consumer_deletion(true).send()
+        c.kinesis
+            .delete_stream()
+            .stream_name(name)
+            .enforce_consumer_deletion(true)
+            .send()
     })
     .await
     .map_err(AwsError::from)

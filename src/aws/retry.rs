@@ -30,12 +30,19 @@ pub struct RetryPolicy {
 
 impl RetryPolicy {
     pub fn new(max_retries: u32) -> Self {
-        Self { max_retries, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(20) }
+        Self {
+            max_retries,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(20),
+        }
     }
 
     /// Full jitter: uniform in [0, min(max, base * 2^attempt)].
     fn delay(&self, attempt: u32) -> Duration {
-        let cap = self.base_delay.saturating_mul(1u32 << attempt.min(16)).min(self.max_delay);
+        let cap = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_delay);
         cap.mul_f64(rand::random::<f64>())
     }
 }
@@ -63,7 +70,14 @@ where
             let code = se.err().code().unwrap_or_default();
             let status = se.raw().status_code();
             if RETRYABLE_CODES.contains(&code) || status == 429 || status >= 500 {
-                Classified::Retryable(format!("{} (HTTP {status})", if code.is_empty() { "server error" } else { code }))
+                Classified::Retryable(format!(
+                    "{} (HTTP {status})",
+                    if code.is_empty() {
+                        "server error"
+                    } else {
+                        code
+                    }
+                ))
             } else {
                 Classified::Final
             }
@@ -89,7 +103,11 @@ pub enum RetryError<E> {
     #[error("{0}")]
     Failed(E),
     #[error("gave up after {attempts} attempts; last error: {last}")]
-    Exhausted { attempts: u32, last: String, source: E },
+    Exhausted {
+        attempts: u32,
+        last: String,
+        source: E,
+    },
     #[error("cancelled (Terraform was interrupted)")]
     Cancelled,
 }
@@ -121,7 +139,11 @@ where
             return Err(RetryError::Failed(err));
         };
         if attempt >= policy.max_retries {
-            return Err(RetryError::Exhausted { attempts: attempt + 1, last: reason, source: err });
+            return Err(RetryError::Exhausted {
+                attempts: attempt + 1,
+                last: reason,
+                source: err,
+            });
         }
         let delay = policy.delay(attempt);
         attempt += 1;
@@ -140,7 +162,11 @@ mod tests {
     use super::*;
 
     fn fast(max: u32) -> RetryPolicy {
-        RetryPolicy { max_retries: max, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(2) }
+        RetryPolicy {
+            max_retries: max,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+        }
     }
 
     #[tokio::test]
@@ -171,16 +197,25 @@ mod tests {
         )
         .await;
         let msg = r.unwrap_err().to_string();
-        assert_eq!(msg, "gave up after 3 attempts; last error: LimitExceededException (HTTP 400)");
+        assert_eq!(
+            msg,
+            "gave up after 3 attempts; last error: LimitExceededException (HTTP 400)"
+        );
     }
 
     #[tokio::test]
     async fn final_errors_are_not_retried() {
         let calls = AtomicU32::new(0);
-        let r: Result<(), _> = with_retries(fast(5), &CancellationToken::new(), "t", |_| Classified::Final, || async {
-            calls.fetch_add(1, Ordering::SeqCst);
-            Err::<(), _>("bad request")
-        })
+        let r: Result<(), _> = with_retries(
+            fast(5),
+            &CancellationToken::new(),
+            "t",
+            |_| Classified::Final,
+            || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err::<(), _>("bad request")
+            },
+        )
         .await;
         assert!(matches!(r, Err(RetryError::Failed("bad request"))));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
@@ -190,9 +225,13 @@ mod tests {
     async fn cancellation_ends_the_wait() {
         let cancel = CancellationToken::new();
         cancel.cancel();
-        let r: Result<(), _> = with_retries(fast(5), &cancel, "t", |_| Classified::Final, || async {
-            std::future::pending::<Result<(), &str>>().await
-        })
+        let r: Result<(), _> = with_retries(
+            fast(5),
+            &cancel,
+            "t",
+            |_| Classified::Final,
+            || async { std::future::pending::<Result<(), &str>>().await },
+        )
         .await;
         assert!(matches!(r, Err(RetryError::Cancelled)));
     }

@@ -24,7 +24,10 @@ pub struct WaitPolicy {
 
 impl Default for WaitPolicy {
     fn default() -> Self {
-        Self { first_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) }
+        Self {
+            first_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
     }
 }
 
@@ -48,7 +51,10 @@ where
         };
         let now = Instant::now();
         if now >= deadline {
-            return Err(AwsError::TimedOut { what: what.to_string(), last });
+            return Err(AwsError::TimedOut {
+                what: what.to_string(),
+                last,
+            });
         }
         tracing::debug!(what, seen = %last, delay_ms = delay.as_millis() as u64, "waiting");
         let sleep = delay.min(deadline - now);
@@ -67,23 +73,42 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn polls_until_done_with_growing_delay() {
         let mut n = 0;
-        let r = wait_until("x", Duration::from_secs(60), &CancellationToken::new(), WaitPolicy::default(), || {
-            n += 1;
-            let done = n >= 4;
-            async move { Ok(if done { Poll::Done(n) } else { Poll::Pending("UPDATING".into()) }) }
-        })
+        let r = wait_until(
+            "x",
+            Duration::from_secs(60),
+            &CancellationToken::new(),
+            WaitPolicy::default(),
+            || {
+                n += 1;
+                let done = n >= 4;
+                async move {
+                    Ok(if done {
+                        Poll::Done(n)
+                    } else {
+                        Poll::Pending("UPDATING".into())
+                    })
+                }
+            },
+        )
         .await;
         assert_eq!(r.unwrap(), 4);
     }
 
     #[tokio::test(start_paused = true)]
     async fn timeout_says_what_was_last_seen() {
-        let r: Result<(), _> = wait_until("stream s to become ACTIVE", Duration::from_secs(3), &CancellationToken::new(), WaitPolicy::default(), || async {
-            Ok(Poll::Pending("status UPDATING".into()))
-        })
+        let r: Result<(), _> = wait_until(
+            "stream s to become ACTIVE",
+            Duration::from_secs(3),
+            &CancellationToken::new(),
+            WaitPolicy::default(),
+            || async { Ok(Poll::Pending("status UPDATING".into())) },
+        )
         .await;
         let msg = r.unwrap_err().to_string();
-        assert_eq!(msg, "timed out waiting for stream s to become ACTIVE; last seen: status UPDATING");
+        assert_eq!(
+            msg,
+            "timed out waiting for stream s to become ACTIVE; last seen: status UPDATING"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -94,9 +119,13 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(1)).await;
             c.cancel();
         });
-        let r: Result<(), _> = wait_until("x", Duration::from_secs(600), &cancel, WaitPolicy::default(), || async {
-            Ok(Poll::Pending("UPDATING".into()))
-        })
+        let r: Result<(), _> = wait_until(
+            "x",
+            Duration::from_secs(600),
+            &cancel,
+            WaitPolicy::default(),
+            || async { Ok(Poll::Pending("UPDATING".into())) },
+        )
         .await;
         assert_eq!(r.unwrap_err(), AwsError::Cancelled);
     }

@@ -22,7 +22,11 @@ fn parse(args: &[String]) -> Result<Config, String> {
     let mut state_file = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
         match flag.as_str() {
             "--listen" => listen = value()?,
             "--kinesis-endpoint" => kinesis = Some(value()?),
@@ -33,10 +37,14 @@ fn parse(args: &[String]) -> Result<Config, String> {
         }
     }
     if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!("--account-id {account:?} is not a 12-digit account ID"));
+        return Err(format!(
+            "--account-id {account:?} is not a 12-digit account ID"
+        ));
     }
     Ok(Config {
-        listen: listen.parse().map_err(|e| format!("--listen {listen:?}: {e}"))?,
+        listen: listen
+            .parse()
+            .map_err(|e| format!("--listen {listen:?}: {e}"))?,
         kinesis_endpoint: kinesis.ok_or("--kinesis-endpoint is required")?,
         region,
         account_id: account,
@@ -58,7 +66,10 @@ fn main() -> ExitCode {
         }
     };
     chimesdk_provider::plugin::logging::init_for_service();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     let result = runtime.block_on(serve(config, async {
         use tokio::signal::unix::{SignalKind, signal};
         let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");

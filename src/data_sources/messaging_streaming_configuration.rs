@@ -8,7 +8,7 @@ use crate::arn::AppInstanceArn;
 use crate::aws::chime;
 use crate::framework::{Attribute, Block, CallContext, DataSource, Diagnostics, Schema};
 use crate::provider::SharedClients;
-use crate::value::{AttributePath, Attr, Type, Value, from_value, to_value};
+use crate::value::{Attr, AttributePath, Type, Value, from_value, to_value};
 
 pub struct MessagingStreamingConfigurationData {
     clients: SharedClients,
@@ -34,7 +34,13 @@ struct Entry {
 }
 
 fn entry_type() -> Type {
-    Type::Object([("data_type".to_string(), Type::String), ("resource_arn".to_string(), Type::String)].into())
+    Type::Object(
+        [
+            ("data_type".to_string(), Type::String),
+            ("resource_arn".to_string(), Type::String),
+        ]
+        .into(),
+    )
 }
 
 #[async_trait]
@@ -70,7 +76,9 @@ impl DataSource for MessagingStreamingConfigurationData {
 
     async fn read(&self, config: &Value, ctx: &CallContext) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let Some(clients) = self.clients.get(&mut diags) else { return (Value::Null, diags) };
+        let Some(clients) = self.clients.get(&mut diags) else {
+            return (Value::Null, diags);
+        };
         let model: DataModel = match from_value(config) {
             Ok(m) => m,
             Err(e) => {
@@ -79,13 +87,20 @@ impl DataSource for MessagingStreamingConfigurationData {
             }
         };
         let Some(app) = model.app_instance_arn.known().cloned() else {
-            diags.error_at(AttributePath::attr("app_instance_arn"), "app_instance_arn is not known", "It must be known to read.");
+            diags.error_at(
+                AttributePath::attr("app_instance_arn"),
+                "app_instance_arn is not known",
+                "It must be known to read.",
+            );
             return (Value::Null, diags);
         };
         let found = match chime::find_streaming_configurations(&clients, &app, &ctx.cancel).await {
             Ok(f) => f,
             Err(e) => {
-                diags.error(format!("reading Chime SDK messaging streaming configuration ({app})"), e.to_string());
+                diags.error(
+                    format!("reading Chime SDK messaging streaming configuration ({app})"),
+                    e.to_string(),
+                );
                 return (Value::Null, diags);
             }
         };
@@ -93,7 +108,13 @@ impl DataSource for MessagingStreamingConfigurationData {
             id: Attr::Known(app.clone()),
             app_instance_arn: Attr::Known(app),
             streaming_configurations: Attr::Known(
-                found.into_iter().map(|c| Entry { data_type: c.data_type, resource_arn: c.resource_arn }).collect(),
+                found
+                    .into_iter()
+                    .map(|c| Entry {
+                        data_type: c.data_type,
+                        resource_arn: c.resource_arn,
+                    })
+                    .collect(),
             ),
         };
         match to_value(&out, &self.schema().value_type()) {

@@ -8,5 +8,9 @@ use crate::framework::DataSource;
 use crate::provider::SharedClients;
 
 pub fn all(clients: &SharedClients) -> Vec<Arc<dyn DataSource>> {
-    vec![Arc::new(messaging_streaming_configuration::MessagingStreamingConfigurationData::new(clients.clone()))]
+    vec![Arc::new(
+        messaging_streaming_configuration::MessagingStreamingConfigurationData::new(
+            clients.clone(),
+        ),
+    )]
 }

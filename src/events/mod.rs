@@ -14,8 +14,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use payload::{
-    Channel, ChannelBan, ChannelMembership, ChannelMessage, ChannelModerator, ElasticChannelConfiguration, ExpirationSettings,
-    Identity, MessageStatus, SubChannel, Target, Timestamp,
+    Channel, ChannelBan, ChannelMembership, ChannelMessage, ChannelModerator,
+    ElasticChannelConfiguration, ExpirationSettings, Identity, MessageStatus, SubChannel, Target,
+    Timestamp,
 };
 
 /// Which stream a data type goes to, as Chime SDK messaging names them.
@@ -165,7 +166,10 @@ pub enum DecodeError {
     #[error("record is not a JSON object with EventType and Payload: {0}")]
     Envelope(serde_json::Error),
     #[error("payload of {event_type} does not have the expected shape: {source}")]
-    Payload { event_type: String, source: serde_json::Error },
+    Payload {
+        event_type: String,
+        source: serde_json::Error,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -180,28 +184,51 @@ impl Event {
     /// Decodes one record's data.
     pub fn decode(data: &[u8]) -> Result<Event, DecodeError> {
         let env: Envelope = serde_json::from_slice(data).map_err(DecodeError::Envelope)?;
-        let bad = |source| DecodeError::Payload { event_type: env.event_type.to_string(), source };
+        let bad = |source| DecodeError::Payload {
+            event_type: env.event_type.to_string(),
+            source,
+        };
         use EventType as E;
         let p = env.payload.clone();
         let payload = match &env.event_type {
-            E::CreateChannelMessage | E::UpdateChannelMessage | E::RedactChannelMessage | E::DeleteChannelMessage => {
+            E::CreateChannelMessage
+            | E::UpdateChannelMessage
+            | E::RedactChannelMessage
+            | E::DeleteChannelMessage => {
                 Payload::ChannelMessage(serde_json::from_value(p).map_err(bad)?)
             }
-            E::CreateChannel | E::UpdateChannel | E::DeleteChannel | E::UpdateChannelExpirationSettings => {
+            E::CreateChannel
+            | E::UpdateChannel
+            | E::DeleteChannel
+            | E::UpdateChannelExpirationSettings => {
                 Payload::Channel(serde_json::from_value(p).map_err(bad)?)
             }
-            E::CreateChannelMembership | E::DeleteChannelMembership => Payload::ChannelMembership(serde_json::from_value(p).map_err(bad)?),
-            E::CreateChannelBan | E::DeleteChannelBan => Payload::ChannelBan(serde_json::from_value(p).map_err(bad)?),
-            E::CreateChannelModerator | E::DeleteChannelModerator => Payload::ChannelModerator(serde_json::from_value(p).map_err(bad)?),
-            E::CreateSubChannel | E::DeleteSubChannel => Payload::SubChannel(serde_json::from_value(p).map_err(bad)?),
+            E::CreateChannelMembership | E::DeleteChannelMembership => {
+                Payload::ChannelMembership(serde_json::from_value(p).map_err(bad)?)
+            }
+            E::CreateChannelBan | E::DeleteChannelBan => {
+                Payload::ChannelBan(serde_json::from_value(p).map_err(bad)?)
+            }
+            E::CreateChannelModerator | E::DeleteChannelModerator => {
+                Payload::ChannelModerator(serde_json::from_value(p).map_err(bad)?)
+            }
+            E::CreateSubChannel | E::DeleteSubChannel => {
+                Payload::SubChannel(serde_json::from_value(p).map_err(bad)?)
+            }
             E::Unknown(_) => Payload::Unknown(p),
         };
-        Ok(Event { event_type: env.event_type, payload })
+        Ok(Event {
+            event_type: env.event_type,
+            payload,
+        })
     }
 
     /// Encodes as a record's data, as the service writes it.
     pub fn encode(&self) -> Vec<u8> {
-        let env = Envelope { event_type: self.event_type.clone(), payload: self.payload.to_json().unwrap_or_default() };
+        let env = Envelope {
+            event_type: self.event_type.clone(),
+            payload: self.payload.to_json().unwrap_or_default(),
+        };
         serde_json::to_vec(&env).expect("payload structs always serialize")
     }
 }
@@ -211,8 +238,12 @@ mod tests {
     use super::*;
 
     fn sample(event_type: &EventType) -> Payload {
-        let channel = Some("arn:aws:chime:us-east-1:123456789012:app-instance/a/channel/c".to_string());
-        let who = Some(Identity { arn: Some("arn:aws:chime:us-east-1:123456789012:app-instance/a/user/u".into()), name: Some("U".into()) });
+        let channel =
+            Some("arn:aws:chime:us-east-1:123456789012:app-instance/a/channel/c".to_string());
+        let who = Some(Identity {
+            arn: Some("arn:aws:chime:us-east-1:123456789012:app-instance/a/user/u".into()),
+            name: Some("U".into()),
+        });
         let ts = Some(Timestamp::Iso("2026-11-25T01:02:03.004Z".into()));
         match event_type.data_type() {
             Some(DataType::ChannelMessage) => Payload::ChannelMessage(ChannelMessage {
@@ -226,18 +257,41 @@ mod tests {
             }),
             _ => match event_type {
                 EventType::CreateChannelMembership | EventType::DeleteChannelMembership => {
-                    Payload::ChannelMembership(ChannelMembership { channel_arn: channel, member: who, r#type: Some("DEFAULT".into()), ..Default::default() })
+                    Payload::ChannelMembership(ChannelMembership {
+                        channel_arn: channel,
+                        member: who,
+                        r#type: Some("DEFAULT".into()),
+                        ..Default::default()
+                    })
                 }
                 EventType::CreateChannelBan | EventType::DeleteChannelBan => {
-                    Payload::ChannelBan(ChannelBan { channel_arn: channel, member: who, created_timestamp: ts, ..Default::default() })
+                    Payload::ChannelBan(ChannelBan {
+                        channel_arn: channel,
+                        member: who,
+                        created_timestamp: ts,
+                        ..Default::default()
+                    })
                 }
                 EventType::CreateChannelModerator | EventType::DeleteChannelModerator => {
-                    Payload::ChannelModerator(ChannelModerator { channel_arn: channel, moderator: who, ..Default::default() })
+                    Payload::ChannelModerator(ChannelModerator {
+                        channel_arn: channel,
+                        moderator: who,
+                        ..Default::default()
+                    })
                 }
                 EventType::CreateSubChannel | EventType::DeleteSubChannel => {
-                    Payload::SubChannel(SubChannel { channel_arn: channel, sub_channel_id: Some("s1".into()) })
+                    Payload::SubChannel(SubChannel {
+                        channel_arn: channel,
+                        sub_channel_id: Some("s1".into()),
+                    })
                 }
-                _ => Payload::Channel(Channel { channel_arn: channel, name: Some("general".into()), mode: Some("RESTRICTED".into()), created_by: who, ..Default::default() }),
+                _ => Payload::Channel(Channel {
+                    channel_arn: channel,
+                    name: Some("general".into()),
+                    mode: Some("RESTRICTED".into()),
+                    created_by: who,
+                    ..Default::default()
+                }),
             },
         }
     }
@@ -246,7 +300,10 @@ mod tests {
     fn every_event_type_round_trips() {
         assert_eq!(EventType::ALL.len(), 16);
         for et in EventType::ALL {
-            let event = Event { event_type: et.clone(), payload: sample(et) };
+            let event = Event {
+                event_type: et.clone(),
+                payload: sample(et),
+            };
             let bytes = event.encode();
             let back = Event::decode(&bytes).unwrap();
             assert_eq!(back, event, "{et}");
@@ -258,8 +315,14 @@ mod tests {
 
     #[test]
     fn unknown_event_types_never_fail() {
-        let e = Event::decode(br#"{"EventType":"CREATE_CHANNEL_FLOW","Payload":{"ChannelArn":"x","New":1}}"#).unwrap();
-        assert_eq!(e.event_type, EventType::Unknown("CREATE_CHANNEL_FLOW".into()));
+        let e = Event::decode(
+            br#"{"EventType":"CREATE_CHANNEL_FLOW","Payload":{"ChannelArn":"x","New":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            e.event_type,
+            EventType::Unknown("CREATE_CHANNEL_FLOW".into())
+        );
         assert_eq!(e.payload.channel_arn(), Some("x"));
         assert_eq!(Event::decode(&e.encode()).unwrap(), e);
     }
@@ -270,7 +333,9 @@ mod tests {
             br#"{"EventType":"CREATE_CHANNEL_MESSAGE","Payload":{"ChannelArn":"c","MessageId":"m","CreatedTimestamp":1764032400.5,"LastUpdatedTimestamp":"2026-11-25T01:00:00Z","Status":{"Value":"SENT"},"MessageAttributes":{"k":{"StringValues":["v"]}},"Persistence":"PERSISTENT"}}"#,
         )
         .unwrap();
-        let Payload::ChannelMessage(m) = e.payload else { panic!() };
+        let Payload::ChannelMessage(m) = e.payload else {
+            panic!()
+        };
         assert_eq!(m.created_timestamp, Some(Timestamp::Epoch(1764032400.5)));
         assert_eq!(m.status.unwrap().value.as_deref(), Some("SENT"));
         assert_eq!(m.persistence.as_deref(), Some("PERSISTENT"));
@@ -278,7 +343,10 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors() {
-        assert!(matches!(Event::decode(b"not json"), Err(DecodeError::Envelope(_))));
+        assert!(matches!(
+            Event::decode(b"not json"),
+            Err(DecodeError::Envelope(_))
+        ));
         assert!(matches!(
             Event::decode(br#"{"EventType":"CREATE_CHANNEL","Payload":{"Name":5}}"#),
             Err(DecodeError::Payload { .. })

@@ -13,10 +13,10 @@ mod walk;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use resource::{
-    ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
-    Resource,
+    ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, Provider,
+    ReadRequest, ReadResponse, Resource,
 };
-pub use schema::{Attribute, Block, Nesting, NestedBlock, PlanModifier, Schema};
+pub use schema::{Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema};
 pub use timeouts::parse_duration;
 pub use validators::{Validator, at_least, between, not_empty, one_of, regex_match, starts_with};
 pub use walk::{requires_replace_paths, validate_attributes};

@@ -103,7 +103,12 @@ pub trait Provider: Send + Sync {
     fn schema(&self) -> Schema;
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
     /// Called once per process before anything needs credentials.
-    async fn configure(&self, config: &Value, terraform_version: &str, ctx: &CallContext) -> Diagnostics;
+    async fn configure(
+        &self,
+        config: &Value,
+        terraform_version: &str,
+        ctx: &CallContext,
+    ) -> Diagnostics;
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
 }

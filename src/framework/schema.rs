@@ -34,7 +34,10 @@ pub struct Block {
 
 impl Block {
     pub fn new(description: &str) -> Self {
-        Self { description: description.to_string(), ..Default::default() }
+        Self {
+            description: description.to_string(),
+            ..Default::default()
+        }
     }
 
     pub fn attribute(mut self, a: Attribute) -> Self {
@@ -182,7 +185,13 @@ pub struct NestedBlock {
 
 impl NestedBlock {
     pub fn new(name: &str, nesting: Nesting, block: Block) -> Self {
-        Self { name: name.to_string(), block, nesting, min_items: 0, max_items: 0 }
+        Self {
+            name: name.to_string(),
+            block,
+            nesting,
+            min_items: 0,
+            max_items: 0,
+        }
     }
 
     pub fn items(mut self, min: i64, max: i64) -> Self {

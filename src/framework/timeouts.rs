@@ -12,13 +12,21 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
     let mut total = 0f64;
     let mut rest = text;
     while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         if num_len == 0 {
-            return Err(format!("{raw:?} is not a duration such as \"10m\" or \"1h30m\""));
+            return Err(format!(
+                "{raw:?} is not a duration such as \"10m\" or \"1h30m\""
+            ));
         }
-        let number: f64 = rest[..num_len].parse().map_err(|_| format!("{raw:?} has a malformed number"))?;
+        let number: f64 = rest[..num_len]
+            .parse()
+            .map_err(|_| format!("{raw:?} has a malformed number"))?;
         rest = &rest[num_len..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let seconds = match &rest[..unit_len] {
             "h" => 3600.0,
             "m" => 60.0,
@@ -27,7 +35,11 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
             "us" | "µs" => 1e-6,
             "ns" => 1e-9,
             "" => return Err(format!("{raw:?} is missing a unit (h, m, s)")),
-            other => return Err(format!("{raw:?} has an unknown unit {other:?} (use h, m or s)")),
+            other => {
+                return Err(format!(
+                    "{raw:?} has an unknown unit {other:?} (use h, m or s)"
+                ));
+            }
         };
         total += number * seconds;
         rest = &rest[unit_len..];

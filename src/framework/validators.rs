@@ -28,7 +28,10 @@ pub fn starts_with(prefix: &'static str) -> Arc<dyn Validator> {
 }
 /// `pattern` must be a valid regex; `what` says in words what it accepts.
 pub fn regex_match(pattern: &str, what: &'static str) -> Arc<dyn Validator> {
-    Arc::new(RegexMatch(regex_lite::Regex::new(pattern).expect("validator regex is a constant"), what))
+    Arc::new(RegexMatch(
+        regex_lite::Regex::new(pattern).expect("validator regex is a constant"),
+        what,
+    ))
 }
 pub fn not_empty() -> Arc<dyn Validator> {
     Arc::new(NotEmpty)
@@ -41,12 +44,17 @@ pub fn between(min: i64, max: i64) -> Arc<dyn Validator> {
 }
 
 fn quoted(list: &[&str]) -> String {
-    list.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn integer(value: &Value) -> Result<i64, String> {
     match value {
-        Value::Number(n) => n.as_i64().ok_or_else(|| format!("{n} is not a whole number")),
+        Value::Number(n) => n
+            .as_i64()
+            .ok_or_else(|| format!("{n} is not a whole number")),
         _ => Err("expected a number".into()),
     }
 }
@@ -109,7 +117,11 @@ impl Validator for AtLeast {
     }
     fn check(&self, value: &Value) -> Result<(), String> {
         let n = integer(value)?;
-        if n >= self.0 { Ok(()) } else { Err(format!("{n} is less than {}", self.0)) }
+        if n >= self.0 {
+            Ok(())
+        } else {
+            Err(format!("{n} is less than {}", self.0))
+        }
     }
 }
 
@@ -119,7 +131,11 @@ impl Validator for Between {
     }
     fn check(&self, value: &Value) -> Result<(), String> {
         let n = integer(value)?;
-        if (self.0..=self.1).contains(&n) { Ok(()) } else { Err(format!("{n} is not between {} and {}", self.0, self.1)) }
+        if (self.0..=self.1).contains(&n) {
+            Ok(())
+        } else {
+            Err(format!("{n} is not between {} and {}", self.0, self.1))
+        }
     }
 }
 
@@ -133,13 +149,29 @@ mod tests {
         let s = |v: &str| Value::String(v.into());
         let n = |v: i64| Value::Number(Number::Int(v));
         assert!(one_of(&["A", "B"]).check(&s("A")).is_ok());
-        assert_eq!(one_of(&["A", "B"]).check(&s("C")).unwrap_err(), "\"C\" is not one of `A`, `B`");
-        assert!(starts_with("chime-messaging-").check(&s("x")).unwrap_err().contains("does not start with"));
-        assert!(regex_match("^[a-z]{1,3}$", "1-3 lowercase letters").check(&s("abcd")).is_err());
+        assert_eq!(
+            one_of(&["A", "B"]).check(&s("C")).unwrap_err(),
+            "\"C\" is not one of `A`, `B`"
+        );
+        assert!(
+            starts_with("chime-messaging-")
+                .check(&s("x"))
+                .unwrap_err()
+                .contains("does not start with")
+        );
+        assert!(
+            regex_match("^[a-z]{1,3}$", "1-3 lowercase letters")
+                .check(&s("abcd"))
+                .is_err()
+        );
         assert!(not_empty().check(&s(" ")).is_err());
         assert_eq!(at_least(2).check(&n(1)).unwrap_err(), "1 is less than 2");
         assert!(between(24, 8760).check(&n(8761)).is_err());
-        assert!(between(24, 8760).check(&Value::Number(Number::Float(24.5))).is_err());
+        assert!(
+            between(24, 8760)
+                .check(&Value::Number(Number::Float(24.5)))
+                .is_err()
+        );
         assert!(between(24, 8760).check(&n(24)).is_ok());
     }
 }

@@ -8,10 +8,17 @@ use crate::value::{AttributePath, Value};
 /// Runs every attribute's validators on its known values, recursing into
 /// nested blocks. Null and unknown values are skipped: they are checked
 /// again once known (plan, then apply).
-pub fn validate_attributes(block: &Block, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+pub fn validate_attributes(
+    block: &Block,
+    value: &Value,
+    path: &AttributePath,
+    diags: &mut Diagnostics,
+) {
     let Value::Object(attrs) = value else { return };
     for attr in &block.attributes {
-        let Some(v) = attrs.get(&attr.name) else { continue };
+        let Some(v) = attrs.get(&attr.name) else {
+            continue;
+        };
         if v.is_null() || v.is_unknown() {
             continue;
         }
@@ -27,18 +34,32 @@ pub fn validate_attributes(block: &Block, value: &Value, path: &AttributePath, d
         }
     }
     for nested in &block.blocks {
-        let Some(v) = attrs.get(&nested.name) else { continue };
+        let Some(v) = attrs.get(&nested.name) else {
+            continue;
+        };
         let nested_path = path.clone().attribute(&nested.name);
         match (nested.nesting, v) {
-            (Nesting::Single, Value::Object(_)) => validate_attributes(&nested.block, v, &nested_path, diags),
+            (Nesting::Single, Value::Object(_)) => {
+                validate_attributes(&nested.block, v, &nested_path, diags)
+            }
             (Nesting::List, Value::List(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    validate_attributes(&nested.block, item, &nested_path.clone().index(i as i64), diags);
+                    validate_attributes(
+                        &nested.block,
+                        item,
+                        &nested_path.clone().index(i as i64),
+                        diags,
+                    );
                 }
             }
             (Nesting::Set, Value::Set(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    validate_attributes(&nested.block, item, &nested_path.clone().set_element(i, items.len()), diags);
+                    validate_attributes(
+                        &nested.block,
+                        item,
+                        &nested_path.clone().set_element(i, items.len()),
+                        diags,
+                    );
                 }
             }
             _ => {}
@@ -71,7 +92,12 @@ mod tests {
 
     fn schema() -> Block {
         Block::new("t")
-            .attribute(Attribute::string("kind").required().validate(one_of(&["a", "b"])).modify_plan(PlanModifier::RequiresReplace))
+            .attribute(
+                Attribute::string("kind")
+                    .required()
+                    .validate(one_of(&["a", "b"]))
+                    .modify_plan(PlanModifier::RequiresReplace),
+            )
             .block(NestedBlock::new(
                 "item",
                 Nesting::List,
@@ -80,7 +106,12 @@ mod tests {
     }
 
     fn obj(pairs: Vec<(&str, Value)>) -> Value {
-        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<BTreeMap<_, _>>(),
+        )
     }
 
     #[test]
@@ -102,18 +133,31 @@ mod tests {
         assert_eq!(diags.0[0].path, Some(AttributePath::attr("kind")));
         assert_eq!(
             diags.0[1].path.as_ref().unwrap().steps,
-            vec![PathStep::Attribute("item".into()), PathStep::ElementKeyInt(1), PathStep::Attribute("n".into())]
+            vec![
+                PathStep::Attribute("item".into()),
+                PathStep::ElementKeyInt(1),
+                PathStep::Attribute("n".into())
+            ]
         );
         assert!(diags.0[1].detail.contains("must be at least 2"));
     }
 
     #[test]
     fn replacement_only_for_marked_attributes_that_change() {
-        let prior = obj(vec![("kind", Value::String("a".into())), ("item", Value::List(vec![]))]);
+        let prior = obj(vec![
+            ("kind", Value::String("a".into())),
+            ("item", Value::List(vec![])),
+        ]);
         let same = prior.clone();
-        let changed = obj(vec![("kind", Value::String("b".into())), ("item", Value::List(vec![]))]);
+        let changed = obj(vec![
+            ("kind", Value::String("b".into())),
+            ("item", Value::List(vec![])),
+        ]);
         assert!(requires_replace_paths(&schema(), &prior, &same).is_empty());
-        assert_eq!(requires_replace_paths(&schema(), &prior, &changed), vec![AttributePath::attr("kind")]);
+        assert_eq!(
+            requires_replace_paths(&schema(), &prior, &changed),
+            vec![AttributePath::attr("kind")]
+        );
         assert!(requires_replace_paths(&schema(), &Value::Null, &changed).is_empty());
     }
 }

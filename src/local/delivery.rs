@@ -22,7 +22,13 @@ pub const QUEUE_CAPACITY: usize = 100_000;
 const MAX_BATCH: usize = 500;
 
 pub fn kinesis_client(endpoint: &str, region: &str) -> aws_sdk_kinesis::Client {
-    let creds = aws_credential_types::Credentials::new("chimesdk-local", "chimesdk-local", None, None, "chimesdk-local");
+    let creds = aws_credential_types::Credentials::new(
+        "chimesdk-local",
+        "chimesdk-local",
+        None,
+        None,
+        "chimesdk-local",
+    );
     let config = aws_sdk_kinesis::Config::builder()
         .behavior_version(aws_sdk_kinesis::config::BehaviorVersion::latest())
         .region(aws_sdk_kinesis::config::Region::new(region.to_string()))
@@ -63,7 +69,10 @@ async fn run(client: aws_sdk_kinesis::Client, mut rx: mpsc::Receiver<Outgoing>) 
         }
         // One stream per PutRecords call: take the leading run for one stream.
         let stream = pending[0].stream_name.clone();
-        let run_len = pending.iter().take_while(|o| o.stream_name == stream).count();
+        let run_len = pending
+            .iter()
+            .take_while(|o| o.stream_name == stream)
+            .count();
         let batch: Vec<Outgoing> = pending.drain(..run_len).collect();
         deliver(&client, &stream, batch).await;
     }
@@ -83,14 +92,28 @@ async fn deliver(client: &aws_sdk_kinesis::Client, stream: &str, mut batch: Vec<
                     .expect("data and partition key are set")
             })
             .collect();
-        match client.put_records().stream_name(stream).set_records(Some(entries)).send().await {
+        match client
+            .put_records()
+            .stream_name(stream)
+            .set_records(Some(entries))
+            .send()
+            .await
+        {
             Ok(out) if out.failed_record_count().unwrap_or(0) == 0 => {
                 tracing::debug!(stream, records = batch.len(), "delivered");
                 return;
             }
             Ok(out) => {
-                let first_failed = out.records().iter().position(|r| r.error_code().is_some()).unwrap_or(0);
-                tracing::warn!(stream, failed = out.failed_record_count().unwrap_or(0), "some records were refused; re-sending in order");
+                let first_failed = out
+                    .records()
+                    .iter()
+                    .position(|r| r.error_code().is_some())
+                    .unwrap_or(0);
+                tracing::warn!(
+                    stream,
+                    failed = out.failed_record_count().unwrap_or(0),
+                    "some records were refused; re-sending in order"
+                );
                 batch.drain(..first_failed);
             }
             Err(e) => {

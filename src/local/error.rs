@@ -16,16 +16,36 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, exception: "BadRequestException", code: "BadRequest", message: message.into() }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            exception: "BadRequestException",
+            code: "BadRequest",
+            message: message.into(),
+        }
     }
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, exception: "NotFoundException", code: "NotFound", message: message.into() }
+        Self {
+            status: StatusCode::NOT_FOUND,
+            exception: "NotFoundException",
+            code: "NotFound",
+            message: message.into(),
+        }
     }
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::FORBIDDEN, exception: "ForbiddenException", code: "Forbidden", message: message.into() }
+        Self {
+            status: StatusCode::FORBIDDEN,
+            exception: "ForbiddenException",
+            code: "Forbidden",
+            message: message.into(),
+        }
     }
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::CONFLICT, exception: "ConflictException", code: "Conflict", message: message.into() }
+        Self {
+            status: StatusCode::CONFLICT,
+            exception: "ConflictException",
+            code: "Conflict",
+            message: message.into(),
+        }
     }
     pub fn service_failure(message: impl Into<String>) -> Self {
         Self {
@@ -49,7 +69,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "Code": self.code, "Message": self.message });
         let mut resp = (self.status, axum::Json(body)).into_response();
-        resp.headers_mut().insert("x-amzn-ErrorType", HeaderValue::from_static(self.exception));
+        resp.headers_mut()
+            .insert("x-amzn-ErrorType", HeaderValue::from_static(self.exception));
         resp
     }
 }

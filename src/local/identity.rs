@@ -34,7 +34,16 @@ pub async fn create_app_instance(State(app): State<Arc<App>>, raw: Bytes) -> Rep
             }
             let arn = format!("{prefix}:app-instance/{}", uuid::Uuid::new_v4());
             let t = now();
-            s.app_instances.insert(arn.clone(), AppInstance { arn: arn.clone(), name, metadata, created: t, updated: t });
+            s.app_instances.insert(
+                arn.clone(),
+                AppInstance {
+                    arn: arn.clone(),
+                    name,
+                    metadata,
+                    created: t,
+                    updated: t,
+                },
+            );
             s.tokens.insert(key, arn.clone());
             Ok(arn)
         })
@@ -44,7 +53,10 @@ pub async fn create_app_instance(State(app): State<Arc<App>>, raw: Bytes) -> Rep
 
 pub async fn describe_app_instance(State(app): State<Arc<App>>, Path(arn): Path<String>) -> Reply {
     app.read(|s| {
-        let a = s.app_instances.get(&arn).ok_or_else(|| ApiError::not_found(format!("AppInstance {arn} not found")))?;
+        let a = s
+            .app_instances
+            .get(&arn)
+            .ok_or_else(|| ApiError::not_found(format!("AppInstance {arn} not found")))?;
         Ok((
             StatusCode::OK,
             Json(json!({ "AppInstance": {
@@ -56,7 +68,10 @@ pub async fn describe_app_instance(State(app): State<Arc<App>>, Path(arn): Path<
     .await
 }
 
-pub async fn list_app_instances(State(app): State<Arc<App>>, Query(q): Query<HashMap<String, String>>) -> Reply {
+pub async fn list_app_instances(
+    State(app): State<Arc<App>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Reply {
     let (start, max) = page(&q)?;
     app.read(|s| {
         let all: Vec<Value> = s
@@ -65,14 +80,22 @@ pub async fn list_app_instances(State(app): State<Arc<App>>, Query(q): Query<Has
             .map(|a| json!({ "AppInstanceArn": a.arn, "Name": a.name, "Metadata": a.metadata }))
             .collect();
         let (items, next) = paginate(&all, start, max);
-        Ok((StatusCode::OK, Json(json!({ "AppInstances": items, "NextToken": next }))))
+        Ok((
+            StatusCode::OK,
+            Json(json!({ "AppInstances": items, "NextToken": next })),
+        ))
     })
     .await
 }
 
-pub async fn delete_app_instance(State(app): State<Arc<App>>, Path(arn): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete_app_instance(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+) -> ApiResult<StatusCode> {
     app.transact(|s, _| {
-        s.app_instances.remove(&arn).ok_or_else(|| ApiError::not_found(format!("AppInstance {arn} not found")))?;
+        s.app_instances
+            .remove(&arn)
+            .ok_or_else(|| ApiError::not_found(format!("AppInstance {arn} not found")))?;
         s.users.retain(|_, u| u.app_instance_arn != arn);
         s.channels.retain(|_, c| c.app_instance_arn != arn);
         s.streaming.remove(&arn);
@@ -91,7 +114,10 @@ pub async fn create_app_instance_user(State(app): State<Arc<App>>, raw: Bytes) -
     length("Name", &name, 1, 100)?;
     let metadata = optional_str(&b, "Metadata")?;
     let token = client_token(&b)?;
-    let expiration = b.get("ExpirationSettings").cloned().filter(|v| !v.is_null());
+    let expiration = b
+        .get("ExpirationSettings")
+        .cloned()
+        .filter(|v| !v.is_null());
     let arn = app
         .transact(|s, _| {
             let key = format!("CreateAppInstanceUser|{token}");
@@ -99,11 +125,15 @@ pub async fn create_app_instance_user(State(app): State<Arc<App>>, raw: Bytes) -
                 return Ok(arn.clone());
             }
             if !s.app_instances.contains_key(&app_arn) {
-                return Err(ApiError::not_found(format!("AppInstance {app_arn} not found")));
+                return Err(ApiError::not_found(format!(
+                    "AppInstance {app_arn} not found"
+                )));
             }
             let arn = format!("{app_arn}/user/{user_id}");
             if s.users.contains_key(&arn) {
-                return Err(ApiError::conflict(format!("AppInstanceUser {user_id} already exists")));
+                return Err(ApiError::conflict(format!(
+                    "AppInstanceUser {user_id} already exists"
+                )));
             }
             let t = now();
             s.users.insert(
@@ -122,12 +152,21 @@ pub async fn create_app_instance_user(State(app): State<Arc<App>>, raw: Bytes) -
             Ok(arn)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "AppInstanceUserArn": arn }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "AppInstanceUserArn": arn })),
+    ))
 }
 
-pub async fn describe_app_instance_user(State(app): State<Arc<App>>, Path(arn): Path<String>) -> Reply {
+pub async fn describe_app_instance_user(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+) -> Reply {
     app.read(|s| {
-        let u = s.users.get(&arn).ok_or_else(|| ApiError::not_found(format!("AppInstanceUser {arn} not found")))?;
+        let u = s
+            .users
+            .get(&arn)
+            .ok_or_else(|| ApiError::not_found(format!("AppInstanceUser {arn} not found")))?;
         Ok((
             StatusCode::OK,
             Json(json!({ "AppInstanceUser": {

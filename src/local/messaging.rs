@@ -11,12 +11,15 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiResult};
-use super::request::{bearer, body, client_token, length, one_of, optional_str, page, paginate, required_str};
+use super::request::{
+    bearer, body, client_token, length, one_of, optional_str, page, paginate, required_str,
+};
 use super::store::{ChannelRecord, Grant, Membership, Message, Store};
 use super::{App, Emit, iso, now, prereq};
 use crate::arn::AppInstanceArn;
 use crate::events::{
-    self, ElasticChannelConfiguration, Event, EventType, ExpirationSettings, Identity, MessageStatus, Payload, SubChannel,
+    self, ElasticChannelConfiguration, Event, EventType, ExpirationSettings, Identity,
+    MessageStatus, Payload, SubChannel,
 };
 
 type Reply = ApiResult<(StatusCode, Json<Value>)>;
@@ -24,28 +27,42 @@ type Params = Query<HashMap<String, String>>;
 
 // ---- streaming configurations ----
 
-pub async fn put_streaming(State(app): State<Arc<App>>, Path(arn): Path<String>, raw: Bytes) -> Reply {
+pub async fn put_streaming(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
     let b = body(&raw)?;
     let Some(Value::Array(list)) = b.get("StreamingConfigurations") else {
         return Err(ApiError::bad_request("StreamingConfigurations is required"));
     };
     if list.is_empty() || list.len() > 2 {
-        return Err(ApiError::bad_request("StreamingConfigurations must have 1 or 2 members"));
+        return Err(ApiError::bad_request(
+            "StreamingConfigurations must have 1 or 2 members",
+        ));
     }
     let mut pairs: Vec<(String, String)> = Vec::new();
     for item in list {
-        let data_type = one_of("DataType", Some(required_str(item, "DataType")?), &["Channel", "ChannelMessage"], "")?;
+        let data_type = one_of(
+            "DataType",
+            Some(required_str(item, "DataType")?),
+            &["Channel", "ChannelMessage"],
+            "",
+        )?;
         let resource_arn = required_str(item, "ResourceArn")?;
         length("ResourceArn", &resource_arn, 5, 1600)?;
         if pairs.iter().any(|(dt, _)| *dt == data_type) {
-            return Err(ApiError::bad_request(format!("DataType {data_type} appears more than once")));
+            return Err(ApiError::bad_request(format!(
+                "DataType {data_type} appears more than once"
+            )));
         }
         pairs.push((data_type, resource_arn));
     }
     if !app.read(|s| Ok(s.app_instances.contains_key(&arn))).await? {
         return Err(ApiError::not_found(format!("AppInstance {arn} not found")));
     }
-    let app_instance = AppInstanceArn::parse(&arn).map_err(|e| ApiError::bad_request(format!("AppInstanceArn: {e}")))?;
+    let app_instance = AppInstanceArn::parse(&arn)
+        .map_err(|e| ApiError::bad_request(format!("AppInstanceArn: {e}")))?;
     let mut checked: Vec<&str> = Vec::new();
     for (_, resource_arn) in &pairs {
         if !checked.contains(&resource_arn.as_str()) {
@@ -59,11 +76,17 @@ pub async fn put_streaming(State(app): State<Arc<App>>, Path(arn): Path<String>,
         Ok(())
     })
     .await?;
-    Ok((StatusCode::OK, Json(json!({ "StreamingConfigurations": configs_json(&pairs) }))))
+    Ok((
+        StatusCode::OK,
+        Json(json!({ "StreamingConfigurations": configs_json(&pairs) })),
+    ))
 }
 
 fn configs_json(pairs: &[(String, String)]) -> Vec<Value> {
-    pairs.iter().map(|(dt, arn)| json!({ "DataType": dt, "ResourceArn": arn })).collect()
+    pairs
+        .iter()
+        .map(|(dt, arn)| json!({ "DataType": dt, "ResourceArn": arn }))
+        .collect()
 }
 
 pub async fn get_streaming(State(app): State<Arc<App>>, Path(arn): Path<String>) -> Reply {
@@ -72,14 +95,22 @@ pub async fn get_streaming(State(app): State<Arc<App>>, Path(arn): Path<String>)
             return Err(ApiError::not_found(format!("AppInstance {arn} not found")));
         }
         match s.streaming.get(&arn) {
-            Some(pairs) if !pairs.is_empty() => Ok((StatusCode::OK, Json(json!({ "StreamingConfigurations": configs_json(pairs) })))),
-            _ => Err(ApiError::not_found(format!("No streaming configurations found for AppInstance {arn}"))),
+            Some(pairs) if !pairs.is_empty() => Ok((
+                StatusCode::OK,
+                Json(json!({ "StreamingConfigurations": configs_json(pairs) })),
+            )),
+            _ => Err(ApiError::not_found(format!(
+                "No streaming configurations found for AppInstance {arn}"
+            ))),
         }
     })
     .await
 }
 
-pub async fn delete_streaming(State(app): State<Arc<App>>, Path(arn): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete_streaming(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+) -> ApiResult<StatusCode> {
     app.transact(|s, _| {
         s.streaming.remove(&arn);
         Ok(())
@@ -94,27 +125,41 @@ pub async fn delete_streaming(State(app): State<Arc<App>>, Path(arn): Path<Strin
 fn caller(s: &Store, bearer: &str, app_arn: &str) -> ApiResult<Identity> {
     match s.users.get(bearer) {
         Some(u) if u.app_instance_arn == app_arn => Ok(s.identity_of(bearer)),
-        _ => Err(ApiError::forbidden(format!("{bearer} is not an AppInstanceUser of {app_arn}"))),
+        _ => Err(ApiError::forbidden(format!(
+            "{bearer} is not an AppInstanceUser of {app_arn}"
+        ))),
     }
 }
 
 fn channel<'a>(s: &'a Store, arn: &str) -> ApiResult<&'a ChannelRecord> {
-    s.channels.get(arn).ok_or_else(|| ApiError::not_found(format!("Channel {arn} not found")))
+    s.channels
+        .get(arn)
+        .ok_or_else(|| ApiError::not_found(format!("Channel {arn} not found")))
 }
 
 fn channel_mut<'a>(s: &'a mut Store, arn: &str) -> ApiResult<&'a mut ChannelRecord> {
-    s.channels.get_mut(arn).ok_or_else(|| ApiError::not_found(format!("Channel {arn} not found")))
+    s.channels
+        .get_mut(arn)
+        .ok_or_else(|| ApiError::not_found(format!("Channel {arn} not found")))
 }
 
 fn member_identity(s: &Store, app_arn: &str, member: &str) -> ApiResult<Identity> {
     match s.users.get(member) {
         Some(u) if u.app_instance_arn == app_arn => Ok(s.identity_of(member)),
-        _ => Err(ApiError::not_found(format!("AppInstanceUser {member} not found in {app_arn}"))),
+        _ => Err(ApiError::not_found(format!(
+            "AppInstanceUser {member} not found in {app_arn}"
+        ))),
     }
 }
 
 fn emit(out: &mut Vec<Emit>, app_arn: &str, event_type: EventType, payload: Payload) {
-    out.push(Emit { app_instance_arn: app_arn.to_string(), event: Event { event_type, payload } });
+    out.push(Emit {
+        app_instance_arn: app_arn.to_string(),
+        event: Event {
+            event_type,
+            payload,
+        },
+    });
 }
 
 fn channel_payload(c: &ChannelRecord) -> events::Channel {
@@ -155,7 +200,10 @@ fn message_payload(c: &ChannelRecord, m: &Message) -> events::ChannelMessage {
         sender: Some(m.sender.clone()),
         redacted: Some(m.redacted),
         persistence: Some(m.persistence.clone()),
-        status: Some(MessageStatus { value: Some("SENT".into()), detail: None }),
+        status: Some(MessageStatus {
+            value: Some("SENT".into()),
+            detail: None,
+        }),
         message_attributes: m.attributes.clone(),
         sub_channel_id: m.sub_channel_id.clone(),
         content_type: m.content_type.clone(),
@@ -177,8 +225,12 @@ fn parse_elastic(v: &Value) -> ApiResult<ElasticChannelConfiguration> {
     let int = |k: &str, min: i64, max: i64| -> ApiResult<i64> {
         match v.get(k).and_then(Value::as_i64) {
             Some(n) if (min..=max).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::bad_request(format!("ElasticChannelConfiguration.{k} must be from {min} to {max}"))),
-            None => Err(ApiError::bad_request(format!("ElasticChannelConfiguration.{k} is required"))),
+            Some(_) => Err(ApiError::bad_request(format!(
+                "ElasticChannelConfiguration.{k} must be from {min} to {max}"
+            ))),
+            None => Err(ApiError::bad_request(format!(
+                "ElasticChannelConfiguration.{k} is required"
+            ))),
         }
     };
     Ok(ElasticChannelConfiguration {
@@ -189,9 +241,14 @@ fn parse_elastic(v: &Value) -> ApiResult<ElasticChannelConfiguration> {
 }
 
 fn parse_expiration(v: &Value) -> ApiResult<ExpirationSettings> {
-    let days = v.get("ExpirationDays").and_then(Value::as_i64).ok_or_else(|| ApiError::bad_request("ExpirationSettings.ExpirationDays is required"))?;
+    let days = v
+        .get("ExpirationDays")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| ApiError::bad_request("ExpirationSettings.ExpirationDays is required"))?;
     if !(1..=5475).contains(&days) {
-        return Err(ApiError::bad_request("ExpirationSettings.ExpirationDays must be from 1 to 5475"));
+        return Err(ApiError::bad_request(
+            "ExpirationSettings.ExpirationDays must be from 1 to 5475",
+        ));
     }
     let criterion = one_of(
         "ExpirationSettings.ExpirationCriterion",
@@ -199,7 +256,10 @@ fn parse_expiration(v: &Value) -> ApiResult<ExpirationSettings> {
         &["CREATED_TIMESTAMP", "LAST_MESSAGE_TIMESTAMP"],
         "",
     )?;
-    Ok(ExpirationSettings { expiration_days: days, expiration_criterion: criterion })
+    Ok(ExpirationSettings {
+        expiration_days: days,
+        expiration_criterion: criterion,
+    })
 }
 
 fn arn_list(b: &Value, field: &str) -> ApiResult<Vec<String>> {
@@ -207,48 +267,91 @@ fn arn_list(b: &Value, field: &str) -> ApiResult<Vec<String>> {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|i| i.as_str().map(str::to_string).ok_or_else(|| ApiError::bad_request(format!("{field} must be a list of ARNs"))))
+            .map(|i| {
+                i.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| ApiError::bad_request(format!("{field} must be a list of ARNs")))
+            })
             .collect(),
-        Some(_) => Err(ApiError::bad_request(format!("{field} must be a list of ARNs"))),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "{field} must be a list of ARNs"
+        ))),
     }
 }
 
 /// Adds a member; in an elastic channel, picks (or opens) a sub-channel.
-fn add_member(c: &mut ChannelRecord, member: Identity, r#type: String, invited_by: Identity, sub: Option<String>, out: &mut Vec<Emit>) -> ApiResult<Option<String>> {
+fn add_member(
+    c: &mut ChannelRecord,
+    member: Identity,
+    r#type: String,
+    invited_by: Identity,
+    sub: Option<String>,
+    out: &mut Vec<Emit>,
+) -> ApiResult<Option<String>> {
     let member_arn = member.arn.clone().unwrap_or_default();
     if let Some(existing) = c.members.get(&member_arn) {
         return Ok(existing.sub_channel_id.clone());
     }
     if c.bans.contains_key(&member_arn) {
-        return Err(ApiError::forbidden(format!("{member_arn} is banned from this channel")));
+        return Err(ApiError::forbidden(format!(
+            "{member_arn} is banned from this channel"
+        )));
     }
     let sub_channel_id = match &c.elastic {
-        None if sub.is_some() => return Err(ApiError::bad_request("SubChannelId is only valid for elastic channels")),
+        None if sub.is_some() => {
+            return Err(ApiError::bad_request(
+                "SubChannelId is only valid for elastic channels",
+            ));
+        }
         None => None,
         Some(cfg) => Some(match sub {
             Some(id) if c.sub_channels.contains_key(&id) => id,
             Some(id) => return Err(ApiError::not_found(format!("SubChannel {id} not found"))),
             None => {
-                let count = |id: &str| c.members.values().filter(|m| m.sub_channel_id.as_deref() == Some(id)).count() as i64;
-                let open = c.sub_channels.keys().find(|id| count(id) < cfg.target_memberships_per_sub_channel).cloned();
+                let count = |id: &str| {
+                    c.members
+                        .values()
+                        .filter(|m| m.sub_channel_id.as_deref() == Some(id))
+                        .count() as i64
+                };
+                let open = c
+                    .sub_channels
+                    .keys()
+                    .find(|id| count(id) < cfg.target_memberships_per_sub_channel)
+                    .cloned();
                 match open {
                     Some(id) => id,
                     None if (c.sub_channels.len() as i64) < cfg.maximum_sub_channels => {
                         let id = uuid::Uuid::new_v4().simple().to_string();
                         c.sub_channels.insert(id.clone(), now());
-                        emit(out, &c.app_instance_arn, EventType::CreateSubChannel, Payload::SubChannel(SubChannel {
-                            channel_arn: Some(c.arn.clone()),
-                            sub_channel_id: Some(id.clone()),
-                        }));
+                        emit(
+                            out,
+                            &c.app_instance_arn,
+                            EventType::CreateSubChannel,
+                            Payload::SubChannel(SubChannel {
+                                channel_arn: Some(c.arn.clone()),
+                                sub_channel_id: Some(id.clone()),
+                            }),
+                        );
                         id
                     }
-                    None => return Err(ApiError::bad_request("The elastic channel has reached its maximum number of sub-channels")),
+                    None => {
+                        return Err(ApiError::bad_request(
+                            "The elastic channel has reached its maximum number of sub-channels",
+                        ));
+                    }
                 }
             }
         }),
     };
     let t = now();
-    let membership = Membership { r#type, invited_by, created: t, updated: t, sub_channel_id: sub_channel_id.clone() };
+    let membership = Membership {
+        r#type,
+        invited_by,
+        created: t,
+        updated: t,
+        sub_channel_id: sub_channel_id.clone(),
+    };
     let payload = events::ChannelMembership {
         invited_by: Some(membership.invited_by.clone()),
         r#type: Some(membership.r#type.clone()),
@@ -259,7 +362,12 @@ fn add_member(c: &mut ChannelRecord, member: Identity, r#type: String, invited_b
         sub_channel_id: sub_channel_id.clone(),
     };
     c.members.insert(member_arn, membership);
-    emit(out, &c.app_instance_arn, EventType::CreateChannelMembership, Payload::ChannelMembership(payload));
+    emit(
+        out,
+        &c.app_instance_arn,
+        EventType::CreateChannelMembership,
+        Payload::ChannelMembership(payload),
+    );
     Ok(sub_channel_id)
 }
 
@@ -269,13 +377,24 @@ fn add_moderator(c: &mut ChannelRecord, moderator: Identity, by: Identity, out: 
         return;
     }
     let t = now();
-    c.moderators.insert(arn, Grant { created: t, created_by: by.clone() });
-    emit(out, &c.app_instance_arn, EventType::CreateChannelModerator, Payload::ChannelModerator(events::ChannelModerator {
-        moderator: Some(moderator),
-        channel_arn: Some(c.arn.clone()),
-        created_timestamp: Some(events::Timestamp::Iso(iso(t))),
-        created_by: Some(by),
-    }));
+    c.moderators.insert(
+        arn,
+        Grant {
+            created: t,
+            created_by: by.clone(),
+        },
+    );
+    emit(
+        out,
+        &c.app_instance_arn,
+        EventType::CreateChannelModerator,
+        Payload::ChannelModerator(events::ChannelModerator {
+            moderator: Some(moderator),
+            channel_arn: Some(c.arn.clone()),
+            created_timestamp: Some(events::Timestamp::Iso(iso(t))),
+            created_by: Some(by),
+        }),
+    );
 }
 
 // ---- channels ----
@@ -286,21 +405,44 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
     let app_arn = required_str(&b, "AppInstanceArn")?;
     let name = required_str(&b, "Name")?;
     length("Name", &name, 1, 256)?;
-    let mode = one_of("Mode", optional_str(&b, "Mode")?, &["UNRESTRICTED", "RESTRICTED"], "UNRESTRICTED")?;
-    let privacy = one_of("Privacy", optional_str(&b, "Privacy")?, &["PUBLIC", "PRIVATE"], "PUBLIC")?;
+    let mode = one_of(
+        "Mode",
+        optional_str(&b, "Mode")?,
+        &["UNRESTRICTED", "RESTRICTED"],
+        "UNRESTRICTED",
+    )?;
+    let privacy = one_of(
+        "Privacy",
+        optional_str(&b, "Privacy")?,
+        &["PUBLIC", "PRIVATE"],
+        "PUBLIC",
+    )?;
     let metadata = optional_str(&b, "Metadata")?;
     let token = client_token(&b)?;
     let channel_id = optional_str(&b, "ChannelId")?;
     if let Some(id) = &channel_id {
         length("ChannelId", id, 1, 64)?;
-        if !id.chars().all(|c| c.is_ascii_alphanumeric() || ":-_.@".contains(c)) {
-            return Err(ApiError::bad_request("ChannelId has characters outside A-Za-z0-9:-_.@"));
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ":-_.@".contains(c))
+        {
+            return Err(ApiError::bad_request(
+                "ChannelId has characters outside A-Za-z0-9:-_.@",
+            ));
         }
     }
     let members = arn_list(&b, "MemberArns")?;
     let moderators = arn_list(&b, "ModeratorArns")?;
-    let elastic = b.get("ElasticChannelConfiguration").filter(|v| !v.is_null()).map(parse_elastic).transpose()?;
-    let expiration = b.get("ExpirationSettings").filter(|v| !v.is_null()).map(parse_expiration).transpose()?;
+    let elastic = b
+        .get("ElasticChannelConfiguration")
+        .filter(|v| !v.is_null())
+        .map(parse_elastic)
+        .transpose()?;
+    let expiration = b
+        .get("ExpirationSettings")
+        .filter(|v| !v.is_null())
+        .map(parse_expiration)
+        .transpose()?;
     let arn = app
         .transact(|s, out| {
             let key = format!("CreateChannel|{token}");
@@ -308,7 +450,9 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
                 return Ok(arn.clone());
             }
             if !s.app_instances.contains_key(&app_arn) {
-                return Err(ApiError::not_found(format!("AppInstance {app_arn} not found")));
+                return Err(ApiError::not_found(format!(
+                    "AppInstance {app_arn} not found"
+                )));
             }
             let creator = caller(s, &who, &app_arn)?;
             let id = channel_id.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
@@ -316,8 +460,14 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
             if s.channels.contains_key(&arn) {
                 return Err(ApiError::conflict(format!("Channel {id} already exists")));
             }
-            let member_ids = members.iter().map(|m| member_identity(s, &app_arn, m)).collect::<ApiResult<Vec<_>>>()?;
-            let moderator_ids = moderators.iter().map(|m| member_identity(s, &app_arn, m)).collect::<ApiResult<Vec<_>>>()?;
+            let member_ids = members
+                .iter()
+                .map(|m| member_identity(s, &app_arn, m))
+                .collect::<ApiResult<Vec<_>>>()?;
+            let moderator_ids = moderators
+                .iter()
+                .map(|m| member_identity(s, &app_arn, m))
+                .collect::<ApiResult<Vec<_>>>()?;
             let t = now();
             let mut c = ChannelRecord {
                 arn: arn.clone(),
@@ -338,7 +488,12 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
                 sub_channels: Default::default(),
                 messages: Vec::new(),
             };
-            emit(out, &app_arn, EventType::CreateChannel, Payload::Channel(channel_payload(&c)));
+            emit(
+                out,
+                &app_arn,
+                EventType::CreateChannel,
+                Payload::Channel(channel_payload(&c)),
+            );
             for m in member_ids {
                 add_member(&mut c, m, "DEFAULT".into(), creator.clone(), None, out)?;
             }
@@ -353,7 +508,11 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
     Ok((StatusCode::CREATED, Json(json!({ "ChannelArn": arn }))))
 }
 
-pub async fn describe_channel(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>) -> Reply {
+pub async fn describe_channel(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+) -> Reply {
     let who = bearer(&headers)?;
     app.read(|s| {
         let c = channel(s, &arn)?;
@@ -363,9 +522,16 @@ pub async fn describe_channel(State(app): State<Arc<App>>, headers: HeaderMap, P
     .await
 }
 
-pub async fn list_channels(State(app): State<Arc<App>>, headers: HeaderMap, Query(q): Params) -> Reply {
+pub async fn list_channels(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Params,
+) -> Reply {
     let who = bearer(&headers)?;
-    let app_arn = q.get("app-instance-arn").cloned().ok_or_else(|| ApiError::bad_request("app-instance-arn is required"))?;
+    let app_arn = q
+        .get("app-instance-arn")
+        .cloned()
+        .ok_or_else(|| ApiError::bad_request("app-instance-arn is required"))?;
     let privacy = q.get("privacy").cloned();
     if let Some(p) = &privacy {
         one_of("privacy", Some(p.clone()), &["PUBLIC", "PRIVATE"], "")?;
@@ -385,14 +551,21 @@ pub async fn list_channels(State(app): State<Arc<App>>, headers: HeaderMap, Quer
     .await
 }
 
-pub async fn update_channel(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>, raw: Bytes) -> Reply {
+pub async fn update_channel(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
     let who = bearer(&headers)?;
     let b = body(&raw)?;
     let name = optional_str(&b, "Name")?;
     if let Some(n) = &name {
         length("Name", n, 1, 256)?;
     }
-    let mode = optional_str(&b, "Mode")?.map(|m| one_of("Mode", Some(m), &["UNRESTRICTED", "RESTRICTED"], "")).transpose()?;
+    let mode = optional_str(&b, "Mode")?
+        .map(|m| one_of("Mode", Some(m), &["UNRESTRICTED", "RESTRICTED"], ""))
+        .transpose()?;
     let metadata = optional_str(&b, "Metadata")?;
     app.transact(|s, out| {
         let app_arn = channel(s, &arn)?.app_instance_arn.clone();
@@ -408,30 +581,53 @@ pub async fn update_channel(State(app): State<Arc<App>>, headers: HeaderMap, Pat
             c.metadata = metadata;
         }
         c.updated = now();
-        emit(out, &app_arn, EventType::UpdateChannel, Payload::Channel(channel_payload(c)));
+        emit(
+            out,
+            &app_arn,
+            EventType::UpdateChannel,
+            Payload::Channel(channel_payload(c)),
+        );
         Ok(())
     })
     .await?;
     Ok((StatusCode::OK, Json(json!({ "ChannelArn": arn }))))
 }
 
-pub async fn delete_channel(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete_channel(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
         let app_arn = channel(s, &arn)?.app_instance_arn.clone();
         caller(s, &who, &app_arn)?;
         let c = s.channels.remove(&arn).expect("checked above");
-        emit(out, &app_arn, EventType::DeleteChannel, Payload::Channel(channel_payload(&c)));
+        emit(
+            out,
+            &app_arn,
+            EventType::DeleteChannel,
+            Payload::Channel(channel_payload(&c)),
+        );
         Ok(())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn put_expiration(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>, raw: Bytes) -> Reply {
+pub async fn put_expiration(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
     let who = bearer(&headers)?;
     let b = body(&raw)?;
-    let settings = b.get("ExpirationSettings").filter(|v| !v.is_null()).map(parse_expiration).transpose()?;
+    let settings = b
+        .get("ExpirationSettings")
+        .filter(|v| !v.is_null())
+        .map(parse_expiration)
+        .transpose()?;
     let stored = app
         .transact(|s, out| {
             let app_arn = channel(s, &arn)?.app_instance_arn.clone();
@@ -439,22 +635,45 @@ pub async fn put_expiration(State(app): State<Arc<App>>, headers: HeaderMap, Pat
             let c = channel_mut(s, &arn)?;
             c.expiration = settings;
             c.updated = now();
-            emit(out, &app_arn, EventType::UpdateChannelExpirationSettings, Payload::Channel(channel_payload(c)));
+            emit(
+                out,
+                &app_arn,
+                EventType::UpdateChannelExpirationSettings,
+                Payload::Channel(channel_payload(c)),
+            );
             Ok(c.expiration.clone())
         })
         .await?;
-    Ok((StatusCode::OK, Json(json!({ "ChannelArn": arn, "ExpirationSettings": stored }))))
+    Ok((
+        StatusCode::OK,
+        Json(json!({ "ChannelArn": arn, "ExpirationSettings": stored })),
+    ))
 }
 
 // ---- messages ----
 
-pub async fn send_message(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>, raw: Bytes) -> Reply {
+pub async fn send_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
     let who = bearer(&headers)?;
     let b = body(&raw)?;
     let content = required_str(&b, "Content")?;
     length("Content", &content, 1, 4096)?;
-    let kind = one_of("Type", Some(required_str(&b, "Type")?), &["STANDARD", "CONTROL"], "")?;
-    let persistence = one_of("Persistence", Some(required_str(&b, "Persistence")?), &["PERSISTENT", "NON_PERSISTENT"], "")?;
+    let kind = one_of(
+        "Type",
+        Some(required_str(&b, "Type")?),
+        &["STANDARD", "CONTROL"],
+        "",
+    )?;
+    let persistence = one_of(
+        "Persistence",
+        Some(required_str(&b, "Persistence")?),
+        &["PERSISTENT", "NON_PERSISTENT"],
+        "",
+    )?;
     let metadata = optional_str(&b, "Metadata")?;
     let token = client_token(&b)?;
     let sub = optional_str(&b, "SubChannelId")?;
@@ -463,28 +682,54 @@ pub async fn send_message(State(app): State<Arc<App>>, headers: HeaderMap, Path(
         Some(Value::Object(m)) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         _ => None,
     };
-    let target = b.get("Target").filter(|v| !v.is_null()).map(|v| serde_json::from_value(v.clone())).transpose().map_err(|e| ApiError::bad_request(format!("Target: {e}")))?;
+    let target = b
+        .get("Target")
+        .filter(|v| !v.is_null())
+        .map(|v| serde_json::from_value(v.clone()))
+        .transpose()
+        .map_err(|e| ApiError::bad_request(format!("Target: {e}")))?;
     let (id, sub_out) = app
         .transact(|s, out| {
             let key = format!("SendChannelMessage|{arn}|{token}");
             if let Some(id) = s.tokens.get(&key) {
-                let sub = channel(s, &arn)?.messages.iter().find(|m| &m.id == id).and_then(|m| m.sub_channel_id.clone());
+                let sub = channel(s, &arn)?
+                    .messages
+                    .iter()
+                    .find(|m| &m.id == id)
+                    .and_then(|m| m.sub_channel_id.clone());
                 return Ok((id.clone(), sub));
             }
             let app_arn = channel(s, &arn)?.app_instance_arn.clone();
             let sender = caller(s, &who, &app_arn)?;
             let c = channel_mut(s, &arn)?;
             if c.bans.contains_key(&who) {
-                return Err(ApiError::forbidden(format!("{who} is banned from this channel")));
+                return Err(ApiError::forbidden(format!(
+                    "{who} is banned from this channel"
+                )));
             }
-            if !c.members.contains_key(&who) && !c.moderators.contains_key(&who) && c.created_by.arn.as_deref() != Some(who.as_str()) {
-                return Err(ApiError::forbidden(format!("{who} is not a member of this channel")));
+            if !c.members.contains_key(&who)
+                && !c.moderators.contains_key(&who)
+                && c.created_by.arn.as_deref() != Some(who.as_str())
+            {
+                return Err(ApiError::forbidden(format!(
+                    "{who} is not a member of this channel"
+                )));
             }
             let sub_channel_id = match (&c.elastic, sub) {
                 (Some(_), Some(id)) if c.sub_channels.contains_key(&id) => Some(id),
-                (Some(_), Some(id)) => return Err(ApiError::not_found(format!("SubChannel {id} not found"))),
-                (Some(_), None) => return Err(ApiError::bad_request("SubChannelId is required for elastic channels")),
-                (None, Some(_)) => return Err(ApiError::bad_request("SubChannelId is only valid for elastic channels")),
+                (Some(_), Some(id)) => {
+                    return Err(ApiError::not_found(format!("SubChannel {id} not found")));
+                }
+                (Some(_), None) => {
+                    return Err(ApiError::bad_request(
+                        "SubChannelId is required for elastic channels",
+                    ));
+                }
+                (None, Some(_)) => {
+                    return Err(ApiError::bad_request(
+                        "SubChannelId is only valid for elastic channels",
+                    ));
+                }
                 (None, None) => None,
             };
             let t = now();
@@ -505,7 +750,12 @@ pub async fn send_message(State(app): State<Arc<App>>, headers: HeaderMap, Path(
                 target,
             };
             c.last_message = Some(t);
-            emit(out, &app_arn, EventType::CreateChannelMessage, Payload::ChannelMessage(message_payload(c, &m)));
+            emit(
+                out,
+                &app_arn,
+                EventType::CreateChannelMessage,
+                Payload::ChannelMessage(message_payload(c, &m)),
+            );
             let id = m.id.clone();
             // NON_PERSISTENT messages are delivered, never stored.
             if m.persistence == "PERSISTENT" {
@@ -515,15 +765,28 @@ pub async fn send_message(State(app): State<Arc<App>>, headers: HeaderMap, Path(
             Ok((id, sub_channel_id))
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "ChannelArn": arn, "MessageId": id, "Status": { "Value": "SENT" }, "SubChannelId": sub_out }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({ "ChannelArn": arn, "MessageId": id, "Status": { "Value": "SENT" }, "SubChannelId": sub_out }),
+        ),
+    ))
 }
 
-pub async fn get_message(State(app): State<Arc<App>>, headers: HeaderMap, Path((arn, id)): Path<(String, String)>) -> Reply {
+pub async fn get_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, id)): Path<(String, String)>,
+) -> Reply {
     let who = bearer(&headers)?;
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
-        let m = c.messages.iter().find(|m| m.id == id).ok_or_else(|| ApiError::not_found(format!("Message {id} not found")))?;
+        let m = c
+            .messages
+            .iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| ApiError::not_found(format!("Message {id} not found")))?;
         let mut v = message_json(m);
         v["ChannelArn"] = json!(arn);
         Ok((StatusCode::OK, Json(json!({ "ChannelMessage": v }))))
@@ -531,9 +794,19 @@ pub async fn get_message(State(app): State<Arc<App>>, headers: HeaderMap, Path((
     .await
 }
 
-pub async fn list_messages(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>, Query(q): Params) -> Reply {
+pub async fn list_messages(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    Query(q): Params,
+) -> Reply {
     let who = bearer(&headers)?;
-    let order = one_of("sort-order", q.get("sort-order").cloned(), &["ASCENDING", "DESCENDING"], "DESCENDING")?;
+    let order = one_of(
+        "sort-order",
+        q.get("sort-order").cloned(),
+        &["ASCENDING", "DESCENDING"],
+        "DESCENDING",
+    )?;
     let sub = q.get("sub-channel-id").cloned();
     let (start, max) = page(&q)?;
     app.read(|s| {
@@ -558,11 +831,20 @@ pub async fn list_messages(State(app): State<Arc<App>>, headers: HeaderMap, Path
 fn message_index(s: &Store, arn: &str, id: &str, who: &str) -> ApiResult<(String, usize)> {
     let c = channel(s, arn)?;
     caller(s, who, &c.app_instance_arn)?;
-    let i = c.messages.iter().position(|m| m.id == id).ok_or_else(|| ApiError::not_found(format!("Message {id} not found")))?;
+    let i = c
+        .messages
+        .iter()
+        .position(|m| m.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("Message {id} not found")))?;
     Ok((c.app_instance_arn.clone(), i))
 }
 
-pub async fn update_message(State(app): State<Arc<App>>, headers: HeaderMap, Path((arn, id)): Path<(String, String)>, raw: Bytes) -> Reply {
+pub async fn update_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, id)): Path<(String, String)>,
+    raw: Bytes,
+) -> Reply {
     let who = bearer(&headers)?;
     let b = body(&raw)?;
     let content = required_str(&b, "Content")?;
@@ -576,7 +858,9 @@ pub async fn update_message(State(app): State<Arc<App>>, headers: HeaderMap, Pat
             let t = now();
             let m = &mut c.messages[i];
             if m.redacted {
-                return Err(ApiError::bad_request("A redacted message cannot be updated"));
+                return Err(ApiError::bad_request(
+                    "A redacted message cannot be updated",
+                ));
             }
             m.content = content;
             if metadata.is_some() {
@@ -588,11 +872,21 @@ pub async fn update_message(State(app): State<Arc<App>>, headers: HeaderMap, Pat
             m.edited = Some(t);
             m.updated = t;
             let payload = message_payload(c, &c.messages[i]);
-            emit(out, &app_arn, EventType::UpdateChannelMessage, Payload::ChannelMessage(payload));
+            emit(
+                out,
+                &app_arn,
+                EventType::UpdateChannelMessage,
+                Payload::ChannelMessage(payload),
+            );
             Ok(c.messages[i].sub_channel_id.clone())
         })
         .await?;
-    Ok((StatusCode::OK, Json(json!({ "ChannelArn": arn, "MessageId": id, "Status": { "Value": "SENT" }, "SubChannelId": sub }))))
+    Ok((
+        StatusCode::OK,
+        Json(
+            json!({ "ChannelArn": arn, "MessageId": id, "Status": { "Value": "SENT" }, "SubChannelId": sub }),
+        ),
+    ))
 }
 
 pub async fn redact_message(
@@ -602,7 +896,10 @@ pub async fn redact_message(
     Query(q): Params,
 ) -> Reply {
     if q.get("operation").map(String::as_str) != Some("redact") {
-        return Err(ApiError::unknown_operation("POST", &format!("/channels/{arn}/messages/{id}")));
+        return Err(ApiError::unknown_operation(
+            "POST",
+            &format!("/channels/{arn}/messages/{id}"),
+        ));
     }
     let who = bearer(&headers)?;
     let sub = app
@@ -615,21 +912,38 @@ pub async fn redact_message(
             m.redacted = true;
             m.updated = now();
             let payload = message_payload(c, &c.messages[i]);
-            emit(out, &app_arn, EventType::RedactChannelMessage, Payload::ChannelMessage(payload));
+            emit(
+                out,
+                &app_arn,
+                EventType::RedactChannelMessage,
+                Payload::ChannelMessage(payload),
+            );
             Ok(c.messages[i].sub_channel_id.clone())
         })
         .await?;
-    Ok((StatusCode::OK, Json(json!({ "ChannelArn": arn, "MessageId": id, "SubChannelId": sub }))))
+    Ok((
+        StatusCode::OK,
+        Json(json!({ "ChannelArn": arn, "MessageId": id, "SubChannelId": sub })),
+    ))
 }
 
-pub async fn delete_message(State(app): State<Arc<App>>, headers: HeaderMap, Path((arn, id)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
         let (app_arn, i) = message_index(s, &arn, &id, &who)?;
         let c = channel_mut(s, &arn)?;
         let m = c.messages.remove(i);
         let payload = message_payload(c, &m);
-        emit(out, &app_arn, EventType::DeleteChannelMessage, Payload::ChannelMessage(payload));
+        emit(
+            out,
+            &app_arn,
+            EventType::DeleteChannelMessage,
+            Payload::ChannelMessage(payload),
+        );
         Ok(())
     })
     .await?;
@@ -638,11 +952,21 @@ pub async fn delete_message(State(app): State<Arc<App>>, headers: HeaderMap, Pat
 
 // ---- memberships, bans, moderators, sub-channels ----
 
-pub async fn create_membership(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>, raw: Bytes) -> Reply {
+pub async fn create_membership(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
     let who = bearer(&headers)?;
     let b = body(&raw)?;
     let member = required_str(&b, "MemberArn")?;
-    let kind = one_of("Type", Some(required_str(&b, "Type")?), &["DEFAULT", "HIDDEN"], "")?;
+    let kind = one_of(
+        "Type",
+        Some(required_str(&b, "Type")?),
+        &["DEFAULT", "HIDDEN"],
+        "",
+    )?;
     let sub = optional_str(&b, "SubChannelId")?;
     let (identity, sub_out) = app
         .transact(|s, out| {
@@ -654,32 +978,57 @@ pub async fn create_membership(State(app): State<Arc<App>>, headers: HeaderMap, 
             Ok((identity, sub_out))
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "ChannelArn": arn, "Member": identity, "SubChannelId": sub_out }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "ChannelArn": arn, "Member": identity, "SubChannelId": sub_out })),
+    ))
 }
 
-pub async fn delete_membership(State(app): State<Arc<App>>, headers: HeaderMap, Path((arn, member)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete_membership(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, member)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
         let app_arn = channel(s, &arn)?.app_instance_arn.clone();
         caller(s, &who, &app_arn)?;
         let identity = s.identity_of(&member);
         let c = channel_mut(s, &arn)?;
-        let m = c.members.remove(&member).ok_or_else(|| ApiError::not_found(format!("{member} is not a member of this channel")))?;
-        emit(out, &app_arn, EventType::DeleteChannelMembership, Payload::ChannelMembership(events::ChannelMembership {
-            invited_by: Some(m.invited_by.clone()),
-            r#type: Some(m.r#type.clone()),
-            member: Some(identity),
-            channel_arn: Some(arn.clone()),
-            created_timestamp: Some(events::Timestamp::Iso(iso(m.created))),
-            last_updated_timestamp: Some(events::Timestamp::Iso(iso(now()))),
-            sub_channel_id: m.sub_channel_id.clone(),
-        }));
+        let m = c.members.remove(&member).ok_or_else(|| {
+            ApiError::not_found(format!("{member} is not a member of this channel"))
+        })?;
+        emit(
+            out,
+            &app_arn,
+            EventType::DeleteChannelMembership,
+            Payload::ChannelMembership(events::ChannelMembership {
+                invited_by: Some(m.invited_by.clone()),
+                r#type: Some(m.r#type.clone()),
+                member: Some(identity),
+                channel_arn: Some(arn.clone()),
+                created_timestamp: Some(events::Timestamp::Iso(iso(m.created))),
+                last_updated_timestamp: Some(events::Timestamp::Iso(iso(now()))),
+                sub_channel_id: m.sub_channel_id.clone(),
+            }),
+        );
         // An elastic sub-channel that loses its last member is closed.
         if let Some(sub) = m.sub_channel_id
-            && !c.members.values().any(|o| o.sub_channel_id.as_deref() == Some(sub.as_str()))
+            && !c
+                .members
+                .values()
+                .any(|o| o.sub_channel_id.as_deref() == Some(sub.as_str()))
         {
             c.sub_channels.remove(&sub);
-            emit(out, &app_arn, EventType::DeleteSubChannel, Payload::SubChannel(SubChannel { channel_arn: Some(arn.clone()), sub_channel_id: Some(sub) }));
+            emit(
+                out,
+                &app_arn,
+                EventType::DeleteSubChannel,
+                Payload::SubChannel(SubChannel {
+                    channel_arn: Some(arn.clone()),
+                    sub_channel_id: Some(sub),
+                }),
+            );
         }
         Ok(())
     })
@@ -687,7 +1036,12 @@ pub async fn delete_membership(State(app): State<Arc<App>>, headers: HeaderMap, 
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn list_memberships(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>, Query(q): Params) -> Reply {
+pub async fn list_memberships(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    Query(q): Params,
+) -> Reply {
     let who = bearer(&headers)?;
     let kind = q.get("type").cloned();
     let sub = q.get("sub-channel-id").cloned();
@@ -698,16 +1052,27 @@ pub async fn list_memberships(State(app): State<Arc<App>>, headers: HeaderMap, P
         let all: Vec<Value> = c
             .members
             .iter()
-            .filter(|(_, m)| kind.as_ref().is_none_or(|k| *k == m.r#type) && (sub.is_none() || m.sub_channel_id == sub))
+            .filter(|(_, m)| {
+                kind.as_ref().is_none_or(|k| *k == m.r#type)
+                    && (sub.is_none() || m.sub_channel_id == sub)
+            })
             .map(|(arn, _)| json!({ "Member": s.identity_of(arn) }))
             .collect();
         let (items, next) = paginate(&all, start, max);
-        Ok((StatusCode::OK, Json(json!({ "ChannelArn": arn, "ChannelMemberships": items, "NextToken": next }))))
+        Ok((
+            StatusCode::OK,
+            Json(json!({ "ChannelArn": arn, "ChannelMemberships": items, "NextToken": next })),
+        ))
     })
     .await
 }
 
-pub async fn create_ban(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>, raw: Bytes) -> Reply {
+pub async fn create_ban(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
     let who = bearer(&headers)?;
     let b = body(&raw)?;
     let member = required_str(&b, "MemberArn")?;
@@ -719,41 +1084,71 @@ pub async fn create_ban(State(app): State<Arc<App>>, headers: HeaderMap, Path(ar
             let c = channel_mut(s, &arn)?;
             if !c.bans.contains_key(&member) {
                 let t = now();
-                c.bans.insert(member.clone(), Grant { created: t, created_by: by.clone() });
-                emit(out, &app_arn, EventType::CreateChannelBan, Payload::ChannelBan(events::ChannelBan {
-                    member: Some(identity.clone()),
-                    channel_arn: Some(arn.clone()),
-                    created_timestamp: Some(events::Timestamp::Iso(iso(t))),
-                    created_by: Some(by),
-                }));
+                c.bans.insert(
+                    member.clone(),
+                    Grant {
+                        created: t,
+                        created_by: by.clone(),
+                    },
+                );
+                emit(
+                    out,
+                    &app_arn,
+                    EventType::CreateChannelBan,
+                    Payload::ChannelBan(events::ChannelBan {
+                        member: Some(identity.clone()),
+                        channel_arn: Some(arn.clone()),
+                        created_timestamp: Some(events::Timestamp::Iso(iso(t))),
+                        created_by: Some(by),
+                    }),
+                );
             }
             Ok(identity)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "ChannelArn": arn, "Member": identity }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "ChannelArn": arn, "Member": identity })),
+    ))
 }
 
-pub async fn delete_ban(State(app): State<Arc<App>>, headers: HeaderMap, Path((arn, member)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete_ban(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, member)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
         let app_arn = channel(s, &arn)?.app_instance_arn.clone();
         caller(s, &who, &app_arn)?;
         let identity = s.identity_of(&member);
         let c = channel_mut(s, &arn)?;
-        let ban = c.bans.remove(&member).ok_or_else(|| ApiError::not_found(format!("{member} is not banned from this channel")))?;
-        emit(out, &app_arn, EventType::DeleteChannelBan, Payload::ChannelBan(events::ChannelBan {
-            member: Some(identity),
-            channel_arn: Some(arn.clone()),
-            created_timestamp: Some(events::Timestamp::Iso(iso(ban.created))),
-            created_by: Some(ban.created_by),
-        }));
+        let ban = c.bans.remove(&member).ok_or_else(|| {
+            ApiError::not_found(format!("{member} is not banned from this channel"))
+        })?;
+        emit(
+            out,
+            &app_arn,
+            EventType::DeleteChannelBan,
+            Payload::ChannelBan(events::ChannelBan {
+                member: Some(identity),
+                channel_arn: Some(arn.clone()),
+                created_timestamp: Some(events::Timestamp::Iso(iso(ban.created))),
+                created_by: Some(ban.created_by),
+            }),
+        );
         Ok(())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn create_moderator(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>, raw: Bytes) -> Reply {
+pub async fn create_moderator(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
     let who = bearer(&headers)?;
     let b = body(&raw)?;
     let moderator = required_str(&b, "ChannelModeratorArn")?;
@@ -767,30 +1162,49 @@ pub async fn create_moderator(State(app): State<Arc<App>>, headers: HeaderMap, P
             Ok(identity)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "ChannelArn": arn, "ChannelModerator": identity }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "ChannelArn": arn, "ChannelModerator": identity })),
+    ))
 }
 
-pub async fn delete_moderator(State(app): State<Arc<App>>, headers: HeaderMap, Path((arn, moderator)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete_moderator(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, moderator)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
         let app_arn = channel(s, &arn)?.app_instance_arn.clone();
         caller(s, &who, &app_arn)?;
         let identity = s.identity_of(&moderator);
         let c = channel_mut(s, &arn)?;
-        let grant = c.moderators.remove(&moderator).ok_or_else(|| ApiError::not_found(format!("{moderator} is not a moderator of this channel")))?;
-        emit(out, &app_arn, EventType::DeleteChannelModerator, Payload::ChannelModerator(events::ChannelModerator {
-            moderator: Some(identity),
-            channel_arn: Some(arn.clone()),
-            created_timestamp: Some(events::Timestamp::Iso(iso(grant.created))),
-            created_by: Some(grant.created_by),
-        }));
+        let grant = c.moderators.remove(&moderator).ok_or_else(|| {
+            ApiError::not_found(format!("{moderator} is not a moderator of this channel"))
+        })?;
+        emit(
+            out,
+            &app_arn,
+            EventType::DeleteChannelModerator,
+            Payload::ChannelModerator(events::ChannelModerator {
+                moderator: Some(identity),
+                channel_arn: Some(arn.clone()),
+                created_timestamp: Some(events::Timestamp::Iso(iso(grant.created))),
+                created_by: Some(grant.created_by),
+            }),
+        );
         Ok(())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn list_sub_channels(State(app): State<Arc<App>>, headers: HeaderMap, Path(arn): Path<String>, Query(q): Params) -> Reply {
+pub async fn list_sub_channels(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    Query(q): Params,
+) -> Reply {
     let who = bearer(&headers)?;
     let (start, max) = page(&q)?;
     app.read(|s| {

@@ -61,17 +61,28 @@ impl App {
         };
         let kinesis = delivery::kinesis_client(&config.kinesis_endpoint, &config.region);
         let outbox = delivery::start(kinesis.clone());
-        Ok(Arc::new(App { config, store: Mutex::new(store), kinesis, outbox }))
+        Ok(Arc::new(App {
+            config,
+            store: Mutex::new(store),
+            kinesis,
+            outbox,
+        }))
     }
 
     pub fn arn_prefix(&self) -> String {
-        format!("arn:aws:chime:{}:{}", self.config.region, self.config.account_id)
+        format!(
+            "arn:aws:chime:{}:{}",
+            self.config.region, self.config.account_id
+        )
     }
 
     /// Runs one operation against the store. On success the state file is
     /// written and the operation's events are queued, in order, before the
     /// next operation can run: events follow the order of the calls.
-    pub async fn transact<T>(&self, op: impl FnOnce(&mut Store, &mut Vec<Emit>) -> ApiResult<T>) -> ApiResult<T> {
+    pub async fn transact<T>(
+        &self,
+        op: impl FnOnce(&mut Store, &mut Vec<Emit>) -> ApiResult<T>,
+    ) -> ApiResult<T> {
         let mut store = self.store.lock().await;
         let mut emits = Vec::new();
         let out = op(&mut store, &mut emits)?;
@@ -81,13 +92,24 @@ impl App {
             tracing::error!(error = %e, "writing the state file failed");
         }
         for emit in emits {
-            let Some(data_type) = emit.event.event_type.data_type() else { continue };
+            let Some(data_type) = emit.event.event_type.data_type() else {
+                continue;
+            };
             // Events before streaming is configured are not sent.
-            let Some(dest) = store.destination(&emit.app_instance_arn, data_type.as_str()) else { continue };
-            let Ok(stream) = StreamArn::parse(dest) else { continue };
+            let Some(dest) = store.destination(&emit.app_instance_arn, data_type.as_str()) else {
+                continue;
+            };
+            let Ok(stream) = StreamArn::parse(dest) else {
+                continue;
+            };
             let outgoing = Outgoing {
                 stream_name: stream.name,
-                partition_key: emit.event.payload.channel_arn().unwrap_or(&emit.app_instance_arn).to_string(),
+                partition_key: emit
+                    .event
+                    .payload
+                    .channel_arn()
+                    .unwrap_or(&emit.app_instance_arn)
+                    .to_string(),
                 data: emit.event.encode(),
             };
             if self.outbox.send(outgoing).await.is_err() {
@@ -106,30 +128,81 @@ impl App {
 
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
-        .route("/app-instances", post(identity::create_app_instance).get(identity::list_app_instances))
-        .route("/app-instances/{arn}", get(identity::describe_app_instance).delete(identity::delete_app_instance))
-        .route("/app-instance-users", post(identity::create_app_instance_user))
-        .route("/app-instance-users/{arn}", get(identity::describe_app_instance_user))
+        .route(
+            "/app-instances",
+            post(identity::create_app_instance).get(identity::list_app_instances),
+        )
+        .route(
+            "/app-instances/{arn}",
+            get(identity::describe_app_instance).delete(identity::delete_app_instance),
+        )
+        .route(
+            "/app-instance-users",
+            post(identity::create_app_instance_user),
+        )
+        .route(
+            "/app-instance-users/{arn}",
+            get(identity::describe_app_instance_user),
+        )
         .route(
             "/app-instances/{arn}/streaming-configurations",
-            put(messaging::put_streaming).get(messaging::get_streaming).delete(messaging::delete_streaming),
+            put(messaging::put_streaming)
+                .get(messaging::get_streaming)
+                .delete(messaging::delete_streaming),
         )
-        .route("/channels", post(messaging::create_channel).get(messaging::list_channels))
-        .route("/channels/{arn}", get(messaging::describe_channel).put(messaging::update_channel).delete(messaging::delete_channel))
-        .route("/channels/{arn}/expiration-settings", put(messaging::put_expiration))
-        .route("/channels/{arn}/messages", post(messaging::send_message).get(messaging::list_messages))
+        .route(
+            "/channels",
+            post(messaging::create_channel).get(messaging::list_channels),
+        )
+        .route(
+            "/channels/{arn}",
+            get(messaging::describe_channel)
+                .put(messaging::update_channel)
+                .delete(messaging::delete_channel),
+        )
+        .route(
+            "/channels/{arn}/expiration-settings",
+            put(messaging::put_expiration),
+        )
+        .route(
+            "/channels/{arn}/messages",
+            post(messaging::send_message).get(messaging::list_messages),
+        )
         .route(
             "/channels/{arn}/messages/{id}",
-            get(messaging::get_message).put(messaging::update_message).post(messaging::redact_message).delete(messaging::delete_message),
+            get(messaging::get_message)
+                .put(messaging::update_message)
+                .post(messaging::redact_message)
+                .delete(messaging::delete_message),
         )
-        .route("/channels/{arn}/memberships", post(messaging::create_membership).get(messaging::list_memberships))
-        .route("/channels/{arn}/memberships/{member}", axum::routing::delete(messaging::delete_membership))
+        .route(
+            "/channels/{arn}/memberships",
+            post(messaging::create_membership).get(messaging::list_memberships),
+        )
+        .route(
+            "/channels/{arn}/memberships/{member}",
+            axum::routing::delete(messaging::delete_membership),
+        )
         .route("/channels/{arn}/bans", post(messaging::create_ban))
-        .route("/channels/{arn}/bans/{member}", axum::routing::delete(messaging::delete_ban))
-        .route("/channels/{arn}/moderators", post(messaging::create_moderator))
-        .route("/channels/{arn}/moderators/{moderator}", axum::routing::delete(messaging::delete_moderator))
-        .route("/channels/{arn}/subchannels", get(messaging::list_sub_channels))
-        .fallback(|req: Request| async move { ApiError::unknown_operation(req.method().as_str(), req.uri().path()).into_response() })
+        .route(
+            "/channels/{arn}/bans/{member}",
+            axum::routing::delete(messaging::delete_ban),
+        )
+        .route(
+            "/channels/{arn}/moderators",
+            post(messaging::create_moderator),
+        )
+        .route(
+            "/channels/{arn}/moderators/{moderator}",
+            axum::routing::delete(messaging::delete_moderator),
+        )
+        .route(
+            "/channels/{arn}/subchannels",
+            get(messaging::list_sub_channels),
+        )
+        .fallback(|req: Request| async move {
+            ApiError::unknown_operation(req.method().as_str(), req.uri().path()).into_response()
+        })
         .method_not_allowed_fallback(|req: Request| async move {
             ApiError::unknown_operation(req.method().as_str(), req.uri().path()).into_response()
         })
@@ -139,7 +212,10 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// The service omits absent members rather than sending `null`.
 async fn omit_nulls(resp: axum::response::Response) -> axum::response::Response {
-    let is_json = resp.headers().get(axum::http::header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if !is_json {
         return resp;
     }
@@ -170,7 +246,10 @@ fn strip_nulls(v: &mut serde_json::Value) {
 }
 
 /// Binds, prints the address on the first stdout line, serves until `shutdown`.
-pub async fn serve(config: Config, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let app = App::new(config)?;
@@ -181,7 +260,9 @@ pub async fn serve(config: Config, shutdown: impl std::future::Future<Output = (
         out.flush()?;
     }
     tracing::info!(%addr, "chimesdk-local listening");
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Seconds since the epoch, as the REST API reports timestamps.
@@ -192,7 +273,10 @@ pub fn now() -> f64 {
 
 /// ISO-8601 with milliseconds, as streamed records carry timestamps.
 pub fn iso(epoch: f64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos((epoch * 1e9) as i128).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos((epoch * 1e9) as i128)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
     t.format(&format).unwrap_or_default()
 }

@@ -6,9 +6,16 @@ use aws_sdk_kinesis::types::{EncryptionType, StreamMode};
 
 use super::error::ApiError;
 
-pub async fn check_stream(kinesis: &aws_sdk_kinesis::Client, app: &AppInstanceArn, resource_arn: &str) -> Result<(), ApiError> {
-    let stream = StreamArn::parse(resource_arn)
-        .map_err(|why| ApiError::bad_request(format!("ResourceArn {resource_arn} is not a Kinesis data stream ARN: {why}")))?;
+pub async fn check_stream(
+    kinesis: &aws_sdk_kinesis::Client,
+    app: &AppInstanceArn,
+    resource_arn: &str,
+) -> Result<(), ApiError> {
+    let stream = StreamArn::parse(resource_arn).map_err(|why| {
+        ApiError::bad_request(format!(
+            "ResourceArn {resource_arn} is not a Kinesis data stream ARN: {why}"
+        ))
+    })?;
     if stream.account != app.account {
         return Err(ApiError::bad_request(format!(
             "The Kinesis stream {} must be in the same AWS account as the AppInstance ({})",
@@ -22,12 +29,28 @@ pub async fn check_stream(kinesis: &aws_sdk_kinesis::Client, app: &AppInstanceAr
         )));
     }
     if !stream.name.starts_with("chime-messaging-") {
-        return Err(ApiError::bad_request(format!("The Kinesis stream name {} must start with chime-messaging-", stream.name)));
+        return Err(ApiError::bad_request(format!(
+            "The Kinesis stream name {} must start with chime-messaging-",
+            stream.name
+        )));
     }
-    let summary = match kinesis.describe_stream_summary().stream_name(&stream.name).send().await {
-        Ok(out) => out.stream_description_summary.ok_or_else(|| ApiError::service_failure("Kinesis returned no stream summary"))?,
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => {
-            return Err(ApiError::bad_request(format!("The Kinesis stream {} does not exist", stream.name)));
+    let summary = match kinesis
+        .describe_stream_summary()
+        .stream_name(&stream.name)
+        .send()
+        .await
+    {
+        Ok(out) => out
+            .stream_description_summary
+            .ok_or_else(|| ApiError::service_failure("Kinesis returned no stream summary"))?,
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            return Err(ApiError::bad_request(format!(
+                "The Kinesis stream {} does not exist",
+                stream.name
+            )));
         }
         Err(e) => {
             return Err(ApiError {
@@ -42,7 +65,9 @@ pub async fn check_stream(kinesis: &aws_sdk_kinesis::Client, app: &AppInstanceAr
             });
         }
     };
-    let on_demand = summary.stream_mode_details().is_some_and(|m| *m.stream_mode() == StreamMode::OnDemand);
+    let on_demand = summary
+        .stream_mode_details()
+        .is_some_and(|m| *m.stream_mode() == StreamMode::OnDemand);
     if !on_demand && summary.open_shard_count() < 2 {
         return Err(ApiError::bad_request(format!(
             "The Kinesis stream {} must have at least 2 shards; it has {}",

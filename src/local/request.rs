@@ -11,9 +11,12 @@ pub fn body(bytes: &[u8]) -> ApiResult<Value> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Default::default()));
     }
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
+    let v: Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
     if !v.is_object() {
-        return Err(ApiError::bad_request("The request body must be a JSON object"));
+        return Err(ApiError::bad_request(
+            "The request body must be a JSON object",
+        ));
     }
     Ok(v)
 }
@@ -34,18 +37,28 @@ pub fn optional_str(body: &Value, field: &str) -> ApiResult<Option<String>> {
     }
 }
 
-pub fn one_of(field: &str, value: Option<String>, allowed: &[&str], default: &str) -> ApiResult<String> {
+pub fn one_of(
+    field: &str,
+    value: Option<String>,
+    allowed: &[&str],
+    default: &str,
+) -> ApiResult<String> {
     match value {
         None => Ok(default.to_string()),
         Some(v) if allowed.contains(&v.as_str()) => Ok(v),
-        Some(v) => Err(ApiError::bad_request(format!("{field} must be one of {}, not {v:?}", allowed.join(", ")))),
+        Some(v) => Err(ApiError::bad_request(format!(
+            "{field} must be one of {}, not {v:?}",
+            allowed.join(", ")
+        ))),
     }
 }
 
 pub fn length(field: &str, value: &str, min: usize, max: usize) -> ApiResult<()> {
     let n = value.chars().count();
     if n < min || n > max {
-        return Err(ApiError::bad_request(format!("{field} must be {min} to {max} characters long")));
+        return Err(ApiError::bad_request(format!(
+            "{field} must be {min} to {max} characters long"
+        )));
     }
     Ok(())
 }
@@ -54,8 +67,13 @@ pub fn length(field: &str, value: &str, min: usize, max: usize) -> ApiResult<()>
 pub fn client_token(body: &Value) -> ApiResult<String> {
     let token = required_str(body, "ClientRequestToken")?;
     length("ClientRequestToken", &token, 2, 64)?;
-    if !token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(ApiError::bad_request("ClientRequestToken may contain only letters, digits, - and _"));
+    if !token
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(ApiError::bad_request(
+            "ClientRequestToken may contain only letters, digits, - and _",
+        ));
     }
     Ok(token)
 }
@@ -67,7 +85,9 @@ pub fn bearer(headers: &HeaderMap) -> ApiResult<String> {
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty())
         .map(str::to_string)
-        .ok_or_else(|| ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required"))
+        .ok_or_else(|| {
+            ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required")
+        })
 }
 
 /// MaxResults (1-50) and an index NextToken.
@@ -76,12 +96,18 @@ pub fn page(query: &std::collections::HashMap<String, String>) -> ApiResult<(usi
         None => 50,
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=50).contains(&n) => n,
-            _ => return Err(ApiError::bad_request("max-results must be an integer from 1 to 50")),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "max-results must be an integer from 1 to 50",
+                ));
+            }
         },
     };
     let start = match query.get("next-token") {
         None => 0,
-        Some(t) => t.parse::<usize>().map_err(|_| ApiError::bad_request("next-token is not a token this service issued"))?,
+        Some(t) => t
+            .parse::<usize>()
+            .map_err(|_| ApiError::bad_request("next-token is not a token this service issued"))?,
     };
     Ok((start, max))
 }
@@ -89,7 +115,10 @@ pub fn page(query: &std::collections::HashMap<String, String>) -> ApiResult<(usi
 /// Slices a page and says where the next one starts.
 pub fn paginate<T: Clone>(items: &[T], start: usize, max: usize) -> (Vec<T>, Option<String>) {
     let end = (start + max).min(items.len());
-    let page = items.get(start.min(items.len())..end).unwrap_or_default().to_vec();
+    let page = items
+        .get(start.min(items.len())..end)
+        .unwrap_or_default()
+        .to_vec();
     let next = (end < items.len()).then(|| end.to_string());
     (page, next)
 }

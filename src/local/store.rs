@@ -98,7 +98,8 @@ pub struct ChannelRecord {
 impl Store {
     pub fn load(path: &Path) -> std::io::Result<Store> {
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Store::default()),
             Err(e) => Err(e),
         }
@@ -108,7 +109,8 @@ impl Store {
     /// a crash never leaves a half-written state file.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let tmp = path.with_extension("tmp");
-        let bytes = serde_json::to_vec(self).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let bytes = serde_json::to_vec(self)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         {
             use std::io::Write;
             let mut f = std::fs::File::create(&tmp)?;
@@ -119,12 +121,19 @@ impl Store {
     }
 
     pub fn identity_of(&self, arn: &str) -> Identity {
-        Identity { arn: Some(arn.to_string()), name: self.users.get(arn).map(|u| u.name.clone()) }
+        Identity {
+            arn: Some(arn.to_string()),
+            name: self.users.get(arn).map(|u| u.name.clone()),
+        }
     }
 
     /// The stream a data type of an AppInstance goes to, if configured.
     pub fn destination(&self, app_instance_arn: &str, data_type: &str) -> Option<&str> {
-        self.streaming.get(app_instance_arn)?.iter().find(|(dt, _)| dt == data_type).map(|(_, arn)| arn.as_str())
+        self.streaming
+            .get(app_instance_arn)?
+            .iter()
+            .find(|(dt, _)| dt == data_type)
+            .map(|(_, arn)| arn.as_str())
     }
 }
 
@@ -136,11 +145,18 @@ mod tests {
     fn state_file_round_trips_atomically() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
-        assert!(Store::load(&path).unwrap().app_instances.is_empty(), "missing file = empty state");
+        assert!(
+            Store::load(&path).unwrap().app_instances.is_empty(),
+            "missing file = empty state"
+        );
         let mut s = Store::default();
-        s.streaming.insert("a".into(), vec![("Channel".into(), "arn:x".into())]);
+        s.streaming
+            .insert("a".into(), vec![("Channel".into(), "arn:x".into())]);
         s.save(&path).unwrap();
         assert!(!path.with_extension("tmp").exists());
-        assert_eq!(Store::load(&path).unwrap().destination("a", "Channel"), Some("arn:x"));
+        assert_eq!(
+            Store::load(&path).unwrap().destination("a", "Channel"),
+            Some("arn:x")
+        );
     }
 }

@@ -4,7 +4,8 @@
 use base64::Engine;
 
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 /// go-plugin's own handshake version, always 1.
 pub const CORE_PROTOCOL_VERSION: u32 = 1;
 pub const APP_PROTOCOL_VERSION: u32 = 6;
@@ -49,21 +50,34 @@ pub fn read_launch(env: impl Fn(&str) -> Option<String>) -> Result<Launch, Hands
     let offered = env("PLUGIN_PROTOCOL_VERSIONS").unwrap_or_default();
     // An absent list means the client predates negotiation; it then speaks
     // the version it was built for, which go-plugin leaves to the plugin.
-    if !offered.is_empty() && !offered.split(',').any(|v| v.trim() == APP_PROTOCOL_VERSION.to_string()) {
+    if !offered.is_empty()
+        && !offered
+            .split(',')
+            .any(|v| v.trim() == APP_PROTOCOL_VERSION.to_string())
+    {
         return Err(HandshakeError::NoCommonVersion { offered });
     }
     let tls_disabled = env("TF_DISABLE_PLUGIN_TLS").is_some_and(|v| !v.is_empty());
-    let client_cert_pem = if tls_disabled { None } else { env("PLUGIN_CLIENT_CERT").filter(|c| !c.trim().is_empty()) };
+    let client_cert_pem = if tls_disabled {
+        None
+    } else {
+        env("PLUGIN_CLIENT_CERT").filter(|c| !c.trim().is_empty())
+    };
     let socket_parent = env("PLUGIN_UNIX_SOCKET_DIR")
         .filter(|d| !d.is_empty())
         .map(Into::into)
         .unwrap_or_else(std::env::temp_dir);
-    Ok(Launch { client_cert_pem, socket_parent })
+    Ok(Launch {
+        client_cert_pem,
+        socket_parent,
+    })
 }
 
 /// `1|6|unix|/path/plugin.sock|grpc|CERT` where CERT is base64 DER without padding.
 pub fn handshake_line(socket_path: &str, server_cert_der: Option<&[u8]>) -> String {
-    let cert = server_cert_der.map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der)).unwrap_or_default();
+    let cert = server_cert_der
+        .map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der))
+        .unwrap_or_default();
     format!("{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|unix|{socket_path}|grpc|{cert}")
 }
 
@@ -72,13 +86,24 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn refuses_without_the_cookie() {
-        assert_eq!(read_launch(env_of(&[])), Err(HandshakeError::NotLaunchedByTerraform));
-        assert_eq!(read_launch(env_of(&[(MAGIC_COOKIE_KEY, "nope")])), Err(HandshakeError::NotLaunchedByTerraform));
+        assert_eq!(
+            read_launch(env_of(&[])),
+            Err(HandshakeError::NotLaunchedByTerraform)
+        );
+        assert_eq!(
+            read_launch(env_of(&[(MAGIC_COOKIE_KEY, "nope")])),
+            Err(HandshakeError::NotLaunchedByTerraform)
+        );
     }
 
     #[test]
@@ -92,7 +117,10 @@ mod tests {
             let launch = read_launch(env_of(pairs)).unwrap();
             assert_eq!(launch.client_cert_pem.as_deref(), Some("PEM"));
         }
-        let err = read_launch(env_of(&[(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE), ("PLUGIN_PROTOCOL_VERSIONS", "4,5")]));
+        let err = read_launch(env_of(&[
+            (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
+            ("PLUGIN_PROTOCOL_VERSIONS", "4,5"),
+        ]));
         assert!(matches!(err, Err(HandshakeError::NoCommonVersion { .. })));
     }
 

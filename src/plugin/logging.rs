@@ -20,7 +20,9 @@ use tracing_subscriber::registry::LookupSpan;
 
 /// Maps Terraform's level names to a filter.
 pub fn level_from_env(env: impl Fn(&str) -> Option<String>) -> LevelFilter {
-    let raw = env("TF_LOG_PROVIDER").or_else(|| env("TF_LOG")).unwrap_or_default();
+    let raw = env("TF_LOG_PROVIDER")
+        .or_else(|| env("TF_LOG"))
+        .unwrap_or_default();
     match raw.trim().to_ascii_lowercase().as_str() {
         "trace" | "json" | "1" => LevelFilter::TRACE,
         "debug" => LevelFilter::DEBUG,
@@ -35,28 +37,45 @@ pub fn level_from_env(env: impl Fn(&str) -> Option<String>) -> LevelFilter {
 /// Our crate logs at the requested level; libraries (h2, hyper, rustls, the
 /// AWS SDK) only say what matters unless TF_LOG_PROVIDER=trace asks for all.
 pub fn filter(level: LevelFilter) -> Targets {
-    let libraries = if level == LevelFilter::TRACE { LevelFilter::DEBUG } else { level.min(LevelFilter::WARN) };
-    Targets::new().with_target("chimesdk_provider", level).with_target("chimesdk_local", level).with_default(libraries)
+    let libraries = if level == LevelFilter::TRACE {
+        LevelFilter::DEBUG
+    } else {
+        level.min(LevelFilter::WARN)
+    };
+    Targets::new()
+        .with_target("chimesdk_provider", level)
+        .with_target("chimesdk_local", level)
+        .with_default(libraries)
 }
 
 /// Installs the global subscriber writing to stderr.
 pub fn init() {
     let level = level_from_env(|k| std::env::var(k).ok());
-    let layer = HclogLayer { make_writer: std::io::stderr }.with_filter(filter(level));
+    let layer = HclogLayer {
+        make_writer: std::io::stderr,
+    }
+    .with_filter(filter(level));
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
 /// For the local endpoint: the same JSON lines, level from RUST_LOG-style
 /// CHIMESDK_LOCAL_LOG (default info).
 pub fn init_for_service() {
-    let level = match std::env::var("CHIMESDK_LOCAL_LOG").unwrap_or_default().to_ascii_lowercase().as_str() {
+    let level = match std::env::var("CHIMESDK_LOCAL_LOG")
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "trace" => LevelFilter::TRACE,
         "debug" => LevelFilter::DEBUG,
         "warn" => LevelFilter::WARN,
         "error" => LevelFilter::ERROR,
         _ => LevelFilter::INFO,
     };
-    let layer = HclogLayer { make_writer: std::io::stderr }.with_filter(filter(level));
+    let layer = HclogLayer {
+        make_writer: std::io::stderr,
+    }
+    .with_filter(filter(level));
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
@@ -69,10 +88,12 @@ struct JsonFields(Map<String, Json>);
 
 impl Visit for JsonFields {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(field.name().to_string(), Json::String(format!("{value:?}")));
+        self.0
+            .insert(field.name().to_string(), Json::String(format!("{value:?}")));
     }
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_string(), Json::String(value.to_string()));
+        self.0
+            .insert(field.name().to_string(), Json::String(value.to_string()));
     }
     fn record_i64(&mut self, field: &Field, value: i64) {
         self.0.insert(field.name().to_string(), Json::from(value));
@@ -101,7 +122,12 @@ where
     W: Fn() -> O + 'static,
     O: Write,
 {
-    fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, id: &tracing::span::Id, ctx: Context<'_, S>) {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: Context<'_, S>,
+    ) {
         let mut fields = JsonFields::default();
         attrs.record(&mut fields);
         if let Some(span) = ctx.span(id) {
@@ -109,7 +135,12 @@ where
         }
     }
 
-    fn on_record(&self, id: &tracing::span::Id, values: &tracing::span::Record<'_>, ctx: Context<'_, S>) {
+    fn on_record(
+        &self,
+        id: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        ctx: Context<'_, S>,
+    ) {
         if let Some(span) = ctx.span(id)
             && let Some(fields) = span.extensions_mut().get_mut::<JsonFields>()
         {
@@ -119,7 +150,10 @@ where
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut line = Map::new();
-        line.insert("@level".into(), Json::from(level_name(event.metadata().level())));
+        line.insert(
+            "@level".into(),
+            Json::from(level_name(event.metadata().level())),
+        );
         line.insert("@module".into(), Json::from("provider.chimesdk"));
         let ts = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
@@ -168,7 +202,9 @@ mod tests {
     fn lines_are_hclog_json_with_span_fields() {
         let buf = Buf::default();
         let writer = buf.clone();
-        let subscriber = tracing_subscriber::registry().with(HclogLayer { make_writer: move || writer.clone() });
+        let subscriber = tracing_subscriber::registry().with(HclogLayer {
+            make_writer: move || writer.clone(),
+        });
         tracing::subscriber::with_default(subscriber, || {
             let span = tracing::info_span!("rpc", rpc = "PlanResourceChange");
             let _g = span.enter();
@@ -186,10 +222,21 @@ mod tests {
     #[test]
     fn level_follows_terraform_variables() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
         };
-        assert_eq!(level_from_env(env(&[("TF_LOG", "DEBUG")])), LevelFilter::DEBUG);
-        assert_eq!(level_from_env(env(&[("TF_LOG", "debug"), ("TF_LOG_PROVIDER", "trace")])), LevelFilter::TRACE);
+        assert_eq!(
+            level_from_env(env(&[("TF_LOG", "DEBUG")])),
+            LevelFilter::DEBUG
+        );
+        assert_eq!(
+            level_from_env(env(&[("TF_LOG", "debug"), ("TF_LOG_PROVIDER", "trace")])),
+            LevelFilter::TRACE
+        );
         assert_eq!(level_from_env(env(&[])), LevelFilter::WARN);
     }
 }

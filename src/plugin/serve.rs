@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 use tokio_stream::wrappers::{ReceiverStream, UnixListenerStream};
+use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
 
 use super::handshake::{self, HandshakeError, Launch};
@@ -19,7 +19,8 @@ use super::socket::PrivateSocket;
 use super::tls::{self, TlsSetupError};
 use crate::framework::Provider;
 use crate::proto::plugin::{
-    grpc_broker_server::GrpcBrokerServer, grpc_controller_server::GrpcControllerServer, grpc_stdio_server::GrpcStdioServer,
+    grpc_broker_server::GrpcBrokerServer, grpc_controller_server::GrpcControllerServer,
+    grpc_stdio_server::GrpcStdioServer,
 };
 use crate::proto::tfplugin6::provider_server::ProviderServer as ProviderService;
 use crate::tfprotocol::ProviderServer;
@@ -51,11 +52,15 @@ pub struct ServeOptions {
 
 pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<(), ServeError> {
     let launch = if opts.debug {
-        Launch { client_cert_pem: None, socket_parent: std::env::temp_dir() }
+        Launch {
+            client_cert_pem: None,
+            socket_parent: std::env::temp_dir(),
+        }
     } else {
         handshake::read_launch(|k| std::env::var(k).ok())?
     };
-    let (socket, listener) = PrivateSocket::bind(&launch.socket_parent).map_err(ServeError::Socket)?;
+    let (socket, listener) =
+        PrivateSocket::bind(&launch.socket_parent).map_err(ServeError::Socket)?;
 
     let tls_config = match &launch.client_cert_pem {
         Some(pem) => {
@@ -69,7 +74,9 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     let stop = server.stop_token();
     let shutdown = CancellationToken::new();
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    health_reporter.set_service_status("plugin", tonic_health::ServingStatus::Serving).await;
+    health_reporter
+        .set_service_status("plugin", tonic_health::ServingStatus::Serving)
+        .await;
 
     let router = Server::builder()
         .add_service(
@@ -77,18 +84,25 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
                 .max_decoding_message_size(MAX_MESSAGE_SIZE)
                 .max_encoding_message_size(MAX_MESSAGE_SIZE),
         )
-        .add_service(GrpcControllerServer::new(Controller { shutdown: shutdown.clone() }))
+        .add_service(GrpcControllerServer::new(Controller {
+            shutdown: shutdown.clone(),
+        }))
         .add_service(GrpcStdioServer::new(Stdio))
         .add_service(GrpcBrokerServer::new(Broker))
         .add_service(health_service);
 
     let socket_path = socket.path().display().to_string();
-    announce(&opts, &socket_path, tls_config.as_ref().map(|(_, der)| der.as_ref()));
+    announce(
+        &opts,
+        &socket_path,
+        tls_config.as_ref().map(|(_, der)| der.as_ref()),
+    );
 
     let shutdown_signal = wait_for_shutdown(shutdown.clone(), opts.debug);
     let served = match tls_config {
         Some((config, _)) => {
-            let incoming = ReceiverStream::new(tls_accept_loop(listener, TlsAcceptor::from(config)));
+            let incoming =
+                ReceiverStream::new(tls_accept_loop(listener, TlsAcceptor::from(config)));
             tokio::select! {
                 r = router.serve_with_incoming_shutdown(incoming, shutdown_signal) => r,
                 () = after_shutdown(shutdown.clone()) => Ok(()),
@@ -127,7 +141,11 @@ fn announce(opts: &ServeOptions, socket_path: &str, cert_der: Option<&[u8]>) {
              Then run terraform there as usual. Stop this process with Ctrl-C."
         );
     } else {
-        let _ = writeln!(stdout, "{}", handshake::handshake_line(socket_path, cert_der));
+        let _ = writeln!(
+            stdout,
+            "{}",
+            handshake::handshake_line(socket_path, cert_der)
+        );
     }
     let _ = stdout.flush();
 }
@@ -135,7 +153,10 @@ fn announce(opts: &ServeOptions, socket_path: &str, cert_der: Option<&[u8]>) {
 /// Feeds TLS streams that passed the strict client check to the gRPC
 /// server. Each handshake runs in its own task so a stalled client cannot
 /// block others.
-fn tls_accept_loop(listener: UnixListener, acceptor: TlsAcceptor) -> mpsc::Receiver<Result<TlsStream<UnixStream>, std::io::Error>> {
+fn tls_accept_loop(
+    listener: UnixListener,
+    acceptor: TlsAcceptor,
+) -> mpsc::Receiver<Result<TlsStream<UnixStream>, std::io::Error>> {
     let (tx, rx) = mpsc::channel(16);
     tokio::spawn(async move {
         loop {
@@ -156,7 +177,9 @@ fn tls_accept_loop(listener: UnixListener, acceptor: TlsAcceptor) -> mpsc::Recei
                     Ok(Ok(tls)) => {
                         let _ = tx.send(Ok(tls)).await;
                     }
-                    Ok(Err(e)) => tracing::warn!(error = %e, "TLS handshake with a plugin client failed; connection refused"),
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "TLS handshake with a plugin client failed; connection refused")
+                    }
                     Err(_) => tracing::warn!("TLS handshake timed out; connection dropped"),
                 }
             });

@@ -8,8 +8,8 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::proto::plugin::{
-    ConnInfo, Empty, StdioData, grpc_broker_server::GrpcBroker, grpc_controller_server::GrpcController,
-    grpc_stdio_server::GrpcStdio,
+    ConnInfo, Empty, StdioData, grpc_broker_server::GrpcBroker,
+    grpc_controller_server::GrpcController, grpc_stdio_server::GrpcStdio,
 };
 
 /// Shutdown asks the serve loop to stop; it answers first, then exits.
@@ -34,7 +34,10 @@ type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'stati
 impl GrpcStdio for Stdio {
     type StreamStdioStream = BoxStream<StdioData>;
 
-    async fn stream_stdio(&self, _req: Request<()>) -> Result<Response<Self::StreamStdioStream>, Status> {
+    async fn stream_stdio(
+        &self,
+        _req: Request<()>,
+    ) -> Result<Response<Self::StreamStdioStream>, Status> {
         Ok(Response::new(Box::pin(futures::stream::empty())))
     }
 }

@@ -38,13 +38,19 @@ pub fn generate_server_identity() -> Result<ServerIdentity, TlsSetupError> {
     params.is_ca = rcgen::IsCa::ExplicitNoCa;
     params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
     params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
-    params.distinguished_name.push(rcgen::DnType::OrganizationName, "terraform-provider-chimesdk");
+    params.distinguished_name.push(
+        rcgen::DnType::OrganizationName,
+        "terraform-provider-chimesdk",
+    );
     let now = time::OffsetDateTime::now_utc();
     // A little slack for clock differences between Terraform and us.
     params.not_before = now - time::Duration::minutes(1);
     params.not_after = now + time::Duration::days(1);
     let cert = params.self_signed(&key)?;
-    Ok(ServerIdentity { cert_der: cert.der().clone(), key_der: PrivatePkcs8KeyDer::from(key.serialize_der()) })
+    Ok(ServerIdentity {
+        cert_der: cert.der().clone(),
+        key_der: PrivatePkcs8KeyDer::from(key.serialize_der()),
+    })
 }
 
 /// Accepts one client certificate, and only it.
@@ -56,16 +62,24 @@ pub struct PinnedClientVerifier {
 
 impl PinnedClientVerifier {
     pub fn from_pem(pem: &str) -> Result<Self, TlsSetupError> {
-        let pinned = CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|e| TlsSetupError::BadClientCert(e.to_string()))?;
-        Ok(Self { pinned, algorithms: aws_lc_rs::default_provider().signature_verification_algorithms })
+        let pinned = CertificateDer::from_pem_slice(pem.as_bytes())
+            .map_err(|e| TlsSetupError::BadClientCert(e.to_string()))?;
+        Ok(Self {
+            pinned,
+            algorithms: aws_lc_rs::default_provider().signature_verification_algorithms,
+        })
     }
 
     fn check_pin(&self, presented: &CertificateDer<'_>) -> Result<(), TlsError> {
         if presented.as_ref() == self.pinned.as_ref() {
             Ok(())
         } else {
-            tracing::warn!("refused a TLS client: its certificate is not the one Terraform announced in PLUGIN_CLIENT_CERT");
-            Err(TlsError::InvalidCertificate(CertificateError::ApplicationVerificationFailure))
+            tracing::warn!(
+                "refused a TLS client: its certificate is not the one Terraform announced in PLUGIN_CLIENT_CERT"
+            );
+            Err(TlsError::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            ))
         }
     }
 }
@@ -121,12 +135,19 @@ impl ClientCertVerifier for PinnedClientVerifier {
 }
 
 /// The rustls server configuration: aws-lc-rs, pinned client, ALPN h2.
-pub fn server_config(identity: &ServerIdentity, client_cert_pem: &str) -> Result<Arc<rustls::ServerConfig>, TlsSetupError> {
+pub fn server_config(
+    identity: &ServerIdentity,
+    client_cert_pem: &str,
+) -> Result<Arc<rustls::ServerConfig>, TlsSetupError> {
     let verifier = Arc::new(PinnedClientVerifier::from_pem(client_cert_pem)?);
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
-        .with_safe_default_protocol_versions()?
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(vec![identity.cert_der.clone()], PrivateKeyDer::Pkcs8(identity.key_der.clone_key()))?;
+    let mut config =
+        rustls::ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
+            .with_safe_default_protocol_versions()?
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(
+                vec![identity.cert_der.clone()],
+                PrivateKeyDer::Pkcs8(identity.key_der.clone_key()),
+            )?;
     config.alpn_protocols = vec![b"h2".to_vec()];
     Ok(Arc::new(config))
 }
@@ -141,16 +162,33 @@ mod tests {
         let id = generate_server_identity().unwrap();
         let (_, cert) = X509Certificate::from_der(&id.cert_der).unwrap();
         let san = cert.subject_alternative_name().unwrap().unwrap().value;
-        assert!(san.general_names.iter().any(|n| matches!(n, GeneralName::DNSName("localhost"))), "SAN localhost");
+        assert!(
+            san.general_names
+                .iter()
+                .any(|n| matches!(n, GeneralName::DNSName("localhost"))),
+            "SAN localhost"
+        );
         let eku = cert.extended_key_usage().unwrap().unwrap().value;
         assert!(eku.server_auth, "EKU serverAuth");
         assert!(!cert.is_ca(), "not a CA");
-        assert_eq!(cert.signature_algorithm.algorithm, oid_registry::OID_SIG_ECDSA_WITH_SHA256, "ECDSA P-256/SHA-256");
-        let lifetime = cert.validity().not_after.timestamp() - cert.validity().not_before.timestamp();
-        assert!((86_400..=86_400 + 120).contains(&lifetime), "valid for a day, got {lifetime} s");
+        assert_eq!(
+            cert.signature_algorithm.algorithm,
+            oid_registry::OID_SIG_ECDSA_WITH_SHA256,
+            "ECDSA P-256/SHA-256"
+        );
+        let lifetime =
+            cert.validity().not_after.timestamp() - cert.validity().not_before.timestamp();
+        assert!(
+            (86_400..=86_400 + 120).contains(&lifetime),
+            "valid for a day, got {lifetime} s"
+        );
         assert!(cert.validity().is_valid(), "valid now");
         let other = generate_server_identity().unwrap();
-        assert_ne!(id.cert_der.as_ref(), other.cert_der.as_ref(), "fresh per process");
+        assert_ne!(
+            id.cert_der.as_ref(),
+            other.cert_der.as_ref(),
+            "fresh per process"
+        );
     }
 
     #[test]
@@ -162,7 +200,10 @@ mod tests {
         assert!(v.verify_client_cert(pinned.cert.der(), &[], now).is_ok());
         assert!(v.verify_client_cert(stranger.cert.der(), &[], now).is_err());
         assert!(v.client_auth_mandatory());
-        assert!(v.supported_verify_schemes().contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
+        assert!(
+            v.supported_verify_schemes()
+                .contains(&SignatureScheme::ECDSA_NISTP521_SHA512)
+        );
     }
 
     #[test]

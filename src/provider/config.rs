@@ -4,23 +4,29 @@
 use serde::Deserialize;
 
 use crate::aws::clients::{AssumeRole, ClientSettings};
-use crate::framework::{Attribute, Block, Diagnostics, Nesting, NestedBlock, Schema, at_least, not_empty, regex_match};
-use crate::value::{AttributePath, Attr, Value, from_value};
+use crate::framework::{
+    Attribute, Block, Diagnostics, NestedBlock, Nesting, Schema, at_least, not_empty, regex_match,
+};
+use crate::value::{Attr, AttributePath, Value, from_value};
 
 pub const DEFAULT_MAX_RETRIES: i64 = 10;
 const ENDPOINTS: [(&str, &str); 4] = [
     ("kinesis", "Amazon Kinesis Data Streams"),
     ("chime_sdk_messaging", "Amazon Chime SDK messaging"),
     ("chime_sdk_identity", "Amazon Chime SDK identity"),
-    ("sts", "AWS STS (used for GetCallerIdentity and assume_role)"),
+    (
+        "sts",
+        "AWS STS (used for GetCallerIdentity and assume_role)",
+    ),
 ];
 
 pub fn schema() -> Schema {
-    let mut endpoints = Block::new("Custom service endpoints: local emulators, VPC endpoints or FIPS endpoints.");
+    let mut endpoints =
+        Block::new("Custom service endpoints: local emulators, VPC endpoints or FIPS endpoints.");
     for (name, service) in ENDPOINTS {
-        endpoints = endpoints.attribute(
-            Attribute::string(name).optional().describe(&format!("Endpoint URL for {service}, e.g. `http://127.0.0.1:4566`.")),
-        );
+        endpoints = endpoints.attribute(Attribute::string(name).optional().describe(&format!(
+            "Endpoint URL for {service}, e.g. `http://127.0.0.1:4566`."
+        )));
     }
     Schema::new(
         Block::new("The chimesdk provider configures Amazon Chime SDK messaging streaming to Amazon Kinesis data streams.")
@@ -117,15 +123,23 @@ impl ProviderConfig {
         ClientSettings {
             region: known(&self.region),
             profile: known(&self.profile),
-            max_retries: known(&self.max_retries).unwrap_or(DEFAULT_MAX_RETRIES).clamp(0, 1000) as u32,
+            max_retries: known(&self.max_retries)
+                .unwrap_or(DEFAULT_MAX_RETRIES)
+                .clamp(0, 1000) as u32,
             skip_credentials_validation: known(&self.skip_credentials_validation).unwrap_or(false),
             kinesis_endpoint: ep(|e| &e.kinesis),
             chime_sdk_messaging_endpoint: ep(|e| &e.chime_sdk_messaging),
             chime_sdk_identity_endpoint: ep(|e| &e.chime_sdk_identity),
             sts_endpoint: ep(|e| &e.sts),
-            assume_role: known(&self.assume_role).and_then(|v| v.into_iter().next()).and_then(|r| {
-                Some(AssumeRole { role_arn: known(&r.role_arn)?, session_name: known(&r.session_name), external_id: known(&r.external_id) })
-            }),
+            assume_role: known(&self.assume_role)
+                .and_then(|v| v.into_iter().next())
+                .and_then(|r| {
+                    Some(AssumeRole {
+                        role_arn: known(&r.role_arn)?,
+                        session_name: known(&r.session_name),
+                        external_id: known(&r.external_id),
+                    })
+                }),
         }
     }
 }
@@ -143,10 +157,14 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
              AWS_REGION / AWS_DEFAULT_REGION or the profile's region.",
         );
     }
-    let Some(Value::List(blocks)) = config.get_attr("endpoints") else { return };
+    let Some(Value::List(blocks)) = config.get_attr("endpoints") else {
+        return;
+    };
     for (i, block) in blocks.iter().enumerate() {
         for (name, _) in ENDPOINTS {
-            let Some(Value::String(raw)) = block.get_attr(name) else { continue };
+            let Some(Value::String(raw)) = block.get_attr(name) else {
+                continue;
+            };
             if let Err(why) = check_endpoint_url(raw) {
                 diags.error_at(
                     AttributePath::attr("endpoints").index(i as i64).attribute(name),
@@ -161,7 +179,10 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
 fn check_endpoint_url(raw: &str) -> Result<(), String> {
     let url = url::Url::parse(raw).map_err(|e| e.to_string())?;
     if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(format!("the scheme must be http or https, not {:?}", url.scheme()));
+        return Err(format!(
+            "the scheme must be http or https, not {:?}",
+            url.scheme()
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err("it has no host".into());
@@ -206,11 +227,19 @@ mod tests {
 
     #[test]
     fn bad_endpoint_url_points_at_the_attribute() {
-        let d = all_diags(&config(Value::String("us-east-1".into()), endpoints("not a url"), Value::Null));
+        let d = all_diags(&config(
+            Value::String("us-east-1".into()),
+            endpoints("not a url"),
+            Value::Null,
+        ));
         assert_eq!(d.0.len(), 1, "{d:?}");
         assert_eq!(
             d.0[0].path.as_ref().unwrap().steps,
-            vec![PathStep::Attribute("endpoints".into()), PathStep::ElementKeyInt(0), PathStep::Attribute("kinesis".into())]
+            vec![
+                PathStep::Attribute("endpoints".into()),
+                PathStep::ElementKeyInt(0),
+                PathStep::Attribute("kinesis".into())
+            ]
         );
         assert!(d.0[0].detail.contains("\"not a url\""));
     }
@@ -218,19 +247,32 @@ mod tests {
     #[test]
     fn empty_region_and_malformed_role_are_errors_on_their_attributes() {
         let role = Value::List(vec![Value::Object(BTreeMap::from([
-            ("role_arn".into(), Value::String("arn:aws:iam::12:user/x".into())),
+            (
+                "role_arn".into(),
+                Value::String("arn:aws:iam::12:user/x".into()),
+            ),
             ("session_name".into(), Value::Null),
             ("external_id".into(), Value::Null),
         ]))]);
         let d = all_diags(&config(Value::String("".into()), Value::Null, role));
-        let paths: Vec<String> = d.iter().map(|d| d.path.as_ref().unwrap().to_string()).collect();
+        let paths: Vec<String> = d
+            .iter()
+            .map(|d| d.path.as_ref().unwrap().to_string())
+            .collect();
         assert!(paths.contains(&"region".to_string()), "{paths:?}");
-        assert!(paths.contains(&"assume_role[0].role_arn".to_string()), "{paths:?}");
+        assert!(
+            paths.contains(&"assume_role[0].role_arn".to_string()),
+            "{paths:?}"
+        );
     }
 
     #[test]
     fn unknown_values_are_not_errors_and_read_as_unset() {
-        let v = config(Value::unknown(), endpoints("http://127.0.0.1:4566"), Value::Null);
+        let v = config(
+            Value::unknown(),
+            endpoints("http://127.0.0.1:4566"),
+            Value::Null,
+        );
         assert!(all_diags(&v).is_empty());
         let s = ProviderConfig::read(&v).unwrap().into_settings();
         assert_eq!(s.region, None);

@@ -52,7 +52,9 @@ impl Default for ChimeSdkProvider {
 
 impl ChimeSdkProvider {
     pub fn new() -> Self {
-        Self { clients: SharedClients::default() }
+        Self {
+            clients: SharedClients::default(),
+        }
     }
 }
 
@@ -70,7 +72,12 @@ impl Provider for ChimeSdkProvider {
         config::validate(config, diags);
     }
 
-    async fn configure(&self, config: &Value, _terraform_version: &str, ctx: &CallContext) -> Diagnostics {
+    async fn configure(
+        &self,
+        config: &Value,
+        _terraform_version: &str,
+        ctx: &CallContext,
+    ) -> Diagnostics {
         let mut diags = Diagnostics::new();
         config::validate(config, &mut diags);
         if diags.has_errors() {
@@ -102,7 +109,11 @@ impl Provider for ChimeSdkProvider {
     }
 }
 
-fn report_configure_error(e: ConfigureError, settings: &crate::aws::clients::ClientSettings, diags: &mut Diagnostics) {
+fn report_configure_error(
+    e: ConfigureError,
+    settings: &crate::aws::clients::ClientSettings,
+    diags: &mut Diagnostics,
+) {
     match e {
         ConfigureError::NoRegion => diags.error_at(
             AttributePath::attr("region"),

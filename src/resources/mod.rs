@@ -8,5 +8,7 @@ use crate::framework::Resource;
 use crate::provider::SharedClients;
 
 pub fn all(clients: &SharedClients) -> Vec<Arc<dyn Resource>> {
-    vec![Arc::new(messaging_streaming_configuration::MessagingStreamingConfiguration::new(clients.clone()))]
+    vec![Arc::new(
+        messaging_streaming_configuration::MessagingStreamingConfiguration::new(clients.clone()),
+    )]
 }

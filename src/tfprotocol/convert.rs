@@ -1,11 +1,16 @@
 //! Conversions between framework types and the wire messages.
 
-use crate::framework::{Attribute, Block, Diagnostic, Diagnostics, Nesting, NestedBlock, Schema, Severity};
+use crate::framework::{
+    Attribute, Block, Diagnostic, Diagnostics, NestedBlock, Nesting, Schema, Severity,
+};
 use crate::proto::tfplugin6 as pb;
 use crate::value::{self, AttributePath, PathStep, Type, Value};
 
 pub fn schema(s: &Schema) -> pb::Schema {
-    pb::Schema { version: s.version, block: Some(block(&s.block)) }
+    pb::Schema {
+        version: s.version,
+        block: Some(block(&s.block)),
+    }
 }
 
 fn block(b: &Block) -> pb::schema::Block {
@@ -104,12 +109,16 @@ pub fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, String>
         return value::decode(&dv.msgpack, ty).map_err(|e| e.to_string());
     }
     if !dv.json.is_empty() {
-        let json: serde_json::Value = serde_json::from_slice(&dv.json).map_err(|e| e.to_string())?;
+        let json: serde_json::Value =
+            serde_json::from_slice(&dv.json).map_err(|e| e.to_string())?;
         return value::from_state_json(&json, ty).map_err(|e| e.to_string());
     }
     Ok(Value::Null)
 }
 
 pub fn encode(v: &Value, ty: &Type) -> pb::DynamicValue {
-    pb::DynamicValue { msgpack: value::encode(v, ty), json: Vec::new() }
+    pb::DynamicValue {
+        msgpack: value::encode(v, ty),
+        json: Vec::new(),
+    }
 }

@@ -9,8 +9,8 @@ use tracing::Instrument;
 
 use super::convert;
 use crate::framework::{
-    ApplyRequest, CallContext, DataSource, Diagnostics, PlanRequest, Provider, ReadRequest, Resource, Schema,
-    requires_replace_paths, validate_attributes,
+    ApplyRequest, CallContext, DataSource, Diagnostics, PlanRequest, Provider, ReadRequest,
+    Resource, Schema, requires_replace_paths, validate_attributes,
 };
 use crate::proto::tfplugin6::{self as pb, provider_server};
 use crate::value::{AttributePath, Type, Value};
@@ -41,7 +41,11 @@ pub struct ProviderServer {
 type Rpc<T> = Result<Response<T>, Status>;
 
 fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities { plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false }
+    pb::ServerCapabilities {
+        plan_destroy: true,
+        get_provider_schema_optional: true,
+        move_resource_state: false,
+    }
 }
 
 impl ProviderServer {
@@ -54,7 +58,14 @@ impl ProviderServer {
             .map(|r| {
                 let schema = r.schema();
                 let ty = schema.value_type();
-                (r.type_name(), ResourceEntry { resource: r, schema, ty })
+                (
+                    r.type_name(),
+                    ResourceEntry {
+                        resource: r,
+                        schema,
+                        ty,
+                    },
+                )
             })
             .collect();
         let data_sources: BTreeMap<_, _> = provider
@@ -63,13 +74,26 @@ impl ProviderServer {
             .map(|d| {
                 let schema = d.schema();
                 let ty = schema.value_type();
-                (d.type_name(), DataSourceEntry { data_source: d, schema, ty })
+                (
+                    d.type_name(),
+                    DataSourceEntry {
+                        data_source: d,
+                        schema,
+                        ty,
+                    },
+                )
             })
             .collect();
         let schema_response = pb::get_provider_schema::Response {
             provider: Some(convert::schema(&provider_schema)),
-            resource_schemas: resources.iter().map(|(k, e)| (k.to_string(), convert::schema(&e.schema))).collect(),
-            data_source_schemas: data_sources.iter().map(|(k, e)| (k.to_string(), convert::schema(&e.schema))).collect(),
+            resource_schemas: resources
+                .iter()
+                .map(|(k, e)| (k.to_string(), convert::schema(&e.schema)))
+                .collect(),
+            data_source_schemas: data_sources
+                .iter()
+                .map(|(k, e)| (k.to_string(), convert::schema(&e.schema)))
+                .collect(),
             functions: Default::default(),
             ephemeral_resource_schemas: Default::default(),
             diagnostics: Vec::new(),
@@ -93,7 +117,9 @@ impl ProviderServer {
     }
 
     fn ctx(&self) -> CallContext {
-        CallContext { cancel: self.stop.child_token() }
+        CallContext {
+            cancel: self.stop.child_token(),
+        }
     }
 
     fn resource(&self, name: &str) -> Result<&ResourceEntry, Vec<pb::Diagnostic>> {
@@ -107,7 +133,10 @@ impl ProviderServer {
 
     fn data_source(&self, name: &str) -> Result<&DataSourceEntry, Vec<pb::Diagnostic>> {
         self.data_sources.get(name).ok_or_else(|| {
-            convert::error("Unknown data source", format!("The chimesdk provider has no data source {name:?}."))
+            convert::error(
+                "Unknown data source",
+                format!("The chimesdk provider has no data source {name:?}."),
+            )
         })
     }
 }
@@ -115,7 +144,9 @@ impl ProviderServer {
 fn undecodable(what: &str, why: String) -> Vec<pb::Diagnostic> {
     convert::error(
         "Provider received a value it cannot decode",
-        format!("Decoding the {what} failed: {why}. This is a bug in the provider or a Terraform version mismatch; please report it."),
+        format!(
+            "Decoding the {what} failed: {why}. This is a bug in the provider or a Terraform version mismatch; please report it."
+        ),
     )
 }
 
@@ -125,16 +156,27 @@ fn span(rpc: &'static str, type_name: &str) -> tracing::Span {
 
 #[tonic::async_trait]
 impl provider_server::Provider for ProviderServer {
-    async fn get_metadata(&self, _req: Request<pb::get_metadata::Request>) -> Rpc<pb::get_metadata::Response> {
+    async fn get_metadata(
+        &self,
+        _req: Request<pb::get_metadata::Request>,
+    ) -> Rpc<pb::get_metadata::Response> {
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
             diagnostics: Vec::new(),
             data_sources: self
                 .data_sources
                 .keys()
-                .map(|n| pb::get_metadata::DataSourceMetadata { type_name: n.to_string() })
+                .map(|n| pb::get_metadata::DataSourceMetadata {
+                    type_name: n.to_string(),
+                })
                 .collect(),
-            resources: self.resources.keys().map(|n| pb::get_metadata::ResourceMetadata { type_name: n.to_string() }).collect(),
+            resources: self
+                .resources
+                .keys()
+                .map(|n| pb::get_metadata::ResourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
             functions: Vec::new(),
             ephemeral_resources: Vec::new(),
         }))
@@ -159,12 +201,19 @@ impl provider_server::Provider for ProviderServer {
             Err(e) => undecodable("provider configuration", e),
             Ok(config) => {
                 let mut diags = Diagnostics::new();
-                validate_attributes(&self.provider_schema.block, &config, &AttributePath::root(), &mut diags);
+                validate_attributes(
+                    &self.provider_schema.block,
+                    &config,
+                    &AttributePath::root(),
+                    &mut diags,
+                );
                 self.provider.validate(&config, &mut diags);
                 convert::diagnostics(&diags)
             }
         };
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics }))
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics,
+        }))
     }
 
     async fn validate_resource_config(
@@ -179,13 +228,20 @@ impl provider_server::Provider for ProviderServer {
                 Err(e) => undecodable("resource configuration", e),
                 Ok(config) => {
                     let mut diags = Diagnostics::new();
-                    validate_attributes(&entry.schema.block, &config, &AttributePath::root(), &mut diags);
+                    validate_attributes(
+                        &entry.schema.block,
+                        &config,
+                        &AttributePath::root(),
+                        &mut diags,
+                    );
                     entry.resource.validate(&config, &mut diags);
                     convert::diagnostics(&diags)
                 }
             },
         };
-        Ok(Response::new(pb::validate_resource_config::Response { diagnostics }))
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics,
+        }))
     }
 
     async fn validate_data_resource_config(
@@ -200,13 +256,20 @@ impl provider_server::Provider for ProviderServer {
                 Err(e) => undecodable("data source configuration", e),
                 Ok(config) => {
                     let mut diags = Diagnostics::new();
-                    validate_attributes(&entry.schema.block, &config, &AttributePath::root(), &mut diags);
+                    validate_attributes(
+                        &entry.schema.block,
+                        &config,
+                        &AttributePath::root(),
+                        &mut diags,
+                    );
                     entry.data_source.validate(&config, &mut diags);
                     convert::diagnostics(&diags)
                 }
             },
         };
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics,
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -218,19 +281,28 @@ impl provider_server::Provider for ProviderServer {
         let entry = match self.resource(&req.type_name) {
             Ok(e) => e,
             Err(diagnostics) => {
-                return Ok(Response::new(pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics }));
+                return Ok(Response::new(pb::upgrade_resource_state::Response {
+                    upgraded_state: None,
+                    diagnostics,
+                }));
             }
         };
         // Schema version 0 is the only one so far: upgrading = re-reading
         // the JSON under the current schema.
         let raw = req.raw_state.unwrap_or_default();
-        let json = pb::DynamicValue { msgpack: Vec::new(), json: raw.json };
+        let json = pb::DynamicValue {
+            msgpack: Vec::new(),
+            json: raw.json,
+        };
         let response = match convert::decode(Some(&json), &entry.ty) {
             Ok(state) => pb::upgrade_resource_state::Response {
                 upgraded_state: Some(convert::encode(&state, &entry.ty)),
                 diagnostics: Vec::new(),
             },
-            Err(e) => pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics: undecodable("stored state", e) },
+            Err(e) => pb::upgrade_resource_state::Response {
+                upgraded_state: None,
+                diagnostics: undecodable("stored state", e),
+            },
         };
         Ok(Response::new(response))
     }
@@ -244,30 +316,55 @@ impl provider_server::Provider for ProviderServer {
         let diagnostics = async {
             match convert::decode(req.config.as_ref(), &self.provider_type) {
                 Err(e) => undecodable("provider configuration", e),
-                Ok(config) => convert::diagnostics(&self.provider.configure(&config, &req.terraform_version, &ctx).await),
+                Ok(config) => convert::diagnostics(
+                    &self
+                        .provider
+                        .configure(&config, &req.terraform_version, &ctx)
+                        .await,
+                ),
             }
         }
         .instrument(span("ConfigureProvider", ""))
         .await;
-        Ok(Response::new(pb::configure_provider::Response { diagnostics }))
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics,
+        }))
     }
 
-    async fn read_resource(&self, req: Request<pb::read_resource::Request>) -> Rpc<pb::read_resource::Response> {
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Rpc<pb::read_resource::Response> {
         let req = req.into_inner();
         let span = span("ReadResource", &req.type_name);
         let ctx = self.ctx();
         let response = async {
             let entry = match self.resource(&req.type_name) {
                 Ok(e) => e,
-                Err(diagnostics) => return pb::read_resource::Response { diagnostics, ..Default::default() },
+                Err(diagnostics) => {
+                    return pb::read_resource::Response {
+                        diagnostics,
+                        ..Default::default()
+                    };
+                }
             };
             let current = match convert::decode(req.current_state.as_ref(), &entry.ty) {
                 Ok(v) => v,
                 Err(e) => {
-                    return pb::read_resource::Response { diagnostics: undecodable("current state", e), ..Default::default() };
+                    return pb::read_resource::Response {
+                        diagnostics: undecodable("current state", e),
+                        ..Default::default()
+                    };
                 }
             };
-            let out = entry.resource.read(ReadRequest { current: &current, private: &req.private, ctx: &ctx }).await;
+            let out = entry
+                .resource
+                .read(ReadRequest {
+                    current: &current,
+                    private: &req.private,
+                    ctx: &ctx,
+                })
+                .await;
             pb::read_resource::Response {
                 new_state: Some(convert::encode(&out.new_state, &entry.ty)),
                 diagnostics: convert::diagnostics(&out.diagnostics),
@@ -290,19 +387,31 @@ impl provider_server::Provider for ProviderServer {
         let response = async {
             let entry = match self.resource(&req.type_name) {
                 Ok(e) => e,
-                Err(diagnostics) => return pb::plan_resource_change::Response { diagnostics, ..Default::default() },
+                Err(diagnostics) => {
+                    return pb::plan_resource_change::Response {
+                        diagnostics,
+                        ..Default::default()
+                    };
+                }
             };
             let decoded = (|| {
                 Ok::<_, Vec<pb::Diagnostic>>((
-                    convert::decode(req.prior_state.as_ref(), &entry.ty).map_err(|e| undecodable("prior state", e))?,
+                    convert::decode(req.prior_state.as_ref(), &entry.ty)
+                        .map_err(|e| undecodable("prior state", e))?,
                     convert::decode(req.proposed_new_state.as_ref(), &entry.ty)
                         .map_err(|e| undecodable("proposed new state", e))?,
-                    convert::decode(req.config.as_ref(), &entry.ty).map_err(|e| undecodable("configuration", e))?,
+                    convert::decode(req.config.as_ref(), &entry.ty)
+                        .map_err(|e| undecodable("configuration", e))?,
                 ))
             })();
             let (prior, proposed, config) = match decoded {
                 Ok(v) => v,
-                Err(diagnostics) => return pb::plan_resource_change::Response { diagnostics, ..Default::default() },
+                Err(diagnostics) => {
+                    return pb::plan_resource_change::Response {
+                        diagnostics,
+                        ..Default::default()
+                    };
+                }
             };
             if proposed.is_null() {
                 // Destroy: the plan is null; private state carries over.
@@ -314,7 +423,13 @@ impl provider_server::Provider for ProviderServer {
             }
             let out = entry
                 .resource
-                .plan(PlanRequest { prior: &prior, proposed: &proposed, config: &config, prior_private: &req.prior_private, ctx: &ctx })
+                .plan(PlanRequest {
+                    prior: &prior,
+                    proposed: &proposed,
+                    config: &config,
+                    prior_private: &req.prior_private,
+                    ctx: &ctx,
+                })
                 .await;
             if out.diagnostics.has_errors() {
                 return pb::plan_resource_change::Response {
@@ -324,8 +439,10 @@ impl provider_server::Provider for ProviderServer {
             }
             let mut planned = out.planned;
             planned.keep_refinements_from(&proposed);
-            let requires_replace =
-                requires_replace_paths(&entry.schema.block, &prior, &planned).iter().map(convert::path).collect();
+            let requires_replace = requires_replace_paths(&entry.schema.block, &prior, &planned)
+                .iter()
+                .map(convert::path)
+                .collect();
             pb::plan_resource_change::Response {
                 planned_state: Some(convert::encode(&planned, &entry.ty)),
                 requires_replace,
@@ -350,13 +467,21 @@ impl provider_server::Provider for ProviderServer {
         let response = async {
             let entry = match self.resource(&req.type_name) {
                 Ok(e) => e,
-                Err(diagnostics) => return pb::apply_resource_change::Response { diagnostics, ..Default::default() },
+                Err(diagnostics) => {
+                    return pb::apply_resource_change::Response {
+                        diagnostics,
+                        ..Default::default()
+                    };
+                }
             };
             let decoded = (|| {
                 Ok::<_, Vec<pb::Diagnostic>>((
-                    convert::decode(req.prior_state.as_ref(), &entry.ty).map_err(|e| undecodable("prior state", e))?,
-                    convert::decode(req.planned_state.as_ref(), &entry.ty).map_err(|e| undecodable("planned state", e))?,
-                    convert::decode(req.config.as_ref(), &entry.ty).map_err(|e| undecodable("configuration", e))?,
+                    convert::decode(req.prior_state.as_ref(), &entry.ty)
+                        .map_err(|e| undecodable("prior state", e))?,
+                    convert::decode(req.planned_state.as_ref(), &entry.ty)
+                        .map_err(|e| undecodable("planned state", e))?,
+                    convert::decode(req.config.as_ref(), &entry.ty)
+                        .map_err(|e| undecodable("configuration", e))?,
                 ))
             })();
             let (prior, planned, config) = match decoded {
@@ -373,7 +498,13 @@ impl provider_server::Provider for ProviderServer {
             };
             let out = entry
                 .resource
-                .apply(ApplyRequest { prior: &prior, planned: &planned, config: &config, private: &req.planned_private, ctx: &ctx })
+                .apply(ApplyRequest {
+                    prior: &prior,
+                    planned: &planned,
+                    config: &config,
+                    private: &req.planned_private,
+                    ctx: &ctx,
+                })
                 .await;
             pb::apply_resource_change::Response {
                 new_state: Some(convert::encode(&out.new_state, &entry.ty)),
@@ -397,7 +528,12 @@ impl provider_server::Provider for ProviderServer {
         let response = async {
             let entry = match self.resource(&req.type_name) {
                 Ok(e) => e,
-                Err(diagnostics) => return pb::import_resource_state::Response { diagnostics, ..Default::default() },
+                Err(diagnostics) => {
+                    return pb::import_resource_state::Response {
+                        diagnostics,
+                        ..Default::default()
+                    };
+                }
             };
             let (state, diags) = entry.resource.import(&req.id, &ctx).await;
             let imported_resources = if diags.has_errors() || state.is_null() {
@@ -409,7 +545,11 @@ impl provider_server::Provider for ProviderServer {
                     private: Vec::new(),
                 }]
             };
-            pb::import_resource_state::Response { imported_resources, diagnostics: convert::diagnostics(&diags), deferred: None }
+            pb::import_resource_state::Response {
+                imported_resources,
+                diagnostics: convert::diagnostics(&diags),
+                deferred: None,
+            }
         }
         .instrument(span)
         .await;
@@ -435,18 +575,31 @@ impl provider_server::Provider for ProviderServer {
         }))
     }
 
-    async fn read_data_source(&self, req: Request<pb::read_data_source::Request>) -> Rpc<pb::read_data_source::Response> {
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Rpc<pb::read_data_source::Response> {
         let req = req.into_inner();
         let span = span("ReadDataSource", &req.type_name);
         let ctx = self.ctx();
         let response = async {
             let entry = match self.data_source(&req.type_name) {
                 Ok(e) => e,
-                Err(diagnostics) => return pb::read_data_source::Response { diagnostics, ..Default::default() },
+                Err(diagnostics) => {
+                    return pb::read_data_source::Response {
+                        diagnostics,
+                        ..Default::default()
+                    };
+                }
             };
             let config = match convert::decode(req.config.as_ref(), &entry.ty) {
                 Ok(v) => v,
-                Err(e) => return pb::read_data_source::Response { diagnostics: undecodable("configuration", e), ..Default::default() },
+                Err(e) => {
+                    return pb::read_data_source::Response {
+                        diagnostics: undecodable("configuration", e),
+                        ..Default::default()
+                    };
+                }
             };
             let (state, diags) = entry.data_source.read(&config, &ctx).await;
             pb::read_data_source::Response {
@@ -464,9 +617,11 @@ impl provider_server::Provider for ProviderServer {
         &self,
         req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Rpc<pb::validate_ephemeral_resource_config::Response> {
-        Ok(Response::new(pb::validate_ephemeral_resource_config::Response {
-            diagnostics: no_ephemeral(&req.into_inner().type_name),
-        }))
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: no_ephemeral(&req.into_inner().type_name),
+            },
+        ))
     }
 
     async fn open_ephemeral_resource(
@@ -498,24 +653,38 @@ impl provider_server::Provider for ProviderServer {
         }))
     }
 
-    async fn get_functions(&self, _req: Request<pb::get_functions::Request>) -> Rpc<pb::get_functions::Response> {
+    async fn get_functions(
+        &self,
+        _req: Request<pb::get_functions::Request>,
+    ) -> Rpc<pb::get_functions::Response> {
         Ok(Response::new(pb::get_functions::Response::default()))
     }
 
-    async fn call_function(&self, req: Request<pb::call_function::Request>) -> Rpc<pb::call_function::Response> {
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Rpc<pb::call_function::Response> {
         Ok(Response::new(pb::call_function::Response {
             result: None,
             error: Some(pb::FunctionError {
-                text: format!("The chimesdk provider defines no functions; {:?} does not exist.", req.into_inner().name),
+                text: format!(
+                    "The chimesdk provider defines no functions; {:?} does not exist.",
+                    req.into_inner().name
+                ),
                 function_argument: None,
             }),
         }))
     }
 
-    async fn stop_provider(&self, _req: Request<pb::stop_provider::Request>) -> Rpc<pb::stop_provider::Response> {
+    async fn stop_provider(
+        &self,
+        _req: Request<pb::stop_provider::Request>,
+    ) -> Rpc<pb::stop_provider::Response> {
         tracing::info!("StopProvider: cancelling in-flight operations");
         self.stop.cancel();
-        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }
 

@@ -17,14 +17,19 @@ pub enum DecodeError {
     #[error("malformed msgpack: {0}")]
     Malformed(String),
     #[error("at {path}: expected {expected}, found {found}")]
-    Mismatch { path: String, expected: String, found: String },
+    Mismatch {
+        path: String,
+        expected: String,
+        found: String,
+    },
     #[error("trailing bytes after the value")]
     Trailing,
 }
 
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     let mut rd = bytes;
-    let mp = rmpv::decode::read_value(&mut rd).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    let mp =
+        rmpv::decode::read_value(&mut rd).map_err(|e| DecodeError::Malformed(e.to_string()))?;
     if !rd.is_empty() {
         return Err(DecodeError::Trailing);
     }
@@ -51,7 +56,11 @@ fn mismatch(path: &str, expected: &str, found: &Mp) -> DecodeError {
         Mp::Ext(..) => "extension",
     };
     DecodeError::Mismatch {
-        path: if path.is_empty() { "(root)".into() } else { path.to_string() },
+        path: if path.is_empty() {
+            "(root)".into()
+        } else {
+            path.to_string()
+        },
         expected: expected.to_string(),
         found: found.to_string(),
     }
@@ -75,7 +84,9 @@ fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
             Mp::Boolean(b) => Ok(Value::Bool(*b)),
             _ => Err(mismatch(path, "bool", mp)),
         },
-        Type::Number => number_from_mp(mp).map(Value::Number).ok_or_else(|| mismatch(path, "number", mp)),
+        Type::Number => number_from_mp(mp)
+            .map(Value::Number)
+            .ok_or_else(|| mismatch(path, "number", mp)),
         Type::List(elem) | Type::Set(elem) => {
             let Mp::Array(items) = mp else {
                 return Err(mismatch(path, "array", mp));
@@ -85,7 +96,11 @@ fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
                 .enumerate()
                 .map(|(i, item)| from_mp(item, elem, &format!("{path}[{i}]")))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(if matches!(ty, Type::Set(_)) { Value::Set(values) } else { Value::List(values) })
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(values)
+            } else {
+                Value::List(values)
+            })
         }
         Type::Tuple(elems) => {
             let Mp::Array(items) = mp else {
@@ -109,7 +124,10 @@ fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
             let mut out = BTreeMap::new();
             for (k, v) in entries {
                 let key = k.as_str().ok_or_else(|| mismatch(path, "string key", k))?;
-                out.insert(key.to_string(), from_mp(v, elem, &format!("{path}[{key:?}]"))?);
+                out.insert(
+                    key.to_string(),
+                    from_mp(v, elem, &format!("{path}[{key:?}]"))?,
+                );
             }
             Ok(Value::Map(out))
         }
@@ -127,7 +145,11 @@ fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
                         found: format!("attribute {key:?}"),
                     });
                 };
-                let child = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+                let child = if path.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{path}.{key}")
+                };
                 out.insert(key.to_string(), from_mp(v, attr_ty, &child)?);
             }
             // A missing attribute is null: we always see every attribute.
@@ -148,8 +170,8 @@ fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
                 Mp::String(s) => s.as_bytes(),
                 other => return Err(mismatch(path, "type JSON", other)),
             };
-            let inner_ty =
-                Type::from_json_bytes(ty_bytes).map_err(|e| DecodeError::Malformed(format!("{path}: {e}")))?;
+            let inner_ty = Type::from_json_bytes(ty_bytes)
+                .map_err(|e| DecodeError::Malformed(format!("{path}: {e}")))?;
             let inner_value = from_mp(inner, &inner_ty, path)?;
             Ok(Value::Dynamic(inner_ty, Box::new(inner_value)))
         }
@@ -181,9 +203,15 @@ fn decode_refinements(code: i8, payload: &[u8]) -> Option<Box<Refinements>> {
     let mut rd = payload;
     let Ok(Mp::Map(entries)) = rmpv::decode::read_value(&mut rd) else {
         // Unreadable refinements still mean "unknown"; keep the bytes.
-        return Some(Box::new(Refinements { raw: Some(payload.to_vec()), ..Default::default() }));
+        return Some(Box::new(Refinements {
+            raw: Some(payload.to_vec()),
+            ..Default::default()
+        }));
     };
-    let mut r = Refinements { raw: Some(payload.to_vec()), ..Default::default() };
+    let mut r = Refinements {
+        raw: Some(payload.to_vec()),
+        ..Default::default()
+    };
     for (k, v) in &entries {
         let Some(key) = k.as_i64() else { continue };
         match key {
@@ -196,7 +224,11 @@ fn decode_refinements(code: i8, payload: &[u8]) -> Option<Box<Refinements>> {
                     && let Some(n) = number_from_mp(bound)
                 {
                     let b = (n, inclusive.as_bool().unwrap_or(false));
-                    if key == 3 { r.number_lower = Some(b) } else { r.number_upper = Some(b) }
+                    if key == 3 {
+                        r.number_lower = Some(b)
+                    } else {
+                        r.number_upper = Some(b)
+                    }
                 }
             }
             5 => r.length_lower = v.as_i64(),
@@ -238,28 +270,50 @@ fn to_mp(value: &Value, ty: &Type) -> Mp {
                 Type::Tuple(t) => t.clone(),
                 _ => vec![Type::Dynamic; items.len()],
             };
-            Mp::Array(items.iter().zip(types.iter()).map(|(v, t)| to_mp(v, t)).collect())
+            Mp::Array(
+                items
+                    .iter()
+                    .zip(types.iter())
+                    .map(|(v, t)| to_mp(v, t))
+                    .collect(),
+            )
         }
         Value::Map(entries) => {
             let elem = match ty {
                 Type::Map(e) => e.as_ref(),
                 _ => &Type::Dynamic,
             };
-            Mp::Map(entries.iter().map(|(k, v)| (Mp::from(k.as_str()), to_mp(v, elem))).collect())
+            Mp::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (Mp::from(k.as_str()), to_mp(v, elem)))
+                    .collect(),
+            )
         }
         Value::Object(attrs) => match ty {
             // Always every attribute of the type, sorted, nulls included.
             Type::Object(schema) => Mp::Map(
                 schema
                     .iter()
-                    .map(|(name, t)| (Mp::from(name.as_str()), to_mp(attrs.get(name).unwrap_or(&Value::Null), t)))
+                    .map(|(name, t)| {
+                        (
+                            Mp::from(name.as_str()),
+                            to_mp(attrs.get(name).unwrap_or(&Value::Null), t),
+                        )
+                    })
                     .collect(),
             ),
-            _ => Mp::Map(attrs.iter().map(|(k, v)| (Mp::from(k.as_str()), to_mp(v, &Type::Dynamic))).collect()),
+            _ => Mp::Map(
+                attrs
+                    .iter()
+                    .map(|(k, v)| (Mp::from(k.as_str()), to_mp(v, &Type::Dynamic)))
+                    .collect(),
+            ),
         },
-        Value::Dynamic(inner_ty, inner) => {
-            Mp::Array(vec![Mp::Binary(inner_ty.to_json_bytes()), to_mp(inner, inner_ty)])
-        }
+        Value::Dynamic(inner_ty, inner) => Mp::Array(vec![
+            Mp::Binary(inner_ty.to_json_bytes()),
+            to_mp(inner, inner_ty),
+        ]),
     }
 }
 
@@ -273,7 +327,10 @@ fn encode_refinements(r: &Refinements) -> Vec<u8> {
     }
     for (key, bound) in [(3, &r.number_lower), (4, &r.number_upper)] {
         if let Some((n, inclusive)) = bound {
-            entries.push((Mp::from(key), Mp::Array(vec![number_to_mp(n), Mp::Boolean(*inclusive)])));
+            entries.push((
+                Mp::from(key),
+                Mp::Array(vec![number_to_mp(n), Mp::Boolean(*inclusive)]),
+            ));
         }
     }
     for (key, len) in [(5, r.length_lower), (6, r.length_upper)] {
@@ -291,27 +348,46 @@ mod tests {
     use super::*;
 
     fn obj(attrs: &[(&str, Type)]) -> Type {
-        Type::Object(attrs.iter().map(|(k, t)| (k.to_string(), t.clone())).collect())
+        Type::Object(
+            attrs
+                .iter()
+                .map(|(k, t)| (k.to_string(), t.clone()))
+                .collect(),
+        )
     }
 
     #[test]
     fn plain_unknown_is_ext_zero() {
-        assert_eq!(encode(&Value::unknown(), &Type::String), vec![0xd4, 0x00, 0x00]);
-        assert_eq!(decode(&[0xd4, 0x00, 0x00], &Type::String).unwrap(), Value::unknown());
+        assert_eq!(
+            encode(&Value::unknown(), &Type::String),
+            vec![0xd4, 0x00, 0x00]
+        );
+        assert_eq!(
+            decode(&[0xd4, 0x00, 0x00], &Type::String).unwrap(),
+            Value::unknown()
+        );
     }
 
     #[test]
     fn any_extension_decodes_as_unknown() {
         // fixext1 with code 7
-        assert!(decode(&[0xd4, 0x07, 0x01], &Type::Number).unwrap().is_unknown());
+        assert!(
+            decode(&[0xd4, 0x07, 0x01], &Type::Number)
+                .unwrap()
+                .is_unknown()
+        );
     }
 
     #[test]
     fn refined_unknown_prefix_survives_round_trip() {
         // Terraform's bytes for "pre-${unknown}": ext8 len 9, code 12, {1: false, 2: "pre-"}
-        let bytes = [0xc7, 0x09, 0x0c, 0x82, 0x01, 0xc2, 0x02, 0xa4, b'p', b'r', b'e', b'-'];
+        let bytes = [
+            0xc7, 0x09, 0x0c, 0x82, 0x01, 0xc2, 0x02, 0xa4, b'p', b'r', b'e', b'-',
+        ];
         let v = decode(&bytes, &Type::String).unwrap();
-        let Value::Unknown(Some(r)) = &v else { panic!("expected refined unknown, got {v:?}") };
+        let Value::Unknown(Some(r)) = &v else {
+            panic!("expected refined unknown, got {v:?}")
+        };
         assert!(r.not_null);
         assert_eq!(r.string_prefix.as_deref(), Some("pre-"));
         assert_eq!(encode(&v, &Type::String), bytes);
@@ -319,36 +395,73 @@ mod tests {
 
     #[test]
     fn refinements_built_in_code_encode_as_cty_does() {
-        let r = Refinements { not_null: true, string_prefix: Some("pre-".into()), ..Default::default() };
+        let r = Refinements {
+            not_null: true,
+            string_prefix: Some("pre-".into()),
+            ..Default::default()
+        };
         let bytes = encode(&Value::Unknown(Some(Box::new(r))), &Type::String);
-        assert_eq!(bytes, [0xc7, 0x09, 0x0c, 0x82, 0x01, 0xc2, 0x02, 0xa4, b'p', b'r', b'e', b'-']);
+        assert_eq!(
+            bytes,
+            [
+                0xc7, 0x09, 0x0c, 0x82, 0x01, 0xc2, 0x02, 0xa4, b'p', b'r', b'e', b'-'
+            ]
+        );
     }
 
     #[test]
     fn numbers_decode_from_int_float_and_decimal_string() {
-        assert_eq!(decode(&[0x05], &Type::Number).unwrap(), Value::Number(Number::Int(5)));
-        assert_eq!(decode(&[0xd0, 0xfe], &Type::Number).unwrap(), Value::Number(Number::Int(-2)));
+        assert_eq!(
+            decode(&[0x05], &Type::Number).unwrap(),
+            Value::Number(Number::Int(5))
+        );
+        assert_eq!(
+            decode(&[0xd0, 0xfe], &Type::Number).unwrap(),
+            Value::Number(Number::Int(-2))
+        );
         let mut f = vec![0xcb];
         f.extend_from_slice(&1.5f64.to_be_bytes());
-        assert_eq!(decode(&f, &Type::Number).unwrap(), Value::Number(Number::Float(1.5)));
+        assert_eq!(
+            decode(&f, &Type::Number).unwrap(),
+            Value::Number(Number::Float(1.5))
+        );
         let mut s = vec![0xb4];
         s.extend_from_slice(b"12345678901234567890");
         let big = decode(&s, &Type::Number).unwrap();
-        assert_eq!(big, Value::Number(Number::Decimal("12345678901234567890".into())));
-        assert_eq!(encode(&big, &Type::Number), s, "decimal strings are written back as strings");
+        assert_eq!(
+            big,
+            Value::Number(Number::Decimal("12345678901234567890".into()))
+        );
+        assert_eq!(
+            encode(&big, &Type::Number),
+            s,
+            "decimal strings are written back as strings"
+        );
         // u64 beyond i64 becomes a decimal
         let mut u = vec![0xcf];
         u.extend_from_slice(&u64::MAX.to_be_bytes());
-        assert_eq!(decode(&u, &Type::Number).unwrap(), Value::Number(Number::Decimal(u64::MAX.to_string())));
-        assert!(decode(&[0xa3, b'a', b'b', b'c'], &Type::Number).is_err(), "non-numeric string");
+        assert_eq!(
+            decode(&u, &Type::Number).unwrap(),
+            Value::Number(Number::Decimal(u64::MAX.to_string()))
+        );
+        assert!(
+            decode(&[0xa3, b'a', b'b', b'c'], &Type::Number).is_err(),
+            "non-numeric string"
+        );
     }
 
     #[test]
     fn objects_always_carry_every_attribute_sorted() {
         let ty = obj(&[("b", Type::String), ("a", Type::Number)]);
-        let v = Value::Object(BTreeMap::from([("b".to_string(), Value::String("x".into()))]));
+        let v = Value::Object(BTreeMap::from([(
+            "b".to_string(),
+            Value::String("x".into()),
+        )]));
         // {"a": nil, "b": "x"}
-        assert_eq!(encode(&v, &ty), vec![0x82, 0xa1, b'a', 0xc0, 0xa1, b'b', 0xa1, b'x']);
+        assert_eq!(
+            encode(&v, &ty),
+            vec![0x82, 0xa1, b'a', 0xc0, 0xa1, b'b', 0xa1, b'x']
+        );
         let back = decode(&encode(&v, &ty), &ty).unwrap();
         assert_eq!(back.get_attr("a"), Some(&Value::Null));
     }
@@ -362,17 +475,32 @@ mod tests {
             ("t", Type::Tuple(vec![Type::String, Type::Number])),
         ]);
         let v = Value::Object(BTreeMap::from([
-            ("l".into(), Value::List(vec![Value::String("a".into()), Value::unknown()])),
+            (
+                "l".into(),
+                Value::List(vec![Value::String("a".into()), Value::unknown()]),
+            ),
             ("s".into(), Value::Set(vec![Value::Bool(true)])),
-            ("m".into(), Value::Map(BTreeMap::from([("k".into(), Value::Number(Number::Int(1)))]))),
-            ("t".into(), Value::Tuple(vec![Value::String("x".into()), Value::Null])),
+            (
+                "m".into(),
+                Value::Map(BTreeMap::from([(
+                    "k".into(),
+                    Value::Number(Number::Int(1)),
+                )])),
+            ),
+            (
+                "t".into(),
+                Value::Tuple(vec![Value::String("x".into()), Value::Null]),
+            ),
         ]));
         assert_eq!(decode(&encode(&v, &ty), &ty).unwrap(), v);
     }
 
     #[test]
     fn dynamic_values_carry_their_type() {
-        let v = Value::Dynamic(Type::list(Type::String), Box::new(Value::List(vec![Value::String("a".into())])));
+        let v = Value::Dynamic(
+            Type::list(Type::String),
+            Box::new(Value::List(vec![Value::String("a".into())])),
+        );
         let bytes = encode(&v, &Type::Dynamic);
         // [bin(["list","string"]), ["a"]]
         let mut expected = vec![0x92, 0xc4, 17];
@@ -387,13 +515,19 @@ mod tests {
     #[test]
     fn type_mismatch_names_the_path() {
         let ty = obj(&[("n", Type::Number)]);
-        let bytes = encode(&Value::Object(BTreeMap::from([("n".into(), Value::Bool(true))])), &obj(&[("n", Type::Bool)]));
+        let bytes = encode(
+            &Value::Object(BTreeMap::from([("n".into(), Value::Bool(true))])),
+            &obj(&[("n", Type::Bool)]),
+        );
         let err = decode(&bytes, &ty).unwrap_err().to_string();
         assert!(err.contains("at n: expected number, found bool"), "{err}");
     }
 
     #[test]
     fn trailing_bytes_are_rejected() {
-        assert!(matches!(decode(&[0xc0, 0xc0], &Type::String), Err(DecodeError::Trailing)));
+        assert!(matches!(
+            decode(&[0xc0, 0xc0], &Type::String),
+            Err(DecodeError::Trailing)
+        ));
     }
 }

@@ -40,7 +40,11 @@ impl AttributePath {
     /// Element `i` of a set of `len` elements: exact when the set has one
     /// element, otherwise a `SetElement` step (see there).
     pub fn set_element(mut self, i: usize, len: usize) -> Self {
-        self.steps.push(if len == 1 { PathStep::ElementKeyInt(i as i64) } else { PathStep::SetElement });
+        self.steps.push(if len == 1 {
+            PathStep::ElementKeyInt(i as i64)
+        } else {
+            PathStep::SetElement
+        });
         self
     }
 

@@ -81,7 +81,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Attr<T> {
         if is_unknown_marker(&json) {
             return Ok(Attr::Unknown);
         }
-        serde_json::from_value(json).map(Attr::Known).map_err(serde::de::Error::custom)
+        serde_json::from_value(json)
+            .map(Attr::Known)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -125,27 +127,45 @@ fn to_json(value: &Value) -> Json {
         }
         Value::Bool(b) => Json::Bool(*b),
         Value::Number(Number::Int(i)) => Json::from(*i),
-        Value::Number(Number::Float(f)) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::Number(Number::Float(f)) => {
+            serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number)
+        }
         Value::Number(Number::Decimal(s)) => match s.parse::<i64>() {
             Ok(i) => Json::from(i),
             Err(_) => Json::String(s.clone()),
         },
         Value::String(s) => Json::String(s.clone()),
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => Json::Array(items.iter().map(to_json).collect()),
-        Value::Map(m) | Value::Object(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            Json::Array(items.iter().map(to_json).collect())
+        }
+        Value::Map(m) | Value::Object(m) => {
+            Json::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
         Value::Dynamic(_, inner) => to_json(inner),
     }
 }
 
 fn shape(path: &str, message: impl Into<String>) -> TypedError {
-    TypedError::Shape { path: if path.is_empty() { "(root)".into() } else { path.into() }, message: message.into() }
+    TypedError::Shape {
+        path: if path.is_empty() {
+            "(root)".into()
+        } else {
+            path.into()
+        },
+        message: message.into(),
+    }
 }
 
 fn from_json(json: &Json, ty: &Type, path: &str) -> Result<Value, TypedError> {
     from_json_lenient(json, ty, path, false)
 }
 
-fn from_json_lenient(json: &Json, ty: &Type, path: &str, drop_extra: bool) -> Result<Value, TypedError> {
+fn from_json_lenient(
+    json: &Json,
+    ty: &Type,
+    path: &str,
+    drop_extra: bool,
+) -> Result<Value, TypedError> {
     let from_json = |j: &Json, t: &Type, p: &str| from_json_lenient(j, t, p, drop_extra);
     if json.is_null() {
         return Ok(Value::Null);
@@ -154,27 +174,45 @@ fn from_json_lenient(json: &Json, ty: &Type, path: &str, drop_extra: bool) -> Re
         return Ok(Value::unknown());
     }
     Ok(match ty {
-        Type::String => Value::String(json.as_str().ok_or_else(|| shape(path, "expected a string"))?.to_string()),
-        Type::Bool => Value::Bool(json.as_bool().ok_or_else(|| shape(path, "expected a bool"))?),
+        Type::String => Value::String(
+            json.as_str()
+                .ok_or_else(|| shape(path, "expected a string"))?
+                .to_string(),
+        ),
+        Type::Bool => Value::Bool(
+            json.as_bool()
+                .ok_or_else(|| shape(path, "expected a bool"))?,
+        ),
         Type::Number => Value::Number(match json {
             Json::Number(n) => match n.as_i64() {
                 Some(i) => Number::Int(i),
-                None => Number::Float(n.as_f64().ok_or_else(|| shape(path, "number out of range"))?),
+                None => Number::Float(
+                    n.as_f64()
+                        .ok_or_else(|| shape(path, "number out of range"))?,
+                ),
             },
             Json::String(s) if s.parse::<f64>().is_ok() => Number::Decimal(s.clone()),
             _ => return Err(shape(path, "expected a number")),
         }),
         Type::List(elem) | Type::Set(elem) => {
-            let items = json.as_array().ok_or_else(|| shape(path, "expected an array"))?;
+            let items = json
+                .as_array()
+                .ok_or_else(|| shape(path, "expected an array"))?;
             let values = items
                 .iter()
                 .enumerate()
                 .map(|(i, j)| from_json(j, elem, &format!("{path}[{i}]")))
                 .collect::<Result<Vec<_>, _>>()?;
-            if matches!(ty, Type::Set(_)) { Value::Set(values) } else { Value::List(values) }
+            if matches!(ty, Type::Set(_)) {
+                Value::Set(values)
+            } else {
+                Value::List(values)
+            }
         }
         Type::Tuple(types) => {
-            let items = json.as_array().ok_or_else(|| shape(path, "expected an array"))?;
+            let items = json
+                .as_array()
+                .ok_or_else(|| shape(path, "expected an array"))?;
             if items.len() != types.len() {
                 return Err(shape(path, format!("expected {} elements", types.len())));
             }
@@ -188,7 +226,9 @@ fn from_json_lenient(json: &Json, ty: &Type, path: &str, drop_extra: bool) -> Re
             )
         }
         Type::Map(elem) => {
-            let m = json.as_object().ok_or_else(|| shape(path, "expected a map"))?;
+            let m = json
+                .as_object()
+                .ok_or_else(|| shape(path, "expected a map"))?;
             Value::Map(
                 m.iter()
                     .map(|(k, j)| Ok((k.clone(), from_json(j, elem, &format!("{path}[{k:?}]"))?)))
@@ -196,14 +236,23 @@ fn from_json_lenient(json: &Json, ty: &Type, path: &str, drop_extra: bool) -> Re
             )
         }
         Type::Object(attrs) => {
-            let m = json.as_object().ok_or_else(|| shape(path, "expected an object"))?;
+            let m = json
+                .as_object()
+                .ok_or_else(|| shape(path, "expected an object"))?;
             if let Some(extra) = m.keys().find(|k| !drop_extra && !attrs.contains_key(*k)) {
                 return Err(shape(path, format!("field {extra:?} is not in the schema")));
             }
             let mut out = BTreeMap::new();
             for (name, t) in attrs {
-                let child = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
-                out.insert(name.clone(), from_json(m.get(name).unwrap_or(&Json::Null), t, &child)?);
+                let child = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                out.insert(
+                    name.clone(),
+                    from_json(m.get(name).unwrap_or(&Json::Null), t, &child)?,
+                );
             }
             Value::Object(out)
         }
@@ -222,7 +271,9 @@ fn infer_type(json: &Json) -> Type {
         Json::Number(_) => Type::Number,
         Json::String(_) | Json::Null => Type::String,
         Json::Array(items) => Type::Tuple(items.iter().map(infer_type).collect()),
-        Json::Object(m) => Type::Object(m.iter().map(|(k, v)| (k.clone(), infer_type(v))).collect()),
+        Json::Object(m) => {
+            Type::Object(m.iter().map(|(k, v)| (k.clone(), infer_type(v))).collect())
+        }
     }
 }
 
@@ -244,7 +295,10 @@ mod tests {
     }
 
     fn outer_type() -> Type {
-        let inner = Type::Object(BTreeMap::from([("name".into(), Type::String), ("count".into(), Type::Number)]));
+        let inner = Type::Object(BTreeMap::from([
+            ("name".into(), Type::String),
+            ("count".into(), Type::Number),
+        ]));
         Type::Object(BTreeMap::from([
             ("id".into(), Type::String),
             ("items".into(), Type::set(inner)),
@@ -256,7 +310,10 @@ mod tests {
     fn known_null_and_unknown_cross_both_ways() {
         let data = Outer {
             id: Attr::Unknown,
-            items: Attr::Known(vec![Inner { name: Attr::Known("a".into()), count: Attr::Null }]),
+            items: Attr::Known(vec![Inner {
+                name: Attr::Known("a".into()),
+                count: Attr::Null,
+            }]),
             flag: Attr::Null,
         };
         let value = to_value(&data, &outer_type()).unwrap();

@@ -17,7 +17,10 @@ pub fn enc(arn: &str) -> String {
 
 impl Aws {
     pub fn new(moto_url: &str, chime_url: &str) -> Aws {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let creds = aws_credential_types::Credentials::new("test", "test", None, None, "tests");
         let conf = aws_sdk_kinesis::Config::builder()
             .behavior_version(aws_sdk_kinesis::config::BehaviorVersion::latest())
@@ -25,7 +28,11 @@ impl Aws {
             .credentials_provider(creds)
             .endpoint_url(moto_url)
             .build();
-        Aws { kinesis: aws_sdk_kinesis::Client::from_conf(conf), chime_url: chime_url.to_string(), rt }
+        Aws {
+            kinesis: aws_sdk_kinesis::Client::from_conf(conf),
+            chime_url: chime_url.to_string(),
+            rt,
+        }
     }
 
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
@@ -43,9 +50,18 @@ impl Aws {
     }
 
     /// (status, JSON body) of any call to chimesdk-local.
-    pub fn chime(&self, method: &str, path: &str, body: Option<Value>, bearer: Option<&str>) -> (u16, Value) {
+    pub fn chime(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        bearer: Option<&str>,
+    ) -> (u16, Value) {
         let url = format!("{}{}", self.chime_url, path);
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
         let result = match (method, body) {
             ("GET", _) => {
                 let mut r = agent.get(&url);
@@ -62,7 +78,11 @@ impl Aws {
                 r.call()
             }
             (m, body) => {
-                let mut r = if m == "PUT" { agent.put(&url) } else { agent.post(&url) };
+                let mut r = if m == "PUT" {
+                    agent.put(&url)
+                } else {
+                    agent.post(&url)
+                };
                 if let Some(b) = bearer {
                     r = r.header("x-amz-chime-bearer", b);
                 }
@@ -76,7 +96,12 @@ impl Aws {
     }
 
     pub fn streaming_configuration(&self, app: &str) -> Option<Vec<(String, String)>> {
-        let (status, body) = self.chime("GET", &format!("/app-instances/{}/streaming-configurations", enc(app)), None, None);
+        let (status, body) = self.chime(
+            "GET",
+            &format!("/app-instances/{}/streaming-configurations", enc(app)),
+            None,
+            None,
+        );
         if status == 404 {
             return None;
         }
@@ -85,26 +110,50 @@ impl Aws {
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| (c["DataType"].as_str().unwrap().to_string(), c["ResourceArn"].as_str().unwrap().to_string()))
+            .map(|c| {
+                (
+                    c["DataType"].as_str().unwrap().to_string(),
+                    c["ResourceArn"].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
         out.sort();
         Some(out)
     }
 
     pub fn put_streaming_configuration(&self, app: &str, pairs: &[(&str, &str)]) -> (u16, Value) {
-        let list: Vec<Value> = pairs.iter().map(|(dt, arn)| json!({ "DataType": dt, "ResourceArn": arn })).collect();
-        self.chime("PUT", &format!("/app-instances/{}/streaming-configurations", enc(app)), Some(json!({ "StreamingConfigurations": list })), None)
+        let list: Vec<Value> = pairs
+            .iter()
+            .map(|(dt, arn)| json!({ "DataType": dt, "ResourceArn": arn }))
+            .collect();
+        self.chime(
+            "PUT",
+            &format!("/app-instances/{}/streaming-configurations", enc(app)),
+            Some(json!({ "StreamingConfigurations": list })),
+            None,
+        )
     }
 
     pub fn delete_streaming_configuration(&self, app: &str) {
-        let (status, _) = self.chime("DELETE", &format!("/app-instances/{}/streaming-configurations", enc(app)), None, None);
+        let (status, _) = self.chime(
+            "DELETE",
+            &format!("/app-instances/{}/streaming-configurations", enc(app)),
+            None,
+            None,
+        );
         assert_eq!(status, 204);
     }
 
     /// Creates a stream out of band, optionally encrypted; waits for nothing (moto is instant).
     pub fn create_stream(&self, name: &str, shards: i32, encrypted: bool) -> String {
         self.block_on(async {
-            self.kinesis.create_stream().stream_name(name).shard_count(shards).send().await.unwrap();
+            self.kinesis
+                .create_stream()
+                .stream_name(name)
+                .shard_count(shards)
+                .send()
+                .await
+                .unwrap();
             if encrypted {
                 self.kinesis
                     .start_stream_encryption()
@@ -120,13 +169,27 @@ impl Aws {
     }
 
     pub fn stream_names(&self) -> Vec<String> {
-        self.block_on(async { self.kinesis.list_streams().send().await.unwrap().stream_names().to_vec() })
+        self.block_on(async {
+            self.kinesis
+                .list_streams()
+                .send()
+                .await
+                .unwrap()
+                .stream_names()
+                .to_vec()
+        })
     }
 
     /// (open shards, encrypted, key, retention)
     pub fn stream(&self, name: &str) -> Option<(i32, bool, Option<String>, i32)> {
         self.block_on(async {
-            let out = self.kinesis.describe_stream_summary().stream_name(name).send().await.ok()?;
+            let out = self
+                .kinesis
+                .describe_stream_summary()
+                .stream_name(name)
+                .send()
+                .await
+                .ok()?;
             let s = out.stream_description_summary()?;
             Some((
                 s.open_shard_count(),
@@ -165,7 +228,12 @@ impl Aws {
 
     pub fn delete_stream(&self, name: &str) {
         self.block_on(async {
-            self.kinesis.delete_stream().stream_name(name).send().await.unwrap();
+            self.kinesis
+                .delete_stream()
+                .stream_name(name)
+                .send()
+                .await
+                .unwrap();
         });
     }
 }

@@ -20,7 +20,13 @@ impl Env {
         let app = aws.create_app_instance("test");
         let kinesis = Proxy::start(&svc.moto_url);
         let chime = Proxy::start(&svc.chime_url);
-        Env { svc, aws, kinesis, chime, app }
+        Env {
+            svc,
+            aws,
+            kinesis,
+            chime,
+            app,
+        }
     }
 
     /// A workspace whose provider talks to the proxies.
@@ -53,11 +59,15 @@ impl Env {
 }
 
 pub fn managed(data_type: &str, name: &str, extra: &str) -> String {
-    format!("  streaming_configuration {{\n    data_type = \"{data_type}\"\n    stream {{\n      name = \"{name}\"\n{extra}    }}\n  }}\n")
+    format!(
+        "  streaming_configuration {{\n    data_type = \"{data_type}\"\n    stream {{\n      name = \"{name}\"\n{extra}    }}\n  }}\n"
+    )
 }
 
 pub fn referenced(data_type: &str, arn: &str) -> String {
-    format!("  streaming_configuration {{\n    data_type    = \"{data_type}\"\n    resource_arn = \"{arn}\"\n  }}\n")
+    format!(
+        "  streaming_configuration {{\n    data_type    = \"{data_type}\"\n    resource_arn = \"{arn}\"\n  }}\n"
+    )
 }
 
 /// The mutating operations a "nothing to change" run must not make.

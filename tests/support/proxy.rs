@@ -59,7 +59,10 @@ fn operation(method: &str, path: &str, target: Option<&str>, body: &[u8]) -> Str
     if let Some(t) = target {
         return t.rsplit('.').next().unwrap_or(t).to_string();
     }
-    if let Some(action) = std::str::from_utf8(body).ok().and_then(|b| b.split('&').find_map(|kv| kv.strip_prefix("Action="))) {
+    if let Some(action) = std::str::from_utf8(body)
+        .ok()
+        .and_then(|b| b.split('&').find_map(|kv| kv.strip_prefix("Action=")))
+    {
         return action.to_string();
     }
     if path.ends_with("/streaming-configurations") {
@@ -76,10 +79,26 @@ fn operation(method: &str, path: &str, target: Option<&str>, body: &[u8]) -> Str
 
 fn fault_response(fault: &Fault) -> Response<Full<Bytes>> {
     let (status, kind, body) = match fault {
-        Fault::KinesisThrottle => (StatusCode::BAD_REQUEST, "LimitExceededException", r#"{"__type":"LimitExceededException","message":"Rate exceeded for stream"}"#),
-        Fault::ChimeThrottle => (StatusCode::TOO_MANY_REQUESTS, "ThrottledClientException", r#"{"Code":"Throttled","Message":"Rate exceeded"}"#),
-        Fault::ServerError => (StatusCode::INTERNAL_SERVER_ERROR, "ServiceFailureException", r#"{"Code":"ServiceFailure","Message":"injected failure"}"#),
-        Fault::AccessDenied => (StatusCode::FORBIDDEN, "AccessDeniedException", r#"{"__type":"AccessDeniedException","message":"not authorized"}"#),
+        Fault::KinesisThrottle => (
+            StatusCode::BAD_REQUEST,
+            "LimitExceededException",
+            r#"{"__type":"LimitExceededException","message":"Rate exceeded for stream"}"#,
+        ),
+        Fault::ChimeThrottle => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "ThrottledClientException",
+            r#"{"Code":"Throttled","Message":"Rate exceeded"}"#,
+        ),
+        Fault::ServerError => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "ServiceFailureException",
+            r#"{"Code":"ServiceFailure","Message":"injected failure"}"#,
+        ),
+        Fault::AccessDenied => (
+            StatusCode::FORBIDDEN,
+            "AccessDeniedException",
+            r#"{"__type":"AccessDeniedException","message":"not authorized"}"#,
+        ),
         _ => unreachable!("handled by forwarding"),
     };
     Response::builder()
@@ -97,13 +116,23 @@ async fn handle(
     shared: Arc<Mutex<Shared>>,
 ) -> Result<Response<Full<Bytes>>, std::io::Error> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-    let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok());
     let op = operation(parts.method.as_str(), parts.uri.path(), target, &body);
     let fault = {
         let mut s = shared.lock().unwrap();
         s.calls.push(op.clone());
-        let rule = s.rules.iter_mut().find(|r| r.remaining > 0 && (r.operation == op || r.operation == "*"));
+        let rule = s
+            .rules
+            .iter_mut()
+            .find(|r| r.remaining > 0 && (r.operation == op || r.operation == "*"));
         rule.map(|r| {
             r.remaining -= 1;
             r.fault.clone()
@@ -117,16 +146,30 @@ async fn handle(
         Some(f) => return Ok(fault_response(f)),
         None => {}
     }
-    let uri = format!("{upstream}{}", parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+    let uri = format!(
+        "{upstream}{}",
+        parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/")
+    );
     let mut forward = Request::builder().method(parts.method.clone()).uri(uri);
     for (k, v) in &parts.headers {
         if k != "host" {
             forward = forward.header(k, v);
         }
     }
-    let resp = client.request(forward.body(Full::new(body)).unwrap()).await.map_err(std::io::Error::other)?;
+    let resp = client
+        .request(forward.body(Full::new(body)).unwrap())
+        .await
+        .map_err(std::io::Error::other)?;
     let (mut rparts, rbody) = resp.into_parts();
-    let mut bytes = rbody.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let mut bytes = rbody
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     if let Some((from, to)) = rewrite {
         bytes = Bytes::from(String::from_utf8_lossy(&bytes).replace(&from, &to));
         rparts.headers.remove("content-length");
@@ -142,7 +185,10 @@ impl Proxy {
         let upstream = upstream.trim_end_matches('/').to_string();
         let s2 = shared.clone();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
@@ -163,12 +209,21 @@ impl Proxy {
             });
         });
         let addr: SocketAddr = addr_rx.recv().unwrap();
-        Proxy { url: format!("http://{addr}"), shared, shutdown: Some(stop_tx), thread: Some(thread) }
+        Proxy {
+            url: format!("http://{addr}"),
+            shared,
+            shutdown: Some(stop_tx),
+            thread: Some(thread),
+        }
     }
 
     /// Applies `fault` to the next `times` calls of `operation` ("*" = any).
     pub fn inject(&self, operation: &str, fault: Fault, times: usize) {
-        self.shared.lock().unwrap().rules.push(Rule { operation: operation.into(), fault, remaining: times });
+        self.shared.lock().unwrap().rules.push(Rule {
+            operation: operation.into(),
+            fault,
+            remaining: times,
+        });
     }
 
     pub fn clear_faults(&self) {
@@ -195,4 +250,3 @@ impl Drop for Proxy {
         }
     }
 }
-

@@ -14,13 +14,19 @@ pub struct Services {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn wait_http(url: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if ureq::get(url).call().is_ok() || matches!(ureq::get(url).call(), Err(ureq::Error::StatusCode(_))) {
+        if ureq::get(url).call().is_ok()
+            || matches!(ureq::get(url).call(), Err(ureq::Error::StatusCode(_)))
+        {
             return;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -39,20 +45,33 @@ impl Services {
         let port = free_port();
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
         let mut moto = Command::new(&python)
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("starting moto: `python3 -m moto.server` (pip install 'moto[server]')");
         let moto_url = format!("http://127.0.0.1:{port}");
-        let started = std::panic::catch_unwind(|| wait_http(&format!("{moto_url}/moto-api/"), "moto"));
+        let started =
+            std::panic::catch_unwind(|| wait_http(&format!("{moto_url}/moto-api/"), "moto"));
         if started.is_err() {
             let _ = moto.kill();
             panic!("moto did not start");
         }
         let kinesis = kinesis_override.unwrap_or(&moto_url).to_string();
         let (chime, chime_url) = start_chime(&kinesis, None);
-        Services { moto, chime, moto_url, chime_url }
+        Services {
+            moto,
+            chime,
+            moto_url,
+            chime_url,
+        }
     }
 
     /// Restarts chimesdk-local delivering to another Kinesis URL.
@@ -67,13 +86,17 @@ impl Services {
 
 pub fn start_chime(kinesis: &str, state_file: Option<&std::path::Path>) -> (Child, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_chimesdk-local"));
-    cmd.args(["--listen", "127.0.0.1:0", "--kinesis-endpoint", kinesis]).stdout(Stdio::piped()).stderr(Stdio::null());
+    cmd.args(["--listen", "127.0.0.1:0", "--kinesis-endpoint", kinesis])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     if let Some(p) = state_file {
         cmd.arg("--state-file").arg(p);
     }
     let mut child = cmd.spawn().expect("starting chimesdk-local");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("chimesdk-local prints its address");
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("chimesdk-local prints its address");
     (child, line.trim().to_string())
 }
 

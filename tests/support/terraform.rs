@@ -24,12 +24,21 @@ impl Run {
     }
 
     pub fn assert_ok(&self) -> &Self {
-        assert!(self.ok, "terraform failed (exit {}):\n{}", self.code, self.output());
+        assert!(
+            self.ok,
+            "terraform failed (exit {}):\n{}",
+            self.code,
+            self.output()
+        );
         self
     }
 
     pub fn assert_failed(&self) -> &Self {
-        assert!(!self.ok, "terraform unexpectedly succeeded:\n{}", self.output());
+        assert!(
+            !self.ok,
+            "terraform unexpectedly succeeded:\n{}",
+            self.output()
+        );
         self
     }
 
@@ -43,7 +52,9 @@ impl Run {
             return ds.clone();
         }
         for line in self.stdout.lines() {
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
             if let Some(d) = v.get("diagnostic") {
                 out.push(d.clone());
             }
@@ -58,13 +69,18 @@ impl Run {
     pub fn find(&self, severity: &str, summary: &str) -> Vec<serde_json::Value> {
         self.diagnostics()
             .into_iter()
-            .filter(|d| d["severity"] == severity && d["summary"].as_str().is_some_and(|s| s == summary))
+            .filter(|d| {
+                d["severity"] == severity && d["summary"].as_str().is_some_and(|s| s == summary)
+            })
             .collect()
     }
 }
 
 fn provider_dir() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 impl Workspace {
@@ -88,13 +104,20 @@ impl Workspace {
             ("TF_IN_AUTOMATION".into(), "1".into()),
             ("CHECKPOINT_DISABLE".into(), "1".into()),
             ("TF_LOG".into(), "debug".into()),
-            ("TF_LOG_PATH".into(), dir.path().join("terraform.log").display().to_string()),
+            (
+                "TF_LOG_PATH".into(),
+                dir.path().join("terraform.log").display().to_string(),
+            ),
             ("AWS_ACCESS_KEY_ID".into(), "test".into()),
             ("AWS_SECRET_ACCESS_KEY".into(), "test".into()),
             ("AWS_REGION".into(), "us-east-1".into()),
             ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
         ];
-        Workspace { dir, terraform: terraform.to_string(), env }
+        Workspace {
+            dir,
+            terraform: terraform.to_string(),
+            env,
+        }
     }
 
     pub fn env_vars(&self) -> Vec<(String, String)> {
@@ -116,7 +139,9 @@ impl Workspace {
 
     /// Copies every file of an examples/ folder in.
     pub fn copy_example(&self, example: &str) {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(example);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(example);
         for entry in std::fs::read_dir(&src).unwrap() {
             let entry = entry.unwrap();
             if entry.path().extension().is_some_and(|e| e == "tf") {

@@ -13,12 +13,18 @@ use crate::value::AttributePath;
 pub fn check_provider_matches(c: &AwsClients, app: &AppInstanceArn, diags: &mut Diagnostics) {
     let mut wrong = Vec::new();
     if c.region != app.region {
-        wrong.push(format!("region {:?} (AppInstance: {:?})", c.region, app.region));
+        wrong.push(format!(
+            "region {:?} (AppInstance: {:?})",
+            c.region, app.region
+        ));
     }
     if let Some(account) = &c.account_id
         && *account != app.account
     {
-        wrong.push(format!("account {account:?} (AppInstance: {:?})", app.account));
+        wrong.push(format!(
+            "account {account:?} (AppInstance: {:?})",
+            app.account
+        ));
     }
     if !wrong.is_empty() {
         diags.error_at(

@@ -14,7 +14,8 @@ use async_trait::async_trait;
 
 use self::model::{Model, Private};
 use crate::framework::{
-    ApplyRequest, ApplyResponse, CallContext, Diagnostics, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
+    ApplyRequest, ApplyResponse, CallContext, Diagnostics, PlanRequest, PlanResponse, ReadRequest,
+    ReadResponse, Resource, Schema,
 };
 use crate::provider::SharedClients;
 use crate::value::{Value, from_value, to_value};
@@ -36,7 +37,10 @@ fn decode(v: &Value, what: &str, diags: &mut Diagnostics) -> Option<Model> {
     match from_value(v) {
         Ok(m) => Some(m),
         Err(e) => {
-            diags.error("Provider could not read a value", format!("Reading the {what} failed: {e}. Please report this bug."));
+            diags.error(
+                "Provider could not read a value",
+                format!("Reading the {what} failed: {e}. Please report this bug."),
+            );
             None
         }
     }
@@ -47,7 +51,10 @@ fn encode(m: Option<&Model>, diags: &mut Diagnostics) -> Value {
     match to_value(m, &schema::schema().value_type()) {
         Ok(v) => v,
         Err(e) => {
-            diags.error("Provider could not write a value", format!("{e}. Please report this bug."));
+            diags.error(
+                "Provider could not write a value",
+                format!("{e}. Please report this bug."),
+            );
             Value::Null
         }
     }
@@ -72,12 +79,18 @@ impl Resource for MessagingStreamingConfiguration {
     async fn plan(&self, req: PlanRequest<'_>) -> PlanResponse {
         let mut diags = Diagnostics::new();
         let Some(config) = decode(req.config, "configuration", &mut diags) else {
-            return PlanResponse { diagnostics: diags, ..Default::default() };
+            return PlanResponse {
+                diagnostics: diags,
+                ..Default::default()
+            };
         };
         let prior = decode(req.prior, "prior state", &mut diags);
         plan::recheck_static(&config, &mut diags);
         if diags.has_errors() {
-            return PlanResponse { diagnostics: diags, ..Default::default() };
+            return PlanResponse {
+                diagnostics: diags,
+                ..Default::default()
+            };
         }
         let clients = self.clients.get(&mut diags);
         let planned = plan::planned_model(&config, prior.as_ref(), clients.as_deref());
@@ -85,45 +98,91 @@ impl Resource for MessagingStreamingConfiguration {
         let changed = planned_value != *req.prior;
         if let Some(c) = &clients {
             let private = Private::from_bytes(req.prior_private);
-            plan::live_checks(c, &config, &planned, prior.as_ref(), &private, changed, req.ctx, &mut diags).await;
+            let input = plan::LiveInputs {
+                config: &config,
+                planned: &planned,
+                prior: prior.as_ref(),
+                private: &private,
+                changed,
+            };
+            plan::live_checks(c, input, req.ctx, &mut diags).await;
         }
-        PlanResponse { planned: planned_value, private: req.prior_private.to_vec(), diagnostics: diags }
+        PlanResponse {
+            planned: planned_value,
+            private: req.prior_private.to_vec(),
+            diagnostics: diags,
+        }
     }
 
     async fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
         let mut diags = Diagnostics::new();
         let private = Private::from_bytes(req.private);
         let Some(clients) = self.clients.get(&mut diags) else {
-            return ApplyResponse { new_state: req.prior.clone(), private: req.private.to_vec(), diagnostics: diags };
+            return ApplyResponse {
+                new_state: req.prior.clone(),
+                private: req.private.to_vec(),
+                diagnostics: diags,
+            };
         };
         let prior = decode(req.prior, "prior state", &mut diags);
         let planned = decode(req.planned, "planned state", &mut diags);
         if diags.has_errors() {
-            return ApplyResponse { new_state: req.prior.clone(), private: req.private.to_vec(), diagnostics: diags };
+            return ApplyResponse {
+                new_state: req.prior.clone(),
+                private: req.private.to_vec(),
+                diagnostics: diags,
+            };
         }
         let outcome = match (&prior, &planned) {
             (Some(prior), None) => reconcile::delete(&clients, prior, private, req.ctx).await,
-            (_, Some(planned)) => reconcile::create_or_update(&clients, prior.as_ref(), planned, private, req.ctx).await,
-            (None, None) => return ApplyResponse { new_state: Value::Null, private: Vec::new(), diagnostics: diags },
+            (_, Some(planned)) => {
+                reconcile::create_or_update(&clients, prior.as_ref(), planned, private, req.ctx)
+                    .await
+            }
+            (None, None) => {
+                return ApplyResponse {
+                    new_state: Value::Null,
+                    private: Vec::new(),
+                    diagnostics: diags,
+                };
+            }
         };
         diags.extend(outcome.diagnostics);
         let new_state = encode(outcome.model.as_ref(), &mut diags);
-        ApplyResponse { new_state, private: outcome.private.to_bytes(), diagnostics: diags }
+        ApplyResponse {
+            new_state,
+            private: outcome.private.to_bytes(),
+            diagnostics: diags,
+        }
     }
 
     async fn read(&self, req: ReadRequest<'_>) -> ReadResponse {
         let mut diags = Diagnostics::new();
-        let keep = |diags| ReadResponse { new_state: req.current.clone(), private: req.private.to_vec(), diagnostics: diags };
-        let Some(current) = decode(req.current, "current state", &mut diags) else { return keep(diags) };
-        let Some(clients) = self.clients.get(&mut diags) else { return keep(diags) };
+        let keep = |diags| ReadResponse {
+            new_state: req.current.clone(),
+            private: req.private.to_vec(),
+            diagnostics: diags,
+        };
+        let Some(current) = decode(req.current, "current state", &mut diags) else {
+            return keep(diags);
+        };
+        let Some(clients) = self.clients.get(&mut diags) else {
+            return keep(diags);
+        };
         let refreshed = read::refresh(&clients, &current, req.ctx, &mut diags).await;
         let new_state = encode(refreshed.as_ref(), &mut diags);
-        ReadResponse { new_state, private: req.private.to_vec(), diagnostics: diags }
+        ReadResponse {
+            new_state,
+            private: req.private.to_vec(),
+            diagnostics: diags,
+        }
     }
 
     async fn import(&self, id: &str, ctx: &CallContext) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let Some(clients) = self.clients.get(&mut diags) else { return (Value::Null, diags) };
+        let Some(clients) = self.clients.get(&mut diags) else {
+            return (Value::Null, diags);
+        };
         let model = read::import(&clients, id, ctx, &mut diags).await;
         let value = encode(model.as_ref(), &mut diags);
         (value, diags)

@@ -43,7 +43,10 @@ pub struct TimeoutsModel {
 
 impl Model {
     pub fn blocks(&self) -> &[BlockModel] {
-        self.streaming_configuration.known().map(Vec::as_slice).unwrap_or(&[])
+        self.streaming_configuration
+            .known()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The timeout for an operation ("create", "update", "delete").
@@ -53,8 +56,13 @@ impl Model {
             "update" => t.update.known(),
             _ => t.delete.known(),
         });
-        let default = DEFAULT_TIMEOUTS.iter().find(|(n, _)| *n == op).map_or("10m", |(_, d)| d);
-        configured.and_then(|s| parse_duration(s).ok()).unwrap_or_else(|| parse_duration(default).expect("default is valid"))
+        let default = DEFAULT_TIMEOUTS
+            .iter()
+            .find(|(n, _)| *n == op)
+            .map_or("10m", |(_, d)| d);
+        configured
+            .and_then(|s| parse_duration(s).ok())
+            .unwrap_or_else(|| parse_duration(default).expect("default is valid"))
     }
 }
 
@@ -75,7 +83,9 @@ impl StreamSpec {
             name: s.name.known()?.clone(),
             shard_count: s.shard_count.or_default_value(DEFAULT_SHARDS)?,
             kms_key_id: s.kms_key_id.or_default_value(DEFAULT_KMS_KEY.to_string())?,
-            retention_hours: s.retention_period_hours.or_default_value(DEFAULT_RETENTION_HOURS)?,
+            retention_hours: s
+                .retention_period_hours
+                .or_default_value(DEFAULT_RETENTION_HOURS)?,
             retain_on_destroy: s.retain_on_destroy.or_default_value(false)?,
         })
     }
@@ -119,7 +129,10 @@ impl Desired {
             };
             targets.insert(data_type, target);
         }
-        Some(Desired { app_instance_arn: m.app_instance_arn.known()?.clone(), targets })
+        Some(Desired {
+            app_instance_arn: m.app_instance_arn.known()?.clone(),
+            targets,
+        })
     }
 
     /// Managed streams, one entry per distinct name.
@@ -159,11 +172,19 @@ pub struct Private {
 
 impl Private {
     pub fn from_bytes(b: &[u8]) -> Private {
-        if b.is_empty() { Private::default() } else { serde_json::from_slice(b).unwrap_or_default() }
+        if b.is_empty() {
+            Private::default()
+        } else {
+            serde_json::from_slice(b).unwrap_or_default()
+        }
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        if self.created_streams.is_empty() { Vec::new() } else { serde_json::to_vec(self).unwrap_or_default() }
+        if self.created_streams.is_empty() {
+            Vec::new()
+        } else {
+            serde_json::to_vec(self).unwrap_or_default()
+        }
     }
 
     pub fn record_created(&mut self, name: &str) {

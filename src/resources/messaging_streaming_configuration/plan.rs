@@ -12,7 +12,7 @@ use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::kinesis::find_stream_summary;
 use crate::aws::{AwsClients, AwsError, chime};
 use crate::framework::{CallContext, Diagnostics};
-use crate::value::{AttributePath, Attr};
+use crate::value::{Attr, AttributePath};
 
 fn default_if_null<T: Clone>(a: &Attr<T>, default: T) -> Attr<T> {
     match a {
@@ -29,7 +29,12 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&Aws
         _ => config.app_instance_arn.clone(),
     };
     let prior_blocks: BTreeMap<String, &BlockModel> = prior
-        .map(|p| p.blocks().iter().filter_map(|b| Some((b.data_type.known()?.clone(), b))).collect())
+        .map(|p| {
+            p.blocks()
+                .iter()
+                .filter_map(|b| Some((b.data_type.known()?.clone(), b)))
+                .collect()
+        })
         .unwrap_or_default();
 
     let blocks = config.streaming_configuration.known().map(|blocks| {
@@ -37,18 +42,31 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&Aws
             .iter()
             .map(|b| {
                 let Attr::Known(stream) = &b.stream else {
-                    return BlockModel { data_type: b.data_type.clone(), resource_arn: b.resource_arn.clone(), stream: b.stream.clone() };
+                    return BlockModel {
+                        data_type: b.data_type.clone(),
+                        resource_arn: b.resource_arn.clone(),
+                        stream: b.stream.clone(),
+                    };
                 };
                 let planned_stream = StreamModel {
                     name: stream.name.clone(),
                     shard_count: default_if_null(&stream.shard_count, DEFAULT_SHARDS),
                     kms_key_id: default_if_null(&stream.kms_key_id, DEFAULT_KMS_KEY.to_string()),
-                    retention_period_hours: default_if_null(&stream.retention_period_hours, DEFAULT_RETENTION_HOURS),
+                    retention_period_hours: default_if_null(
+                        &stream.retention_period_hours,
+                        DEFAULT_RETENTION_HOURS,
+                    ),
                     retain_on_destroy: default_if_null(&stream.retain_on_destroy, false),
                 };
                 BlockModel {
                     data_type: b.data_type.clone(),
-                    resource_arn: managed_arn(stream, clients, b.data_type.known().and_then(|dt| prior_blocks.get(dt).copied())),
+                    resource_arn: managed_arn(
+                        stream,
+                        clients,
+                        b.data_type
+                            .known()
+                            .and_then(|dt| prior_blocks.get(dt).copied()),
+                    ),
                     stream: Attr::Known(planned_stream),
                 }
             })
@@ -64,8 +82,14 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&Aws
 
 /// A managed stream's ARN is known at plan time when the account is:
 /// Kinesis ARNs are a function of partition, region, account and name.
-fn managed_arn(stream: &StreamModel, clients: Option<&AwsClients>, prior: Option<&BlockModel>) -> Attr<String> {
-    let Attr::Known(name) = &stream.name else { return Attr::Unknown };
+fn managed_arn(
+    stream: &StreamModel,
+    clients: Option<&AwsClients>,
+    prior: Option<&BlockModel>,
+) -> Attr<String> {
+    let Attr::Known(name) = &stream.name else {
+        return Attr::Unknown;
+    };
     if let Some(c) = clients
         && let Some(account) = &c.account_id
     {
@@ -99,14 +123,20 @@ pub async fn check_referenced_streams(
     let paths = block_paths(config);
     let mut by_arn: BTreeMap<String, Vec<AttributePath>> = BTreeMap::new();
     for b in config.blocks() {
-        if let (Attr::Known(arn), Attr::Null, Attr::Known(dt)) = (&b.resource_arn, &b.stream, &b.data_type)
+        if let (Attr::Known(arn), Attr::Null, Attr::Known(dt)) =
+            (&b.resource_arn, &b.stream, &b.data_type)
             && let Some(path) = paths.get(dt)
         {
-            by_arn.entry(arn.clone()).or_default().push(path.clone().attribute("resource_arn"));
+            by_arn
+                .entry(arn.clone())
+                .or_default()
+                .push(path.clone().attribute("resource_arn"));
         }
     }
     for (arn, paths) in by_arn {
-        let Some(name) = stream_name(&arn) else { continue };
+        let Some(name) = stream_name(&arn) else {
+            continue;
+        };
         match find_stream_summary(c, &name, &ctx.cancel).await {
             Ok(summary) => {
                 for (summary_text, detail) in stream_problems(&summary) {
@@ -149,7 +179,12 @@ pub async fn check_referenced_streams(
 /// Refuses to take over an AppInstance whose streaming configuration this
 /// state does not hold (another stack, or set by hand). An identical
 /// configuration is accepted: it is what an interrupted create left.
-pub fn check_no_takeover(existing: &[chime::Configured], desired: Option<&Desired>, app: &str, diags: &mut Diagnostics) {
+pub fn check_no_takeover(
+    existing: &[chime::Configured],
+    desired: Option<&Desired>,
+    app: &str,
+    diags: &mut Diagnostics,
+) {
     if existing.is_empty() {
         return;
     }
@@ -165,12 +200,23 @@ pub fn check_no_takeover(existing: &[chime::Configured], desired: Option<&Desire
             })
             .collect()
     });
-    let found: Vec<(String, String)> =
-        existing.iter().map(|c| (c.data_type.clone(), stream_name(&c.resource_arn).unwrap_or_default())).collect();
+    let found: Vec<(String, String)> = existing
+        .iter()
+        .map(|c| {
+            (
+                c.data_type.clone(),
+                stream_name(&c.resource_arn).unwrap_or_default(),
+            )
+        })
+        .collect();
     if wanted.as_ref() == Some(&found) {
         return;
     }
-    let listing = existing.iter().map(|c| format!("{} -> {}", c.data_type, c.resource_arn)).collect::<Vec<_>>().join(", ");
+    let listing = existing
+        .iter()
+        .map(|c| format!("{} -> {}", c.data_type, c.resource_arn))
+        .collect::<Vec<_>>()
+        .join(", ");
     diags.error_at(
         AttributePath::attr("app_instance_arn"),
         "AppInstance already has a streaming configuration",
@@ -183,18 +229,37 @@ pub fn check_no_takeover(existing: &[chime::Configured], desired: Option<&Desire
     );
 }
 
+/// What the live checks look at.
+pub struct LiveInputs<'a> {
+    pub config: &'a Model,
+    pub planned: &'a Model,
+    pub prior: Option<&'a Model>,
+    pub private: &'a Private,
+    /// False when the plan equals the prior state (an up-to-date resource).
+    pub changed: bool,
+}
+
 /// The live part of the plan (after ConfigureProvider).
 pub async fn live_checks(
     c: &AwsClients,
-    config: &Model,
-    planned: &Model,
-    prior: Option<&Model>,
-    private: &Private,
-    changed: bool,
+    input: LiveInputs<'_>,
     ctx: &CallContext,
     diags: &mut Diagnostics,
 ) {
-    let Some(app) = config.app_instance_arn.known().and_then(|a| AppInstanceArn::parse(a).ok()) else { return };
+    let LiveInputs {
+        config,
+        planned,
+        prior,
+        private,
+        changed,
+    } = input;
+    let Some(app) = config
+        .app_instance_arn
+        .known()
+        .and_then(|a| AppInstanceArn::parse(a).ok())
+    else {
+        return;
+    };
     check_provider_matches(c, &app, diags);
     if diags.has_errors() {
         return;

@@ -8,16 +8,26 @@ use crate::arn::AppInstanceArn;
 use crate::aws::kinesis::find_stream_summary;
 use crate::aws::{AwsClients, AwsError, chime};
 use crate::framework::{CallContext, Diagnostics};
-use crate::value::{AttributePath, Attr};
+use crate::value::{Attr, AttributePath};
 
 /// Refreshes a state. `None` = the configuration is gone (removed from
 /// state with a warning so the next plan re-creates it).
-pub async fn refresh(c: &AwsClients, current: &Model, ctx: &CallContext, diags: &mut Diagnostics) -> Option<Model> {
-    let Some(app_arn) = current.app_instance_arn.known().cloned() else { return Some(current.clone()) };
+pub async fn refresh(
+    c: &AwsClients,
+    current: &Model,
+    ctx: &CallContext,
+    diags: &mut Diagnostics,
+) -> Option<Model> {
+    let Some(app_arn) = current.app_instance_arn.known().cloned() else {
+        return Some(current.clone());
+    };
     let remote = match chime::find_streaming_configurations(c, &app_arn, &ctx.cancel).await {
         Ok(r) => r,
         Err(e) => {
-            diags.error(format!("reading Chime SDK messaging streaming configuration ({app_arn})"), e.to_string());
+            diags.error(
+                format!("reading Chime SDK messaging streaming configuration ({app_arn})"),
+                e.to_string(),
+            );
             return Some(current.clone());
         }
     };
@@ -31,15 +41,23 @@ pub async fn refresh(c: &AwsClients, current: &Model, ctx: &CallContext, diags: 
         );
         return None;
     }
-    let prior: BTreeMap<String, &BlockModel> =
-        current.blocks().iter().filter_map(|b| Some((b.data_type.known()?.clone(), b))).collect();
+    let prior: BTreeMap<String, &BlockModel> = current
+        .blocks()
+        .iter()
+        .filter_map(|b| Some((b.data_type.known()?.clone(), b)))
+        .collect();
     let mut blocks = Vec::new();
-    let mut described: BTreeMap<String, Option<crate::aws::kinesis::StreamSummary>> = BTreeMap::new();
+    let mut described: BTreeMap<String, Option<crate::aws::kinesis::StreamSummary>> =
+        BTreeMap::new();
     for conf in &remote {
-        let managed = prior.get(&conf.data_type).and_then(|b| b.stream.known().cloned());
+        let managed = prior
+            .get(&conf.data_type)
+            .and_then(|b| b.stream.known().cloned());
         let stream = match managed {
             Some(stream) => {
-                let Some(name) = stream.name.known().cloned() else { continue };
+                let Some(name) = stream.name.known().cloned() else {
+                    continue;
+                };
                 if !described.contains_key(&name) {
                     let found = match find_stream_summary(c, &name, &ctx.cancel).await {
                         Ok(s) => Some(s),
@@ -71,12 +89,19 @@ pub async fn refresh(c: &AwsClients, current: &Model, ctx: &CallContext, diags: 
 
 /// A managed stream's attributes as Kinesis reports them. A deleted stream
 /// reads as 0 shards, no key and 0 hours, so the plan shows it coming back.
-fn refreshed_stream(prior: &StreamModel, found: Option<&crate::aws::kinesis::StreamSummary>) -> StreamModel {
+fn refreshed_stream(
+    prior: &StreamModel,
+    found: Option<&crate::aws::kinesis::StreamSummary>,
+) -> StreamModel {
     match found {
         Some(s) => StreamModel {
             name: prior.name.clone(),
             shard_count: Attr::Known(s.open_shards),
-            kms_key_id: Attr::Known(if s.kms { s.key_id.clone().unwrap_or_default() } else { String::new() }),
+            kms_key_id: Attr::Known(if s.kms {
+                s.key_id.clone().unwrap_or_default()
+            } else {
+                String::new()
+            }),
             retention_period_hours: Attr::Known(s.retention_hours),
             retain_on_destroy: prior.retain_on_destroy.clone(),
         },
@@ -92,7 +117,12 @@ fn refreshed_stream(prior: &StreamModel, found: Option<&crate::aws::kinesis::Str
 
 /// `terraform import` by AppInstance ARN: the configuration as
 /// `resource_arn` blocks (ownership of streams is never assumed).
-pub async fn import(c: &AwsClients, id: &str, ctx: &CallContext, diags: &mut Diagnostics) -> Option<Model> {
+pub async fn import(
+    c: &AwsClients,
+    id: &str,
+    ctx: &CallContext,
+    diags: &mut Diagnostics,
+) -> Option<Model> {
     if let Err(why) = AppInstanceArn::parse(id) {
         diags.error_at(
             AttributePath::attr("id"),
@@ -104,7 +134,10 @@ pub async fn import(c: &AwsClients, id: &str, ctx: &CallContext, diags: &mut Dia
     let remote = match chime::find_streaming_configurations(c, id, &ctx.cancel).await {
         Ok(r) => r,
         Err(e) => {
-            diags.error(format!("reading Chime SDK messaging streaming configuration ({id})"), e.to_string());
+            diags.error(
+                format!("reading Chime SDK messaging streaming configuration ({id})"),
+                e.to_string(),
+            );
             return None;
         }
     };
@@ -121,7 +154,11 @@ pub async fn import(c: &AwsClients, id: &str, ctx: &CallContext, diags: &mut Dia
         streaming_configuration: Attr::Known(
             remote
                 .into_iter()
-                .map(|r| BlockModel { data_type: Attr::Known(r.data_type), resource_arn: Attr::Known(r.resource_arn), stream: Attr::Null })
+                .map(|r| BlockModel {
+                    data_type: Attr::Known(r.data_type),
+                    resource_arn: Attr::Known(r.resource_arn),
+                    stream: Attr::Null,
+                })
                 .collect(),
         ),
         timeouts: Attr::Null,

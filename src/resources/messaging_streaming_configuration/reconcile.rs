@@ -33,11 +33,17 @@ struct Deadline {
 
 impl Deadline {
     fn new(op: &'static str, total: Duration) -> Self {
-        Self { at: Instant::now() + total, total, op }
+        Self {
+            at: Instant::now() + total,
+            total,
+            op,
+        }
     }
 
     fn remaining(&self) -> Duration {
-        self.at.saturating_duration_since(Instant::now()).max(Duration::from_secs(1))
+        self.at
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_secs(1))
     }
 
     /// An error for a diagnostic; a timeout names the budget that ran out.
@@ -57,7 +63,13 @@ impl Deadline {
 /// Create or update. On failure the returned model is the prior state for
 /// an update, or the planned state without unknowns for a create, so the
 /// next apply completes from there.
-pub async fn create_or_update(c: &AwsClients, prior: Option<&Model>, planned: &Model, mut private: Private, ctx: &CallContext) -> Outcome {
+pub async fn create_or_update(
+    c: &AwsClients,
+    prior: Option<&Model>,
+    planned: &Model,
+    mut private: Private,
+    ctx: &CallContext,
+) -> Outcome {
     let mut diags = Diagnostics::new();
     let fail = |private: Private, diags: Diagnostics| Outcome {
         model: prior.cloned().or_else(|| Some(without_unknowns(planned))),
@@ -94,7 +106,10 @@ pub async fn create_or_update(c: &AwsClients, prior: Option<&Model>, planned: &M
     let current = match chime::find_streaming_configurations(c, &app_arn, &ctx.cancel).await {
         Ok(v) => v,
         Err(e) => {
-            diags.error(format!("reading Chime SDK messaging streaming configuration ({app_arn})"), e.to_string());
+            diags.error(
+                format!("reading Chime SDK messaging streaming configuration ({app_arn})"),
+                e.to_string(),
+            );
             return fail(private, diags);
         }
     };
@@ -113,7 +128,10 @@ pub async fn create_or_update(c: &AwsClients, prior: Option<&Model>, planned: &M
                 arns.insert(name, summary.arn);
             }
             Err((doing, e)) => {
-                diags.error(format!("{doing} Kinesis stream ({name})"), deadline.explain(e));
+                diags.error(
+                    format!("{doing} Kinesis stream ({name})"),
+                    deadline.explain(e),
+                );
                 return fail(private, diags);
             }
         }
@@ -136,8 +154,12 @@ pub async fn create_or_update(c: &AwsClients, prior: Option<&Model>, planned: &M
     };
     if wanted != current {
         tracing::info!(app_instance = %app_arn, "writing streaming configuration");
-        if let Err(e) = chime::put_streaming_configurations(c, &app_arn, &wanted, &ctx.cancel).await {
-            diags.error(format!("writing Chime SDK messaging streaming configuration ({app_arn})"), explain_put_error(e));
+        if let Err(e) = chime::put_streaming_configurations(c, &app_arn, &wanted, &ctx.cancel).await
+        {
+            diags.error(
+                format!("writing Chime SDK messaging streaming configuration ({app_arn})"),
+                explain_put_error(e),
+            );
             return fail(private, diags);
         }
     }
@@ -149,28 +171,52 @@ pub async fn create_or_update(c: &AwsClients, prior: Option<&Model>, planned: &M
             if still_used.contains_key(&name) || spec.retain_on_destroy {
                 continue;
             }
-            if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, &deadline, ctx).await {
-                diags.error(format!("deleting Kinesis stream ({name}) that this resource no longer uses"), deadline.explain(e));
+            if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, &deadline, ctx).await
+            {
+                diags.error(
+                    format!("deleting Kinesis stream ({name}) that this resource no longer uses"),
+                    deadline.explain(e),
+                );
                 return fail(private, diags);
             }
         }
     }
 
-    Outcome { model: Some(resolved_state(planned, &wanted, &app_arn)), private, diagnostics: diags }
+    Outcome {
+        model: Some(resolved_state(planned, &wanted, &app_arn)),
+        private,
+        diagnostics: diags,
+    }
 }
 
 /// Delete: the configuration first (so Chime stops writing), then the
 /// streams this resource created, unless retained. Tolerates anything
 /// already gone.
-pub async fn delete(c: &AwsClients, prior: &Model, mut private: Private, ctx: &CallContext) -> Outcome {
+pub async fn delete(
+    c: &AwsClients,
+    prior: &Model,
+    mut private: Private,
+    ctx: &CallContext,
+) -> Outcome {
     let mut diags = Diagnostics::new();
     let deadline = Deadline::new("delete", prior.timeout("delete"));
     let Some(app_arn) = prior.app_instance_arn.known().cloned() else {
-        return Outcome { model: None, private, diagnostics: diags };
+        return Outcome {
+            model: None,
+            private,
+            diagnostics: diags,
+        };
     };
     if let Err(e) = chime::delete_streaming_configurations(c, &app_arn, &ctx.cancel).await {
-        diags.error(format!("deleting Chime SDK messaging streaming configuration ({app_arn})"), e.to_string());
-        return Outcome { model: Some(prior.clone()), private, diagnostics: diags };
+        diags.error(
+            format!("deleting Chime SDK messaging streaming configuration ({app_arn})"),
+            e.to_string(),
+        );
+        return Outcome {
+            model: Some(prior.clone()),
+            private,
+            diagnostics: diags,
+        };
     }
     let managed: BTreeMap<String, StreamSpec> = prior
         .blocks()
@@ -185,11 +231,22 @@ pub async fn delete(c: &AwsClients, prior: &Model, mut private: Private, ctx: &C
             continue;
         }
         if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, &deadline, ctx).await {
-            diags.error(format!("deleting Kinesis stream ({name})"), deadline.explain(e));
-            return Outcome { model: Some(prior.clone()), private, diagnostics: diags };
+            diags.error(
+                format!("deleting Kinesis stream ({name})"),
+                deadline.explain(e),
+            );
+            return Outcome {
+                model: Some(prior.clone()),
+                private,
+                diagnostics: diags,
+            };
         }
     }
-    Outcome { model: None, private, diagnostics: diags }
+    Outcome {
+        model: None,
+        private,
+        diagnostics: diags,
+    }
 }
 
 /// Deletes a stream if this resource created it (private state, or the
@@ -242,34 +299,50 @@ async fn ensure_stream(
                 match kinesis::find_owner_tag(c, name, cancel).await {
                     Ok(Some(owner)) if owner == app_arn => private.record_created(name),
                     Ok(_) => tracing::info!(stream = %name, "adopting existing stream"),
-                    Err(e) => tracing::warn!(stream = %name, error = %e, "could not read stream tags; treating it as adopted"),
+                    Err(e) => {
+                        tracing::warn!(stream = %name, error = %e, "could not read stream tags; treating it as adopted")
+                    }
                 }
             }
             s
         }
         Err(AwsError::NotFound(_)) => {
             tracing::info!(stream = %name, shards = spec.shard_count, "creating stream");
-            kinesis::create_stream(c, name, spec.shard_count, app_arn, cancel).await.map_err(|e| ("creating", e))?;
+            kinesis::create_stream(c, name, spec.shard_count, app_arn, cancel)
+                .await
+                .map_err(|e| ("creating", e))?;
             private.record_created(name);
             if let Err(e) = kinesis::tag_owner(c, name, app_arn, cancel).await {
                 tracing::warn!(stream = %name, error = %e, "could not tag stream as ours; private state still records it");
             }
-            kinesis::wait_stream_active(c, name, deadline.remaining(), cancel).await.map_err(|e| ("waiting for", e))?
+            kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+                .await
+                .map_err(|e| ("waiting for", e))?
         }
         Err(e) => return Err(("reading", e)),
     };
     if !summary.is_active() {
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel).await.map_err(|e| ("waiting for", e))?;
+        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+            .await
+            .map_err(|e| ("waiting for", e))?;
     }
     if summary.on_demand {
         tracing::info!(stream = %name, "switching stream to PROVISIONED");
-        kinesis::switch_to_provisioned(c, &summary.arn, cancel).await.map_err(|e| ("switching capacity mode of", e))?;
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel).await.map_err(|e| ("waiting for", e))?;
+        kinesis::switch_to_provisioned(c, &summary.arn, cancel)
+            .await
+            .map_err(|e| ("switching capacity mode of", e))?;
+        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+            .await
+            .map_err(|e| ("waiting for", e))?;
     }
     if !summary.kms || summary.key_id.as_deref() != Some(spec.kms_key_id.as_str()) {
         tracing::info!(stream = %name, key = %spec.kms_key_id, "enabling KMS encryption");
-        kinesis::start_encryption(c, name, &spec.kms_key_id, cancel).await.map_err(|e| ("encrypting", e))?;
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel).await.map_err(|e| ("waiting for", e))?;
+        kinesis::start_encryption(c, name, &spec.kms_key_id, cancel)
+            .await
+            .map_err(|e| ("encrypting", e))?;
+        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+            .await
+            .map_err(|e| ("waiting for", e))?;
     }
     // At most double or half per call; a bounded number of steps.
     for _ in 0..32 {
@@ -278,18 +351,36 @@ async fn ensure_stream(
         }
         let next = kinesis::next_shard_step(summary.open_shards, spec.shard_count);
         tracing::info!(stream = %name, from = summary.open_shards, to = next, "scaling stream");
-        kinesis::update_shard_count(c, name, next, cancel).await.map_err(|e| ("scaling", e))?;
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel).await.map_err(|e| ("waiting for", e))?;
+        kinesis::update_shard_count(c, name, next, cancel)
+            .await
+            .map_err(|e| ("scaling", e))?;
+        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+            .await
+            .map_err(|e| ("waiting for", e))?;
     }
     if summary.open_shards != spec.shard_count {
-        return Err(("scaling", AwsError::Failed(format!("the stream has {} open shards after scaling to {}", summary.open_shards, spec.shard_count))));
+        return Err((
+            "scaling",
+            AwsError::Failed(format!(
+                "the stream has {} open shards after scaling to {}",
+                summary.open_shards, spec.shard_count
+            )),
+        ));
     }
     if summary.retention_hours != spec.retention_hours {
         tracing::info!(stream = %name, hours = spec.retention_hours, "setting retention");
-        kinesis::set_retention(c, name, summary.retention_hours, spec.retention_hours, cancel)
+        kinesis::set_retention(
+            c,
+            name,
+            summary.retention_hours,
+            spec.retention_hours,
+            cancel,
+        )
+        .await
+        .map_err(|e| ("setting retention of", e))?;
+        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
             .await
-            .map_err(|e| ("setting retention of", e))?;
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel).await.map_err(|e| ("waiting for", e))?;
+            .map_err(|e| ("waiting for", e))?;
     }
     Ok(summary)
 }
@@ -323,7 +414,11 @@ fn resolved_state(planned: &Model, wanted: &[chime::Configured], app_arn: &str) 
 /// A state cannot hold unknowns: what is not known yet is null.
 fn without_unknowns(m: &Model) -> Model {
     fn clear<T: Clone>(a: &Attr<T>) -> Attr<T> {
-        if a.is_unknown() { Attr::Null } else { a.clone() }
+        if a.is_unknown() {
+            Attr::Null
+        } else {
+            a.clone()
+        }
     }
     let mut out = m.clone();
     out.id = clear(&m.id);

@@ -1,7 +1,8 @@
 //! The resource's schema: what users write, with the docs text.
 
 use crate::framework::{
-    Attribute, Block, Nesting, NestedBlock, PlanModifier, Schema, at_least, between, not_empty, one_of, regex_match, starts_with,
+    Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema, at_least, between, not_empty,
+    one_of, regex_match, starts_with,
 };
 use crate::value::{Number, Value};
 
@@ -11,7 +12,8 @@ pub const DATA_TYPES: [&str; 2] = ["ChannelMessage", "Channel"];
 pub const DEFAULT_SHARDS: i64 = 2;
 pub const DEFAULT_KMS_KEY: &str = "alias/aws/kinesis";
 pub const DEFAULT_RETENTION_HOURS: i64 = 24;
-pub const DEFAULT_TIMEOUTS: [(&str, &str); 3] = [("create", "10m"), ("update", "30m"), ("delete", "15m")];
+pub const DEFAULT_TIMEOUTS: [(&str, &str); 3] =
+    [("create", "10m"), ("update", "30m"), ("delete", "15m")];
 pub const STREAM_NAME_PATTERN: &str = r"^[a-zA-Z0-9_.-]{1,128}$";
 
 pub fn schema() -> Schema {
@@ -68,13 +70,17 @@ pub fn schema() -> Schema {
     ))
     .block(NestedBlock::new("stream", Nesting::Single, stream));
 
-    let mut timeouts = Block::new("How long apply may wait for Kinesis, as Go durations (`10m`, `1h30m`).");
+    let mut timeouts =
+        Block::new("How long apply may wait for Kinesis, as Go durations (`10m`, `1h30m`).");
     for (name, default) in DEFAULT_TIMEOUTS {
         timeouts = timeouts.attribute(
             Attribute::string(name)
                 .optional()
                 .describe(&format!("Limit for {name}. Default `{default}`."))
-                .validate(regex_match(r"^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$", "must be a duration such as `10m` or `1h30m`")),
+                .validate(regex_match(
+                    r"^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$",
+                    "must be a duration such as `10m` or `1h30m`",
+                )),
         );
     }
 

@@ -9,7 +9,7 @@ use super::model::{Model, StreamSpec};
 use super::schema::STREAM_PREFIX;
 use crate::arn::{AppInstanceArn, StreamArn};
 use crate::framework::Diagnostics;
-use crate::value::{AttributePath, Attr};
+use crate::value::{Attr, AttributePath};
 
 /// Path of the i-th block of `len` (see `AttributePath::set_element`).
 pub fn block_path(i: usize, len: usize) -> AttributePath {
@@ -89,7 +89,13 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
         if let Attr::Known(raw) = &b.resource_arn
             && !has_stream
         {
-            check_stream_arn(raw, app_instance.as_ref(), block_path(i).attribute("resource_arn"), &describe_data_type(&b.data_type), diags);
+            check_stream_arn(
+                raw,
+                app_instance.as_ref(),
+                block_path(i).attribute("resource_arn"),
+                &describe_data_type(&b.data_type),
+                diags,
+            );
         }
 
         if let Attr::Known(stream) = &b.stream
@@ -124,23 +130,41 @@ fn describe_data_type(dt: &Attr<String>) -> String {
 fn differences(a: &StreamSpec, b: &StreamSpec) -> String {
     let mut out = Vec::new();
     if a.shard_count != b.shard_count {
-        out.push(format!("shard_count {} vs {}", a.shard_count, b.shard_count));
+        out.push(format!(
+            "shard_count {} vs {}",
+            a.shard_count, b.shard_count
+        ));
     }
     if a.kms_key_id != b.kms_key_id {
-        out.push(format!("kms_key_id {:?} vs {:?}", a.kms_key_id, b.kms_key_id));
+        out.push(format!(
+            "kms_key_id {:?} vs {:?}",
+            a.kms_key_id, b.kms_key_id
+        ));
     }
     if a.retention_hours != b.retention_hours {
-        out.push(format!("retention_period_hours {} vs {}", a.retention_hours, b.retention_hours));
+        out.push(format!(
+            "retention_period_hours {} vs {}",
+            a.retention_hours, b.retention_hours
+        ));
     }
     if a.retain_on_destroy != b.retain_on_destroy {
-        out.push(format!("retain_on_destroy {} vs {}", a.retain_on_destroy, b.retain_on_destroy));
+        out.push(format!(
+            "retain_on_destroy {} vs {}",
+            a.retain_on_destroy, b.retain_on_destroy
+        ));
     }
     out.join(", ")
 }
 
 /// Rule 4: a Kinesis stream ARN, named chime-messaging-*, in the
 /// AppInstance's partition, region and account.
-pub fn check_stream_arn(raw: &str, app_instance: Option<&AppInstanceArn>, path: AttributePath, data_type: &str, diags: &mut Diagnostics) {
+pub fn check_stream_arn(
+    raw: &str,
+    app_instance: Option<&AppInstanceArn>,
+    path: AttributePath,
+    data_type: &str,
+    diags: &mut Diagnostics,
+) {
     let stream = match StreamArn::parse(raw) {
         Ok(s) => s,
         Err(why) => {
@@ -201,14 +225,22 @@ mod tests {
     const APP: &str = "arn:aws:chime:us-east-1:123456789012:app-instance/a1";
 
     fn referenced(dt: &str, arn: &str) -> BlockModel {
-        BlockModel { data_type: Attr::Known(dt.into()), resource_arn: Attr::Known(arn.into()), stream: Attr::Null }
+        BlockModel {
+            data_type: Attr::Known(dt.into()),
+            resource_arn: Attr::Known(arn.into()),
+            stream: Attr::Null,
+        }
     }
 
     fn managed(dt: &str, name: &str, shards: i64) -> BlockModel {
         BlockModel {
             data_type: Attr::Known(dt.into()),
             resource_arn: Attr::Null,
-            stream: Attr::Known(StreamModel { name: Attr::Known(name.into()), shard_count: Attr::Known(shards), ..Default::default() }),
+            stream: Attr::Known(StreamModel {
+                name: Attr::Known(name.into()),
+                shard_count: Attr::Known(shards),
+                ..Default::default()
+            }),
         }
     }
 
@@ -225,32 +257,123 @@ mod tests {
 
     fn only(d: &Diagnostics) -> (&str, String) {
         assert_eq!(d.0.len(), 1, "{d:?}");
-        (d.0[0].summary.as_str(), d.0[0].path.as_ref().map(|p| p.to_string()).unwrap_or_default())
+        (
+            d.0[0].summary.as_str(),
+            d.0[0]
+                .path
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+        )
     }
 
     #[test]
     fn valid_configurations_pass() {
-        let d = check(APP, vec![
-            referenced("Channel", "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-a"),
-            managed("ChannelMessage", "chime-messaging-b", 2),
-        ]);
+        let d = check(
+            APP,
+            vec![
+                referenced(
+                    "Channel",
+                    "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-a",
+                ),
+                managed("ChannelMessage", "chime-messaging-b", 2),
+            ],
+        );
         assert!(d.is_empty(), "{d:?}");
         // Both data types on one managed stream with identical settings.
-        assert!(check(APP, vec![managed("Channel", "chime-messaging-x", 2), managed("ChannelMessage", "chime-messaging-x", 2)]).is_empty());
+        assert!(
+            check(
+                APP,
+                vec![
+                    managed("Channel", "chime-messaging-x", 2),
+                    managed("ChannelMessage", "chime-messaging-x", 2)
+                ]
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn each_rule_has_its_own_error_and_path() {
         let cases: Vec<(&str, Vec<BlockModel>, &str, &str)> = vec![
-            ("arn:aws:chime:us-east-1:123456789012:app-instance/a1/user/u", vec![managed("Channel", "chime-messaging-a", 2)], "Invalid AppInstance ARN", "app_instance_arn"),
-            (APP, vec![managed("Channel", "chime-messaging-a", 2), managed("Channel", "chime-messaging-b", 2)], "Duplicate data type", "streaming_configuration[*].data_type"),
-            (APP, vec![BlockModel { data_type: Attr::Known("Channel".into()), ..Default::default() }], "Neither resource_arn nor stream is set", "streaming_configuration[0].data_type"),
-            (APP, vec![BlockModel { resource_arn: Attr::Unknown, ..managed("Channel", "chime-messaging-a", 2) }], "Both resource_arn and stream are set", "streaming_configuration[0].resource_arn"),
-            (APP, vec![referenced("Channel", "arn:aws:sqs:us-east-1:123456789012:q")], "Invalid Kinesis stream ARN", "streaming_configuration[0].resource_arn"),
-            (APP, vec![referenced("Channel", "arn:aws:kinesis:us-east-1:123456789012:stream/events")], "Stream name must start with chime-messaging-", "streaming_configuration[0].resource_arn"),
-            (APP, vec![referenced("Channel", "arn:aws:kinesis:eu-west-1:123456789012:stream/chime-messaging-a")], "Stream is not in the AppInstance's account and region", "streaming_configuration[0].resource_arn"),
-            (APP, vec![referenced("Channel", "arn:aws:kinesis:us-east-1:999999999999:stream/chime-messaging-a")], "Stream is not in the AppInstance's account and region", "streaming_configuration[0].resource_arn"),
-            (APP, vec![managed("Channel", "chime-messaging-x", 2), managed("ChannelMessage", "chime-messaging-x", 4)], "Conflicting settings for one managed stream", "streaming_configuration[*].stream"),
+            (
+                "arn:aws:chime:us-east-1:123456789012:app-instance/a1/user/u",
+                vec![managed("Channel", "chime-messaging-a", 2)],
+                "Invalid AppInstance ARN",
+                "app_instance_arn",
+            ),
+            (
+                APP,
+                vec![
+                    managed("Channel", "chime-messaging-a", 2),
+                    managed("Channel", "chime-messaging-b", 2),
+                ],
+                "Duplicate data type",
+                "streaming_configuration[*].data_type",
+            ),
+            (
+                APP,
+                vec![BlockModel {
+                    data_type: Attr::Known("Channel".into()),
+                    ..Default::default()
+                }],
+                "Neither resource_arn nor stream is set",
+                "streaming_configuration[0].data_type",
+            ),
+            (
+                APP,
+                vec![BlockModel {
+                    resource_arn: Attr::Unknown,
+                    ..managed("Channel", "chime-messaging-a", 2)
+                }],
+                "Both resource_arn and stream are set",
+                "streaming_configuration[0].resource_arn",
+            ),
+            (
+                APP,
+                vec![referenced(
+                    "Channel",
+                    "arn:aws:sqs:us-east-1:123456789012:q",
+                )],
+                "Invalid Kinesis stream ARN",
+                "streaming_configuration[0].resource_arn",
+            ),
+            (
+                APP,
+                vec![referenced(
+                    "Channel",
+                    "arn:aws:kinesis:us-east-1:123456789012:stream/events",
+                )],
+                "Stream name must start with chime-messaging-",
+                "streaming_configuration[0].resource_arn",
+            ),
+            (
+                APP,
+                vec![referenced(
+                    "Channel",
+                    "arn:aws:kinesis:eu-west-1:123456789012:stream/chime-messaging-a",
+                )],
+                "Stream is not in the AppInstance's account and region",
+                "streaming_configuration[0].resource_arn",
+            ),
+            (
+                APP,
+                vec![referenced(
+                    "Channel",
+                    "arn:aws:kinesis:us-east-1:999999999999:stream/chime-messaging-a",
+                )],
+                "Stream is not in the AppInstance's account and region",
+                "streaming_configuration[0].resource_arn",
+            ),
+            (
+                APP,
+                vec![
+                    managed("Channel", "chime-messaging-x", 2),
+                    managed("ChannelMessage", "chime-messaging-x", 4),
+                ],
+                "Conflicting settings for one managed stream",
+                "streaming_configuration[*].stream",
+            ),
         ];
         for (app, blocks, summary, path) in cases {
             let d = check(app, blocks);
