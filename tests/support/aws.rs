@@ -237,3 +237,62 @@ impl Aws {
         });
     }
 }
+
+/// A record as read back from Kinesis.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub partition_key: String,
+    pub data: Value,
+    pub sequence: String,
+}
+
+impl Aws {
+    /// Every record in the stream, shard by shard, each shard in order.
+    pub fn records(&self, stream: &str) -> Vec<Record> {
+        self.block_on(async {
+            let shards = self.kinesis.list_shards().stream_name(stream).send().await.unwrap();
+            let mut out = Vec::new();
+            for shard in shards.shards() {
+                let mut it = self
+                    .kinesis
+                    .get_shard_iterator()
+                    .stream_name(stream)
+                    .shard_id(shard.shard_id())
+                    .shard_iterator_type(aws_sdk_kinesis::types::ShardIteratorType::TrimHorizon)
+                    .send()
+                    .await
+                    .unwrap()
+                    .shard_iterator()
+                    .map(str::to_string);
+                while let Some(i) = it {
+                    let r = self.kinesis.get_records().shard_iterator(&i).limit(10_000).send().await.unwrap();
+                    if r.records().is_empty() {
+                        break;
+                    }
+                    for rec in r.records() {
+                        out.push(Record {
+                            partition_key: rec.partition_key().unwrap_or_default().to_string(),
+                            data: serde_json::from_slice(rec.data().as_ref()).unwrap(),
+                            sequence: rec.sequence_number().to_string(),
+                        });
+                    }
+                    it = r.next_shard_iterator().map(str::to_string);
+                }
+            }
+            out
+        })
+    }
+
+    /// Polls until `pred` holds for the stream's records (delivery is asynchronous).
+    pub fn wait_records(&self, stream: &str, what: &str, pred: impl Fn(&[Record]) -> bool) -> Vec<Record> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let recs = self.records(stream);
+            if pred(&recs) {
+                return recs;
+            }
+            assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}; have {} records", recs.len());
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+}
