@@ -197,6 +197,7 @@ impl provider_server::Provider for ProviderServer {
     ) -> Rpc<pb::validate_provider_config::Response> {
         let _s = span("ValidateProviderConfig", "").entered();
         let req = req.into_inner();
+        convert::capture("ValidateProviderConfig", "config", req.config.as_ref());
         let diagnostics = match convert::decode(req.config.as_ref(), &self.provider_type) {
             Err(e) => undecodable("provider configuration", e),
             Ok(config) => {
@@ -222,6 +223,7 @@ impl provider_server::Provider for ProviderServer {
     ) -> Rpc<pb::validate_resource_config::Response> {
         let req = req.into_inner();
         let _s = span("ValidateResourceConfig", &req.type_name).entered();
+        convert::capture("ValidateResourceConfig", "config", req.config.as_ref());
         let diagnostics = match self.resource(&req.type_name) {
             Err(d) => d,
             Ok(entry) => match convert::decode(req.config.as_ref(), &entry.ty) {
@@ -384,6 +386,9 @@ impl provider_server::Provider for ProviderServer {
         let req = req.into_inner();
         let span = span("PlanResourceChange", &req.type_name);
         let ctx = self.ctx();
+        convert::capture("PlanResourceChange", "config", req.config.as_ref());
+        convert::capture("PlanResourceChange", "proposed_new_state", req.proposed_new_state.as_ref());
+        convert::capture("PlanResourceChange", "prior_state", req.prior_state.as_ref());
         let response = async {
             let entry = match self.resource(&req.type_name) {
                 Ok(e) => e,

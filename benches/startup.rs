@@ -1,0 +1,117 @@
+//! Start-up, schema latency and idle memory of the release provider binary,
+//! measured the way Terraform uses it (cookie, client certificate, mutual
+//! TLS on a unix socket). Prints a table; run with `scripts/bench`.
+//!
+//! Targets (issue "plugin protocol"): exec -> handshake line median < 10 ms;
+//! GetProviderSchema round trip < 1 ms; idle RSS < 15 MB.
+
+#[path = "../tests/support/plugin_client.rs"]
+mod plugin_client;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chimesdk_provider::proto::tfplugin6::get_provider_schema;
+use chimesdk_provider::proto::tfplugin6::provider_client::ProviderClient;
+
+const STARTS: usize = 60;
+const SCHEMA_CALLS: usize = 1000;
+const RSS_SAMPLES: usize = 10;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn binary() -> PathBuf {
+    std::env::var_os("CHIMESDK_PROVIDER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/terraform-provider-chimesdk"))
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let bin = binary();
+    assert!(bin.exists(), "{} not found: run `cargo build --release --bins` (scripts/bench does)", bin.display());
+    let (pem, der, key) = plugin_client::client_identity();
+
+    // 1. exec -> handshake line.
+    let mut starts = Vec::new();
+    for _ in 0..STARTS {
+        let t0 = Instant::now();
+        let mut child = Command::new(&bin)
+            .env("TF_PLUGIN_MAGIC_COOKIE", plugin_client::COOKIE)
+            .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+            .env("PLUGIN_CLIENT_CERT", &pem)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        starts.push(t0.elapsed().as_secs_f64() * 1000.0);
+        let _ = Command::new("kill").arg(child.id().to_string()).status();
+        let _ = child.wait();
+    }
+    starts.sort_by(f64::total_cmp);
+
+    // 2. GetProviderSchema round trips and 3. idle RSS.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let mut rss = Vec::new();
+    let mut calls = Vec::new();
+    for sample in 0..RSS_SAMPLES {
+        let mut plugin = plugin_client::start_plugin(&bin, &pem);
+        rt.block_on(async {
+            let ch = plugin_client::channel(&plugin, plugin_client::client_config(&plugin.server_cert, Some((der.clone(), key.clone()))))
+                .await
+                .unwrap();
+            let mut client = ProviderClient::new(ch);
+            let n = if sample == 0 { SCHEMA_CALLS } else { 1 };
+            for i in 0..n + 20 {
+                let t0 = Instant::now();
+                client.get_provider_schema(get_provider_schema::Request {}).await.unwrap();
+                if i >= 20 {
+                    calls.push(t0.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        });
+        rss.push(rss_kib(plugin.child.id()) as f64 / 1024.0);
+        let _ = plugin.child.kill();
+        let _ = plugin.child.wait();
+    }
+    calls.sort_by(f64::total_cmp);
+    rss.sort_by(f64::total_cmp);
+    let size_mb = std::fs::metadata(&bin).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(0.0);
+
+    println!("terraform-provider-chimesdk {} ({}), {} CPUs", env!("CARGO_PKG_VERSION"), bin.display(), std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!();
+    println!("| metric                                   | samples | median   | p90      | max      | target   | ok  |");
+    println!("|------------------------------------------|---------|----------|----------|----------|----------|-----|");
+    let row = |name: &str, v: &[f64], unit: &str, target: f64| {
+        let med = percentile(v, 0.5);
+        println!(
+            "| {name:<40} | {:>7} | {:>6.3}{unit} | {:>6.3}{unit} | {:>6.3}{unit} | < {target:>3}{unit} | {:<3} |",
+            v.len(),
+            med,
+            percentile(v, 0.9),
+            v[v.len() - 1],
+            if med < target { "yes" } else { "NO" }
+        );
+    };
+    row("exec -> handshake line (mTLS)", &starts, "ms", 10.0);
+    row("GetProviderSchema round trip (mTLS)", &calls, "ms", 1.0);
+    row("idle resident memory after handshake", &rss, "MB", 15.0);
+    println!();
+    println!("binary size: {size_mb:.1} MB (stripped, release)");
+}

@@ -1,0 +1,112 @@
+//! A Terraform-like plugin client for tests and benchmarks: launches the
+//! provider binary as Terraform does, reads the handshake line, and speaks
+//! gRPC over mutual TLS on the unix socket. Included with `#[path]`.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use base64::Engine;
+use chimesdk_provider::proto::tfplugin6::get_provider_schema;
+use chimesdk_provider::proto::tfplugin6::provider_client::ProviderClient;
+use hyper_util::rt::TokioIo;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use tonic::transport::{Endpoint, Uri};
+
+pub const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+
+pub struct Plugin {
+    pub child: Child,
+    pub socket: PathBuf,
+    pub server_cert: Vec<u8>,
+}
+
+/// A client identity like Terraform's (self-signed).
+pub fn client_identity() -> (String, Vec<u8>, Vec<u8>) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap().self_signed(&key).unwrap();
+    (cert.pem(), cert.der().to_vec(), key.serialize_der())
+}
+
+pub fn start_plugin(binary: &std::path::Path, client_cert_pem: &str) -> Plugin {
+    let mut child = Command::new(binary)
+        .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+        .env("PLUGIN_CLIENT_CERT", client_cert_pem)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let fields: Vec<&str> = line.trim().split('|').collect();
+    assert_eq!(fields.len(), 6, "handshake line: {line}");
+    assert_eq!(&fields[..3], &["1", "6", "unix"]);
+    assert_eq!(fields[4], "grpc");
+    assert!(!fields[5].ends_with('='), "certificate must be unpadded base64");
+    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD.decode(fields[5]).unwrap();
+    Plugin { child, socket: PathBuf::from(fields[3]), server_cert }
+}
+
+/// Trusts exactly the certificate from the handshake line, as Terraform does.
+#[derive(Debug)]
+struct PinnedServer(Vec<u8>, rustls::crypto::WebPkiSupportedAlgorithms);
+
+impl ServerCertVerifier for PinnedServer {
+    fn verify_server_cert(&self, end: &CertificateDer<'_>, _: &[CertificateDer<'_>], _: &ServerName<'_>, _: &[u8], _: UnixTime) -> Result<ServerCertVerified, rustls::Error> {
+        if end.as_ref() == self.0.as_slice() { Ok(ServerCertVerified::assertion()) } else { Err(rustls::Error::General("unexpected server certificate".into())) }
+    }
+    fn verify_tls12_signature(&self, m: &[u8], c: &CertificateDer<'_>, d: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(m, c, d, &self.1)
+    }
+    fn verify_tls13_signature(&self, m: &[u8], c: &CertificateDer<'_>, d: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(m, c, d, &self.1)
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.1.supported_schemes()
+    }
+}
+
+pub fn client_config(server_cert: &[u8], identity: Option<(Vec<u8>, Vec<u8>)>) -> Arc<rustls::ClientConfig> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier = Arc::new(PinnedServer(server_cert.to_vec(), provider.signature_verification_algorithms));
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .dangerous()
+        .with_custom_certificate_verifier(verifier);
+    let mut config = match identity {
+        Some((cert, key)) => builder
+            .with_client_auth_cert(vec![CertificateDer::from(cert)], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)))
+            .unwrap(),
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    Arc::new(config)
+}
+
+/// A gRPC channel over TLS over the plugin's unix socket.
+pub async fn channel(plugin: &Plugin, config: Arc<rustls::ClientConfig>) -> Result<tonic::transport::Channel, tonic::transport::Error> {
+    let socket = plugin.socket.clone();
+    Endpoint::try_from("http://localhost")
+        .unwrap()
+        .connect_with_connector(tower::service_fn(move |_: Uri| {
+            let (socket, config) = (socket.clone(), config.clone());
+            async move {
+                let stream = tokio::net::UnixStream::connect(socket).await?;
+                let tls = tokio_rustls::TlsConnector::from(config).connect(ServerName::try_from("localhost").unwrap(), stream).await?;
+                Ok::<_, std::io::Error>(TokioIo::new(tls))
+            }
+        }))
+        .await
+}
+
+pub async fn schema_call(plugin: &Plugin, config: Arc<rustls::ClientConfig>) -> Result<(), String> {
+    let ch = channel(plugin, config).await.map_err(|e| e.to_string())?;
+    ProviderClient::new(ch).get_provider_schema(get_provider_schema::Request {}).await.map(|_| ()).map_err(|e| e.to_string())
+}
+
