@@ -27,7 +27,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 fn binary() -> PathBuf {
     std::env::var_os("CHIMESDK_PROVIDER_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/terraform-provider-chimesdk"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target/release/terraform-provider-chimesdk")
+        })
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -42,7 +45,11 @@ fn rss_kib(pid: u32) -> u64 {
 
 fn main() {
     let bin = binary();
-    assert!(bin.exists(), "{} not found: run `cargo build --release --bins` (scripts/bench does)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} not found: run `cargo build --release --bins` (scripts/bench does)",
+        bin.display()
+    );
     let (pem, der, key) = plugin_client::client_identity();
 
     // 1. exec -> handshake line.
@@ -58,7 +65,9 @@ fn main() {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         starts.push(t0.elapsed().as_secs_f64() * 1000.0);
         let _ = Command::new("kill").arg(child.id().to_string()).status();
         let _ = child.wait();
@@ -66,20 +75,29 @@ fn main() {
     starts.sort_by(f64::total_cmp);
 
     // 2. GetProviderSchema round trips and 3. idle RSS.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let mut rss = Vec::new();
     let mut calls = Vec::new();
     for sample in 0..RSS_SAMPLES {
         let mut plugin = plugin_client::start_plugin(&bin, &pem);
         rt.block_on(async {
-            let ch = plugin_client::channel(&plugin, plugin_client::client_config(&plugin.server_cert, Some((der.clone(), key.clone()))))
-                .await
-                .unwrap();
+            let ch = plugin_client::channel(
+                &plugin,
+                plugin_client::client_config(&plugin.server_cert, Some((der.clone(), key.clone()))),
+            )
+            .await
+            .unwrap();
             let mut client = ProviderClient::new(ch);
             let n = if sample == 0 { SCHEMA_CALLS } else { 1 };
             for i in 0..n + 20 {
                 let t0 = Instant::now();
-                client.get_provider_schema(get_provider_schema::Request {}).await.unwrap();
+                client
+                    .get_provider_schema(get_provider_schema::Request {})
+                    .await
+                    .unwrap();
                 if i >= 20 {
                     calls.push(t0.elapsed().as_secs_f64() * 1000.0);
                 }
@@ -92,12 +110,25 @@ fn main() {
     }
     calls.sort_by(f64::total_cmp);
     rss.sort_by(f64::total_cmp);
-    let size_mb = std::fs::metadata(&bin).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(0.0);
+    let size_mb = std::fs::metadata(&bin)
+        .map(|m| m.len() as f64 / 1_048_576.0)
+        .unwrap_or(0.0);
 
-    println!("terraform-provider-chimesdk {} ({}), {} CPUs", env!("CARGO_PKG_VERSION"), bin.display(), std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!(
+        "terraform-provider-chimesdk {} ({}), {} CPUs",
+        env!("CARGO_PKG_VERSION"),
+        bin.display(),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
     println!();
-    println!("| metric                                   | samples | median   | p90      | max      | target   | ok  |");
-    println!("|------------------------------------------|---------|----------|----------|----------|----------|-----|");
+    println!(
+        "| metric                                   | samples | median   | p90      | max      | target   | ok  |"
+    );
+    println!(
+        "|------------------------------------------|---------|----------|----------|----------|----------|-----|"
+    );
     let row = |name: &str, v: &[f64], unit: &str, target: f64| {
         let med = percentile(v, 0.5);
         println!(

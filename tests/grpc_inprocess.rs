@@ -31,7 +31,10 @@ async fn client() -> ProviderClient<tonic::transport::Channel> {
         .unwrap()
         .connect_with_connector(tower::service_fn(move |_: Uri| {
             let io = client_io.take();
-            async move { io.map(TokioIo::new).ok_or_else(|| std::io::Error::other("connector used twice")) }
+            async move {
+                io.map(TokioIo::new)
+                    .ok_or_else(|| std::io::Error::other("connector used twice"))
+            }
         }))
         .await
         .unwrap();
@@ -43,7 +46,12 @@ fn s(v: &str) -> Value {
 }
 
 fn obj(pairs: Vec<(&str, Value)>) -> Value {
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())
+    Value::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<BTreeMap<_, _>>(),
+    )
 }
 
 fn resource_type() -> Type {
@@ -51,7 +59,10 @@ fn resource_type() -> Type {
 }
 
 fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue { msgpack: encode(v, ty), json: Vec::new() })
+    Some(pb::DynamicValue {
+        msgpack: encode(v, ty),
+        json: Vec::new(),
+    })
 }
 
 fn stream(name: Value) -> Value {
@@ -59,11 +70,18 @@ fn stream(name: Value) -> Value {
 }
 
 fn block(data_type: &str, resource_arn: Value, stream: Value) -> Value {
-    obj(vec![("data_type", s(data_type)), ("resource_arn", resource_arn), ("stream", stream)])
+    obj(vec![
+        ("data_type", s(data_type)),
+        ("resource_arn", resource_arn),
+        ("stream", stream),
+    ])
 }
 
 fn config(app: Value, blocks: Vec<Value>) -> Value {
-    obj(vec![("app_instance_arn", app), ("streaming_configuration", Value::Set(blocks))])
+    obj(vec![
+        ("app_instance_arn", app),
+        ("streaming_configuration", Value::Set(blocks)),
+    ])
 }
 
 fn path(d: &pb::Diagnostic) -> Vec<String> {
@@ -86,24 +104,50 @@ fn path(d: &pb::Diagnostic) -> Vec<String> {
 #[tokio::test]
 async fn metadata_and_schema() {
     let mut c = client().await;
-    let m = c.get_metadata(pb::get_metadata::Request {}).await.unwrap().into_inner();
+    let m = c
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(m.resources[0].type_name, RT);
     assert_eq!(m.data_sources[0].type_name, RT);
     let caps = m.server_capabilities.unwrap();
     assert!(caps.plan_destroy && caps.get_provider_schema_optional);
 
-    let schema = c.get_provider_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    let schema = c
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
     let block = schema.resource_schemas[RT].block.as_ref().unwrap();
-    let sc = block.block_types.iter().find(|b| b.type_name == "streaming_configuration").unwrap();
-    assert_eq!(sc.nesting, pb::schema::nested_block::NestingMode::Set as i32);
+    let sc = block
+        .block_types
+        .iter()
+        .find(|b| b.type_name == "streaming_configuration")
+        .unwrap();
+    assert_eq!(
+        sc.nesting,
+        pb::schema::nested_block::NestingMode::Set as i32
+    );
     assert_eq!((sc.min_items, sc.max_items), (1, 2));
-    let arn = block.attributes.iter().find(|a| a.name == "app_instance_arn").unwrap();
+    let arn = block
+        .attributes
+        .iter()
+        .find(|a| a.name == "app_instance_arn")
+        .unwrap();
     assert_eq!(arn.r#type, b"\"string\"");
     assert!(arn.required && !arn.computed);
     assert_eq!(arn.description_kind, pb::StringKind::Markdown as i32);
     let ds = schema.data_source_schemas[RT].block.as_ref().unwrap();
-    let list = ds.attributes.iter().find(|a| a.name == "streaming_configurations").unwrap();
-    assert_eq!(String::from_utf8_lossy(&list.r#type), r#"["list",["object",{"data_type":"string","resource_arn":"string"}]]"#);
+    let list = ds
+        .attributes
+        .iter()
+        .find(|a| a.name == "streaming_configurations")
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&list.r#type),
+        r#"["list",["object",{"data_type":"string","resource_arn":"string"}]]"#
+    );
 }
 
 #[tokio::test]
@@ -113,9 +157,21 @@ async fn validate_provider_config_reports_paths_in_field_2() {
     let pty = chimesdk_provider::framework::Provider::schema(&ty).value_type();
     let cfg = obj(vec![
         ("region", s("us-east-1")),
-        ("endpoints", Value::List(vec![obj(vec![("kinesis", s("ftp://x")), ("sts", Value::unknown())])])),
+        (
+            "endpoints",
+            Value::List(vec![obj(vec![
+                ("kinesis", s("ftp://x")),
+                ("sts", Value::unknown()),
+            ])]),
+        ),
     ]);
-    let r = c.validate_provider_config(pb::validate_provider_config::Request { config: dv(&cfg, &pty) }).await.unwrap().into_inner();
+    let r = c
+        .validate_provider_config(pb::validate_provider_config::Request {
+            config: dv(&cfg, &pty),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
     assert_eq!(path(&r.diagnostics[0]), vec!["endpoints", "[0]", "kinesis"]);
     assert!(r.diagnostics[0].detail.contains("http or https"));
@@ -125,31 +181,96 @@ async fn validate_provider_config_reports_paths_in_field_2() {
 async fn validate_resource_config_skips_unknowns_and_points_at_errors() {
     let mut c = client().await;
     let ty = resource_type();
-    let unknown_cfg = config(Value::unknown(), vec![block("Channel", Value::Null, stream(Value::unknown()))]);
-    let r = c.validate_resource_config(pb::validate_resource_config::Request { type_name: RT.into(), config: dv(&unknown_cfg, &ty) }).await.unwrap().into_inner();
+    let unknown_cfg = config(
+        Value::unknown(),
+        vec![block("Channel", Value::Null, stream(Value::unknown()))],
+    );
+    let r = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: RT.into(),
+            config: dv(&unknown_cfg, &ty),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 
-    let bad = config(s(APP), vec![block("Channel", Value::Null, obj(vec![("name", s("events")), ("shard_count", Value::Number(Number::Int(1)))]))]);
-    let r = c.validate_resource_config(pb::validate_resource_config::Request { type_name: RT.into(), config: dv(&bad, &ty) }).await.unwrap().into_inner();
+    let bad = config(
+        s(APP),
+        vec![block(
+            "Channel",
+            Value::Null,
+            obj(vec![
+                ("name", s("events")),
+                ("shard_count", Value::Number(Number::Int(1))),
+            ]),
+        )],
+    );
+    let r = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: RT.into(),
+            config: dv(&bad, &ty),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     let mut paths: Vec<Vec<String>> = r.diagnostics.iter().map(path).collect();
     paths.sort();
     assert_eq!(
         paths,
         vec![
-            vec!["streaming_configuration".to_string(), "[0]".into(), "stream".into(), "name".into()],
-            vec!["streaming_configuration".to_string(), "[0]".into(), "stream".into(), "shard_count".into()],
+            vec![
+                "streaming_configuration".to_string(),
+                "[0]".into(),
+                "stream".into(),
+                "name".into()
+            ],
+            vec![
+                "streaming_configuration".to_string(),
+                "[0]".into(),
+                "stream".into(),
+                "shard_count".into()
+            ],
         ]
     );
-    assert!(r.diagnostics.iter().all(|d| d.severity == pb::diagnostic::Severity::Error as i32));
+    assert!(
+        r.diagnostics
+            .iter()
+            .all(|d| d.severity == pb::diagnostic::Severity::Error as i32)
+    );
 
     // In a two-element set the path stops at the set (source order is unknown to providers).
-    let two = config(s(APP), vec![block("Channel", Value::Null, stream(s("events"))), block("ChannelMessage", Value::Null, stream(s("chime-messaging-ok")))]);
-    let r = c.validate_resource_config(pb::validate_resource_config::Request { type_name: RT.into(), config: dv(&two, &ty) }).await.unwrap().into_inner();
+    let two = config(
+        s(APP),
+        vec![
+            block("Channel", Value::Null, stream(s("events"))),
+            block(
+                "ChannelMessage",
+                Value::Null,
+                stream(s("chime-messaging-ok")),
+            ),
+        ],
+    );
+    let r = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: RT.into(),
+            config: dv(&two, &ty),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(r.diagnostics.len(), 1);
     assert_eq!(path(&r.diagnostics[0]), vec!["streaming_configuration"]);
     assert!(r.diagnostics[0].detail.contains("\"events\""));
 
-    let r = c.validate_resource_config(pb::validate_resource_config::Request { type_name: "chimesdk_nope".into(), config: None }).await.unwrap().into_inner();
+    let r = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "chimesdk_nope".into(),
+            config: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(r.diagnostics[0].summary, "Unknown resource type");
 }
 
@@ -159,10 +280,26 @@ async fn validate_data_resource_config() {
     let ty = Type::Object(BTreeMap::from([
         ("id".to_string(), Type::String),
         ("app_instance_arn".to_string(), Type::String),
-        ("streaming_configurations".to_string(), Type::list(Type::Object(BTreeMap::from([("data_type".to_string(), Type::String), ("resource_arn".to_string(), Type::String)])))),
+        (
+            "streaming_configurations".to_string(),
+            Type::list(Type::Object(BTreeMap::from([
+                ("data_type".to_string(), Type::String),
+                ("resource_arn".to_string(), Type::String),
+            ]))),
+        ),
     ]));
-    let cfg = obj(vec![("app_instance_arn", s("arn:aws:chime:us-east-1:123456789012:channel/x"))]);
-    let r = c.validate_data_resource_config(pb::validate_data_resource_config::Request { type_name: RT.into(), config: dv(&cfg, &ty) }).await.unwrap().into_inner();
+    let cfg = obj(vec![(
+        "app_instance_arn",
+        s("arn:aws:chime:us-east-1:123456789012:channel/x"),
+    )]);
+    let r = c
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: RT.into(),
+            config: dv(&cfg, &ty),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(r.diagnostics.len(), 1);
     assert_eq!(path(&r.diagnostics[0]), vec!["app_instance_arn"]);
 }
@@ -170,16 +307,27 @@ async fn validate_data_resource_config() {
 #[tokio::test]
 async fn upgrade_resource_state_reads_json_under_the_current_schema() {
     let mut c = client().await;
-    let json = format!(r#"{{"id":"{APP}","app_instance_arn":"{APP}","removed_attribute":1,"streaming_configuration":[{{"data_type":"Channel","resource_arn":"arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-a","stream":null}}],"timeouts":null}}"#);
+    let json = format!(
+        r#"{{"id":"{APP}","app_instance_arn":"{APP}","removed_attribute":1,"streaming_configuration":[{{"data_type":"Channel","resource_arn":"arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-a","stream":null}}],"timeouts":null}}"#
+    );
     let r = c
-        .upgrade_resource_state(pb::upgrade_resource_state::Request { type_name: RT.into(), version: 0, raw_state: Some(pb::RawState { json: json.into_bytes(), flatmap: Default::default() }) })
+        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+            type_name: RT.into(),
+            version: 0,
+            raw_state: Some(pb::RawState {
+                json: json.into_bytes(),
+                flatmap: Default::default(),
+            }),
+        })
         .await
         .unwrap()
         .into_inner();
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     let v = decode(&r.upgraded_state.unwrap().msgpack, &resource_type()).unwrap();
     assert_eq!(v.get_attr("id"), Some(&s(APP)));
-    assert!(matches!(v.get_attr("streaming_configuration"), Some(Value::Set(items)) if items.len() == 1));
+    assert!(
+        matches!(v.get_attr("streaming_configuration"), Some(Value::Set(items)) if items.len() == 1)
+    );
 }
 
 async fn configured_client() -> ProviderClient<tonic::transport::Channel> {
@@ -189,10 +337,20 @@ async fn configured_client() -> ProviderClient<tonic::transport::Channel> {
     let cfg = obj(vec![
         ("region", s("us-east-1")),
         ("skip_credentials_validation", Value::Bool(true)),
-        ("endpoints", Value::List(vec![obj(vec![("kinesis", s("http://127.0.0.1:9")), ("chime_sdk_messaging", s("http://127.0.0.1:9"))])])),
+        (
+            "endpoints",
+            Value::List(vec![obj(vec![
+                ("kinesis", s("http://127.0.0.1:9")),
+                ("chime_sdk_messaging", s("http://127.0.0.1:9")),
+            ])]),
+        ),
     ]);
     let r = c
-        .configure_provider(pb::configure_provider::Request { terraform_version: "1.11.4".into(), config: dv(&cfg, &pty), client_capabilities: None })
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.11.4".into(),
+            config: dv(&cfg, &pty),
+            client_capabilities: None,
+        })
         .await
         .unwrap()
         .into_inner();
@@ -213,7 +371,14 @@ async fn plan_fills_defaults_keeps_refinements_and_plans_destroy_as_null() {
     refinement[1] = (refinement.len() - 3) as u8;
     let refined = decode(&refinement, &Type::String).unwrap();
     assert!(refined.is_unknown());
-    let cfg = config(refined.clone(), vec![block("Channel", Value::Null, stream(s("chime-messaging-a")))]);
+    let cfg = config(
+        refined.clone(),
+        vec![block(
+            "Channel",
+            Value::Null,
+            stream(s("chime-messaging-a")),
+        )],
+    );
     let r = c
         .plan_resource_change(pb::plan_resource_change::Request {
             type_name: RT.into(),
@@ -227,15 +392,31 @@ async fn plan_fills_defaults_keeps_refinements_and_plans_destroy_as_null() {
         .into_inner();
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     let planned_bytes = r.planned_state.unwrap().msgpack;
-    assert!(planned_bytes.windows(refinement.len()).any(|w| w == refinement.as_slice()), "refinement passed through byte for byte");
+    assert!(
+        planned_bytes
+            .windows(refinement.len())
+            .any(|w| w == refinement.as_slice()),
+        "refinement passed through byte for byte"
+    );
     let planned = decode(&planned_bytes, &ty).unwrap();
-    let Some(Value::Set(blocks)) = planned.get_attr("streaming_configuration") else { panic!() };
+    let Some(Value::Set(blocks)) = planned.get_attr("streaming_configuration") else {
+        panic!()
+    };
     let st = blocks[0].get_attr("stream").unwrap();
-    assert_eq!(st.get_attr("shard_count"), Some(&Value::Number(Number::Int(2))));
+    assert_eq!(
+        st.get_attr("shard_count"),
+        Some(&Value::Number(Number::Int(2)))
+    );
     assert_eq!(st.get_attr("kms_key_id"), Some(&s("alias/aws/kinesis")));
-    assert_eq!(st.get_attr("retention_period_hours"), Some(&Value::Number(Number::Int(24))));
+    assert_eq!(
+        st.get_attr("retention_period_hours"),
+        Some(&Value::Number(Number::Int(24)))
+    );
     assert_eq!(st.get_attr("retain_on_destroy"), Some(&Value::Bool(false)));
-    assert!(blocks[0].get_attr("resource_arn").unwrap().is_unknown(), "account unknown (skip_credentials_validation)");
+    assert!(
+        blocks[0].get_attr("resource_arn").unwrap().is_unknown(),
+        "account unknown (skip_credentials_validation)"
+    );
 
     let r = c
         .plan_resource_change(pb::plan_resource_change::Request {
@@ -249,8 +430,16 @@ async fn plan_fills_defaults_keeps_refinements_and_plans_destroy_as_null() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(r.planned_state.unwrap().msgpack, vec![0xc0], "destroy plans null");
-    assert_eq!(r.planned_private, b"{\"created_streams\":[\"x\"]}".to_vec(), "private state carried");
+    assert_eq!(
+        r.planned_state.unwrap().msgpack,
+        vec![0xc0],
+        "destroy plans null"
+    );
+    assert_eq!(
+        r.planned_private,
+        b"{\"created_streams\":[\"x\"]}".to_vec(),
+        "private state carried"
+    );
 }
 
 #[tokio::test]
@@ -265,14 +454,28 @@ async fn changing_the_app_instance_requires_replacement() {
         ("retain_on_destroy", Value::Bool(false)),
     ]);
     let state = |app: &str| {
-        let mut v = config(s(app), vec![block("Channel", s("arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-a"), full_stream.clone())]);
+        let mut v = config(
+            s(app),
+            vec![block(
+                "Channel",
+                s("arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-a"),
+                full_stream.clone(),
+            )],
+        );
         if let Value::Object(m) = &mut v {
             m.insert("id".into(), s(app));
         }
         v
     };
     let new_app = "arn:aws:chime:us-east-1:123456789012:app-instance/b2";
-    let cfg = config(s(new_app), vec![block("Channel", Value::Null, stream(s("chime-messaging-a")))]);
+    let cfg = config(
+        s(new_app),
+        vec![block(
+            "Channel",
+            Value::Null,
+            stream(s("chime-messaging-a")),
+        )],
+    );
     let r = c
         .plan_resource_change(pb::plan_resource_change::Request {
             type_name: RT.into(),
@@ -288,7 +491,15 @@ async fn changing_the_app_instance_requires_replacement() {
     let paths: Vec<Vec<String>> = r
         .requires_replace
         .iter()
-        .map(|p| p.steps.iter().map(|s| match &s.selector { Some(Selector::AttributeName(n)) => n.clone(), _ => "?".into() }).collect())
+        .map(|p| {
+            p.steps
+                .iter()
+                .map(|s| match &s.selector {
+                    Some(Selector::AttributeName(n)) => n.clone(),
+                    _ => "?".into(),
+                })
+                .collect()
+        })
         .collect();
     assert_eq!(paths, vec![vec!["app_instance_arn".to_string()]]);
 
@@ -298,7 +509,17 @@ async fn changing_the_app_instance_requires_replacement() {
             type_name: RT.into(),
             prior_state: dv(&state(APP), &ty),
             proposed_new_state: dv(&state(APP), &ty),
-            config: dv(&config(s(APP), vec![block("Channel", Value::Null, stream(s("chime-messaging-a")))]), &ty),
+            config: dv(
+                &config(
+                    s(APP),
+                    vec![block(
+                        "Channel",
+                        Value::Null,
+                        stream(s("chime-messaging-a")),
+                    )],
+                ),
+                &ty,
+            ),
             ..Default::default()
         })
         .await
@@ -311,7 +532,11 @@ async fn changing_the_app_instance_requires_replacement() {
 async fn import_rejects_what_is_not_an_app_instance_arn() {
     let mut c = configured_client().await;
     let r = c
-        .import_resource_state(pb::import_resource_state::Request { type_name: RT.into(), id: "nope".into(), client_capabilities: None })
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: RT.into(),
+            id: "nope".into(),
+            client_capabilities: None,
+        })
         .await
         .unwrap()
         .into_inner();
@@ -323,7 +548,14 @@ async fn import_rejects_what_is_not_an_app_instance_arn() {
 async fn calls_before_configure_are_diagnostics_not_panics() {
     let mut c = client().await;
     let ty = resource_type();
-    let cfg = config(s(APP), vec![block("Channel", Value::Null, stream(s("chime-messaging-a")))]);
+    let cfg = config(
+        s(APP),
+        vec![block(
+            "Channel",
+            Value::Null,
+            stream(s("chime-messaging-a")),
+        )],
+    );
     let r = c
         .apply_resource_change(pb::apply_resource_change::Request {
             type_name: RT.into(),
@@ -337,36 +569,108 @@ async fn calls_before_configure_are_diagnostics_not_panics() {
         .into_inner();
     assert_eq!(r.diagnostics[0].summary, "Provider is not configured");
     let r = c
-        .read_resource(pb::read_resource::Request { type_name: RT.into(), current_state: dv(&cfg, &ty), ..Default::default() })
+        .read_resource(pb::read_resource::Request {
+            type_name: RT.into(),
+            current_state: dv(&cfg, &ty),
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
     assert_eq!(r.diagnostics[0].summary, "Provider is not configured");
     assert!(r.new_state.is_some(), "state kept");
-    let r = c.read_data_source(pb::read_data_source::Request { type_name: RT.into(), ..Default::default() }).await.unwrap().into_inner();
-    assert!(!r.diagnostics.is_empty());
     let r = c
-        .plan_resource_change(pb::plan_resource_change::Request { type_name: RT.into(), proposed_new_state: Some(pb::DynamicValue { msgpack: vec![0x93], json: vec![] }), ..Default::default() })
+        .read_data_source(pb::read_data_source::Request {
+            type_name: RT.into(),
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(r.diagnostics[0].summary, "Provider received a value it cannot decode");
+    assert!(!r.diagnostics.is_empty());
+    let r = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: RT.into(),
+            proposed_new_state: Some(pb::DynamicValue {
+                msgpack: vec![0x93],
+                json: vec![],
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        r.diagnostics[0].summary,
+        "Provider received a value it cannot decode"
+    );
 }
 
 #[tokio::test]
 async fn the_rest_of_the_service_answers() {
     let mut c = client().await;
-    let f = c.get_functions(pb::get_functions::Request {}).await.unwrap().into_inner();
+    let f = c
+        .get_functions(pb::get_functions::Request {})
+        .await
+        .unwrap()
+        .into_inner();
     assert!(f.functions.is_empty() && f.diagnostics.is_empty());
-    let r = c.call_function(pb::call_function::Request { name: "f".into(), arguments: vec![] }).await.unwrap().into_inner();
+    let r = c
+        .call_function(pb::call_function::Request {
+            name: "f".into(),
+            arguments: vec![],
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert!(r.error.unwrap().text.contains("defines no functions"));
-    let r = c.move_resource_state(pb::move_resource_state::Request { source_type_name: "a".into(), target_type_name: RT.into(), ..Default::default() }).await.unwrap().into_inner();
+    let r = c
+        .move_resource_state(pb::move_resource_state::Request {
+            source_type_name: "a".into(),
+            target_type_name: RT.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert!(r.diagnostics[0].summary.contains("not supported"));
-    let r = c.validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request { type_name: "x".into(), config: None }).await.unwrap().into_inner();
+    let r = c
+        .validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
+            type_name: "x".into(),
+            config: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(r.diagnostics[0].summary, "Unknown ephemeral resource type");
-    assert!(!c.open_ephemeral_resource(pb::open_ephemeral_resource::Request::default()).await.unwrap().into_inner().diagnostics.is_empty());
-    assert!(!c.renew_ephemeral_resource(pb::renew_ephemeral_resource::Request::default()).await.unwrap().into_inner().diagnostics.is_empty());
-    assert!(!c.close_ephemeral_resource(pb::close_ephemeral_resource::Request::default()).await.unwrap().into_inner().diagnostics.is_empty());
-    let r = c.stop_provider(pb::stop_provider::Request {}).await.unwrap().into_inner();
+    assert!(
+        !c.open_ephemeral_resource(pb::open_ephemeral_resource::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics
+            .is_empty()
+    );
+    assert!(
+        !c.renew_ephemeral_resource(pb::renew_ephemeral_resource::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics
+            .is_empty()
+    );
+    assert!(
+        !c.close_ephemeral_resource(pb::close_ephemeral_resource::Request::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics
+            .is_empty()
+    );
+    let r = c
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(r.error, "");
 }

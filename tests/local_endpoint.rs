@@ -20,7 +20,14 @@ impl Cli {
     fn run(&self, args: &[&str]) -> Result<Value, String> {
         let out = Command::new("aws")
             .args(args)
-            .args(["--endpoint-url", &self.url, "--output", "json", "--region", "us-east-1"])
+            .args([
+                "--endpoint-url",
+                &self.url,
+                "--output",
+                "json",
+                "--region",
+                "us-east-1",
+            ])
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -29,14 +36,19 @@ impl Cli {
             .expect("the AWS CLI (pip install awscli)");
         if out.status.success() {
             let text = String::from_utf8_lossy(&out.stdout);
-            Ok(if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
+            Ok(if text.trim().is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap()
+            })
         } else {
             Err(String::from_utf8_lossy(&out.stderr).into_owned())
         }
     }
 
     fn ok(&self, args: &[&str]) -> Value {
-        self.run(args).unwrap_or_else(|e| panic!("aws {args:?} failed: {e}"))
+        self.run(args)
+            .unwrap_or_else(|e| panic!("aws {args:?} failed: {e}"))
     }
 }
 
@@ -52,18 +64,47 @@ struct World {
 fn world() -> World {
     let svc = Services::start();
     let aws = Aws::new(&svc.moto_url, &svc.chime_url);
-    let cli = Cli { url: svc.chime_url.clone() };
-    let app = cli.ok(&["chime-sdk-identity", "create-app-instance", "--name", "w", "--client-request-token", "app-1"])["AppInstanceArn"].as_str().unwrap().to_string();
+    let cli = Cli {
+        url: svc.chime_url.clone(),
+    };
+    let app = cli.ok(&[
+        "chime-sdk-identity",
+        "create-app-instance",
+        "--name",
+        "w",
+        "--client-request-token",
+        "app-1",
+    ])["AppInstanceArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let user = |id: &str| {
-        cli.ok(&["chime-sdk-identity", "create-app-instance-user", "--app-instance-arn", &app, "--app-instance-user-id", id, "--name", id, "--client-request-token", &format!("user-{id}")])
-            ["AppInstanceUserArn"]
+        cli.ok(&[
+            "chime-sdk-identity",
+            "create-app-instance-user",
+            "--app-instance-arn",
+            &app,
+            "--app-instance-user-id",
+            id,
+            "--name",
+            id,
+            "--client-request-token",
+            &format!("user-{id}"),
+        ])["AppInstanceUserArn"]
             .as_str()
             .unwrap()
             .to_string()
     };
     let alice = user("alice");
     let bob = user("bob");
-    World { svc, aws, cli, app, alice, bob }
+    World {
+        svc,
+        aws,
+        cli,
+        app,
+        alice,
+        bob,
+    }
 }
 
 fn stream_arn(name: &str) -> String {
@@ -73,77 +114,372 @@ fn stream_arn(name: &str) -> String {
 #[test]
 fn identity_operations_through_the_aws_cli() {
     let w = world();
-    let d = w.cli.ok(&["chime-sdk-identity", "describe-app-instance", "--app-instance-arn", &w.app]);
+    let d = w.cli.ok(&[
+        "chime-sdk-identity",
+        "describe-app-instance",
+        "--app-instance-arn",
+        &w.app,
+    ]);
     assert_eq!(d["AppInstance"]["AppInstanceArn"], w.app.as_str());
     assert_eq!(d["AppInstance"]["Name"], "w");
-    assert!(d["AppInstance"]["CreatedTimestamp"].is_number() || d["AppInstance"]["CreatedTimestamp"].is_string());
-    assert!(d["AppInstance"].get("Metadata").is_none(), "absent members are omitted, not null");
-    let again = w.cli.ok(&["chime-sdk-identity", "create-app-instance", "--name", "w", "--client-request-token", "app-1"]);
-    assert_eq!(again["AppInstanceArn"], w.app.as_str(), "ClientRequestToken makes create idempotent");
+    assert!(
+        d["AppInstance"]["CreatedTimestamp"].is_number()
+            || d["AppInstance"]["CreatedTimestamp"].is_string()
+    );
+    assert!(
+        d["AppInstance"].get("Metadata").is_none(),
+        "absent members are omitted, not null"
+    );
+    let again = w.cli.ok(&[
+        "chime-sdk-identity",
+        "create-app-instance",
+        "--name",
+        "w",
+        "--client-request-token",
+        "app-1",
+    ]);
+    assert_eq!(
+        again["AppInstanceArn"],
+        w.app.as_str(),
+        "ClientRequestToken makes create idempotent"
+    );
     let list = w.cli.ok(&["chime-sdk-identity", "list-app-instances"]);
     assert_eq!(list["AppInstances"].as_array().unwrap().len(), 1);
-    let u = w.cli.ok(&["chime-sdk-identity", "describe-app-instance-user", "--app-instance-user-arn", &w.alice]);
+    let u = w.cli.ok(&[
+        "chime-sdk-identity",
+        "describe-app-instance-user",
+        "--app-instance-user-arn",
+        &w.alice,
+    ]);
     assert_eq!(u["AppInstanceUser"]["AppInstanceUserArn"], w.alice.as_str());
     assert!(w.alice.ends_with("/user/alice"));
-    let dup = w.cli.run(&["chime-sdk-identity", "create-app-instance-user", "--app-instance-arn", &w.app, "--app-instance-user-id", "alice", "--name", "x", "--client-request-token", "other-token"]);
+    let dup = w.cli.run(&[
+        "chime-sdk-identity",
+        "create-app-instance-user",
+        "--app-instance-arn",
+        &w.app,
+        "--app-instance-user-id",
+        "alice",
+        "--name",
+        "x",
+        "--client-request-token",
+        "other-token",
+    ]);
     assert!(dup.unwrap_err().contains("ConflictException"));
-    let missing = w.cli.run(&["chime-sdk-identity", "describe-app-instance", "--app-instance-arn", &format!("{}x", w.app)]);
+    let missing = w.cli.run(&[
+        "chime-sdk-identity",
+        "describe-app-instance",
+        "--app-instance-arn",
+        &format!("{}x", w.app),
+    ]);
     assert!(missing.unwrap_err().contains("(NotFoundException)"));
-    w.cli.ok(&["chime-sdk-identity", "delete-app-instance", "--app-instance-arn", &w.app]);
-    assert!(w.cli.run(&["chime-sdk-identity", "describe-app-instance", "--app-instance-arn", &w.app]).is_err());
+    w.cli.ok(&[
+        "chime-sdk-identity",
+        "delete-app-instance",
+        "--app-instance-arn",
+        &w.app,
+    ]);
+    assert!(
+        w.cli
+            .run(&[
+                "chime-sdk-identity",
+                "describe-app-instance",
+                "--app-instance-arn",
+                &w.app
+            ])
+            .is_err()
+    );
 }
 
 #[test]
 fn messaging_operations_through_the_aws_cli() {
     let w = world();
-    let m = |args: &[&str]| w.cli.ok(&[&["chime-sdk-messaging"], args, &["--chime-bearer", &w.alice]].concat());
-    let ch = m(&["create-channel", "--app-instance-arn", &w.app, "--name", "general", "--client-request-token", "c-1", "--mode", "RESTRICTED"])["ChannelArn"].as_str().unwrap().to_string();
+    let m = |args: &[&str]| {
+        w.cli.ok(&[
+            &["chime-sdk-messaging"],
+            args,
+            &["--chime-bearer", &w.alice],
+        ]
+        .concat())
+    };
+    let ch = m(&[
+        "create-channel",
+        "--app-instance-arn",
+        &w.app,
+        "--name",
+        "general",
+        "--client-request-token",
+        "c-1",
+        "--mode",
+        "RESTRICTED",
+    ])["ChannelArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(ch.starts_with(&format!("{}/channel/", w.app)));
     let d = m(&["describe-channel", "--channel-arn", &ch]);
     assert_eq!(d["Channel"]["Mode"], "RESTRICTED");
     assert_eq!(d["Channel"]["Privacy"], "PUBLIC");
     assert_eq!(d["Channel"]["CreatedBy"]["Arn"], w.alice.as_str());
-    assert_eq!(m(&["list-channels", "--app-instance-arn", &w.app])["Channels"].as_array().unwrap().len(), 1);
-    m(&["update-channel", "--channel-arn", &ch, "--name", "renamed", "--mode", "UNRESTRICTED"]);
-    let e = m(&["put-channel-expiration-settings", "--channel-arn", &ch, "--expiration-settings", "ExpirationDays=3,ExpirationCriterion=LAST_MESSAGE_TIMESTAMP"]);
+    assert_eq!(
+        m(&["list-channels", "--app-instance-arn", &w.app])["Channels"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    m(&[
+        "update-channel",
+        "--channel-arn",
+        &ch,
+        "--name",
+        "renamed",
+        "--mode",
+        "UNRESTRICTED",
+    ]);
+    let e = m(&[
+        "put-channel-expiration-settings",
+        "--channel-arn",
+        &ch,
+        "--expiration-settings",
+        "ExpirationDays=3,ExpirationCriterion=LAST_MESSAGE_TIMESTAMP",
+    ]);
     assert_eq!(e["ExpirationSettings"]["ExpirationDays"], 3);
-    let mem = m(&["create-channel-membership", "--channel-arn", &ch, "--member-arn", &w.alice, "--type", "DEFAULT"]);
+    let mem = m(&[
+        "create-channel-membership",
+        "--channel-arn",
+        &ch,
+        "--member-arn",
+        &w.alice,
+        "--type",
+        "DEFAULT",
+    ]);
     assert_eq!(mem["Member"]["Arn"], w.alice.as_str());
-    m(&["create-channel-membership", "--channel-arn", &ch, "--member-arn", &w.bob, "--type", "HIDDEN"]);
-    assert_eq!(m(&["list-channel-memberships", "--channel-arn", &ch])["ChannelMemberships"].as_array().unwrap().len(), 2);
-    let sent = m(&["send-channel-message", "--channel-arn", &ch, "--content", "hi", "--type", "STANDARD", "--persistence", "PERSISTENT", "--client-request-token", "m-1"]);
+    m(&[
+        "create-channel-membership",
+        "--channel-arn",
+        &ch,
+        "--member-arn",
+        &w.bob,
+        "--type",
+        "HIDDEN",
+    ]);
+    assert_eq!(
+        m(&["list-channel-memberships", "--channel-arn", &ch])["ChannelMemberships"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let sent = m(&[
+        "send-channel-message",
+        "--channel-arn",
+        &ch,
+        "--content",
+        "hi",
+        "--type",
+        "STANDARD",
+        "--persistence",
+        "PERSISTENT",
+        "--client-request-token",
+        "m-1",
+    ]);
     assert_eq!(sent["Status"]["Value"], "SENT");
     let id = sent["MessageId"].as_str().unwrap().to_string();
-    let again = m(&["send-channel-message", "--channel-arn", &ch, "--content", "hi", "--type", "STANDARD", "--persistence", "PERSISTENT", "--client-request-token", "m-1"]);
+    let again = m(&[
+        "send-channel-message",
+        "--channel-arn",
+        &ch,
+        "--content",
+        "hi",
+        "--type",
+        "STANDARD",
+        "--persistence",
+        "PERSISTENT",
+        "--client-request-token",
+        "m-1",
+    ]);
     assert_eq!(again["MessageId"], id.as_str(), "idempotent send");
-    m(&["update-channel-message", "--channel-arn", &ch, "--message-id", &id, "--content", "hi!"]);
-    let got = m(&["get-channel-message", "--channel-arn", &ch, "--message-id", &id]);
+    m(&[
+        "update-channel-message",
+        "--channel-arn",
+        &ch,
+        "--message-id",
+        &id,
+        "--content",
+        "hi!",
+    ]);
+    let got = m(&[
+        "get-channel-message",
+        "--channel-arn",
+        &ch,
+        "--message-id",
+        &id,
+    ]);
     assert_eq!(got["ChannelMessage"]["Content"], "hi!");
-    assert!(got["ChannelMessage"]["LastEditedTimestamp"].is_number() || got["ChannelMessage"]["LastEditedTimestamp"].is_string());
-    m(&["redact-channel-message", "--channel-arn", &ch, "--message-id", &id]);
-    assert_eq!(m(&["get-channel-message", "--channel-arn", &ch, "--message-id", &id])["ChannelMessage"]["Redacted"], true);
-    assert_eq!(m(&["list-channel-messages", "--channel-arn", &ch])["ChannelMessages"].as_array().unwrap().len(), 1);
-    m(&["delete-channel-message", "--channel-arn", &ch, "--message-id", &id]);
-    assert!(w.cli.run(&["chime-sdk-messaging", "get-channel-message", "--channel-arn", &ch, "--message-id", &id, "--chime-bearer", &w.alice]).unwrap_err().contains("NotFoundException"));
-    m(&["create-channel-ban", "--channel-arn", &ch, "--member-arn", &w.bob]);
-    m(&["delete-channel-ban", "--channel-arn", &ch, "--member-arn", &w.bob]);
-    let md = m(&["create-channel-moderator", "--channel-arn", &ch, "--channel-moderator-arn", &w.bob]);
+    assert!(
+        got["ChannelMessage"]["LastEditedTimestamp"].is_number()
+            || got["ChannelMessage"]["LastEditedTimestamp"].is_string()
+    );
+    m(&[
+        "redact-channel-message",
+        "--channel-arn",
+        &ch,
+        "--message-id",
+        &id,
+    ]);
+    assert_eq!(
+        m(&[
+            "get-channel-message",
+            "--channel-arn",
+            &ch,
+            "--message-id",
+            &id
+        ])["ChannelMessage"]["Redacted"],
+        true
+    );
+    assert_eq!(
+        m(&["list-channel-messages", "--channel-arn", &ch])["ChannelMessages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    m(&[
+        "delete-channel-message",
+        "--channel-arn",
+        &ch,
+        "--message-id",
+        &id,
+    ]);
+    assert!(
+        w.cli
+            .run(&[
+                "chime-sdk-messaging",
+                "get-channel-message",
+                "--channel-arn",
+                &ch,
+                "--message-id",
+                &id,
+                "--chime-bearer",
+                &w.alice
+            ])
+            .unwrap_err()
+            .contains("NotFoundException")
+    );
+    m(&[
+        "create-channel-ban",
+        "--channel-arn",
+        &ch,
+        "--member-arn",
+        &w.bob,
+    ]);
+    m(&[
+        "delete-channel-ban",
+        "--channel-arn",
+        &ch,
+        "--member-arn",
+        &w.bob,
+    ]);
+    let md = m(&[
+        "create-channel-moderator",
+        "--channel-arn",
+        &ch,
+        "--channel-moderator-arn",
+        &w.bob,
+    ]);
     assert_eq!(md["ChannelModerator"]["Arn"], w.bob.as_str());
-    m(&["delete-channel-moderator", "--channel-arn", &ch, "--channel-moderator-arn", &w.bob]);
-    m(&["delete-channel-membership", "--channel-arn", &ch, "--member-arn", &w.bob]);
+    m(&[
+        "delete-channel-moderator",
+        "--channel-arn",
+        &ch,
+        "--channel-moderator-arn",
+        &w.bob,
+    ]);
+    m(&[
+        "delete-channel-membership",
+        "--channel-arn",
+        &ch,
+        "--member-arn",
+        &w.bob,
+    ]);
 
     // Elastic channels: members are placed in sub-channels.
-    let el = m(&["create-channel", "--app-instance-arn", &w.app, "--name", "big", "--client-request-token", "c-2",
-        "--elastic-channel-configuration", "MaximumSubChannels=5,TargetMembershipsPerSubChannel=2,MinimumMembershipPercentage=10"])["ChannelArn"].as_str().unwrap().to_string();
-    let placed = m(&["create-channel-membership", "--channel-arn", &el, "--member-arn", &w.alice, "--type", "DEFAULT"]);
+    let el = m(&[
+        "create-channel",
+        "--app-instance-arn",
+        &w.app,
+        "--name",
+        "big",
+        "--client-request-token",
+        "c-2",
+        "--elastic-channel-configuration",
+        "MaximumSubChannels=5,TargetMembershipsPerSubChannel=2,MinimumMembershipPercentage=10",
+    ])["ChannelArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let placed = m(&[
+        "create-channel-membership",
+        "--channel-arn",
+        &el,
+        "--member-arn",
+        &w.alice,
+        "--type",
+        "DEFAULT",
+    ]);
     let sub = placed["SubChannelId"].as_str().unwrap().to_string();
     let subs = m(&["list-sub-channels", "--channel-arn", &el]);
-    assert_eq!(subs["SubChannels"], json!([{ "SubChannelId": sub, "MembershipCount": 1 }]));
-    let need_sub = w.cli.run(&["chime-sdk-messaging", "send-channel-message", "--channel-arn", &el, "--content", "x", "--type", "STANDARD", "--persistence", "PERSISTENT", "--client-request-token", "m-2", "--chime-bearer", &w.alice]);
+    assert_eq!(
+        subs["SubChannels"],
+        json!([{ "SubChannelId": sub, "MembershipCount": 1 }])
+    );
+    let need_sub = w.cli.run(&[
+        "chime-sdk-messaging",
+        "send-channel-message",
+        "--channel-arn",
+        &el,
+        "--content",
+        "x",
+        "--type",
+        "STANDARD",
+        "--persistence",
+        "PERSISTENT",
+        "--client-request-token",
+        "m-2",
+        "--chime-bearer",
+        &w.alice,
+    ]);
     assert!(need_sub.unwrap_err().contains("BadRequestException"));
-    m(&["send-channel-message", "--channel-arn", &el, "--content", "x", "--type", "STANDARD", "--persistence", "PERSISTENT", "--client-request-token", "m-3", "--sub-channel-id", &sub]);
+    m(&[
+        "send-channel-message",
+        "--channel-arn",
+        &el,
+        "--content",
+        "x",
+        "--type",
+        "STANDARD",
+        "--persistence",
+        "PERSISTENT",
+        "--client-request-token",
+        "m-3",
+        "--sub-channel-id",
+        &sub,
+    ]);
     m(&["delete-channel", "--channel-arn", &ch]);
-    assert!(w.cli.run(&["chime-sdk-messaging", "describe-channel", "--channel-arn", &ch, "--chime-bearer", &w.alice]).unwrap_err().contains("NotFoundException"));
+    assert!(
+        w.cli
+            .run(&[
+                "chime-sdk-messaging",
+                "describe-channel",
+                "--channel-arn",
+                &ch,
+                "--chime-bearer",
+                &w.alice
+            ])
+            .unwrap_err()
+            .contains("NotFoundException")
+    );
 }
 
 #[test]
@@ -151,32 +487,80 @@ fn bad_requests_get_the_services_errors() {
     let w = world();
     let ch_path = "/channels";
     // No bearer header.
-    let (status, body) = w.aws.chime("POST", ch_path, Some(json!({ "AppInstanceArn": w.app, "Name": "x", "ClientRequestToken": "tok-1" })), None);
+    let (status, body) = w.aws.chime(
+        "POST",
+        ch_path,
+        Some(json!({ "AppInstanceArn": w.app, "Name": "x", "ClientRequestToken": "tok-1" })),
+        None,
+    );
     assert_eq!(status, 400);
     assert_eq!(body["Code"], "BadRequest");
-    assert!(body["Message"].as_str().unwrap().contains("x-amz-chime-bearer"));
+    assert!(
+        body["Message"]
+            .as_str()
+            .unwrap()
+            .contains("x-amz-chime-bearer")
+    );
     // A bearer that is not a user of the AppInstance.
-    let (status, body) = w.aws.chime("POST", ch_path, Some(json!({ "AppInstanceArn": w.app, "Name": "x", "ClientRequestToken": "tok-1" })), Some("arn:aws:chime:us-east-1:123456789012:app-instance/z/user/u"));
+    let (status, body) = w.aws.chime(
+        "POST",
+        ch_path,
+        Some(json!({ "AppInstanceArn": w.app, "Name": "x", "ClientRequestToken": "tok-1" })),
+        Some("arn:aws:chime:us-east-1:123456789012:app-instance/z/user/u"),
+    );
     assert_eq!((status, body["Code"].as_str()), (403, Some("Forbidden")));
     // Missing required member, bad enum, bad token, malformed JSON.
-    let (status, body) = w.aws.chime("POST", ch_path, Some(json!({ "AppInstanceArn": w.app, "ClientRequestToken": "tok-1" })), Some(&w.alice));
-    assert_eq!((status, body["Message"].as_str()), (400, Some("Name is required")));
+    let (status, body) = w.aws.chime(
+        "POST",
+        ch_path,
+        Some(json!({ "AppInstanceArn": w.app, "ClientRequestToken": "tok-1" })),
+        Some(&w.alice),
+    );
+    assert_eq!(
+        (status, body["Message"].as_str()),
+        (400, Some("Name is required"))
+    );
     let (status, _) = w.aws.chime("POST", ch_path, Some(json!({ "AppInstanceArn": w.app, "Name": "x", "Mode": "OPEN", "ClientRequestToken": "tok-1" })), Some(&w.alice));
     assert_eq!(status, 400);
-    let (status, _) = w.aws.chime("POST", ch_path, Some(json!({ "AppInstanceArn": w.app, "Name": "x", "ClientRequestToken": "!" })), Some(&w.alice));
+    let (status, _) = w.aws.chime(
+        "POST",
+        ch_path,
+        Some(json!({ "AppInstanceArn": w.app, "Name": "x", "ClientRequestToken": "!" })),
+        Some(&w.alice),
+    );
     assert_eq!(status, 400);
-    let resp = ureq::post(&format!("{}/app-instances", w.svc.chime_url)).config().http_status_as_error(false).build().send("{not json");
+    let resp = ureq::post(&format!("{}/app-instances", w.svc.chime_url))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .send("{not json");
     let resp = resp.unwrap();
     assert_eq!(resp.status().as_u16(), 400);
-    assert_eq!(resp.headers().get("x-amzn-ErrorType").unwrap(), "BadRequestException");
+    assert_eq!(
+        resp.headers().get("x-amzn-ErrorType").unwrap(),
+        "BadRequestException"
+    );
     // Unknown route.
     let (status, body) = w.aws.chime("GET", "/no-such-thing", None, None);
     assert_eq!(status, 404);
-    assert!(body["Message"].as_str().unwrap().contains("No operation matches"));
+    assert!(
+        body["Message"]
+            .as_str()
+            .unwrap()
+            .contains("No operation matches")
+    );
     // Streaming configuration of an AppInstance that does not exist.
-    let (status, body) = w.aws.put_streaming_configuration(&format!("{}x", w.app), &[("Channel", &stream_arn("chime-messaging-a"))]);
+    let (status, body) = w.aws.put_streaming_configuration(
+        &format!("{}x", w.app),
+        &[("Channel", &stream_arn("chime-messaging-a"))],
+    );
     assert_eq!((status, body["Code"].as_str()), (404, Some("NotFound")));
-    let (status, _) = w.aws.chime("GET", &format!("/app-instances/{}/streaming-configurations", enc(&w.app)), None, None);
+    let (status, _) = w.aws.chime(
+        "GET",
+        &format!("/app-instances/{}/streaming-configurations", enc(&w.app)),
+        None,
+        None,
+    );
     assert_eq!(status, 404, "nothing configured yet = NotFoundException");
 }
 
@@ -188,47 +572,198 @@ fn put_refuses_each_broken_prerequisite() {
     w.aws.create_stream("chime-messaging-plain", 2, false);
     w.aws.create_stream("events-good", 2, true);
     let cases = [
-        ("arn:aws:kinesis:eu-west-1:123456789012:stream/chime-messaging-good".to_string(), "same region"),
-        ("arn:aws:kinesis:us-east-1:999999999999:stream/chime-messaging-good".to_string(), "same AWS account"),
-        (stream_arn("events-good"), "must start with chime-messaging-"),
+        (
+            "arn:aws:kinesis:eu-west-1:123456789012:stream/chime-messaging-good".to_string(),
+            "same region",
+        ),
+        (
+            "arn:aws:kinesis:us-east-1:999999999999:stream/chime-messaging-good".to_string(),
+            "same AWS account",
+        ),
+        (
+            stream_arn("events-good"),
+            "must start with chime-messaging-",
+        ),
         (stream_arn("chime-messaging-one"), "at least 2 shards"),
-        (stream_arn("chime-messaging-plain"), "server-side encryption (KMS)"),
+        (
+            stream_arn("chime-messaging-plain"),
+            "server-side encryption (KMS)",
+        ),
         (stream_arn("chime-messaging-missing"), "does not exist"),
-        ("arn:aws:sqs:us-east-1:123456789012:chime-messaging-q".to_string(), "not a Kinesis data stream ARN"),
+        (
+            "arn:aws:sqs:us-east-1:123456789012:chime-messaging-q".to_string(),
+            "not a Kinesis data stream ARN",
+        ),
     ];
     for (arn, why) in cases {
-        let (status, body) = w.aws.put_streaming_configuration(&w.app, &[("Channel", &arn)]);
+        let (status, body) = w
+            .aws
+            .put_streaming_configuration(&w.app, &[("Channel", &arn)]);
         assert_eq!(status, 400, "{arn}: {body}");
         assert_eq!(body["Code"], "BadRequest");
-        assert!(body["Message"].as_str().unwrap().contains(why), "{arn}: {body}");
+        assert!(
+            body["Message"].as_str().unwrap().contains(why),
+            "{arn}: {body}"
+        );
     }
-    assert_eq!(w.aws.streaming_configuration(&w.app), None, "nothing was stored");
-    let (status, body) = w.aws.put_streaming_configuration(&w.app, &[("Channel", &good), ("Channel", &good)]);
+    assert_eq!(
+        w.aws.streaming_configuration(&w.app),
+        None,
+        "nothing was stored"
+    );
+    let (status, body) = w
+        .aws
+        .put_streaming_configuration(&w.app, &[("Channel", &good), ("Channel", &good)]);
     assert_eq!(status, 400, "{body}");
-    let (status, _) = w.aws.put_streaming_configuration(&w.app, &[("Channel", &good), ("ChannelMessage", &good)]);
+    let (status, _) = w
+        .aws
+        .put_streaming_configuration(&w.app, &[("Channel", &good), ("ChannelMessage", &good)]);
     assert_eq!(status, 200);
 }
 
 /// Drives one channel through every event type.
 fn drive_everything(w: &World) -> (String, String) {
-    let m = |args: &[&str]| w.cli.ok(&[&["chime-sdk-messaging"], args, &["--chime-bearer", &w.alice]].concat());
-    let ch = m(&["create-channel", "--app-instance-arn", &w.app, "--name", "all", "--client-request-token", "c-all"])["ChannelArn"].as_str().unwrap().to_string();
-    m(&["create-channel-membership", "--channel-arn", &ch, "--member-arn", &w.alice, "--type", "DEFAULT"]);
-    m(&["create-channel-moderator", "--channel-arn", &ch, "--channel-moderator-arn", &w.bob]);
-    let id = m(&["send-channel-message", "--channel-arn", &ch, "--content", "one", "--type", "STANDARD", "--persistence", "PERSISTENT", "--client-request-token", "a-1"])["MessageId"].as_str().unwrap().to_string();
-    m(&["update-channel-message", "--channel-arn", &ch, "--message-id", &id, "--content", "two"]);
-    m(&["redact-channel-message", "--channel-arn", &ch, "--message-id", &id]);
-    m(&["delete-channel-message", "--channel-arn", &ch, "--message-id", &id]);
+    let m = |args: &[&str]| {
+        w.cli.ok(&[
+            &["chime-sdk-messaging"],
+            args,
+            &["--chime-bearer", &w.alice],
+        ]
+        .concat())
+    };
+    let ch = m(&[
+        "create-channel",
+        "--app-instance-arn",
+        &w.app,
+        "--name",
+        "all",
+        "--client-request-token",
+        "c-all",
+    ])["ChannelArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    m(&[
+        "create-channel-membership",
+        "--channel-arn",
+        &ch,
+        "--member-arn",
+        &w.alice,
+        "--type",
+        "DEFAULT",
+    ]);
+    m(&[
+        "create-channel-moderator",
+        "--channel-arn",
+        &ch,
+        "--channel-moderator-arn",
+        &w.bob,
+    ]);
+    let id = m(&[
+        "send-channel-message",
+        "--channel-arn",
+        &ch,
+        "--content",
+        "one",
+        "--type",
+        "STANDARD",
+        "--persistence",
+        "PERSISTENT",
+        "--client-request-token",
+        "a-1",
+    ])["MessageId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    m(&[
+        "update-channel-message",
+        "--channel-arn",
+        &ch,
+        "--message-id",
+        &id,
+        "--content",
+        "two",
+    ]);
+    m(&[
+        "redact-channel-message",
+        "--channel-arn",
+        &ch,
+        "--message-id",
+        &id,
+    ]);
+    m(&[
+        "delete-channel-message",
+        "--channel-arn",
+        &ch,
+        "--message-id",
+        &id,
+    ]);
     m(&["update-channel", "--channel-arn", &ch, "--name", "all-2"]);
-    m(&["put-channel-expiration-settings", "--channel-arn", &ch, "--expiration-settings", "ExpirationDays=1,ExpirationCriterion=CREATED_TIMESTAMP"]);
-    m(&["create-channel-ban", "--channel-arn", &ch, "--member-arn", &w.bob]);
-    m(&["delete-channel-ban", "--channel-arn", &ch, "--member-arn", &w.bob]);
-    m(&["delete-channel-moderator", "--channel-arn", &ch, "--channel-moderator-arn", &w.bob]);
-    m(&["delete-channel-membership", "--channel-arn", &ch, "--member-arn", &w.alice]);
-    let el = m(&["create-channel", "--app-instance-arn", &w.app, "--name", "el", "--client-request-token", "c-el",
-        "--elastic-channel-configuration", "MaximumSubChannels=3,TargetMembershipsPerSubChannel=2,MinimumMembershipPercentage=10"])["ChannelArn"].as_str().unwrap().to_string();
-    m(&["create-channel-membership", "--channel-arn", &el, "--member-arn", &w.bob, "--type", "DEFAULT"]);
-    m(&["delete-channel-membership", "--channel-arn", &el, "--member-arn", &w.bob]);
+    m(&[
+        "put-channel-expiration-settings",
+        "--channel-arn",
+        &ch,
+        "--expiration-settings",
+        "ExpirationDays=1,ExpirationCriterion=CREATED_TIMESTAMP",
+    ]);
+    m(&[
+        "create-channel-ban",
+        "--channel-arn",
+        &ch,
+        "--member-arn",
+        &w.bob,
+    ]);
+    m(&[
+        "delete-channel-ban",
+        "--channel-arn",
+        &ch,
+        "--member-arn",
+        &w.bob,
+    ]);
+    m(&[
+        "delete-channel-moderator",
+        "--channel-arn",
+        &ch,
+        "--channel-moderator-arn",
+        &w.bob,
+    ]);
+    m(&[
+        "delete-channel-membership",
+        "--channel-arn",
+        &ch,
+        "--member-arn",
+        &w.alice,
+    ]);
+    let el = m(&[
+        "create-channel",
+        "--app-instance-arn",
+        &w.app,
+        "--name",
+        "el",
+        "--client-request-token",
+        "c-el",
+        "--elastic-channel-configuration",
+        "MaximumSubChannels=3,TargetMembershipsPerSubChannel=2,MinimumMembershipPercentage=10",
+    ])["ChannelArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    m(&[
+        "create-channel-membership",
+        "--channel-arn",
+        &el,
+        "--member-arn",
+        &w.bob,
+        "--type",
+        "DEFAULT",
+    ]);
+    m(&[
+        "delete-channel-membership",
+        "--channel-arn",
+        &el,
+        "--member-arn",
+        &w.bob,
+    ]);
     m(&["delete-channel", "--channel-arn", &ch]);
     (ch, id)
 }
@@ -239,19 +774,54 @@ fn every_event_type_arrives_on_the_right_stream_with_its_payload() {
     let msgs = w.aws.create_stream("chime-messaging-messages", 2, true);
     let chans = w.aws.create_stream("chime-messaging-channels", 2, true);
     // Activity before configuration is not streamed.
-    let m = |args: &[&str]| w.cli.ok(&[&["chime-sdk-messaging"], args, &["--chime-bearer", &w.alice]].concat());
-    m(&["create-channel", "--app-instance-arn", &w.app, "--name", "before", "--client-request-token", "c-before"]);
-    let (status, _) = w.aws.put_streaming_configuration(&w.app, &[("ChannelMessage", &msgs), ("Channel", &chans)]);
+    let m = |args: &[&str]| {
+        w.cli.ok(&[
+            &["chime-sdk-messaging"],
+            args,
+            &["--chime-bearer", &w.alice],
+        ]
+        .concat())
+    };
+    m(&[
+        "create-channel",
+        "--app-instance-arn",
+        &w.app,
+        "--name",
+        "before",
+        "--client-request-token",
+        "c-before",
+    ]);
+    let (status, _) = w
+        .aws
+        .put_streaming_configuration(&w.app, &[("ChannelMessage", &msgs), ("Channel", &chans)]);
     assert_eq!(status, 200);
     let (ch, id) = drive_everything(&w);
 
-    w.aws.wait_records("chime-messaging-messages", "4 message events", |r| r.len() >= 4);
-    w.aws.wait_records("chime-messaging-channels", "every channel event", |r| r.iter().any(|e| e.data["EventType"] == "DELETE_CHANNEL"));
+    w.aws
+        .wait_records("chime-messaging-messages", "4 message events", |r| {
+            r.len() >= 4
+        });
+    w.aws
+        .wait_records("chime-messaging-channels", "every channel event", |r| {
+            r.iter().any(|e| e.data["EventType"] == "DELETE_CHANNEL")
+        });
     // Anything extra (a duplicate, an event from before configuration) would show up now.
     std::thread::sleep(std::time::Duration::from_millis(500));
     let message_events = w.aws.records("chime-messaging-messages");
-    let types = |r: &[support::aws::Record]| r.iter().map(|x| x.data["EventType"].as_str().unwrap().to_string()).collect::<Vec<_>>();
-    assert_eq!(types(&message_events), ["CREATE_CHANNEL_MESSAGE", "UPDATE_CHANNEL_MESSAGE", "REDACT_CHANNEL_MESSAGE", "DELETE_CHANNEL_MESSAGE"]);
+    let types = |r: &[support::aws::Record]| {
+        r.iter()
+            .map(|x| x.data["EventType"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        types(&message_events),
+        [
+            "CREATE_CHANNEL_MESSAGE",
+            "UPDATE_CHANNEL_MESSAGE",
+            "REDACT_CHANNEL_MESSAGE",
+            "DELETE_CHANNEL_MESSAGE"
+        ]
+    );
     for e in &message_events {
         assert_eq!(e.partition_key, ch, "partition key = channel ARN");
         assert_eq!(e.data["Payload"]["ChannelArn"], ch.as_str());
@@ -263,31 +833,78 @@ fn every_event_type_arrives_on_the_right_stream_with_its_payload() {
 
     let channel_events = w.aws.records("chime-messaging-channels");
     let mut seen = types(&channel_events);
-    assert!(!channel_events.iter().any(|e| e.data["Payload"]["Name"] == "before"), "nothing before configuration");
+    assert!(
+        !channel_events
+            .iter()
+            .any(|e| e.data["Payload"]["Name"] == "before"),
+        "nothing before configuration"
+    );
     seen.sort();
     seen.dedup();
     let mut expected = vec![
-        "CREATE_CHANNEL", "UPDATE_CHANNEL", "DELETE_CHANNEL", "UPDATE_CHANNEL_EXPIRATION_SETTINGS", "CREATE_CHANNEL_MEMBERSHIP",
-        "DELETE_CHANNEL_MEMBERSHIP", "CREATE_CHANNEL_BAN", "DELETE_CHANNEL_BAN", "CREATE_CHANNEL_MODERATOR", "DELETE_CHANNEL_MODERATOR",
-        "CREATE_SUB_CHANNEL", "DELETE_SUB_CHANNEL",
+        "CREATE_CHANNEL",
+        "UPDATE_CHANNEL",
+        "DELETE_CHANNEL",
+        "UPDATE_CHANNEL_EXPIRATION_SETTINGS",
+        "CREATE_CHANNEL_MEMBERSHIP",
+        "DELETE_CHANNEL_MEMBERSHIP",
+        "CREATE_CHANNEL_BAN",
+        "DELETE_CHANNEL_BAN",
+        "CREATE_CHANNEL_MODERATOR",
+        "DELETE_CHANNEL_MODERATOR",
+        "CREATE_SUB_CHANNEL",
+        "DELETE_SUB_CHANNEL",
     ];
     expected.sort();
     assert_eq!(seen, expected);
-    let find = |t: &str| channel_events.iter().find(|e| e.data["EventType"] == t).unwrap().data["Payload"].clone();
-    assert_eq!(find("CREATE_CHANNEL_MEMBERSHIP")["Member"]["Arn"], w.alice.as_str());
+    let find = |t: &str| {
+        channel_events
+            .iter()
+            .find(|e| e.data["EventType"] == t)
+            .unwrap()
+            .data["Payload"]
+            .clone()
+    };
+    assert_eq!(
+        find("CREATE_CHANNEL_MEMBERSHIP")["Member"]["Arn"],
+        w.alice.as_str()
+    );
     assert_eq!(find("CREATE_CHANNEL_MEMBERSHIP")["Type"], "DEFAULT");
     assert_eq!(find("CREATE_CHANNEL_BAN")["Member"]["Arn"], w.bob.as_str());
-    assert_eq!(find("CREATE_CHANNEL_BAN")["CreatedBy"]["Arn"], w.alice.as_str());
-    assert_eq!(find("CREATE_CHANNEL_MODERATOR")["Moderator"]["Arn"], w.bob.as_str());
+    assert_eq!(
+        find("CREATE_CHANNEL_BAN")["CreatedBy"]["Arn"],
+        w.alice.as_str()
+    );
+    assert_eq!(
+        find("CREATE_CHANNEL_MODERATOR")["Moderator"]["Arn"],
+        w.bob.as_str()
+    );
     assert_eq!(find("UPDATE_CHANNEL")["Name"], "all-2");
-    assert_eq!(find("UPDATE_CHANNEL_EXPIRATION_SETTINGS")["ExpirationSettings"]["ExpirationDays"], 1);
+    assert_eq!(
+        find("UPDATE_CHANNEL_EXPIRATION_SETTINGS")["ExpirationSettings"]["ExpirationDays"],
+        1
+    );
     assert!(find("CREATE_SUB_CHANNEL")["SubChannelId"].is_string());
-    assert!(find("CREATE_SUB_CHANNEL").as_object().unwrap().keys().all(|k| k == "ChannelArn" || k == "SubChannelId"));
+    assert!(
+        find("CREATE_SUB_CHANNEL")
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|k| k == "ChannelArn" || k == "SubChannelId")
+    );
     for e in &channel_events {
-        assert_eq!(e.partition_key, e.data["Payload"]["ChannelArn"].as_str().unwrap());
+        assert_eq!(
+            e.partition_key,
+            e.data["Payload"]["ChannelArn"].as_str().unwrap()
+        );
         // Every record decodes with the library's decoder.
-        let decoded = chimesdk_provider::events::Event::decode(&serde_json::to_vec(&e.data).unwrap()).unwrap();
-        assert!(!matches!(decoded.event_type, chimesdk_provider::events::EventType::Unknown(_)));
+        let decoded =
+            chimesdk_provider::events::Event::decode(&serde_json::to_vec(&e.data).unwrap())
+                .unwrap();
+        assert!(!matches!(
+            decoded.event_type,
+            chimesdk_provider::events::EventType::Unknown(_)
+        ));
     }
 }
 
@@ -295,7 +912,8 @@ fn every_event_type_arrives_on_the_right_stream_with_its_payload() {
 fn a_burst_arrives_complete_and_in_order_per_channel() {
     let w = world();
     let s = w.aws.create_stream("chime-messaging-burst", 4, true);
-    w.aws.put_streaming_configuration(&w.app, &[("ChannelMessage", &s)]);
+    w.aws
+        .put_streaming_configuration(&w.app, &[("ChannelMessage", &s)]);
     let mut channels = Vec::new();
     for i in 0..10 {
         let (status, body) = w.aws.chime("POST", "/channels", Some(json!({ "AppInstanceArn": w.app, "Name": format!("c{i}"), "ClientRequestToken": format!("burst-{i}"), "MemberArns": [w.alice] })), Some(&w.alice));
@@ -314,10 +932,18 @@ fn a_burst_arrives_complete_and_in_order_per_channel() {
             });
         }
     });
-    let recs = w.aws.wait_records("chime-messaging-burst", "1000 messages", |r| r.len() >= 1000);
+    let recs = w
+        .aws
+        .wait_records("chime-messaging-burst", "1000 messages", |r| {
+            r.len() >= 1000
+        });
     assert_eq!(recs.len(), 1000, "no duplicates, none lost");
     for (i, ch) in channels.iter().enumerate() {
-        let order: Vec<String> = recs.iter().filter(|r| &r.partition_key == ch).map(|r| r.data["Payload"]["Content"].as_str().unwrap().to_string()).collect();
+        let order: Vec<String> = recs
+            .iter()
+            .filter(|r| &r.partition_key == ch)
+            .map(|r| r.data["Payload"]["Content"].as_str().unwrap().to_string())
+            .collect();
         let expected: Vec<String> = (0..100).map(|n| format!("{i}:{n}")).collect();
         assert_eq!(order, expected, "channel {i} in order");
     }
@@ -334,7 +960,11 @@ fn events_wait_while_kinesis_is_unreachable_and_arrive_in_order() {
     assert_eq!(status, 201, "{body}");
     let user = body["AppInstanceUserArn"].as_str().unwrap().to_string();
     let s = aws.create_stream("chime-messaging-outage", 2, true);
-    assert_eq!(aws.put_streaming_configuration(&app, &[("ChannelMessage", &s)]).0, 200);
+    assert_eq!(
+        aws.put_streaming_configuration(&app, &[("ChannelMessage", &s)])
+            .0,
+        200
+    );
     let (status, body) = aws.chime("POST", "/channels", Some(json!({ "AppInstanceArn": app, "Name": "o", "ClientRequestToken": "o-1", "MemberArns": [user] })), Some(&user));
     assert_eq!(status, 201, "{body}");
     let ch = body["ChannelArn"].as_str().unwrap().to_string();
@@ -345,10 +975,20 @@ fn events_wait_while_kinesis_is_unreachable_and_arrive_in_order() {
         assert_eq!(status, 201, "the API call succeeds while Kinesis is down");
     }
     let recs = aws.wait_records("chime-messaging-outage", "20 messages", |r| r.len() >= 20);
-    let got: Vec<String> = recs.iter().filter(|r| r.partition_key == ch).map(|r| r.data["Payload"]["Content"].as_str().unwrap().to_string()).collect();
+    let got: Vec<String> = recs
+        .iter()
+        .filter(|r| r.partition_key == ch)
+        .map(|r| r.data["Payload"]["Content"].as_str().unwrap().to_string())
+        .collect();
     let expected: Vec<String> = (0..20).map(|n| format!("m{n}")).collect();
-    assert_eq!(got, expected, "all delivered, in order, once Kinesis is back");
-    assert!(Proxy::count(&proxy.take_calls(), "PutRecords") > 5, "delivery was retried");
+    assert_eq!(
+        got, expected,
+        "all delivered, in order, once Kinesis is back"
+    );
+    assert!(
+        Proxy::count(&proxy.take_calls(), "PutRecords") > 5,
+        "delivery was retried"
+    );
 }
 
 #[test]
@@ -364,50 +1004,96 @@ fn state_file_keeps_everything_across_restarts() {
     aws.put_streaming_configuration(&app, &[("Channel", &s)]);
     svc.restart_chime(&moto, Some(&state));
     let aws = Aws::new(&svc.moto_url, &svc.chime_url);
-    assert_eq!(aws.streaming_configuration(&app), Some(vec![("Channel".into(), s)]));
+    assert_eq!(
+        aws.streaming_configuration(&app),
+        Some(vec![("Channel".into(), s)])
+    );
 }
 
 #[test]
 fn aws_sdk_rust_scenario() {
     let w = world();
     let s = w.aws.create_stream("chime-messaging-sdk", 2, true);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let conf = aws_sdk_chimesdkmessaging::Config::builder()
             .behavior_version(aws_sdk_chimesdkmessaging::config::BehaviorVersion::latest())
             .region(aws_sdk_chimesdkmessaging::config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new("t", "t", None, None, "t"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "t", "t", None, None, "t",
+            ))
             .endpoint_url(&w.svc.chime_url)
             .build();
         let c = aws_sdk_chimesdkmessaging::Client::from_conf(conf);
-        let none = c.get_messaging_streaming_configurations().app_instance_arn(&w.app).send().await.unwrap_err();
+        let none = c
+            .get_messaging_streaming_configurations()
+            .app_instance_arn(&w.app)
+            .send()
+            .await
+            .unwrap_err();
         assert!(none.as_service_error().unwrap().is_not_found_exception());
         let sc = aws_sdk_chimesdkmessaging::types::StreamingConfiguration::builder()
             .data_type(aws_sdk_chimesdkmessaging::types::MessagingDataType::ChannelMessage)
             .resource_arn(&s)
             .build()
             .unwrap();
-        let put = c.put_messaging_streaming_configurations().app_instance_arn(&w.app).streaming_configurations(sc).send().await.unwrap();
+        let put = c
+            .put_messaging_streaming_configurations()
+            .app_instance_arn(&w.app)
+            .streaming_configurations(sc)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(put.streaming_configurations().len(), 1);
-        let ch = c.create_channel().app_instance_arn(&w.app).name("sdk").client_request_token("sdk-1").chime_bearer(&w.alice).member_arns(&w.alice).send().await.unwrap();
+        let ch = c
+            .create_channel()
+            .app_instance_arn(&w.app)
+            .name("sdk")
+            .client_request_token("sdk-1")
+            .chime_bearer(&w.alice)
+            .member_arns(&w.alice)
+            .send()
+            .await
+            .unwrap();
         let ch = ch.channel_arn().unwrap().to_string();
         let sent = c
             .send_channel_message()
             .channel_arn(&ch)
             .content("from rust")
             .r#type(aws_sdk_chimesdkmessaging::types::ChannelMessageType::Standard)
-            .persistence(aws_sdk_chimesdkmessaging::types::ChannelMessagePersistenceType::Persistent)
+            .persistence(
+                aws_sdk_chimesdkmessaging::types::ChannelMessagePersistenceType::Persistent,
+            )
             .client_request_token("sdk-m1")
             .chime_bearer(&w.alice)
             .send()
             .await
             .unwrap();
-        let got = c.get_channel_message().channel_arn(&ch).message_id(sent.message_id().unwrap()).chime_bearer(&w.alice).send().await.unwrap();
+        let got = c
+            .get_channel_message()
+            .channel_arn(&ch)
+            .message_id(sent.message_id().unwrap())
+            .chime_bearer(&w.alice)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(got.channel_message().unwrap().content(), Some("from rust"));
-        assert!(got.channel_message().unwrap().created_timestamp().is_some(), "epoch timestamps parse");
-        c.delete_messaging_streaming_configurations().app_instance_arn(&w.app).send().await.unwrap();
+        assert!(
+            got.channel_message().unwrap().created_timestamp().is_some(),
+            "epoch timestamps parse"
+        );
+        c.delete_messaging_streaming_configurations()
+            .app_instance_arn(&w.app)
+            .send()
+            .await
+            .unwrap();
     });
-    let recs = w.aws.wait_records("chime-messaging-sdk", "the message", |r| !r.is_empty());
+    let recs = w
+        .aws
+        .wait_records("chime-messaging-sdk", "the message", |r| !r.is_empty());
     assert_eq!(recs[0].data["Payload"]["Content"], "from rust");
     assert_eq!(w.aws.streaming_configuration(&w.app), None);
 }

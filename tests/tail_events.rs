@@ -26,10 +26,25 @@ fn follows_every_shard_across_a_reshard() {
     for n in 0..10 {
         put(&aws, "chime-messaging-tail", n);
     }
-    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_chimesdk-local")).parent().unwrap().join("examples/tail_events");
-    assert!(exe.exists(), "build the example first (scripts/test runs cargo build --all-targets)");
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_chimesdk-local"))
+        .parent()
+        .unwrap()
+        .join("examples/tail_events");
+    assert!(
+        exe.exists(),
+        "build the example first (scripts/test runs cargo build --all-targets)"
+    );
     let mut child = Command::new(exe)
-        .args(["--stream", "chime-messaging-tail", "--endpoint", &svc.moto_url, "--region", "us-east-1", "--idle-exit", "20"])
+        .args([
+            "--stream",
+            "chime-messaging-tail",
+            "--endpoint",
+            &svc.moto_url,
+            "--region",
+            "us-east-1",
+            "--idle-exit",
+            "20",
+        ])
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -58,27 +73,64 @@ fn follows_every_shard_across_a_reshard() {
     };
     assert_eq!(collect(10).len(), 10);
     let before: Vec<String> = aws.block_on(async {
-        aws.kinesis.list_shards().stream_name("chime-messaging-tail").send().await.unwrap().shards().iter().map(|s| s.shard_id().to_string()).collect()
+        aws.kinesis
+            .list_shards()
+            .stream_name("chime-messaging-tail")
+            .send()
+            .await
+            .unwrap()
+            .shards()
+            .iter()
+            .map(|s| s.shard_id().to_string())
+            .collect()
     });
     aws.set_shards("chime-messaging-tail", 4);
-    let after = aws.block_on(async { aws.kinesis.list_shards().stream_name("chime-messaging-tail").send().await.unwrap().shards().to_vec() });
-    assert!(after.iter().any(|s| s.parent_shard_id().is_some()), "moto resharded into child shards");
+    let after = aws.block_on(async {
+        aws.kinesis
+            .list_shards()
+            .stream_name("chime-messaging-tail")
+            .send()
+            .await
+            .unwrap()
+            .shards()
+            .to_vec()
+    });
+    assert!(
+        after.iter().any(|s| s.parent_shard_id().is_some()),
+        "moto resharded into child shards"
+    );
     for n in 10..30 {
         put(&aws, "chime-messaging-tail", n);
     }
     let all = collect(30);
     let _ = child.kill();
     let _ = child.wait();
-    let mut contents: Vec<String> = all.iter().map(|l| l["payload"]["Content"].as_str().unwrap().to_string()).collect();
+    let mut contents: Vec<String> = all
+        .iter()
+        .map(|l| l["payload"]["Content"].as_str().unwrap().to_string())
+        .collect();
     contents.sort();
     contents.dedup();
-    assert_eq!(contents.len(), 30, "every record exactly once: {contents:?}");
-    assert!(all.iter().all(|l| l["event_type"] == "CREATE_CHANNEL_MESSAGE"));
-    assert!(all.iter().all(|l| l["partition_key"].as_str().unwrap().starts_with("pk-")));
+    assert_eq!(
+        contents.len(),
+        30,
+        "every record exactly once: {contents:?}"
+    );
+    assert!(
+        all.iter()
+            .all(|l| l["event_type"] == "CREATE_CHANNEL_MESSAGE")
+    );
+    assert!(
+        all.iter()
+            .all(|l| l["partition_key"].as_str().unwrap().starts_with("pk-"))
+    );
     // moto 5.2.1 closes the parent shards but keeps routing new records to
     // them, so whether child shards are followed cannot be observed here;
     // the shards the records came from all existed before or after the reshard.
     let known: Vec<String> = after.iter().map(|s| s.shard_id().to_string()).collect();
-    assert!(all.iter().all(|l| known.contains(&l["shard"].as_str().unwrap().to_string())));
+    assert!(
+        all.iter()
+            .all(|l| known.contains(&l["shard"].as_str().unwrap().to_string()))
+    );
     assert!(before.iter().all(|b| known.contains(b)));
 }

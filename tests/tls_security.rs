@@ -14,7 +14,10 @@ use chimesdk_provider::proto::plugin::grpc_controller_client::GrpcControllerClie
 use plugin_client::{channel, client_config, client_identity, schema_call};
 
 fn start_plugin(pem: &str) -> plugin_client::Plugin {
-    plugin_client::start_plugin(std::path::Path::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk")), pem)
+    plugin_client::start_plugin(
+        std::path::Path::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk")),
+        pem,
+    )
 }
 
 #[tokio::test]
@@ -27,24 +30,49 @@ async fn only_the_announced_client_certificate_is_accepted() {
     assert_eq!(mode, 0o700, "socket directory is private to the user");
 
     let (_, other_der, other_key) = client_identity();
-    let wrong = schema_call(&plugin, client_config(&plugin.server_cert, Some((other_der, other_key)))).await;
-    assert!(wrong.is_err(), "a different client certificate must be refused");
+    let wrong = schema_call(
+        &plugin,
+        client_config(&plugin.server_cert, Some((other_der, other_key))),
+    )
+    .await;
+    assert!(
+        wrong.is_err(),
+        "a different client certificate must be refused"
+    );
     let none = schema_call(&plugin, client_config(&plugin.server_cert, None)).await;
-    assert!(none.is_err(), "a client without a certificate must be refused");
+    assert!(
+        none.is_err(),
+        "a client without a certificate must be refused"
+    );
 
-    let good = schema_call(&plugin, client_config(&plugin.server_cert, Some((der.clone(), key.clone())))).await;
+    let good = schema_call(
+        &plugin,
+        client_config(&plugin.server_cert, Some((der.clone(), key.clone()))),
+    )
+    .await;
     assert_eq!(good, Ok(()), "Terraform's own certificate gets in");
 
     // Shutdown: the process exits promptly and removes its socket directory.
-    let ch = channel(&plugin, client_config(&plugin.server_cert, Some((der, key)))).await.unwrap();
-    GrpcControllerClient::new(ch).shutdown(Empty {}).await.unwrap();
+    let ch = channel(
+        &plugin,
+        client_config(&plugin.server_cert, Some((der, key))),
+    )
+    .await
+    .unwrap();
+    GrpcControllerClient::new(ch)
+        .shutdown(Empty {})
+        .await
+        .unwrap();
     let started = std::time::Instant::now();
     loop {
         if let Some(status) = plugin.child.try_wait().unwrap() {
             assert!(status.success(), "clean exit");
             break;
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "exit within Terraform's 2 s grace");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "exit within Terraform's 2 s grace"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert!(!dir.exists(), "socket directory removed on exit");
@@ -61,8 +89,13 @@ fn plaintext_when_tls_is_disabled() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    assert!(line.trim().ends_with("|grpc|"), "empty certificate field: {line}");
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.trim().ends_with("|grpc|"),
+        "empty certificate field: {line}"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }
@@ -91,10 +124,19 @@ fn debug_mode_prints_a_reattach_line() {
     let mut text = String::new();
     while !text.contains("TF_REATTACH_PROVIDERS") {
         let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "no reattach line: {text}");
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "no reattach line: {text}"
+        );
         text.push_str(&line);
     }
-    let json = text.split("TF_REATTACH_PROVIDERS='").nth(1).unwrap().split('\'').next().unwrap();
+    let json = text
+        .split("TF_REATTACH_PROVIDERS='")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     let p = &v["registry.terraform.io/chimesdk/chimesdk"];
     assert_eq!(p["Test"], true);

@@ -5,6 +5,7 @@
 //! layer drives these traits, and resources implement them.
 
 mod diag;
+mod docs;
 mod resource;
 mod schema;
 mod timeouts;
@@ -12,6 +13,7 @@ mod validators;
 mod walk;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use docs::schema_markdown;
 pub use resource::{
     ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, Provider,
     ReadRequest, ReadResponse, Resource,

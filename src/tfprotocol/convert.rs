@@ -107,8 +107,13 @@ pub fn error(summary: &str, detail: String) -> Vec<pb::Diagnostic> {
 /// configuration; never set it in production.
 pub fn capture(rpc: &str, field: &str, dv: Option<&pb::DynamicValue>) {
     static DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
-    let Some(dir) = DIR.get_or_init(|| std::env::var_os("TF_CHIMESDK_CAPTURE_DIR").map(Into::into)) else { return };
-    let Some(dv) = dv.filter(|d| !d.msgpack.is_empty()) else { return };
+    let Some(dir) = DIR.get_or_init(|| std::env::var_os("TF_CHIMESDK_CAPTURE_DIR").map(Into::into))
+    else {
+        return;
+    };
+    let Some(dv) = dv.filter(|d| !d.msgpack.is_empty()) else {
+        return;
+    };
     if let Err(e) = std::fs::write(dir.join(format!("{rpc}.{field}.msgpack")), &dv.msgpack) {
         tracing::warn!(error = %e, "capturing a request value failed");
     }

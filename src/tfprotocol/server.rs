@@ -387,8 +387,16 @@ impl provider_server::Provider for ProviderServer {
         let span = span("PlanResourceChange", &req.type_name);
         let ctx = self.ctx();
         convert::capture("PlanResourceChange", "config", req.config.as_ref());
-        convert::capture("PlanResourceChange", "proposed_new_state", req.proposed_new_state.as_ref());
-        convert::capture("PlanResourceChange", "prior_state", req.prior_state.as_ref());
+        convert::capture(
+            "PlanResourceChange",
+            "proposed_new_state",
+            req.proposed_new_state.as_ref(),
+        );
+        convert::capture(
+            "PlanResourceChange",
+            "prior_state",
+            req.prior_state.as_ref(),
+        );
         let response = async {
             let entry = match self.resource(&req.type_name) {
                 Ok(e) => e,

@@ -250,7 +250,13 @@ impl Aws {
     /// Every record in the stream, shard by shard, each shard in order.
     pub fn records(&self, stream: &str) -> Vec<Record> {
         self.block_on(async {
-            let shards = self.kinesis.list_shards().stream_name(stream).send().await.unwrap();
+            let shards = self
+                .kinesis
+                .list_shards()
+                .stream_name(stream)
+                .send()
+                .await
+                .unwrap();
             let mut out = Vec::new();
             for shard in shards.shards() {
                 let mut it = self
@@ -265,7 +271,14 @@ impl Aws {
                     .shard_iterator()
                     .map(str::to_string);
                 while let Some(i) = it {
-                    let r = self.kinesis.get_records().shard_iterator(&i).limit(10_000).send().await.unwrap();
+                    let r = self
+                        .kinesis
+                        .get_records()
+                        .shard_iterator(&i)
+                        .limit(10_000)
+                        .send()
+                        .await
+                        .unwrap();
                     if r.records().is_empty() {
                         break;
                     }
@@ -284,14 +297,23 @@ impl Aws {
     }
 
     /// Polls until `pred` holds for the stream's records (delivery is asynchronous).
-    pub fn wait_records(&self, stream: &str, what: &str, pred: impl Fn(&[Record]) -> bool) -> Vec<Record> {
+    pub fn wait_records(
+        &self,
+        stream: &str,
+        what: &str,
+        pred: impl Fn(&[Record]) -> bool,
+    ) -> Vec<Record> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         loop {
             let recs = self.records(stream);
             if pred(&recs) {
                 return recs;
             }
-            assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}; have {} records", recs.len());
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting for {what}; have {} records",
+                recs.len()
+            );
             std::thread::sleep(std::time::Duration::from_millis(200));
         }
     }

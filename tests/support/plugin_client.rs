@@ -28,7 +28,10 @@ pub struct Plugin {
 /// A client identity like Terraform's (self-signed).
 pub fn client_identity() -> (String, Vec<u8>, Vec<u8>) {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    let cert = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap().self_signed(&key).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".into()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
     (cert.pem(), cert.der().to_vec(), key.serialize_der())
 }
 
@@ -42,14 +45,25 @@ pub fn start_plugin(binary: &std::path::Path, client_cert_pem: &str) -> Plugin {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let fields: Vec<&str> = line.trim().split('|').collect();
     assert_eq!(fields.len(), 6, "handshake line: {line}");
     assert_eq!(&fields[..3], &["1", "6", "unix"]);
     assert_eq!(fields[4], "grpc");
-    assert!(!fields[5].ends_with('='), "certificate must be unpadded base64");
-    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD.decode(fields[5]).unwrap();
-    Plugin { child, socket: PathBuf::from(fields[3]), server_cert }
+    assert!(
+        !fields[5].ends_with('='),
+        "certificate must be unpadded base64"
+    );
+    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(fields[5])
+        .unwrap();
+    Plugin {
+        child,
+        socket: PathBuf::from(fields[3]),
+        server_cert,
+    }
 }
 
 /// Trusts exactly the certificate from the handshake line, as Terraform does.
@@ -57,13 +71,36 @@ pub fn start_plugin(binary: &std::path::Path, client_cert_pem: &str) -> Plugin {
 struct PinnedServer(Vec<u8>, rustls::crypto::WebPkiSupportedAlgorithms);
 
 impl ServerCertVerifier for PinnedServer {
-    fn verify_server_cert(&self, end: &CertificateDer<'_>, _: &[CertificateDer<'_>], _: &ServerName<'_>, _: &[u8], _: UnixTime) -> Result<ServerCertVerified, rustls::Error> {
-        if end.as_ref() == self.0.as_slice() { Ok(ServerCertVerified::assertion()) } else { Err(rustls::Error::General("unexpected server certificate".into())) }
+    fn verify_server_cert(
+        &self,
+        end: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if end.as_ref() == self.0.as_slice() {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(
+                "unexpected server certificate".into(),
+            ))
+        }
     }
-    fn verify_tls12_signature(&self, m: &[u8], c: &CertificateDer<'_>, d: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls12_signature(m, c, d, &self.1)
     }
-    fn verify_tls13_signature(&self, m: &[u8], c: &CertificateDer<'_>, d: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls13_signature(m, c, d, &self.1)
     }
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -71,9 +108,15 @@ impl ServerCertVerifier for PinnedServer {
     }
 }
 
-pub fn client_config(server_cert: &[u8], identity: Option<(Vec<u8>, Vec<u8>)>) -> Arc<rustls::ClientConfig> {
+pub fn client_config(
+    server_cert: &[u8],
+    identity: Option<(Vec<u8>, Vec<u8>)>,
+) -> Arc<rustls::ClientConfig> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = Arc::new(PinnedServer(server_cert.to_vec(), provider.signature_verification_algorithms));
+    let verifier = Arc::new(PinnedServer(
+        server_cert.to_vec(),
+        provider.signature_verification_algorithms,
+    ));
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -81,7 +124,10 @@ pub fn client_config(server_cert: &[u8], identity: Option<(Vec<u8>, Vec<u8>)>) -
         .with_custom_certificate_verifier(verifier);
     let mut config = match identity {
         Some((cert, key)) => builder
-            .with_client_auth_cert(vec![CertificateDer::from(cert)], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)))
+            .with_client_auth_cert(
+                vec![CertificateDer::from(cert)],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)),
+            )
             .unwrap(),
         None => builder.with_no_client_auth(),
     };
@@ -90,7 +136,10 @@ pub fn client_config(server_cert: &[u8], identity: Option<(Vec<u8>, Vec<u8>)>) -
 }
 
 /// A gRPC channel over TLS over the plugin's unix socket.
-pub async fn channel(plugin: &Plugin, config: Arc<rustls::ClientConfig>) -> Result<tonic::transport::Channel, tonic::transport::Error> {
+pub async fn channel(
+    plugin: &Plugin,
+    config: Arc<rustls::ClientConfig>,
+) -> Result<tonic::transport::Channel, tonic::transport::Error> {
     let socket = plugin.socket.clone();
     Endpoint::try_from("http://localhost")
         .unwrap()
@@ -98,7 +147,9 @@ pub async fn channel(plugin: &Plugin, config: Arc<rustls::ClientConfig>) -> Resu
             let (socket, config) = (socket.clone(), config.clone());
             async move {
                 let stream = tokio::net::UnixStream::connect(socket).await?;
-                let tls = tokio_rustls::TlsConnector::from(config).connect(ServerName::try_from("localhost").unwrap(), stream).await?;
+                let tls = tokio_rustls::TlsConnector::from(config)
+                    .connect(ServerName::try_from("localhost").unwrap(), stream)
+                    .await?;
                 Ok::<_, std::io::Error>(TokioIo::new(tls))
             }
         }))
@@ -107,6 +158,9 @@ pub async fn channel(plugin: &Plugin, config: Arc<rustls::ClientConfig>) -> Resu
 
 pub async fn schema_call(plugin: &Plugin, config: Arc<rustls::ClientConfig>) -> Result<(), String> {
     let ch = channel(plugin, config).await.map_err(|e| e.to_string())?;
-    ProviderClient::new(ch).get_provider_schema(get_provider_schema::Request {}).await.map(|_| ()).map_err(|e| e.to_string())
+    ProviderClient::new(ch)
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
-

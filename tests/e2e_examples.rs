@@ -1,0 +1,157 @@
+//! Every HCL file under examples/ runs here against the local services, so
+//! the examples (and the docs that embed them) never rot. The calls the
+//! provider makes along the way must all be allowed by docs/iam-policy.json.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use support::Workspace;
+use support::env::Env;
+
+/// The provider block the examples leave to their user, pointed at the proxies.
+fn local_provider(ws: &Workspace, env: &Env) {
+    ws.write("local_provider.tf", &env.provider());
+}
+
+fn policy_actions() -> BTreeSet<String> {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/iam-policy.json"))
+            .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn copy(ws: &Workspace, dir: &str) {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(dir);
+    for entry in std::fs::read_dir(src).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "tf") {
+            std::fs::copy(&p, ws.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn provider_example_validates() {
+    let ws = Workspace::new();
+    copy(&ws, "provider");
+    ws.run(&["validate", "-no-color"]).assert_ok();
+}
+
+#[test]
+fn resource_example_runs_and_needs_only_the_documented_permissions() {
+    let env = Env::new();
+    let messages = env.aws.create_stream("chime-messaging-messages", 2, true);
+    let mut ws = Workspace::new();
+    copy(&ws, "resources/chimesdk_messaging_streaming_configuration");
+    std::fs::remove_file(ws.path().join("import.tf")).unwrap();
+    local_provider(&ws, &env);
+    ws.set_env("TF_VAR_app_instance_arn", &env.app);
+    ws.set_env("TF_VAR_messages_stream_arn", &messages);
+    env.kinesis.take_calls();
+    env.chime.take_calls();
+
+    ws.apply().assert_ok();
+    assert_eq!(ws.plan_exit().code, 0);
+    // An update that scales, re-keys and changes retention, then destroy: every call kind.
+    let tf = std::fs::read_to_string(ws.path().join("resource.tf")).unwrap();
+    ws.write(
+        "resource.tf",
+        &tf.replace("shard_count            = 2", "shard_count            = 4")
+            .replace("retention_period_hours = 24", "retention_period_hours = 48")
+            .replace("alias/aws/kinesis", "alias/other"),
+    );
+    ws.apply().assert_ok();
+    ws.destroy().assert_ok();
+    assert_eq!(
+        env.aws.stream_names(),
+        vec!["chime-messaging-messages".to_string()]
+    );
+
+    let allowed = policy_actions();
+    let used: BTreeSet<String> = env
+        .kinesis
+        .take_calls()
+        .into_iter()
+        .filter(|c| c != "GetCallerIdentity")
+        .map(|c| format!("kinesis:{c}"))
+        .chain(
+            env.chime
+                .take_calls()
+                .into_iter()
+                .map(|c| format!("chime:{c}")),
+        )
+        .collect();
+    let missing: Vec<&String> = used.iter().filter(|u| !allowed.contains(*u)).collect();
+    assert!(
+        missing.is_empty(),
+        "calls not in docs/iam-policy.json: {missing:?}"
+    );
+    for needed in [
+        "kinesis:CreateStream",
+        "kinesis:UpdateShardCount",
+        "kinesis:StartStreamEncryption",
+        "kinesis:DeleteStream",
+        "chime:PutMessagingStreamingConfigurations",
+        "chime:DeleteMessagingStreamingConfigurations",
+    ] {
+        assert!(used.contains(needed), "{needed} was exercised: {used:?}");
+    }
+}
+
+#[test]
+fn import_and_data_source_examples_run() {
+    let env = Env::new();
+    let messages = env.aws.create_stream("chime-messaging-messages", 2, true);
+    assert_eq!(
+        env.aws
+            .put_streaming_configuration(&env.app, &[("ChannelMessage", &messages)])
+            .0,
+        200
+    );
+
+    let mut ws = Workspace::new();
+    copy(&ws, "resources/chimesdk_messaging_streaming_configuration");
+    std::fs::remove_file(ws.path().join("resource.tf")).unwrap();
+    local_provider(&ws, &env);
+    ws.set_env("TF_VAR_app_instance_arn", &env.app);
+    ws.set_env("TF_VAR_messages_stream_arn", &messages);
+    let plan = ws.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_ok();
+    assert!(
+        plan.stdout
+            .contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    ws.apply().assert_ok();
+    assert_eq!(ws.plan_exit().code, 0);
+
+    let mut ds = Workspace::new();
+    copy(
+        &ds,
+        "data-sources/chimesdk_messaging_streaming_configuration",
+    );
+    local_provider(&ds, &env);
+    ds.set_env("TF_VAR_app_instance_arn", &env.app);
+    ds.apply().assert_ok();
+    let out = ds.run(&["output", "-json", "streams_by_data_type"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap(),
+        serde_json::json!({ "ChannelMessage": messages })
+    );
+}
