@@ -49,10 +49,10 @@ fn attribute_line(a: &Attribute) -> String {
         }
         let _ = write!(line, " {text}.");
     }
-    if let Some(d) = &a.default {
-        if !line.contains("Default") {
-            let _ = write!(line, " Defaults to {}.", literal(d));
-        }
+    if let Some(d) = &a.default
+        && !line.contains("Default")
+    {
+        let _ = write!(line, " Defaults to {}.", literal(d));
     }
     line
 }
