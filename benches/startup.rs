@@ -8,9 +8,7 @@
 #[path = "../tests/support/plugin_client.rs"]
 mod plugin_client;
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chimesdk_provider::proto::tfplugin6::get_provider_schema;
@@ -56,21 +54,10 @@ fn main() {
     let mut starts = Vec::new();
     for _ in 0..STARTS {
         let t0 = Instant::now();
-        let mut child = Command::new(&bin)
-            .env("TF_PLUGIN_MAGIC_COOKIE", plugin_client::COOKIE)
-            .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
-            .env("PLUGIN_CLIENT_CERT", &pem)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut plugin = plugin_client::start_plugin(&bin, &pem);
         starts.push(t0.elapsed().as_secs_f64() * 1000.0);
-        let _ = Command::new("kill").arg(child.id().to_string()).status();
-        let _ = child.wait();
+        let _ = plugin.child.kill();
+        let _ = plugin.child.wait();
     }
     starts.sort_by(f64::total_cmp);
 

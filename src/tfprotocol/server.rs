@@ -141,6 +141,26 @@ impl ProviderServer {
     }
 }
 
+/// The body of every Validate*Config RPC: decode, run the schema's attribute
+/// validators, then the type's own static checks.
+fn validate_config(
+    what: &str,
+    schema: &Schema,
+    ty: &Type,
+    config: Option<&pb::DynamicValue>,
+    checks: impl FnOnce(&Value, &mut Diagnostics),
+) -> Vec<pb::Diagnostic> {
+    match convert::decode(config, ty) {
+        Err(e) => undecodable(what, e),
+        Ok(config) => {
+            let mut diags = Diagnostics::new();
+            validate_attributes(&schema.block, &config, &AttributePath::root(), &mut diags);
+            checks(&config, &mut diags);
+            convert::diagnostics(&diags)
+        }
+    }
+}
+
 fn undecodable(what: &str, why: String) -> Vec<pb::Diagnostic> {
     convert::error(
         "Provider received a value it cannot decode",
@@ -198,20 +218,13 @@ impl provider_server::Provider for ProviderServer {
         let _s = span("ValidateProviderConfig", "").entered();
         let req = req.into_inner();
         convert::capture("ValidateProviderConfig", "config", req.config.as_ref());
-        let diagnostics = match convert::decode(req.config.as_ref(), &self.provider_type) {
-            Err(e) => undecodable("provider configuration", e),
-            Ok(config) => {
-                let mut diags = Diagnostics::new();
-                validate_attributes(
-                    &self.provider_schema.block,
-                    &config,
-                    &AttributePath::root(),
-                    &mut diags,
-                );
-                self.provider.validate(&config, &mut diags);
-                convert::diagnostics(&diags)
-            }
-        };
+        let diagnostics = validate_config(
+            "provider configuration",
+            &self.provider_schema,
+            &self.provider_type,
+            req.config.as_ref(),
+            |config, diags| self.provider.validate(config, diags),
+        );
         Ok(Response::new(pb::validate_provider_config::Response {
             diagnostics,
         }))
@@ -226,20 +239,13 @@ impl provider_server::Provider for ProviderServer {
         convert::capture("ValidateResourceConfig", "config", req.config.as_ref());
         let diagnostics = match self.resource(&req.type_name) {
             Err(d) => d,
-            Ok(entry) => match convert::decode(req.config.as_ref(), &entry.ty) {
-                Err(e) => undecodable("resource configuration", e),
-                Ok(config) => {
-                    let mut diags = Diagnostics::new();
-                    validate_attributes(
-                        &entry.schema.block,
-                        &config,
-                        &AttributePath::root(),
-                        &mut diags,
-                    );
-                    entry.resource.validate(&config, &mut diags);
-                    convert::diagnostics(&diags)
-                }
-            },
+            Ok(entry) => validate_config(
+                "resource configuration",
+                &entry.schema,
+                &entry.ty,
+                req.config.as_ref(),
+                |config, diags| entry.resource.validate(config, diags),
+            ),
         };
         Ok(Response::new(pb::validate_resource_config::Response {
             diagnostics,
@@ -254,20 +260,13 @@ impl provider_server::Provider for ProviderServer {
         let _s = span("ValidateDataResourceConfig", &req.type_name).entered();
         let diagnostics = match self.data_source(&req.type_name) {
             Err(d) => d,
-            Ok(entry) => match convert::decode(req.config.as_ref(), &entry.ty) {
-                Err(e) => undecodable("data source configuration", e),
-                Ok(config) => {
-                    let mut diags = Diagnostics::new();
-                    validate_attributes(
-                        &entry.schema.block,
-                        &config,
-                        &AttributePath::root(),
-                        &mut diags,
-                    );
-                    entry.data_source.validate(&config, &mut diags);
-                    convert::diagnostics(&diags)
-                }
-            },
+            Ok(entry) => validate_config(
+                "data source configuration",
+                &entry.schema,
+                &entry.ty,
+                req.config.as_ref(),
+                |config, diags| entry.data_source.validate(config, diags),
+            ),
         };
         Ok(Response::new(pb::validate_data_resource_config::Response {
             diagnostics,
