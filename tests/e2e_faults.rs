@@ -255,3 +255,56 @@ fn an_apply_killed_midway_is_completed_by_the_next() {
 fn ws_env(ws: &support::Workspace) -> Vec<(String, String)> {
     ws.env_vars()
 }
+
+#[test]
+fn ctrl_c_during_a_long_wait_stops_promptly_with_a_diagnostic() {
+    let env = Env::new();
+    let ws = env.stack();
+    env.write(
+        &ws,
+        &(managed("Channel", "chime-messaging-ctrlc", "")
+            + "  timeouts {\n    create = \"10m\"\n  }\n"),
+    );
+    // The stream never becomes ACTIVE: the apply would wait 10 minutes.
+    env.kinesis.inject(
+        "DescribeStreamSummary",
+        Fault::Rewrite("\"ACTIVE\"".into(), "\"CREATING\"".into()),
+        100_000,
+    );
+    let tf = Command::new(&ws.terraform)
+        .args(["apply", "-auto-approve", "-input=false", "-no-color"])
+        .current_dir(ws.path())
+        .envs(ws_env(&ws))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && !env.kinesis.take_calls().iter().any(|c| c == "CreateStream")
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let interrupted = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &tf.id().to_string()])
+        .status()
+        .unwrap();
+    let out = tf.wait_with_output().unwrap();
+    let elapsed = interrupted.elapsed();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success());
+    assert!(
+        elapsed < Duration::from_secs(15),
+        "stopped {elapsed:?} after Ctrl-C:\n{text}"
+    );
+    assert!(
+        text.contains("cancelled because Terraform was interrupted"),
+        "{text}"
+    );
+    assert!(!ws.log().contains("failed to exit gracefully"));
+}

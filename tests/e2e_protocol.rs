@@ -190,3 +190,73 @@ fn running_by_hand_explains_and_exits_1() {
 fn unused() -> String {
     provider_block("", "")
 }
+
+#[test]
+fn assume_role_goes_through_sts_and_logs_reach_terraform() {
+    let svc = Services::start();
+    let aws = support::Aws::new(&svc.moto_url, &svc.chime_url);
+    let sts = support::proxy::Proxy::start(&svc.moto_url);
+    let app = aws.create_app_instance("assume");
+    let mut ws = Workspace::new();
+    ws.set_env("AWS_SECRET_ACCESS_KEY", "distinctive-secret-access-key-e2e");
+    ws.set_env("TF_LOG", "trace");
+    let provider = provider_block(&svc.moto_url, &svc.chime_url)
+        .replace(&format!("sts                 = \"{}\"", svc.moto_url), &format!("sts                 = \"{}\"", sts.url))
+        .replace("  max_retries = 3\n", "  max_retries = 3\n  assume_role {\n    role_arn     = \"arn:aws:iam::123456789012:role/terraform\"\n    session_name = \"e2e\"\n    external_id  = \"very-secret-external-id\"\n  }\n");
+    ws.write(
+        "main.tf",
+        &format!("{provider}\nresource \"chimesdk_messaging_streaming_configuration\" \"x\" {{\n  app_instance_arn = \"{app}\"\n  streaming_configuration {{\n    data_type = \"Channel\"\n    stream {{\n      name = \"chime-messaging-assumed\"\n    }}\n  }}\n}}\n"),
+    );
+    ws.apply().assert_ok();
+    let calls = sts.take_calls();
+    assert!(
+        calls.iter().any(|c| c == "AssumeRole"),
+        "STS AssumeRole was called: {calls:?}"
+    );
+    assert!(calls.iter().any(|c| c == "GetCallerIdentity"), "{calls:?}");
+    let log = ws.log();
+    assert!(
+        log.contains("provider.terraform-provider-chimesdk") && log.contains("provider configured"),
+        "our hclog lines reach TF_LOG"
+    );
+    assert!(
+        !log.contains("very-secret-external-id"),
+        "secrets never logged"
+    );
+    assert!(
+        !log.contains("distinctive-secret-access-key-e2e"),
+        "credentials never logged, even at trace"
+    );
+    ws.destroy().assert_ok();
+}
+
+#[test]
+fn missing_credentials_are_one_clear_error() {
+    let svc = Services::start();
+    let mut ws = Workspace::new();
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"chimesdk_messaging_streaming_configuration\" \"x\" {{\n  app_instance_arn = \"arn:aws:chime:us-east-1:123456789012:app-instance/a\"\n  streaming_configuration {{\n    data_type = \"Channel\"\n    stream {{\n      name = \"chime-messaging-x\"\n    }}\n  }}\n}}\n",
+            provider_block(&svc.moto_url, &svc.chime_url)
+        ),
+    );
+    ws.set_env("AWS_ACCESS_KEY_ID", "");
+    ws.set_env("AWS_SECRET_ACCESS_KEY", "");
+    ws.set_env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
+    ws.set_env("AWS_CONFIG_FILE", "/nonexistent/config");
+    let r = ws.run(&["plan", "-input=false", "-json"]);
+    r.assert_failed();
+    let d = r.find("error", "No AWS credentials found");
+    assert_eq!(d.len(), 1, "{}", r.output());
+    let detail = d[0]["detail"].as_str().unwrap();
+    for source in [
+        "environment variables",
+        "shared config and credentials files",
+        "SSO",
+        "web identity",
+        "instance metadata",
+    ] {
+        assert!(detail.contains(source), "names {source}: {detail}");
+    }
+}

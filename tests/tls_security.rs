@@ -147,3 +147,28 @@ fn debug_mode_prints_a_reattach_line() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn sigint_is_ignored_as_go_plugin_does() {
+    let (pem, der, key) = client_identity();
+    let mut plugin = start_plugin(&pem);
+    Command::new("kill")
+        .args(["-INT", &plugin.child.id().to_string()])
+        .status()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        plugin.child.try_wait().unwrap().is_none(),
+        "still running after SIGINT"
+    );
+    assert_eq!(
+        schema_call(
+            &plugin,
+            client_config(&plugin.server_cert, Some((der, key)))
+        )
+        .await,
+        Ok(())
+    );
+    let _ = plugin.child.kill();
+    let _ = plugin.child.wait();
+}
