@@ -172,7 +172,8 @@ fn identity_operations_through_the_aws_cli() {
         "--app-instance-arn",
         &format!("{}x", w.app),
     ]);
-    assert!(missing.unwrap_err().contains("(NotFoundException)"));
+    // The identity model lists no NotFoundException for DescribeAppInstance.
+    assert!(missing.unwrap_err().contains("(BadRequestException)"));
     w.cli.ok(&[
         "chime-sdk-identity",
         "delete-app-instance",
@@ -478,7 +479,7 @@ fn messaging_operations_through_the_aws_cli() {
                 &w.alice
             ])
             .unwrap_err()
-            .contains("NotFoundException")
+            .contains("(ForbiddenException)")
     );
 }
 
@@ -1096,4 +1097,437 @@ fn aws_sdk_rust_scenario() {
         .wait_records("chime-messaging-sdk", "the message", |r| !r.is_empty());
     assert_eq!(recs[0].data["Payload"]["Content"], "from rust");
     assert_eq!(w.aws.streaming_configuration(&w.app), None);
+}
+
+/// Calls operation `op` over raw HTTP at the route its http trait names,
+/// and checks status code and body against the model.
+fn call(
+    w: &World,
+    model: &support::model::Model,
+    op: &str,
+    labels: &[(&str, &str)],
+    query: &str,
+    body: Option<Value>,
+    bearer: bool,
+) -> Value {
+    let (method, uri, code) = model.http(op);
+    let mut path = uri.split('?').next().unwrap().to_string();
+    for (name, value) in labels {
+        path = path.replace(&format!("{{{name}}}"), &enc(value));
+    }
+    assert!(!path.contains('{'), "{op}: unfilled label in {path}");
+    let mut q = uri
+        .split_once('?')
+        .map(|(_, q)| q.to_string())
+        .unwrap_or_default();
+    if !query.is_empty() {
+        q = if q.is_empty() {
+            query.to_string()
+        } else {
+            format!("{q}&{query}")
+        };
+    }
+    if !q.is_empty() {
+        path = format!("{path}?{q}");
+    }
+    let (status, resp) = w.aws.chime(
+        &method,
+        &path,
+        body,
+        if bearer { Some(&w.alice) } else { None },
+    );
+    assert_eq!(status, code, "{op} {method} {path}: {resp}");
+    let problems = model.output_problems(op, &resp);
+    assert!(problems.is_empty(), "{op}: {problems:?}");
+    resp
+}
+
+#[test]
+fn every_operation_matches_the_service_model() {
+    let w = world();
+    let model = support::model::Model::load();
+    let s = w.aws.create_stream("chime-messaging-model", 2, true);
+    let app = w.app.as_str();
+    call(
+        &w,
+        &model,
+        "DescribeAppInstance",
+        &[("appInstanceArn", app)],
+        "",
+        None,
+        false,
+    );
+    call(
+        &w,
+        &model,
+        "ListAppInstances",
+        &[],
+        "max-results=10",
+        None,
+        false,
+    );
+    call(
+        &w,
+        &model,
+        "DescribeAppInstanceUser",
+        &[("appInstanceUserArn", &w.alice)],
+        "",
+        None,
+        false,
+    );
+    call(
+        &w,
+        &model,
+        "PutMessagingStreamingConfigurations",
+        &[("appInstanceArn", app)],
+        "",
+        Some(json!({ "StreamingConfigurations": [{ "DataType": "Channel", "ResourceArn": s }] })),
+        false,
+    );
+    call(
+        &w,
+        &model,
+        "GetMessagingStreamingConfigurations",
+        &[("appInstanceArn", app)],
+        "",
+        None,
+        false,
+    );
+    let ch = call(&w, &model, "CreateChannel", &[], "", Some(json!({ "AppInstanceArn": app, "Name": "m", "ClientRequestToken": "mc-1", "MemberArns": [w.alice], "ModeratorArns": [w.bob], "ExpirationSettings": { "ExpirationDays": 2, "ExpirationCriterion": "CREATED_TIMESTAMP" } })), true)["ChannelArn"].as_str().unwrap().to_string();
+    call(
+        &w,
+        &model,
+        "DescribeChannel",
+        &[("channelArn", &ch)],
+        "",
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "ListChannels",
+        &[],
+        &format!("app-instance-arn={}", enc(app)),
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "UpdateChannel",
+        &[("channelArn", &ch)],
+        "",
+        Some(json!({ "Name": "m2", "Mode": "RESTRICTED", "Metadata": "x" })),
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "PutChannelExpirationSettings",
+        &[("channelArn", &ch)],
+        "",
+        Some(
+            json!({ "ExpirationSettings": { "ExpirationDays": 5, "ExpirationCriterion": "LAST_MESSAGE_TIMESTAMP" } }),
+        ),
+        true,
+    );
+    let sent = call(
+        &w,
+        &model,
+        "SendChannelMessage",
+        &[("channelArn", &ch)],
+        "",
+        Some(
+            json!({ "Content": "c", "Type": "STANDARD", "Persistence": "PERSISTENT", "ClientRequestToken": "mm-1", "MessageAttributes": { "k": { "StringValues": ["v"] } }, "Metadata": "meta" }),
+        ),
+        true,
+    );
+    let id = sent["MessageId"].as_str().unwrap().to_string();
+    call(
+        &w,
+        &model,
+        "GetChannelMessage",
+        &[("channelArn", &ch), ("messageId", &id)],
+        "",
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "ListChannelMessages",
+        &[("channelArn", &ch)],
+        "sort-order=ASCENDING",
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "UpdateChannelMessage",
+        &[("channelArn", &ch), ("messageId", &id)],
+        "",
+        Some(json!({ "Content": "c2" })),
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "RedactChannelMessage",
+        &[("channelArn", &ch), ("messageId", &id)],
+        "",
+        Some(json!({})),
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "DeleteChannelMessage",
+        &[("channelArn", &ch), ("messageId", &id)],
+        "",
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "CreateChannelMembership",
+        &[("channelArn", &ch)],
+        "",
+        Some(json!({ "MemberArn": w.bob, "Type": "DEFAULT" })),
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "ListChannelMemberships",
+        &[("channelArn", &ch)],
+        "",
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "DeleteChannelMembership",
+        &[("channelArn", &ch), ("memberArn", &w.bob)],
+        "",
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "CreateChannelBan",
+        &[("channelArn", &ch)],
+        "",
+        Some(json!({ "MemberArn": w.bob })),
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "DeleteChannelBan",
+        &[("channelArn", &ch), ("memberArn", &w.bob)],
+        "",
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "CreateChannelModerator",
+        &[("channelArn", &ch)],
+        "",
+        Some(json!({ "ChannelModeratorArn": w.alice })),
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "DeleteChannelModerator",
+        &[("channelArn", &ch), ("channelModeratorArn", &w.alice)],
+        "",
+        None,
+        true,
+    );
+    let el = call(&w, &model, "CreateChannel", &[], "", Some(json!({ "AppInstanceArn": app, "Name": "e", "ClientRequestToken": "mc-2", "ElasticChannelConfiguration": { "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 50 } })), true)["ChannelArn"].as_str().unwrap().to_string();
+    call(
+        &w,
+        &model,
+        "CreateChannelMembership",
+        &[("channelArn", &el)],
+        "",
+        Some(json!({ "MemberArn": w.alice, "Type": "DEFAULT" })),
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "ListSubChannels",
+        &[("channelArn", &el)],
+        "",
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "DeleteChannel",
+        &[("channelArn", &ch)],
+        "",
+        None,
+        true,
+    );
+    call(
+        &w,
+        &model,
+        "DeleteMessagingStreamingConfigurations",
+        &[("appInstanceArn", app)],
+        "",
+        None,
+        false,
+    );
+    let user = call(
+        &w,
+        &model,
+        "CreateAppInstanceUser",
+        &[],
+        "",
+        Some(
+            json!({ "AppInstanceArn": app, "AppInstanceUserId": "carol", "Name": "Carol", "ClientRequestToken": "mu-1" }),
+        ),
+        false,
+    );
+    assert!(
+        user["AppInstanceUserArn"]
+            .as_str()
+            .unwrap()
+            .ends_with("/user/carol")
+    );
+    let other = call(
+        &w,
+        &model,
+        "CreateAppInstance",
+        &[],
+        "",
+        Some(json!({ "Name": "other", "ClientRequestToken": "ma-1", "Metadata": "m" })),
+        false,
+    );
+    call(
+        &w,
+        &model,
+        "DeleteAppInstance",
+        &[("appInstanceArn", other["AppInstanceArn"].as_str().unwrap())],
+        "",
+        None,
+        false,
+    );
+
+    // Every error is one the operation models, with exactly {Code, Message}.
+    let gone_ch = enc(&ch);
+    let cases: Vec<(&str, &str, String, Option<Value>, bool, u16)> = vec![
+        (
+            "DescribeChannel",
+            "GET",
+            format!("/channels/{gone_ch}"),
+            None,
+            true,
+            403,
+        ),
+        (
+            "UpdateChannel",
+            "PUT",
+            format!("/channels/{gone_ch}"),
+            Some(json!({ "Name": "x" })),
+            true,
+            403,
+        ),
+        (
+            "GetChannelMessage",
+            "GET",
+            format!("/channels/{}/messages/nope", enc(&el)),
+            None,
+            true,
+            404,
+        ),
+        (
+            "UpdateChannelMessage",
+            "PUT",
+            format!("/channels/{}/messages/nope", enc(&el)),
+            Some(json!({ "Content": "x" })),
+            true,
+            400,
+        ),
+        (
+            "CreateChannelMembership",
+            "POST",
+            format!("/channels/{}/memberships", enc(&el)),
+            Some(json!({ "MemberArn": format!("{app}/user/nobody"), "Type": "DEFAULT" })),
+            true,
+            404,
+        ),
+        (
+            "DeleteChannelBan",
+            "DELETE",
+            format!("/channels/{}/bans/{}", enc(&el), enc(&w.bob)),
+            None,
+            true,
+            400,
+        ),
+        (
+            "CreateChannel",
+            "POST",
+            "/channels".to_string(),
+            Some(json!({ "AppInstanceArn": app, "Name": "x", "ClientRequestToken": "t-x" })),
+            false,
+            400,
+        ),
+        (
+            "DescribeAppInstance",
+            "GET",
+            format!("/app-instances/{}", enc(&format!("{app}x"))),
+            None,
+            false,
+            400,
+        ),
+        (
+            "GetMessagingStreamingConfigurations",
+            "GET",
+            format!("/app-instances/{}/streaming-configurations", enc(app)),
+            None,
+            false,
+            404,
+        ),
+        (
+            "PutMessagingStreamingConfigurations",
+            "PUT",
+            format!("/app-instances/{}/streaming-configurations", enc(app)),
+            Some(
+                json!({ "StreamingConfigurations": [{ "DataType": "Channel", "ResourceArn": "arn:aws:kinesis:us-east-1:123456789012:stream/nope" }] }),
+            ),
+            false,
+            400,
+        ),
+    ];
+    for (op, method, path, body, bearer, status) in cases {
+        let (got, resp) = w.aws.chime(
+            method,
+            &path,
+            body,
+            if bearer { Some(&w.alice) } else { None },
+        );
+        assert_eq!(got, status, "{op}: {resp}");
+        assert_eq!(
+            resp.as_object().unwrap().keys().collect::<Vec<_>>(),
+            vec!["Code", "Message"],
+            "{op}"
+        );
+        let exception = format!("{}Exception", resp["Code"].as_str().unwrap());
+        assert!(
+            model.errors(op).contains(&exception),
+            "{op} does not model {exception}"
+        );
+    }
 }

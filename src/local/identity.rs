@@ -1,4 +1,7 @@
 //! Chime SDK identity: AppInstances and AppInstanceUsers.
+//!
+//! The identity model lists no NotFoundException for these operations: a
+//! missing resource is a BadRequestException.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -56,7 +59,7 @@ pub async fn describe_app_instance(State(app): State<Arc<App>>, Path(arn): Path<
         let a = s
             .app_instances
             .get(&arn)
-            .ok_or_else(|| ApiError::not_found(format!("AppInstance {arn} not found")))?;
+            .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))?;
         Ok((
             StatusCode::OK,
             Json(json!({ "AppInstance": {
@@ -95,7 +98,7 @@ pub async fn delete_app_instance(
     app.transact(|s, _| {
         s.app_instances
             .remove(&arn)
-            .ok_or_else(|| ApiError::not_found(format!("AppInstance {arn} not found")))?;
+            .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))?;
         s.users.retain(|_, u| u.app_instance_arn != arn);
         s.channels.retain(|_, c| c.app_instance_arn != arn);
         s.streaming.remove(&arn);
@@ -125,7 +128,7 @@ pub async fn create_app_instance_user(State(app): State<Arc<App>>, raw: Bytes) -
                 return Ok(arn.clone());
             }
             if !s.app_instances.contains_key(&app_arn) {
-                return Err(ApiError::not_found(format!(
+                return Err(ApiError::bad_request(format!(
                     "AppInstance {app_arn} not found"
                 )));
             }
@@ -166,7 +169,7 @@ pub async fn describe_app_instance_user(
         let u = s
             .users
             .get(&arn)
-            .ok_or_else(|| ApiError::not_found(format!("AppInstanceUser {arn} not found")))?;
+            .ok_or_else(|| ApiError::bad_request(format!("AppInstanceUser {arn} not found")))?;
         Ok((
             StatusCode::OK,
             Json(json!({ "AppInstanceUser": {

@@ -131,22 +131,27 @@ fn caller(s: &Store, bearer: &str, app_arn: &str) -> ApiResult<Identity> {
     }
 }
 
+// Most channel operations model no NotFoundException: a channel that does
+// not exist is one the bearer cannot access (ForbiddenException, modelled
+// for every operation).
+fn no_channel(arn: &str) -> ApiError {
+    ApiError::forbidden(format!(
+        "Channel {arn} does not exist or the bearer cannot access it"
+    ))
+}
+
 fn channel<'a>(s: &'a Store, arn: &str) -> ApiResult<&'a ChannelRecord> {
-    s.channels
-        .get(arn)
-        .ok_or_else(|| ApiError::not_found(format!("Channel {arn} not found")))
+    s.channels.get(arn).ok_or_else(|| no_channel(arn))
 }
 
 fn channel_mut<'a>(s: &'a mut Store, arn: &str) -> ApiResult<&'a mut ChannelRecord> {
-    s.channels
-        .get_mut(arn)
-        .ok_or_else(|| ApiError::not_found(format!("Channel {arn} not found")))
+    s.channels.get_mut(arn).ok_or_else(|| no_channel(arn))
 }
 
 fn member_identity(s: &Store, app_arn: &str, member: &str) -> ApiResult<Identity> {
     match s.users.get(member) {
         Some(u) if u.app_instance_arn == app_arn => Ok(s.identity_of(member)),
-        _ => Err(ApiError::not_found(format!(
+        _ => Err(ApiError::bad_request(format!(
             "AppInstanceUser {member} not found in {app_arn}"
         ))),
     }
@@ -211,14 +216,23 @@ fn message_payload(c: &ChannelRecord, m: &Message) -> events::ChannelMessage {
     }
 }
 
-fn message_json(m: &Message) -> Value {
+/// ChannelMessageSummary, as ListChannelMessages returns.
+fn message_summary_json(m: &Message) -> Value {
     json!({
         "MessageId": m.id, "Content": m.content, "Metadata": m.metadata, "Type": m.r#type,
         "CreatedTimestamp": m.created, "LastUpdatedTimestamp": m.updated, "LastEditedTimestamp": m.edited,
-        "Sender": m.sender, "Redacted": m.redacted, "Persistence": m.persistence,
-        "Status": { "Value": "SENT" }, "MessageAttributes": m.attributes, "SubChannelId": m.sub_channel_id,
-        "ContentType": m.content_type, "Target": m.target,
+        "Sender": m.sender, "Redacted": m.redacted, "Status": { "Value": "SENT" },
+        "MessageAttributes": m.attributes, "ContentType": m.content_type, "Target": m.target,
     })
+}
+
+/// ChannelMessage, as GetChannelMessage returns.
+fn message_json(channel_arn: &str, m: &Message) -> Value {
+    let mut v = message_summary_json(m);
+    v["ChannelArn"] = json!(channel_arn);
+    v["Persistence"] = json!(m.persistence);
+    v["SubChannelId"] = json!(m.sub_channel_id);
+    v
 }
 
 fn parse_elastic(v: &Value) -> ApiResult<ElasticChannelConfiguration> {
@@ -306,7 +320,7 @@ fn add_member(
         None => None,
         Some(cfg) => Some(match sub {
             Some(id) if c.sub_channels.contains_key(&id) => id,
-            Some(id) => return Err(ApiError::not_found(format!("SubChannel {id} not found"))),
+            Some(id) => return Err(ApiError::bad_request(format!("SubChannel {id} not found"))),
             None => {
                 let count = |id: &str| {
                     c.members
@@ -450,7 +464,7 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
                 return Ok(arn.clone());
             }
             if !s.app_instances.contains_key(&app_arn) {
-                return Err(ApiError::not_found(format!(
+                return Err(ApiError::bad_request(format!(
                     "AppInstance {app_arn} not found"
                 )));
             }
@@ -718,7 +732,7 @@ pub async fn send_message(
             let sub_channel_id = match (&c.elastic, sub) {
                 (Some(_), Some(id)) if c.sub_channels.contains_key(&id) => Some(id),
                 (Some(_), Some(id)) => {
-                    return Err(ApiError::not_found(format!("SubChannel {id} not found")));
+                    return Err(ApiError::bad_request(format!("SubChannel {id} not found")));
                 }
                 (Some(_), None) => {
                     return Err(ApiError::bad_request(
@@ -787,9 +801,10 @@ pub async fn get_message(
             .iter()
             .find(|m| m.id == id)
             .ok_or_else(|| ApiError::not_found(format!("Message {id} not found")))?;
-        let mut v = message_json(m);
-        v["ChannelArn"] = json!(arn);
-        Ok((StatusCode::OK, Json(json!({ "ChannelMessage": v }))))
+        Ok((
+            StatusCode::OK,
+            Json(json!({ "ChannelMessage": message_json(&arn, m) })),
+        ))
     })
     .await
 }
@@ -816,7 +831,7 @@ pub async fn list_messages(
             .messages
             .iter()
             .filter(|m| sub.is_none() || m.sub_channel_id == sub)
-            .map(message_json)
+            .map(message_summary_json)
             .collect();
         if order == "DESCENDING" {
             all.reverse();
@@ -835,7 +850,7 @@ fn message_index(s: &Store, arn: &str, id: &str, who: &str) -> ApiResult<(String
         .messages
         .iter()
         .position(|m| m.id == id)
-        .ok_or_else(|| ApiError::not_found(format!("Message {id} not found")))?;
+        .ok_or_else(|| ApiError::bad_request(format!("Message {id} not found")))?;
     Ok((c.app_instance_arn.clone(), i))
 }
 
@@ -972,7 +987,9 @@ pub async fn create_membership(
         .transact(|s, out| {
             let app_arn = channel(s, &arn)?.app_instance_arn.clone();
             let inviter = caller(s, &who, &app_arn)?;
-            let identity = member_identity(s, &app_arn, &member)?;
+            // CreateChannelMembership models NotFoundException for an unknown member.
+            let identity = member_identity(s, &app_arn, &member)
+                .map_err(|e| ApiError::not_found(e.message))?;
             let c = channel_mut(s, &arn)?;
             let sub_out = add_member(c, identity.clone(), kind, inviter, sub, out)?;
             Ok((identity, sub_out))
@@ -996,7 +1013,7 @@ pub async fn delete_membership(
         let identity = s.identity_of(&member);
         let c = channel_mut(s, &arn)?;
         let m = c.members.remove(&member).ok_or_else(|| {
-            ApiError::not_found(format!("{member} is not a member of this channel"))
+            ApiError::bad_request(format!("{member} is not a member of this channel"))
         })?;
         emit(
             out,
@@ -1124,7 +1141,7 @@ pub async fn delete_ban(
         let identity = s.identity_of(&member);
         let c = channel_mut(s, &arn)?;
         let ban = c.bans.remove(&member).ok_or_else(|| {
-            ApiError::not_found(format!("{member} is not banned from this channel"))
+            ApiError::bad_request(format!("{member} is not banned from this channel"))
         })?;
         emit(
             out,
@@ -1180,7 +1197,7 @@ pub async fn delete_moderator(
         let identity = s.identity_of(&moderator);
         let c = channel_mut(s, &arn)?;
         let grant = c.moderators.remove(&moderator).ok_or_else(|| {
-            ApiError::not_found(format!("{moderator} is not a moderator of this channel"))
+            ApiError::bad_request(format!("{moderator} is not a moderator of this channel"))
         })?;
         emit(
             out,

@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod env;
+pub mod model;
 pub mod proxy;
 pub mod services;
 pub mod terraform;

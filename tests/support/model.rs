@@ -1,0 +1,161 @@
+//! The botocore service models (the authority for chimesdk-local's wire
+//! format), loaded through the Python botocore the AWS CLI ships with.
+
+use serde_json::Value;
+
+pub struct Model {
+    identity: Value,
+    messaging: Value,
+}
+
+impl Model {
+    pub fn load() -> Model {
+        let script = r#"
+import botocore, gzip, json, os
+base = os.path.join(os.path.dirname(botocore.__file__), "data")
+def load(name, version):
+    path = os.path.join(base, name, version, "service-2.json")
+    opener = gzip.open if not os.path.exists(path) else open
+    return json.load(opener(path + (".gz" if not os.path.exists(path) else ""), "rt"))
+print(json.dumps({"identity": load("chime-sdk-identity", "2021-04-20"), "messaging": load("chime-sdk-messaging", "2021-05-15")}))
+"#;
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        let out = std::process::Command::new(python)
+            .args(["-c", script])
+            .output()
+            .expect("python3 with botocore (pip install awscli)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        Model {
+            identity: v["identity"].clone(),
+            messaging: v["messaging"].clone(),
+        }
+    }
+
+    fn service(&self, op: &str) -> &Value {
+        if self.identity["operations"].get(op).is_some() {
+            &self.identity
+        } else {
+            &self.messaging
+        }
+    }
+
+    /// (method, requestUri, responseCode) from the operation's http trait.
+    pub fn http(&self, op: &str) -> (String, String, u16) {
+        let o = &self.service(op)["operations"][op];
+        assert!(o.is_object(), "no operation {op} in the models");
+        let h = &o["http"];
+        (
+            h["method"].as_str().unwrap().into(),
+            h["requestUri"].as_str().unwrap().into(),
+            h["responseCode"].as_u64().unwrap_or(200) as u16,
+        )
+    }
+
+    /// Every problem of `body` against the operation's output shape.
+    pub fn output_problems(&self, op: &str, body: &Value) -> Vec<String> {
+        let svc = self.service(op);
+        let mut problems = Vec::new();
+        match svc["operations"][op]["output"]["shape"].as_str() {
+            Some(shape) => check(svc, shape, body, op, &mut problems),
+            None => {
+                if !body.is_null() {
+                    problems.push(format!("{op} has no output, got {body}"));
+                }
+            }
+        }
+        problems
+    }
+
+    /// The modelled errors of an operation (exception shape names).
+    pub fn errors(&self, op: &str) -> Vec<String> {
+        self.service(op)["operations"][op]["errors"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .map(|x| x["shape"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn check(svc: &Value, shape_name: &str, v: &Value, at: &str, problems: &mut Vec<String>) {
+    let shape = &svc["shapes"][shape_name];
+    let kind = shape["type"].as_str().unwrap_or("");
+    let ok = match kind {
+        "structure" => {
+            let Some(obj) = v.as_object() else {
+                problems.push(format!("{at}: expected a {shape_name} object, got {v}"));
+                return;
+            };
+            for (k, child) in obj {
+                match shape["members"].get(k) {
+                    // Members bound to headers or the URI never appear in a body.
+                    Some(m) if m.get("location").is_some() => {
+                        problems.push(format!("{at}.{k}: a {} member in the body", m["location"]))
+                    }
+                    Some(m) => check(
+                        svc,
+                        m["shape"].as_str().unwrap(),
+                        child,
+                        &format!("{at}.{k}"),
+                        problems,
+                    ),
+                    None => problems.push(format!("{at}.{k}: not a member of {shape_name}")),
+                }
+            }
+            true
+        }
+        "list" => match v.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    check(
+                        svc,
+                        shape["member"]["shape"].as_str().unwrap(),
+                        item,
+                        &format!("{at}[{i}]"),
+                        problems,
+                    );
+                }
+                true
+            }
+            None => false,
+        },
+        "map" => match v.as_object() {
+            Some(m) => {
+                for (k, item) in m {
+                    check(
+                        svc,
+                        shape["value"]["shape"].as_str().unwrap(),
+                        item,
+                        &format!("{at}[{k}]"),
+                        problems,
+                    );
+                }
+                true
+            }
+            None => false,
+        },
+        "string" => v.as_str().is_some_and(|s| {
+            shape["enum"]
+                .as_array()
+                .is_none_or(|e| e.iter().any(|x| x == s))
+        }),
+        "integer" | "long" => v.is_i64() || v.is_u64(),
+        "boolean" => v.is_boolean(),
+        "timestamp" => v.is_number(),
+        "double" | "float" => v.is_number(),
+        other => {
+            problems.push(format!("{at}: unhandled shape type {other}"));
+            true
+        }
+    };
+    if !ok {
+        problems.push(format!("{at}: {v} is not a valid {shape_name} ({kind})"));
+    }
+}
