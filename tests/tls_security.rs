@@ -52,6 +52,35 @@ async fn only_the_announced_client_certificate_is_accepted() {
     .await;
     assert_eq!(good, Ok(()), "Terraform's own certificate gets in");
 
+    // go-plugin's side services: health says "plugin" is SERVING, and the
+    // stdio stream ends at once without data.
+    let ch = channel(
+        &plugin,
+        client_config(&plugin.server_cert, Some((der.clone(), key.clone()))),
+    )
+    .await
+    .unwrap();
+    let health = tonic_health::pb::health_client::HealthClient::new(ch.clone())
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        health.status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+    let mut stdio = chimesdk_provider::proto::plugin::grpc_stdio_client::GrpcStdioClient::new(ch)
+        .stream_stdio(())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        stdio.message().await.unwrap().is_none(),
+        "StreamStdio ends cleanly with nothing"
+    );
+
     // Shutdown: the process exits promptly and removes its socket directory.
     let ch = channel(
         &plugin,
