@@ -1099,6 +1099,16 @@ fn aws_sdk_rust_scenario() {
     assert_eq!(w.aws.streaming_configuration(&w.app), None);
 }
 
+/// A request that must fail with a modelled error.
+struct ErrorCase {
+    op: &'static str,
+    method: &'static str,
+    path: String,
+    body: Option<Value>,
+    bearer: bool,
+    status: u16,
+}
+
 /// Calls operation `op` over raw HTTP at the route its http trait names,
 /// and checks status code and body against the model.
 fn call(
@@ -1427,91 +1437,99 @@ fn every_operation_matches_the_service_model() {
 
     // Every error is one the operation models, with exactly {Code, Message}.
     let gone_ch = enc(&ch);
-    let cases: Vec<(&str, &str, String, Option<Value>, bool, u16)> = vec![
-        (
-            "DescribeChannel",
-            "GET",
-            format!("/channels/{gone_ch}"),
-            None,
-            true,
-            403,
-        ),
-        (
-            "UpdateChannel",
-            "PUT",
-            format!("/channels/{gone_ch}"),
-            Some(json!({ "Name": "x" })),
-            true,
-            403,
-        ),
-        (
-            "GetChannelMessage",
-            "GET",
-            format!("/channels/{}/messages/nope", enc(&el)),
-            None,
-            true,
-            404,
-        ),
-        (
-            "UpdateChannelMessage",
-            "PUT",
-            format!("/channels/{}/messages/nope", enc(&el)),
-            Some(json!({ "Content": "x" })),
-            true,
-            400,
-        ),
-        (
-            "CreateChannelMembership",
-            "POST",
-            format!("/channels/{}/memberships", enc(&el)),
-            Some(json!({ "MemberArn": format!("{app}/user/nobody"), "Type": "DEFAULT" })),
-            true,
-            404,
-        ),
-        (
-            "DeleteChannelBan",
-            "DELETE",
-            format!("/channels/{}/bans/{}", enc(&el), enc(&w.bob)),
-            None,
-            true,
-            400,
-        ),
-        (
-            "CreateChannel",
-            "POST",
-            "/channels".to_string(),
-            Some(json!({ "AppInstanceArn": app, "Name": "x", "ClientRequestToken": "t-x" })),
-            false,
-            400,
-        ),
-        (
-            "DescribeAppInstance",
-            "GET",
-            format!("/app-instances/{}", enc(&format!("{app}x"))),
-            None,
-            false,
-            400,
-        ),
-        (
-            "GetMessagingStreamingConfigurations",
-            "GET",
-            format!("/app-instances/{}/streaming-configurations", enc(app)),
-            None,
-            false,
-            404,
-        ),
-        (
-            "PutMessagingStreamingConfigurations",
-            "PUT",
-            format!("/app-instances/{}/streaming-configurations", enc(app)),
-            Some(
+    let cases = vec![
+        ErrorCase {
+            op: "DescribeChannel",
+            method: "GET",
+            path: format!("/channels/{gone_ch}"),
+            body: None,
+            bearer: true,
+            status: 403,
+        },
+        ErrorCase {
+            op: "UpdateChannel",
+            method: "PUT",
+            path: format!("/channels/{gone_ch}"),
+            body: Some(json!({ "Name": "x" })),
+            bearer: true,
+            status: 403,
+        },
+        ErrorCase {
+            op: "GetChannelMessage",
+            method: "GET",
+            path: format!("/channels/{}/messages/nope", enc(&el)),
+            body: None,
+            bearer: true,
+            status: 404,
+        },
+        ErrorCase {
+            op: "UpdateChannelMessage",
+            method: "PUT",
+            path: format!("/channels/{}/messages/nope", enc(&el)),
+            body: Some(json!({ "Content": "x" })),
+            bearer: true,
+            status: 400,
+        },
+        ErrorCase {
+            op: "CreateChannelMembership",
+            method: "POST",
+            path: format!("/channels/{}/memberships", enc(&el)),
+            body: Some(json!({ "MemberArn": format!("{app}/user/nobody"), "Type": "DEFAULT" })),
+            bearer: true,
+            status: 404,
+        },
+        ErrorCase {
+            op: "DeleteChannelBan",
+            method: "DELETE",
+            path: format!("/channels/{}/bans/{}", enc(&el), enc(&w.bob)),
+            body: None,
+            bearer: true,
+            status: 400,
+        },
+        ErrorCase {
+            op: "CreateChannel",
+            method: "POST",
+            path: "/channels".to_string(),
+            body: Some(json!({ "AppInstanceArn": app, "Name": "x", "ClientRequestToken": "t-x" })),
+            bearer: false,
+            status: 400,
+        },
+        ErrorCase {
+            op: "DescribeAppInstance",
+            method: "GET",
+            path: format!("/app-instances/{}", enc(&format!("{app}x"))),
+            body: None,
+            bearer: false,
+            status: 400,
+        },
+        ErrorCase {
+            op: "GetMessagingStreamingConfigurations",
+            method: "GET",
+            path: format!("/app-instances/{}/streaming-configurations", enc(app)),
+            body: None,
+            bearer: false,
+            status: 404,
+        },
+        ErrorCase {
+            op: "PutMessagingStreamingConfigurations",
+            method: "PUT",
+            path: format!("/app-instances/{}/streaming-configurations", enc(app)),
+            body: Some(
                 json!({ "StreamingConfigurations": [{ "DataType": "Channel", "ResourceArn": "arn:aws:kinesis:us-east-1:123456789012:stream/nope" }] }),
             ),
-            false,
-            400,
-        ),
+            bearer: false,
+            status: 400,
+        },
     ];
-    for (op, method, path, body, bearer, status) in cases {
+    for ErrorCase {
+        op,
+        method,
+        path,
+        body,
+        bearer,
+        status,
+    } in cases
+    {
         let (got, resp) = w.aws.chime(
             method,
             &path,
