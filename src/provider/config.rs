@@ -13,7 +13,10 @@ pub const DEFAULT_MAX_RETRIES: i64 = 10;
 const ENDPOINTS: [(&str, &str); 4] = [
     ("kinesis", "Amazon Kinesis Data Streams"),
     ("chime_sdk_messaging", "Amazon Chime SDK messaging"),
-    ("chime_sdk_identity", "Amazon Chime SDK identity (accepted for symmetry with local emulators; the provider makes no identity calls today)"),
+    (
+        "chime_sdk_identity",
+        "Amazon Chime SDK identity (accepted for symmetry with local emulators; the provider makes no identity calls today)",
+    ),
     (
         "sts",
         "AWS STS (used for GetCallerIdentity and assume_role)",

@@ -130,12 +130,6 @@ impl Value {
         }
     }
 
-    /// The null value for a type, shaped as the wire expects (objects are never
-    /// partially present, so a null object is just null).
-    pub fn null_of(_ty: &Type) -> Value {
-        Value::Null
-    }
-
     /// Copies refinements from `source` into unknowns of `self` at the same
     /// places, so a planned value keeps what Terraform knew about the config.
     pub fn keep_refinements_from(&mut self, source: &Value) {
