@@ -477,3 +477,46 @@ fn data_source_reads_the_configuration() {
         serde_json::json!([{ "data_type": "Channel", "resource_arn": arn("chime-messaging-ds") }])
     );
 }
+
+#[test]
+fn changing_the_app_instance_replaces_the_resource() {
+    let env = Env::new();
+    let other = env.aws.create_app_instance("other");
+    let ws = env.stack();
+    env.write(
+        &ws,
+        &managed(
+            "Channel",
+            "chime-messaging-move",
+            "      retain_on_destroy = true\n",
+        ),
+    );
+    ws.apply().assert_ok();
+    env.write_for(
+        &ws,
+        &other,
+        &managed(
+            "Channel",
+            "chime-messaging-move",
+            "      retain_on_destroy = true\n",
+        ),
+    );
+    let plan = ws.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_ok();
+    assert!(
+        plan.stdout.contains("must be replaced") && plan.stdout.contains("# forces replacement"),
+        "{}",
+        plan.stdout
+    );
+    ws.apply().assert_ok();
+    assert_eq!(
+        configured(&env),
+        None,
+        "the old AppInstance no longer streams"
+    );
+    assert_eq!(
+        env.aws.streaming_configuration(&other),
+        Some(vec![("Channel".to_string(), arn("chime-messaging-move"))])
+    );
+    assert_eq!(ws.plan_exit().code, 0);
+}

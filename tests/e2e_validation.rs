@@ -394,3 +394,21 @@ fn rule8_referenced_streams_meet_the_prerequisites() {
         "still unencrypted"
     );
 }
+
+#[test]
+fn the_app_instance_must_exist_before_anything_is_created() {
+    let c = setup();
+    let missing = c.app.replace("app-instance/", "app-instance/0000");
+    c.resource(
+        &missing,
+        &managed("Channel", "      name = \"chime-messaging-a\"\n"),
+    );
+    let d = c.expect_error("AppInstance does not exist", "app_instance_arn", &[]);
+    assert!(
+        d["detail"]
+            .as_str()
+            .unwrap()
+            .contains("awscc_chime_app_instance"),
+        "{d}"
+    );
+}

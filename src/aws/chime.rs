@@ -1,4 +1,5 @@
-//! Chime SDK messaging streaming configurations: get / put / delete.
+//! Chime SDK: whether an AppInstance exists (identity), and its messaging
+//! streaming configurations (get / put / delete).
 
 use aws_sdk_chimesdkmessaging::types::{MessagingDataType, StreamingConfiguration};
 use tokio_util::sync::CancellationToken;
@@ -108,6 +109,30 @@ pub async fn delete_streaming_configurations(
     .map_err(AwsError::from)
     {
         Ok(_) | Err(AwsError::NotFound(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the AppInstance exists. The identity model has no
+/// NotFoundException for DescribeAppInstance: a missing AppInstance comes
+/// back as BadRequestException (or NotFound from other implementations).
+pub async fn app_instance_exists(
+    c: &AwsClients,
+    app_instance_arn: &str,
+    cancel: &CancellationToken,
+) -> Result<bool, AwsError> {
+    let result = with_retries(c.retry, cancel, "DescribeAppInstance", classify, || {
+        c.identity
+            .describe_app_instance()
+            .app_instance_arn(app_instance_arn)
+            .send()
+    })
+    .await
+    .map_err(AwsError::from);
+    match result {
+        Ok(_) => Ok(true),
+        Err(AwsError::NotFound(_)) => Ok(false),
+        Err(AwsError::Failed(m)) if m.starts_with("BadRequestException") => Ok(false),
         Err(e) => Err(e),
     }
 }

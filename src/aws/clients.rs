@@ -34,6 +34,7 @@ pub struct AssumeRole {
 pub struct AwsClients {
     pub kinesis: aws_sdk_kinesis::Client,
     pub chime: aws_sdk_chimesdkmessaging::Client,
+    pub identity: aws_sdk_chimesdkidentity::Client,
     pub region: String,
     /// `None` when skip_credentials_validation left it unresolved.
     pub account_id: Option<String>,
@@ -153,9 +154,14 @@ impl AwsClients {
         if let Some(url) = &settings.chime_sdk_messaging_endpoint {
             chime = chime.endpoint_url(url);
         }
+        let mut identity = aws_sdk_chimesdkidentity::config::Builder::from(&config);
+        if let Some(url) = &settings.chime_sdk_identity_endpoint {
+            identity = identity.endpoint_url(url);
+        }
         Ok(AwsClients {
             kinesis: aws_sdk_kinesis::Client::from_conf(kinesis.build()),
             chime: aws_sdk_chimesdkmessaging::Client::from_conf(chime.build()),
+            identity: aws_sdk_chimesdkidentity::Client::from_conf(identity.build()),
             partition: partition_of(&region).to_string(),
             region,
             account_id,

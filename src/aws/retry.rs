@@ -63,7 +63,12 @@ where
 {
     use aws_smithy_runtime_api::client::result::SdkError;
     match err {
-        SdkError::DispatchFailure(e) => Classified::Retryable(format!("connection failed: {e:?}")),
+        // A connection that failed or broke is worth another try; a request
+        // that could not be built (no credentials, say) is not.
+        SdkError::DispatchFailure(e) if e.is_io() || e.is_timeout() => {
+            Classified::Retryable("connection failed".into())
+        }
+        SdkError::DispatchFailure(_) => Classified::Final,
         SdkError::TimeoutError(_) => Classified::Retryable("request timed out".into()),
         SdkError::ResponseError(_) => Classified::Retryable("malformed or cut-off response".into()),
         SdkError::ServiceError(se) => {

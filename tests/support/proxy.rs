@@ -74,6 +74,14 @@ fn operation(method: &str, path: &str, target: Option<&str>, body: &[u8]) -> Str
         }
         .to_string();
     }
+    // GET /app-instances/{arn}: the ARN is one percent-encoded segment.
+    if method == "GET"
+        && path
+            .strip_prefix("/app-instances/")
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+    {
+        return "DescribeAppInstance".to_string();
+    }
     format!("{method} {path}")
 }
 

@@ -42,6 +42,34 @@ pub fn check_provider_matches(c: &AwsClients, app: &AppInstanceArn, diags: &mut 
     }
 }
 
+/// The AppInstance must exist before anything is created for it: checked at
+/// plan time on create, and again before apply's first mutating call.
+pub async fn check_app_instance_exists(
+    c: &AwsClients,
+    app: &str,
+    cancel: &tokio_util::sync::CancellationToken,
+    diags: &mut Diagnostics,
+) {
+    match crate::aws::chime::app_instance_exists(c, app, cancel).await {
+        Ok(true) => {}
+        Ok(false) => diags.error_at(
+            AttributePath::attr("app_instance_arn"),
+            "AppInstance does not exist",
+            format!(
+                "app_instance_arn = {app:?} names no AppInstance in region {} of this account. Create it first (for \
+                 example awscc_chime_app_instance) and reference its app_instance_arn, or correct the ARN.",
+                c.region
+            ),
+        ),
+        Err(crate::aws::AwsError::AccessDenied(why)) => diags.warning_at(
+            AttributePath::attr("app_instance_arn"),
+            "Could not check that the AppInstance exists",
+            format!("DescribeAppInstance was refused ({why}). Grant chime:DescribeAppInstance to check it at plan time."),
+        ),
+        Err(e) => diags.error(format!("reading Chime SDK AppInstance ({app})"), e.to_string()),
+    }
+}
+
 /// Rule 8: what is wrong with an existing stream, as (summary, detail) pairs.
 pub fn stream_problems(s: &StreamSummary) -> Vec<(String, String)> {
     let mut out = Vec::new();

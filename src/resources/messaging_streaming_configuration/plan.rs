@@ -269,6 +269,13 @@ pub async fn live_checks(
         return;
     }
     let desired = Desired::from_model(planned);
+    let new_instance = prior.is_none_or(|p| p.app_instance_arn != config.app_instance_arn);
+    if new_instance {
+        super::checks::check_app_instance_exists(c, &app.to_string(), &ctx.cancel, diags).await;
+        if diags.has_errors() {
+            return;
+        }
+    }
     if prior.is_none() {
         match chime::find_streaming_configurations(c, &app.to_string(), &ctx.cancel).await {
             Ok(existing) => check_no_takeover(&existing, desired.as_ref(), &app.to_string(), diags),

@@ -99,6 +99,9 @@ pub async fn create_or_update(
     if diags.has_errors() {
         return fail(private, diags);
     }
+    if prior.is_none() {
+        super::checks::check_app_instance_exists(c, &app_arn, &ctx.cancel, &mut diags).await;
+    }
     check_referenced_streams(c, planned, ctx, &mut diags).await;
     if diags.has_errors() {
         return fail(private, diags);
