@@ -148,6 +148,14 @@ fn channel_mut<'a>(s: &'a mut Store, arn: &str) -> ApiResult<&'a mut ChannelReco
     s.channels.get_mut(arn).ok_or_else(|| no_channel(arn))
 }
 
+/// The channel's AppInstance and the calling user, once the bearer is known
+/// to be allowed there: the preamble of every channel operation.
+fn channel_caller(s: &Store, arn: &str, who: &str) -> ApiResult<(String, Identity)> {
+    let app_arn = channel(s, arn)?.app_instance_arn.clone();
+    let identity = caller(s, who, &app_arn)?;
+    Ok((app_arn, identity))
+}
+
 fn member_identity(s: &Store, app_arn: &str, member: &str) -> ApiResult<Identity> {
     match s.users.get(member) {
         Some(u) if u.app_instance_arn == app_arn => Ok(s.identity_of(member)),
@@ -582,8 +590,7 @@ pub async fn update_channel(
         .transpose()?;
     let metadata = optional_str(&b, "Metadata")?;
     app.transact(|s, out| {
-        let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-        caller(s, &who, &app_arn)?;
+        let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let c = channel_mut(s, &arn)?;
         if let Some(n) = name {
             c.name = n;
@@ -614,8 +621,7 @@ pub async fn delete_channel(
 ) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
-        let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-        caller(s, &who, &app_arn)?;
+        let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let c = s.channels.remove(&arn).expect("checked above");
         emit(
             out,
@@ -644,8 +650,7 @@ pub async fn put_expiration(
         .transpose()?;
     let stored = app
         .transact(|s, out| {
-            let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-            caller(s, &who, &app_arn)?;
+            let (app_arn, _) = channel_caller(s, &arn, &who)?;
             let c = channel_mut(s, &arn)?;
             c.expiration = settings;
             c.updated = now();
@@ -713,8 +718,7 @@ pub async fn send_message(
                     .and_then(|m| m.sub_channel_id.clone());
                 return Ok((id.clone(), sub));
             }
-            let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-            let sender = caller(s, &who, &app_arn)?;
+            let (app_arn, sender) = channel_caller(s, &arn, &who)?;
             let c = channel_mut(s, &arn)?;
             if c.bans.contains_key(&who) {
                 return Err(ApiError::forbidden(format!(
@@ -985,8 +989,7 @@ pub async fn create_membership(
     let sub = optional_str(&b, "SubChannelId")?;
     let (identity, sub_out) = app
         .transact(|s, out| {
-            let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-            let inviter = caller(s, &who, &app_arn)?;
+            let (app_arn, inviter) = channel_caller(s, &arn, &who)?;
             // CreateChannelMembership models NotFoundException for an unknown member.
             let identity = member_identity(s, &app_arn, &member)
                 .map_err(|e| ApiError::not_found(e.message))?;
@@ -1008,8 +1011,7 @@ pub async fn delete_membership(
 ) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
-        let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-        caller(s, &who, &app_arn)?;
+        let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let identity = s.identity_of(&member);
         let c = channel_mut(s, &arn)?;
         let m = c.members.remove(&member).ok_or_else(|| {
@@ -1095,8 +1097,7 @@ pub async fn create_ban(
     let member = required_str(&b, "MemberArn")?;
     let identity = app
         .transact(|s, out| {
-            let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-            let by = caller(s, &who, &app_arn)?;
+            let (app_arn, by) = channel_caller(s, &arn, &who)?;
             let identity = member_identity(s, &app_arn, &member)?;
             let c = channel_mut(s, &arn)?;
             if !c.bans.contains_key(&member) {
@@ -1136,8 +1137,7 @@ pub async fn delete_ban(
 ) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
-        let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-        caller(s, &who, &app_arn)?;
+        let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let identity = s.identity_of(&member);
         let c = channel_mut(s, &arn)?;
         let ban = c.bans.remove(&member).ok_or_else(|| {
@@ -1171,8 +1171,7 @@ pub async fn create_moderator(
     let moderator = required_str(&b, "ChannelModeratorArn")?;
     let identity = app
         .transact(|s, out| {
-            let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-            let by = caller(s, &who, &app_arn)?;
+            let (app_arn, by) = channel_caller(s, &arn, &who)?;
             let identity = member_identity(s, &app_arn, &moderator)?;
             let c = channel_mut(s, &arn)?;
             add_moderator(c, identity.clone(), by, out);
@@ -1192,8 +1191,7 @@ pub async fn delete_moderator(
 ) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
-        let app_arn = channel(s, &arn)?.app_instance_arn.clone();
-        caller(s, &who, &app_arn)?;
+        let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let identity = s.identity_of(&moderator);
         let c = channel_mut(s, &arn)?;
         let grant = c.moderators.remove(&moderator).ok_or_else(|| {
