@@ -150,8 +150,8 @@ fn validate_config(
     config: Option<&pb::DynamicValue>,
     checks: impl FnOnce(&Value, &mut Diagnostics),
 ) -> Vec<pb::Diagnostic> {
-    match convert::decode(config, ty) {
-        Err(e) => undecodable(what, e),
+    match decode_as(config, ty, what) {
+        Err(diagnostics) => diagnostics,
         Ok(config) => {
             let mut diags = Diagnostics::new();
             validate_attributes(&schema.block, &config, &AttributePath::root(), &mut diags);
@@ -159,6 +159,15 @@ fn validate_config(
             convert::diagnostics(&diags)
         }
     }
+}
+
+/// Decodes a request value; a failure is the diagnostic to answer with.
+fn decode_as(
+    dv: Option<&pb::DynamicValue>,
+    ty: &Type,
+    what: &str,
+) -> Result<Value, Vec<pb::Diagnostic>> {
+    convert::decode(dv, ty).map_err(|e| undecodable(what, e))
 }
 
 fn undecodable(what: &str, why: String) -> Vec<pb::Diagnostic> {
@@ -295,14 +304,14 @@ impl provider_server::Provider for ProviderServer {
             msgpack: Vec::new(),
             json: raw.json,
         };
-        let response = match convert::decode(Some(&json), &entry.ty) {
+        let response = match decode_as(Some(&json), &entry.ty, "stored state") {
             Ok(state) => pb::upgrade_resource_state::Response {
                 upgraded_state: Some(convert::encode(&state, &entry.ty)),
                 diagnostics: Vec::new(),
             },
-            Err(e) => pb::upgrade_resource_state::Response {
+            Err(diagnostics) => pb::upgrade_resource_state::Response {
                 upgraded_state: None,
-                diagnostics: undecodable("stored state", e),
+                diagnostics,
             },
         };
         Ok(Response::new(response))
@@ -315,8 +324,12 @@ impl provider_server::Provider for ProviderServer {
         let req = req.into_inner();
         let ctx = self.ctx();
         let diagnostics = async {
-            match convert::decode(req.config.as_ref(), &self.provider_type) {
-                Err(e) => undecodable("provider configuration", e),
+            match decode_as(
+                req.config.as_ref(),
+                &self.provider_type,
+                "provider configuration",
+            ) {
+                Err(diagnostics) => diagnostics,
                 Ok(config) => convert::diagnostics(
                     &self
                         .provider
@@ -349,11 +362,11 @@ impl provider_server::Provider for ProviderServer {
                     };
                 }
             };
-            let current = match convert::decode(req.current_state.as_ref(), &entry.ty) {
+            let current = match decode_as(req.current_state.as_ref(), &entry.ty, "current state") {
                 Ok(v) => v,
-                Err(e) => {
+                Err(diagnostics) => {
                     return pb::read_resource::Response {
-                        diagnostics: undecodable("current state", e),
+                        diagnostics,
                         ..Default::default()
                     };
                 }
@@ -408,12 +421,13 @@ impl provider_server::Provider for ProviderServer {
             };
             let decoded = (|| {
                 Ok::<_, Vec<pb::Diagnostic>>((
-                    convert::decode(req.prior_state.as_ref(), &entry.ty)
-                        .map_err(|e| undecodable("prior state", e))?,
-                    convert::decode(req.proposed_new_state.as_ref(), &entry.ty)
-                        .map_err(|e| undecodable("proposed new state", e))?,
-                    convert::decode(req.config.as_ref(), &entry.ty)
-                        .map_err(|e| undecodable("configuration", e))?,
+                    decode_as(req.prior_state.as_ref(), &entry.ty, "prior state")?,
+                    decode_as(
+                        req.proposed_new_state.as_ref(),
+                        &entry.ty,
+                        "proposed new state",
+                    )?,
+                    decode_as(req.config.as_ref(), &entry.ty, "configuration")?,
                 ))
             })();
             let (prior, proposed, config) = match decoded {
@@ -488,12 +502,9 @@ impl provider_server::Provider for ProviderServer {
             };
             let decoded = (|| {
                 Ok::<_, Vec<pb::Diagnostic>>((
-                    convert::decode(req.prior_state.as_ref(), &entry.ty)
-                        .map_err(|e| undecodable("prior state", e))?,
-                    convert::decode(req.planned_state.as_ref(), &entry.ty)
-                        .map_err(|e| undecodable("planned state", e))?,
-                    convert::decode(req.config.as_ref(), &entry.ty)
-                        .map_err(|e| undecodable("configuration", e))?,
+                    decode_as(req.prior_state.as_ref(), &entry.ty, "prior state")?,
+                    decode_as(req.planned_state.as_ref(), &entry.ty, "planned state")?,
+                    decode_as(req.config.as_ref(), &entry.ty, "configuration")?,
                 ))
             })();
             let (prior, planned, config) = match decoded {
@@ -604,11 +615,11 @@ impl provider_server::Provider for ProviderServer {
                     };
                 }
             };
-            let config = match convert::decode(req.config.as_ref(), &entry.ty) {
+            let config = match decode_as(req.config.as_ref(), &entry.ty, "configuration") {
                 Ok(v) => v,
-                Err(e) => {
+                Err(diagnostics) => {
                     return pb::read_data_source::Response {
-                        diagnostics: undecodable("configuration", e),
+                        diagnostics,
                         ..Default::default()
                     };
                 }
