@@ -184,10 +184,8 @@ fn an_apply_killed_midway_is_completed_by_the_next() {
         Fault::Delay(Duration::from_secs(60)),
         1,
     );
-    let mut tf = Command::new(&ws.terraform)
-        .args(["apply", "-auto-approve", "-input=false", "-no-color"])
-        .current_dir(ws.path())
-        .envs(ws_env(&ws))
+    let mut tf = ws
+        .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -252,10 +250,6 @@ fn an_apply_killed_midway_is_completed_by_the_next() {
     );
 }
 
-fn ws_env(ws: &support::Workspace) -> Vec<(String, String)> {
-    ws.env_vars()
-}
-
 #[test]
 fn ctrl_c_during_a_long_wait_stops_promptly_with_a_diagnostic() {
     let env = Env::new();
@@ -271,10 +265,8 @@ fn ctrl_c_during_a_long_wait_stops_promptly_with_a_diagnostic() {
         Fault::Rewrite("\"ACTIVE\"".into(), "\"CREATING\"".into()),
         100_000,
     );
-    let tf = Command::new(&ws.terraform)
-        .args(["apply", "-auto-approve", "-input=false", "-no-color"])
-        .current_dir(ws.path())
-        .envs(ws_env(&ws))
+    let tf = ws
+        .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

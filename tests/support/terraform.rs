@@ -120,10 +120,6 @@ impl Workspace {
         }
     }
 
-    pub fn env_vars(&self) -> Vec<(String, String)> {
-        self.env.clone()
-    }
-
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -150,11 +146,19 @@ impl Workspace {
         }
     }
 
-    pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(&self.terraform)
-            .args(args)
+    /// `terraform ARGS` in this workspace with its environment, not yet
+    /// started (tests that interrupt a run spawn it themselves).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(&self.terraform);
+        cmd.args(args)
             .current_dir(self.dir.path())
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = self
+            .command(args)
             .output()
             .expect("running terraform (is it on PATH?)");
         Run {
