@@ -12,12 +12,30 @@ use crate::value::{Attr, AttributePath, Type, Value, from_value, to_value};
 
 pub struct MessagingStreamingConfigurationData {
     clients: SharedClients,
+    /// The result's cty type, derived from the schema once.
+    ty: Type,
 }
 
 impl MessagingStreamingConfigurationData {
     pub fn new(clients: SharedClients) -> Self {
-        Self { clients }
+        Self {
+            clients,
+            ty: schema().value_type(),
+        }
     }
+}
+
+fn schema() -> Schema {
+    Schema::new(
+        Block::new("Reads where an Amazon Chime SDK AppInstance streams its messaging data. Empty when nothing is configured.")
+            .attribute(Attribute::string("id").computed().describe("The AppInstance ARN."))
+            .attribute(Attribute::string("app_instance_arn").required().describe("ARN of the AppInstance."))
+            .attribute(
+                Attribute::typed("streaming_configurations", Type::list(entry_type()))
+                    .computed()
+                    .describe("The configured streams, sorted by `data_type`: each with `data_type` (`Channel` or `ChannelMessage`) and `resource_arn` (the Kinesis stream ARN)."),
+            ),
+    )
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -50,16 +68,7 @@ impl DataSource for MessagingStreamingConfigurationData {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            Block::new("Reads where an Amazon Chime SDK AppInstance streams its messaging data. Empty when nothing is configured.")
-                .attribute(Attribute::string("id").computed().describe("The AppInstance ARN."))
-                .attribute(Attribute::string("app_instance_arn").required().describe("ARN of the AppInstance."))
-                .attribute(
-                    Attribute::typed("streaming_configurations", Type::list(entry_type()))
-                        .computed()
-                        .describe("The configured streams, sorted by `data_type`: each with `data_type` (`Channel` or `ChannelMessage`) and `resource_arn` (the Kinesis stream ARN)."),
-                ),
-        )
+        schema()
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -117,7 +126,7 @@ impl DataSource for MessagingStreamingConfigurationData {
                     .collect(),
             ),
         };
-        match to_value(&out, &self.schema().value_type()) {
+        match to_value(&out, &self.ty) {
             Ok(v) => (v, diags),
             Err(e) => {
                 diags.error("Provider could not write the result", e.to_string());

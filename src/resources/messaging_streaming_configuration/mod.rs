@@ -18,15 +18,34 @@ use crate::framework::{
     ReadResponse, Resource, Schema,
 };
 use crate::provider::SharedClients;
-use crate::value::{Value, from_value, to_value};
+use crate::value::{Type, Value, from_value, to_value};
 
 pub struct MessagingStreamingConfiguration {
     clients: SharedClients,
+    /// The state's cty type, derived from the schema once.
+    ty: Type,
 }
 
 impl MessagingStreamingConfiguration {
     pub fn new(clients: SharedClients) -> Self {
-        Self { clients }
+        Self {
+            clients,
+            ty: schema::schema().value_type(),
+        }
+    }
+
+    fn encode(&self, m: Option<&Model>, diags: &mut Diagnostics) -> Value {
+        let Some(m) = m else { return Value::Null };
+        match to_value(m, &self.ty) {
+            Ok(v) => v,
+            Err(e) => {
+                diags.error(
+                    "Provider could not write a value",
+                    format!("{e}. Please report this bug."),
+                );
+                Value::Null
+            }
+        }
     }
 }
 
@@ -42,20 +61,6 @@ fn decode(v: &Value, what: &str, diags: &mut Diagnostics) -> Option<Model> {
                 format!("Reading the {what} failed: {e}. Please report this bug."),
             );
             None
-        }
-    }
-}
-
-fn encode(m: Option<&Model>, diags: &mut Diagnostics) -> Value {
-    let Some(m) = m else { return Value::Null };
-    match to_value(m, &schema::schema().value_type()) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.error(
-                "Provider could not write a value",
-                format!("{e}. Please report this bug."),
-            );
-            Value::Null
         }
     }
 }
@@ -94,7 +99,7 @@ impl Resource for MessagingStreamingConfiguration {
         }
         let clients = self.clients.get(&mut diags);
         let planned = plan::planned_model(&config, prior.as_ref(), clients.as_deref());
-        let planned_value = encode(Some(&planned), &mut diags);
+        let planned_value = self.encode(Some(&planned), &mut diags);
         let changed = planned_value != *req.prior;
         if let Some(c) = &clients {
             let private = Private::from_bytes(req.prior_private);
@@ -148,7 +153,7 @@ impl Resource for MessagingStreamingConfiguration {
             }
         };
         diags.extend(outcome.diagnostics);
-        let new_state = encode(outcome.model.as_ref(), &mut diags);
+        let new_state = self.encode(outcome.model.as_ref(), &mut diags);
         ApplyResponse {
             new_state,
             private: outcome.private.to_bytes(),
@@ -170,7 +175,7 @@ impl Resource for MessagingStreamingConfiguration {
             return keep(diags);
         };
         let refreshed = read::refresh(&clients, &current, req.ctx, &mut diags).await;
-        let new_state = encode(refreshed.as_ref(), &mut diags);
+        let new_state = self.encode(refreshed.as_ref(), &mut diags);
         ReadResponse {
             new_state,
             private: req.private.to_vec(),
@@ -184,7 +189,7 @@ impl Resource for MessagingStreamingConfiguration {
             return (Value::Null, diags);
         };
         let model = read::import(&clients, id, ctx, &mut diags).await;
-        let value = encode(model.as_ref(), &mut diags);
+        let value = self.encode(model.as_ref(), &mut diags);
         (value, diags)
     }
 }
