@@ -56,8 +56,7 @@ fn main() {
         let t0 = Instant::now();
         let mut plugin = plugin_client::start_plugin(&bin, &pem);
         starts.push(t0.elapsed().as_secs_f64() * 1000.0);
-        let _ = plugin.child.kill();
-        let _ = plugin.child.wait();
+        plugin.stop();
     }
     starts.sort_by(f64::total_cmp);
 
@@ -92,8 +91,7 @@ fn main() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         });
         rss.push(rss_kib(plugin.child.id()) as f64 / 1024.0);
-        let _ = plugin.child.kill();
-        let _ = plugin.child.wait();
+        plugin.stop();
     }
     calls.sort_by(f64::total_cmp);
     rss.sort_by(f64::total_cmp);

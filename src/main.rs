@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chimesdk_provider::plugin::{self, ServeError, ServeOptions, handshake};
+use chimesdk_provider::plugin::{self, ProcessSignals, ServeError, ServeOptions, handshake};
 use chimesdk_provider::provider::{ChimeSdkProvider, REGISTRY_ADDRESS};
 
 fn main() -> ExitCode {
@@ -18,7 +18,6 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let debug = args.iter().any(|a| a == "--debug");
-    plugin::logging::init();
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -31,11 +30,22 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // First, before logging or the handshake: Terraform sends SIGINT to the
+    // whole process group on Ctrl-C, possibly while we are still starting.
+    let signals = {
+        let _in_runtime = runtime.enter();
+        ProcessSignals::install()
+    };
+    plugin::logging::init();
     let opts = ServeOptions {
         debug,
         address: REGISTRY_ADDRESS.to_string(),
     };
-    let result = runtime.block_on(plugin::serve(Arc::new(ChimeSdkProvider::new()), opts));
+    let result = runtime.block_on(plugin::serve(
+        Arc::new(ChimeSdkProvider::new()),
+        opts,
+        signals,
+    ));
     // Do not wait for stray tasks (in-flight AWS calls) once Terraform is done.
     runtime.shutdown_background();
     match result {

@@ -13,6 +13,25 @@ use chimesdk_provider::proto::plugin::Empty;
 use chimesdk_provider::proto::plugin::grpc_controller_client::GrpcControllerClient;
 use plugin_client::{channel, client_config, client_identity, schema_call};
 
+/// Stops a provider started by hand as Terraform would if it could not call
+/// Shutdown, and waits for it.
+fn terminate(child: &mut std::process::Child) {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+fn assert_empty(dir: &std::path::Path) {
+    let left: Vec<_> = std::fs::read_dir(dir).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "left behind in {}: {left:?}",
+        dir.display()
+    );
+}
+
 fn start_plugin(pem: &str) -> plugin_client::Plugin {
     plugin_client::start_plugin(
         std::path::Path::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk")),
@@ -109,10 +128,12 @@ async fn only_the_announced_client_certificate_is_accepted() {
 
 #[test]
 fn plaintext_when_tls_is_disabled() {
+    let scratch = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk"))
         .env("TF_PLUGIN_MAGIC_COOKIE", plugin_client::COOKIE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "6")
         .env("TF_DISABLE_PLUGIN_TLS", "1")
+        .env("PLUGIN_UNIX_SOCKET_DIR", scratch.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -125,8 +146,8 @@ fn plaintext_when_tls_is_disabled() {
         line.trim().ends_with("|grpc|"),
         "empty certificate field: {line}"
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    terminate(&mut child);
+    assert_empty(scratch.path());
 }
 
 #[test]
@@ -142,9 +163,11 @@ fn refuses_a_terraform_without_protocol_6() {
 
 #[test]
 fn debug_mode_prints_a_reattach_line() {
+    let scratch = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk"))
         .arg("--debug")
         .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .env("TMPDIR", scratch.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -173,31 +196,102 @@ fn debug_mode_prints_a_reattach_line() {
     assert_eq!(p["Pid"], child.id());
     assert_eq!(p["Addr"]["Network"], "unix");
     assert!(std::path::Path::new(p["Addr"]["String"].as_str().unwrap()).exists());
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // Debug mode stops on Ctrl-C and removes its socket.
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_empty(scratch.path());
+}
+
+/// The signals whose handler is installed (SigCgt in /proc/PID/status).
+fn caught_signals(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let mask = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigCgt:"))
+        .unwrap()
+        .trim();
+    u64::from_str_radix(mask, 16).unwrap()
+}
+
+fn signal_bit(signal: u32) -> u64 {
+    1 << (signal - 1)
+}
+
+#[tokio::test]
+async fn signals_are_taken_over_before_the_handshake_line() {
+    // Terraform sends SIGINT to the whole process group on Ctrl-C, possibly
+    // while a provider is still starting. By the time the handshake line can
+    // be read, SIGINT, SIGTERM and SIGHUP must no longer have their default
+    // action (terminate without removing the socket directory).
+    for _ in 0..20 {
+        let (pem, _, _) = client_identity();
+        let plugin = start_plugin(&pem);
+        let caught = caught_signals(plugin.child.id());
+        for (name, number) in [("SIGHUP", 1), ("SIGINT", 2), ("SIGTERM", 15)] {
+            assert!(
+                caught & signal_bit(number) != 0,
+                "{name} still has its default action when the handshake line is printed (SigCgt {caught:x})"
+            );
+        }
+    }
 }
 
 #[tokio::test]
 async fn sigint_is_ignored_as_go_plugin_does() {
     let (pem, der, key) = client_identity();
     let mut plugin = start_plugin(&pem);
-    Command::new("kill")
-        .args(["-INT", &plugin.child.id().to_string()])
-        .status()
-        .unwrap();
+    // At once, as Terraform's Ctrl-C can: no sleep between handshake and signal.
+    for _ in 0..3 {
+        Command::new("kill")
+            .args(["-INT", &plugin.child.id().to_string()])
+            .status()
+            .unwrap();
+    }
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert!(
-        plugin.child.try_wait().unwrap().is_none(),
-        "still running after SIGINT"
-    );
+    if let Some(status) = plugin.child.try_wait().unwrap() {
+        panic!("the provider ended on SIGINT ({status}); it must ignore it as go-plugin does");
+    }
     assert_eq!(
         schema_call(
             &plugin,
             client_config(&plugin.server_cert, Some((der, key)))
         )
         .await,
-        Ok(())
+        Ok(()),
+        "still serving after SIGINT"
     );
-    let _ = plugin.child.kill();
-    let _ = plugin.child.wait();
+}
+
+#[test]
+fn sighup_and_sigterm_stop_cleanly_and_remove_the_socket_directory() {
+    for signal in ["-HUP", "-TERM"] {
+        let (pem, _, _) = client_identity();
+        let mut plugin = start_plugin(&pem);
+        let dir = plugin.socket.parent().unwrap().to_path_buf();
+        assert!(dir.exists());
+        Command::new("kill")
+            .args([signal, &plugin.child.id().to_string()])
+            .status()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = plugin.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "still running 2 s after {signal}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        assert!(status.success(), "{signal}: clean exit, got {status}");
+        assert!(
+            !dir.exists(),
+            "{signal}: socket directory {} removed",
+            dir.display()
+        );
+    }
 }

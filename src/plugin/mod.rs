@@ -7,7 +7,9 @@ pub mod handshake;
 pub mod logging;
 mod serve;
 mod services;
+pub mod signals;
 mod socket;
 pub mod tls;
 
 pub use serve::{ServeError, ServeOptions, serve};
+pub use signals::ProcessSignals;

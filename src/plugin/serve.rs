@@ -15,6 +15,7 @@ use tonic::transport::Server;
 
 use super::handshake::{self, HandshakeError, Launch};
 use super::services::{Broker, Controller, Stdio};
+use super::signals::{ProcessSignals, SignalAction};
 use super::socket::PrivateSocket;
 use super::tls::{self, TlsSetupError};
 use crate::framework::Provider;
@@ -50,7 +51,13 @@ pub struct ServeOptions {
     pub address: String,
 }
 
-pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<(), ServeError> {
+/// Serves until Shutdown or a stopping signal. `signals` must have been
+/// installed before anything else the process did (see `signals`).
+pub async fn serve(
+    provider: Arc<dyn Provider>,
+    opts: ServeOptions,
+    signals: ProcessSignals,
+) -> Result<(), ServeError> {
     let launch = if opts.debug {
         Launch {
             client_cert_pem: None,
@@ -98,7 +105,7 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
         tls_config.as_ref().map(|(_, der)| der.as_ref()),
     );
 
-    let shutdown_signal = wait_for_shutdown(shutdown.clone(), opts.debug);
+    let shutdown_signal = wait_for_shutdown(shutdown.clone(), signals, opts.debug);
     let served = match tls_config {
         Some((config, _)) => {
             let incoming =
@@ -188,21 +195,23 @@ fn tls_accept_loop(
     rx
 }
 
-/// Resolves when Terraform calls Shutdown or the process gets SIGTERM (and,
-/// in debug mode only, SIGINT). Outside debug mode SIGINT is ignored, as
-/// go-plugin does: Terraform handles Ctrl-C and calls StopProvider.
-async fn wait_for_shutdown(shutdown: CancellationToken, debug: bool) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).ok();
-    let mut int = signal(SignalKind::interrupt()).ok();
+/// Resolves when Terraform calls Shutdown or the process gets SIGTERM or
+/// SIGHUP (and, in debug mode only, SIGINT). Outside debug mode SIGINT is
+/// ignored, as go-plugin does: Terraform handles Ctrl-C and calls StopProvider.
+async fn wait_for_shutdown(shutdown: CancellationToken, mut signals: ProcessSignals, debug: bool) {
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
-            Some(()) = async { term.as_mut()?.recv().await } => { shutdown.cancel(); return; }
-            Some(()) = async { int.as_mut()?.recv().await } => {
-                if debug { shutdown.cancel(); return; }
-                tracing::debug!("ignoring SIGINT; Terraform stops providers through StopProvider and Shutdown");
-            }
+            action = signals.next(debug) => match action {
+                SignalAction::Stop(name) => {
+                    tracing::debug!(signal = name, "stopping on signal");
+                    shutdown.cancel();
+                    return;
+                }
+                SignalAction::Ignore => tracing::debug!(
+                    "ignoring SIGINT; Terraform stops providers through StopProvider and Shutdown"
+                ),
+            },
         }
     }
 }

@@ -23,6 +23,37 @@ pub struct Plugin {
     pub child: Child,
     pub socket: PathBuf,
     pub server_cert: Vec<u8>,
+    /// PLUGIN_UNIX_SOCKET_DIR for this launch: whatever the provider leaves
+    /// behind (a killed process cannot clean up) goes with it.
+    pub socket_parent: tempfile::TempDir,
+}
+
+impl Plugin {
+    /// Asks the provider to stop (SIGTERM) and waits for it; a process that
+    /// is still there after 2 s is killed.
+    pub fn stop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_some() {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(2) {
+            if self.child.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Plugin {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 /// A client identity like Terraform's (self-signed).
@@ -36,7 +67,9 @@ pub fn client_identity() -> (String, Vec<u8>, Vec<u8>) {
 }
 
 pub fn start_plugin(binary: &std::path::Path, client_cert_pem: &str) -> Plugin {
+    let socket_parent = tempfile::tempdir().unwrap();
     let mut child = Command::new(binary)
+        .env("PLUGIN_UNIX_SOCKET_DIR", socket_parent.path())
         .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
         .env("PLUGIN_CLIENT_CERT", client_cert_pem)
@@ -63,6 +96,7 @@ pub fn start_plugin(binary: &std::path::Path, client_cert_pem: &str) -> Plugin {
         child,
         socket: PathBuf::from(fields[3]),
         server_cert,
+        socket_parent,
     }
 }
 

@@ -1,0 +1,56 @@
+//! Process signals: taken over at the very start of the process, before the
+//! handshake line, so that no signal can arrive while its default action
+//! (terminate, leaving the socket directory behind) is still in force.
+
+use tokio::signal::unix::{Signal, SignalKind, signal};
+
+/// The signals the plugin process handles. Creating it replaces the default
+/// dispositions of SIGINT, SIGTERM and SIGHUP for the rest of the process's
+/// life; a signal that arrives before the serve loop looks is kept and seen
+/// on its first poll.
+pub struct ProcessSignals {
+    interrupt: Option<Signal>,
+    terminate: Option<Signal>,
+    hangup: Option<Signal>,
+}
+
+/// What the serve loop should do about a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalAction {
+    /// SIGTERM or SIGHUP (or SIGINT in debug mode): stop and clean up.
+    Stop(&'static str),
+    /// SIGINT outside debug mode: Terraform sends it to the whole process
+    /// group on Ctrl-C and then stops providers itself (StopProvider,
+    /// Shutdown), so go-plugin ignores it; so do we.
+    Ignore,
+}
+
+impl ProcessSignals {
+    /// Must run inside a tokio runtime with the I/O driver enabled. A signal
+    /// whose handler cannot be installed keeps its default action.
+    pub fn install() -> Self {
+        Self {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+            hangup: signal(SignalKind::hangup()).ok(),
+        }
+    }
+
+    /// Waits for the next signal and says what it means in this mode.
+    pub async fn next(&mut self, debug: bool) -> SignalAction {
+        tokio::select! {
+            Some(()) = recv(&mut self.terminate) => SignalAction::Stop("SIGTERM"),
+            Some(()) = recv(&mut self.hangup) => SignalAction::Stop("SIGHUP"),
+            Some(()) = recv(&mut self.interrupt) => {
+                if debug { SignalAction::Stop("SIGINT") } else { SignalAction::Ignore }
+            }
+        }
+    }
+}
+
+async fn recv(signal: &mut Option<Signal>) -> Option<()> {
+    match signal {
+        Some(s) => s.recv().await,
+        None => std::future::pending().await,
+    }
+}
