@@ -91,6 +91,10 @@ impl Workspace {
     pub fn with_terraform(terraform: &str) -> Workspace {
         let dir = tempfile::tempdir().unwrap();
         let cli = dir.path().join("cli.tfrc");
+        // Terraform, and the providers it launches, make their sockets here:
+        // what a killed provider leaves behind goes with the workspace.
+        let scratch = dir.path().join("tmp");
+        std::fs::create_dir(&scratch).unwrap();
         std::fs::write(
             &cli,
             format!(
@@ -102,6 +106,7 @@ impl Workspace {
         let env = vec![
             ("TF_CLI_CONFIG_FILE".into(), cli.display().to_string()),
             ("TF_IN_AUTOMATION".into(), "1".into()),
+            ("TMPDIR".into(), scratch.display().to_string()),
             ("CHECKPOINT_DISABLE".into(), "1".into()),
             ("TF_LOG".into(), "debug".into()),
             (
