@@ -9,17 +9,25 @@ terraform {
 # Credentials come from the standard AWS chain (environment, shared files,
 # SSO, web identity, instance metadata). Everything here is optional.
 provider "chimesdk" {
-  region      = "us-east-1"
-  max_retries = 10
+  region              = "us-east-1"
+  max_retries         = 10
+  allowed_account_ids = ["111122223333"]
 
   assume_role {
     role_arn     = "arn:aws:iam::111122223333:role/terraform"
     session_name = "gitops"
+    duration     = "1h"
   }
 }
 
-# One provider per region/account that holds AppInstances.
+# A pipeline authenticating by OIDC (GitHub Actions: `permissions: id-token:
+# write`), in the other region where Chime SDK messaging exists.
 provider "chimesdk" {
   alias  = "eu"
-  region = "eu-west-1"
+  region = "eu-central-1"
+
+  assume_role_with_web_identity {
+    role_arn                = "arn:aws:iam::444455556666:role/github-actions"
+    web_identity_token_file = "/tmp/web-identity-token"
+  }
 }

@@ -1,34 +1,41 @@
 //! The one set of AWS clients a configured provider shares with every
-//! resource: built from aws-config's standard credential chain.
+//! resource: aws-config's standard chain (or web identity, then an assumed
+//! role), each service with its own endpoint, one HTTP client setup.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use tokio_util::sync::CancellationToken;
 
+use super::credentials::{
+    AssumeRole, AssumeRoleProvider, AssumeRoleWithWebIdentity, WebIdentityProvider,
+};
+use super::http::{HttpSettings, HttpSetupError};
 use super::retry::{RetryPolicy, classify, with_retries};
 
-/// What the provider block asks for, already validated.
+/// What the provider block (and its environment variables) ask for,
+/// already validated.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientSettings {
     pub region: Option<String>,
     pub profile: Option<String>,
+    pub shared_config_files: Vec<PathBuf>,
+    pub shared_credentials_files: Vec<PathBuf>,
     pub max_retries: u32,
     pub skip_credentials_validation: bool,
+    pub allowed_account_ids: Vec<String>,
+    pub forbidden_account_ids: Vec<String>,
     pub kinesis_endpoint: Option<String>,
     pub chime_sdk_messaging_endpoint: Option<String>,
     pub chime_sdk_identity_endpoint: Option<String>,
     pub sts_endpoint: Option<String>,
     pub assume_role: Option<AssumeRole>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssumeRole {
-    pub role_arn: String,
-    pub session_name: Option<String>,
-    pub external_id: Option<String>,
+    pub assume_role_with_web_identity: Option<AssumeRoleWithWebIdentity>,
+    pub http: HttpSettings,
 }
 
 pub struct AwsClients {
@@ -39,6 +46,8 @@ pub struct AwsClients {
     /// `None` when skip_credentials_validation left it unresolved.
     pub account_id: Option<String>,
     pub partition: String,
+    /// A custom Chime SDK messaging endpoint is set: any region may work.
+    pub custom_chime_endpoint: bool,
     pub retry: RetryPolicy,
 }
 
@@ -52,6 +61,12 @@ pub enum ConfigureError {
     CredentialsFailed(String),
     #[error("checking the AWS credentials with STS GetCallerIdentity failed")]
     CallerIdentity(String),
+    #[error("account {0} is not allowed")]
+    AccountNotAllowed(String),
+    #[error("account {0} is forbidden")]
+    AccountForbidden(String),
+    #[error(transparent)]
+    Http(#[from] HttpSetupError),
 }
 
 /// The partition a region belongs to, for ARNs.
@@ -69,7 +84,17 @@ pub fn partition_of(region: &str) -> &'static str {
     }
 }
 
-async fn base_config(settings: &ClientSettings) -> SdkConfig {
+fn scheme_of(endpoint: Option<&str>) -> &str {
+    match endpoint.and_then(|e| e.split_once("://")) {
+        Some(("http", _)) => "http",
+        _ => "https",
+    }
+}
+
+/// Region, profile, shared files, timeouts and the base credential chain.
+/// No endpoint here: each service gets its own (an `sts` endpoint must not
+/// reroute Kinesis or Chime).
+async fn base_config(settings: &ClientSettings) -> Result<SdkConfig, ConfigureError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         // Our retry policy (retry.rs) does every retry; one attempt here.
         .retry_config(aws_config::retry::RetryConfig::disabled())
@@ -78,6 +103,13 @@ async fn base_config(settings: &ClientSettings) -> SdkConfig {
                 .connect_timeout(Duration::from_secs(10))
                 .operation_attempt_timeout(Duration::from_secs(60))
                 .build(),
+        )
+        // The credential chain's own calls (SSO, IMDS, profile roles) go
+        // through the STS endpoint's client: HTTPS unless sts says http.
+        .http_client(
+            settings
+                .http
+                .client_for_scheme(scheme_of(settings.sts_endpoint.as_deref()))?,
         );
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));
@@ -85,11 +117,81 @@ async fn base_config(settings: &ClientSettings) -> SdkConfig {
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(sts) = &settings.sts_endpoint {
-        // Only STS is affected; the other services get their own below.
-        loader = loader.endpoint_url(sts);
+    if !settings.shared_config_files.is_empty() || !settings.shared_credentials_files.is_empty() {
+        let mut files = EnvConfigFiles::builder();
+        for f in &settings.shared_config_files {
+            files = files.with_file(EnvConfigFileKind::Config, f);
+        }
+        for f in &settings.shared_credentials_files {
+            files = files.with_file(EnvConfigFileKind::Credentials, f);
+        }
+        // Listing only config files keeps the default credentials file, and
+        // the other way round, as the AWS provider does.
+        if settings.shared_config_files.is_empty() {
+            files = files.include_default_config_file(true);
+        }
+        if settings.shared_credentials_files.is_empty() {
+            files = files.include_default_credentials_file(true);
+        }
+        loader = loader.profile_files(files.build());
     }
-    loader.load().await
+    Ok(loader.load().await)
+}
+
+/// An STS client for `config`'s credentials, at the `sts` endpoint.
+fn sts_client(
+    config: &SdkConfig,
+    settings: &ClientSettings,
+    credentials: Option<SharedCredentialsProvider>,
+) -> Result<aws_sdk_sts::Client, ConfigureError> {
+    let mut b = aws_sdk_sts::config::Builder::from(config).http_client(
+        settings
+            .http
+            .client_for_scheme(scheme_of(settings.sts_endpoint.as_deref()))?,
+    );
+    b.set_credentials_provider(credentials);
+    if let Some(url) = &settings.sts_endpoint {
+        b = b.endpoint_url(url);
+    }
+    Ok(aws_sdk_sts::Client::from_conf(b.build()))
+}
+
+/// The credentials every call uses: the standard chain, or web identity
+/// instead of it; then, if asked, a role assumed with those.
+fn credentials(
+    base: &SdkConfig,
+    settings: &ClientSettings,
+) -> Result<Option<SharedCredentialsProvider>, ConfigureError> {
+    let mut creds = base.credentials_provider();
+    if let Some(web) = &settings.assume_role_with_web_identity {
+        // AssumeRoleWithWebIdentity is unsigned: no credentials needed.
+        let sts = sts_client(base, settings, None)?;
+        creds = Some(SharedCredentialsProvider::new(WebIdentityProvider {
+            sts,
+            role: web.clone(),
+        }));
+    }
+    if let Some(role) = &settings.assume_role {
+        let sts = sts_client(base, settings, creds)?;
+        creds = Some(SharedCredentialsProvider::new(AssumeRoleProvider {
+            sts,
+            role: role.clone(),
+        }));
+    }
+    Ok(creds)
+}
+
+/// `allowed_account_ids` / `forbidden_account_ids` against the caller's account.
+pub fn check_account(settings: &ClientSettings, account: &str) -> Result<(), ConfigureError> {
+    if !settings.allowed_account_ids.is_empty()
+        && !settings.allowed_account_ids.iter().any(|a| a == account)
+    {
+        return Err(ConfigureError::AccountNotAllowed(account.to_string()));
+    }
+    if settings.forbidden_account_ids.iter().any(|a| a == account) {
+        return Err(ConfigureError::AccountForbidden(account.to_string()));
+    }
+    Ok(())
 }
 
 impl AwsClients {
@@ -97,64 +199,56 @@ impl AwsClients {
         settings: &ClientSettings,
         cancel: &CancellationToken,
     ) -> Result<AwsClients, ConfigureError> {
-        let mut config = base_config(settings).await;
-        let region = config
+        let base = base_config(settings).await?;
+        let region = base
             .region()
             .map(|r| r.to_string())
             .filter(|r| !r.is_empty())
             .ok_or(ConfigureError::NoRegion)?;
-
-        if let Some(role) = &settings.assume_role {
-            let mut builder = aws_config::sts::AssumeRoleProvider::builder(&role.role_arn)
-                .session_name(
-                    role.session_name
-                        .clone()
-                        .unwrap_or_else(|| "terraform-provider-chimesdk".into()),
-                )
-                .configure(&config);
-            if let Some(id) = &role.external_id {
-                builder = builder.external_id(id);
-            }
-            let provider = builder.build().await;
-            config = config
-                .into_builder()
-                .credentials_provider(
-                    aws_credential_types::provider::SharedCredentialsProvider::new(provider),
-                )
-                .build();
-        }
+        let creds = credentials(&base, settings)?;
+        let mut builder = base.into_builder();
+        builder.set_credentials_provider(creds.clone());
+        let config = builder.build();
 
         let retry = RetryPolicy::new(settings.max_retries);
         let mut account_id = None;
         if !settings.skip_credentials_validation {
-            let creds = config
-                .credentials_provider()
-                .ok_or_else(|| ConfigureError::NoCredentials(String::new()))?;
-            match creds.provide_credentials().await {
+            let provider = creds.ok_or_else(|| ConfigureError::NoCredentials(String::new()))?;
+            match provider.provide_credentials().await {
                 Ok(_) => {}
                 Err(CredentialsError::CredentialsNotLoaded(e)) => {
                     return Err(ConfigureError::NoCredentials(format!("{e:?}")));
                 }
                 Err(e) => return Err(ConfigureError::CredentialsFailed(error_chain(&e))),
             }
-            let sts = aws_sdk_sts::Client::new(&config);
+            let sts = sts_client(&config, settings, config.credentials_provider())?;
             let identity = with_retries(retry, cancel, "STS GetCallerIdentity", classify, || {
                 sts.get_caller_identity().send()
             })
             .await
             .map_err(|e| ConfigureError::CallerIdentity(e.to_string()))?;
-            account_id = identity.account().map(str::to_string);
+            let account = identity.account().unwrap_or_default().to_string();
+            check_account(settings, &account)?;
+            account_id = Some(account);
         }
 
-        let mut kinesis = aws_sdk_kinesis::config::Builder::from(&config);
+        let http = |endpoint: &Option<String>| {
+            settings
+                .http
+                .client_for_scheme(scheme_of(endpoint.as_deref()))
+        };
+        let mut kinesis = aws_sdk_kinesis::config::Builder::from(&config)
+            .http_client(http(&settings.kinesis_endpoint)?);
         if let Some(url) = &settings.kinesis_endpoint {
             kinesis = kinesis.endpoint_url(url);
         }
-        let mut chime = aws_sdk_chimesdkmessaging::config::Builder::from(&config);
+        let mut chime = aws_sdk_chimesdkmessaging::config::Builder::from(&config)
+            .http_client(http(&settings.chime_sdk_messaging_endpoint)?);
         if let Some(url) = &settings.chime_sdk_messaging_endpoint {
             chime = chime.endpoint_url(url);
         }
-        let mut identity = aws_sdk_chimesdkidentity::config::Builder::from(&config);
+        let mut identity = aws_sdk_chimesdkidentity::config::Builder::from(&config)
+            .http_client(http(&settings.chime_sdk_identity_endpoint)?);
         if let Some(url) = &settings.chime_sdk_identity_endpoint {
             identity = identity.endpoint_url(url);
         }
@@ -165,6 +259,7 @@ impl AwsClients {
             partition: partition_of(&region).to_string(),
             region,
             account_id,
+            custom_chime_endpoint: settings.chime_sdk_messaging_endpoint.is_some(),
             retry,
         })
     }
@@ -183,4 +278,36 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_and_forbidden_accounts() {
+        let mut s = ClientSettings {
+            allowed_account_ids: vec!["111111111111".into()],
+            ..Default::default()
+        };
+        assert!(check_account(&s, "111111111111").is_ok());
+        assert!(matches!(
+            check_account(&s, "222222222222"),
+            Err(ConfigureError::AccountNotAllowed(a)) if a == "222222222222"
+        ));
+        s.allowed_account_ids.clear();
+        s.forbidden_account_ids = vec!["222222222222".into()];
+        assert!(check_account(&s, "111111111111").is_ok());
+        assert!(matches!(
+            check_account(&s, "222222222222"),
+            Err(ConfigureError::AccountForbidden(_))
+        ));
+    }
+
+    #[test]
+    fn each_endpoint_picks_its_own_scheme() {
+        assert_eq!(scheme_of(Some("http://127.0.0.1:1")), "http");
+        assert_eq!(scheme_of(Some("https://sts.example")), "https");
+        assert_eq!(scheme_of(None), "https");
+    }
 }

@@ -4,8 +4,11 @@
 
 pub mod chime;
 pub mod clients;
+pub mod credentials;
 pub mod error;
+pub mod http;
 pub mod kinesis;
+pub mod regions;
 pub mod retry;
 pub mod wait;
 

@@ -65,6 +65,13 @@ where
     match err {
         // A connection that failed or broke is worth another try; a request
         // that could not be built (no credentials, say) is not.
+        // A host name that does not resolve will not resolve on retry.
+        SdkError::DispatchFailure(e)
+            if e.as_connector_error()
+                .is_some_and(|c| is_name_resolution_failure(c)) =>
+        {
+            Classified::Final
+        }
         SdkError::DispatchFailure(e) if e.is_io() || e.is_timeout() => {
             Classified::Retryable("connection failed".into())
         }
@@ -89,6 +96,21 @@ where
         }
         _ => Classified::Final,
     }
+}
+
+/// Whether a connection failed because the endpoint's host name did not
+/// resolve. hyper-util's resolver error type is private, so its message
+/// ("dns error") and the system resolver's are what identify it.
+pub fn is_name_resolution_failure(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        let text = err.to_string();
+        if text == "dns error" || text.contains("failed to lookup address information") {
+            return true;
+        }
+        current = err.source();
+    }
+    false
 }
 
 /// The HTTP status of a raw response, for classification.
@@ -224,6 +246,47 @@ mod tests {
         .await;
         assert!(matches!(r, Err(RetryError::Failed("bad request"))));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[derive(Debug)]
+    struct Chain(&'static str, Option<Box<Chain>>);
+    impl std::fmt::Display for Chain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl std::error::Error for Chain {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|c| c as _)
+        }
+    }
+
+    #[test]
+    fn name_resolution_failures_are_told_apart_from_refused_connections() {
+        use aws_smithy_runtime_api::client::result::{ConnectorError, SdkError};
+        let dns = Chain(
+            "client error (Connect)",
+            Some(Box::new(Chain(
+                "dns error",
+                Some(Box::new(Chain(
+                    "failed to lookup address information: Name or service not known",
+                    None,
+                ))),
+            ))),
+        );
+        let refused = Chain(
+            "client error (Connect)",
+            Some(Box::new(Chain("Connection refused (os error 111)", None))),
+        );
+        let dispatch = |e: Chain| -> SdkError<
+            aws_sdk_kinesis::operation::describe_stream_summary::DescribeStreamSummaryError,
+            aws_smithy_runtime_api::http::Response,
+        > { SdkError::dispatch_failure(ConnectorError::io(Box::new(e))) };
+        assert_eq!(classify(&dispatch(dns)), Classified::Final);
+        assert!(matches!(
+            classify(&dispatch(refused)),
+            Classified::Retryable(_)
+        ));
     }
 
     #[tokio::test]

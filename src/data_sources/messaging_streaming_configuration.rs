@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::arn::AppInstanceArn;
 use crate::aws::chime;
+use crate::aws::regions::chime_region_problem;
 use crate::framework::{Attribute, Block, CallContext, DataSource, Diagnostics, Schema};
 use crate::provider::SharedClients;
 use crate::value::{Attr, AttributePath, Type, Value, from_value, to_value};
@@ -103,6 +104,14 @@ impl DataSource for MessagingStreamingConfigurationData {
             );
             return (Value::Null, diags);
         };
+        if let Some(why) = chime_region_problem(&clients.region, clients.custom_chime_endpoint) {
+            diags.error_at(
+                AttributePath::attr("app_instance_arn"),
+                "Amazon Chime SDK messaging is not available in this region",
+                why,
+            );
+            return (Value::Null, diags);
+        }
         let found = match chime::find_streaming_configurations(&clients, &app, &ctx.cancel).await {
             Ok(f) => f,
             Err(e) => {

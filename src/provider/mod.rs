@@ -84,7 +84,13 @@ impl Provider for ChimeSdkProvider {
             return diags;
         }
         let settings = match ProviderConfig::read(config) {
-            Ok(c) => c.into_settings(),
+            Ok(c) => match c.into_settings(&|name| std::env::var(name).ok()) {
+                Ok(s) => s,
+                Err(e) => {
+                    diags.error_at(e.path, e.summary, e.detail);
+                    return diags;
+                }
+            },
             Err(e) => {
                 diags.error("Invalid provider configuration", e.to_string());
                 return diags;
@@ -132,6 +138,25 @@ fn report_configure_error(
             ),
         ),
         ConfigureError::CredentialsFailed(why) => diags.error("Loading AWS credentials failed", why),
+        ConfigureError::AccountNotAllowed(account) => diags.error_at(
+            AttributePath::attr("allowed_account_ids"),
+            "AWS account not allowed",
+            format!(
+                "The credentials belong to account {account}, which is not in allowed_account_ids ({}). Nothing was \
+                 called besides STS GetCallerIdentity. Use the credentials (or role) of an allowed account, or add \
+                 {account} to allowed_account_ids.",
+                settings.allowed_account_ids.join(", ")
+            ),
+        ),
+        ConfigureError::AccountForbidden(account) => diags.error_at(
+            AttributePath::attr("forbidden_account_ids"),
+            "AWS account forbidden",
+            format!(
+                "The credentials belong to account {account}, which forbidden_account_ids lists. Nothing was called \
+                 besides STS GetCallerIdentity. Use the credentials (or role) of another account."
+            ),
+        ),
+        ConfigureError::Http(e) => diags.error("Setting up the HTTP client failed", e.to_string()),
         ConfigureError::CallerIdentity(why) => diags.error(
             "Checking AWS credentials failed",
             format!(

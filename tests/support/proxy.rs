@@ -44,6 +44,11 @@ struct Rule {
 #[derive(Default)]
 struct Shared {
     calls: Vec<String>,
+    /// (operation, request body), for tests that check what was sent.
+    requests: Vec<(String, String)>,
+    /// As a forward proxy: `CONNECT host:port` tunnels asked for (refused),
+    /// and `GET host:port` (any method) requests forwarded.
+    proxied: Vec<String>,
     rules: Vec<Rule>,
 }
 
@@ -124,6 +129,36 @@ async fn handle(
     shared: Arc<Mutex<Shared>>,
 ) -> Result<Response<Full<Bytes>>, std::io::Error> {
     let (parts, body) = req.into_parts();
+    // Used as an HTTP(S) proxy: refuse tunnels (they would leave this
+    // machine), forward plain requests to loopback only.
+    if parts.method == hyper::Method::CONNECT {
+        shared
+            .lock()
+            .unwrap()
+            .proxied
+            .push(format!("CONNECT {}", parts.uri));
+        return Ok(Response::builder()
+            .status(StatusCode::FORBIDDEN)
+            .body(Full::new(Bytes::new()))
+            .unwrap());
+    }
+    let upstream = match parts.uri.authority() {
+        Some(authority) => {
+            shared
+                .lock()
+                .unwrap()
+                .proxied
+                .push(format!("{} {authority}", parts.method));
+            if authority.host() != "127.0.0.1" && authority.host() != "localhost" {
+                return Ok(Response::builder()
+                    .status(StatusCode::BAD_GATEWAY)
+                    .body(Full::new(Bytes::new()))
+                    .unwrap());
+            }
+            format!("http://{authority}")
+        }
+        None => upstream,
+    };
     let body = body
         .collect()
         .await
@@ -137,6 +172,8 @@ async fn handle(
     let fault = {
         let mut s = shared.lock().unwrap();
         s.calls.push(op.clone());
+        s.requests
+            .push((op.clone(), String::from_utf8_lossy(&body).into_owned()));
         let rule = s
             .rules
             .iter_mut()
@@ -241,6 +278,17 @@ impl Proxy {
     /// Every call so far, by operation name, then forgets them.
     pub fn take_calls(&self) -> Vec<String> {
         std::mem::take(&mut self.shared.lock().unwrap().calls)
+    }
+
+    /// Every request so far as (operation, body), then forgets them.
+    pub fn take_requests(&self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.shared.lock().unwrap().requests)
+    }
+
+    /// What passed through as a forward proxy (`CONNECT host:port`,
+    /// `POST host:port`), then forgets it.
+    pub fn take_proxied(&self) -> Vec<String> {
+        std::mem::take(&mut self.shared.lock().unwrap().proxied)
     }
 
     pub fn count(calls: &[String], op: &str) -> usize {

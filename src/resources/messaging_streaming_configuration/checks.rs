@@ -5,12 +5,21 @@
 use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::AwsClients;
 use crate::aws::kinesis::StreamSummary;
+use crate::aws::regions::chime_region_problem;
 use crate::framework::Diagnostics;
 use crate::value::AttributePath;
 
 /// Rule 7: streams are read and made with the provider's credentials, so the
 /// provider must be in the AppInstance's region and account.
 pub fn check_provider_matches(c: &AwsClients, app: &AppInstanceArn, diags: &mut Diagnostics) {
+    if let Some(why) = chime_region_problem(&c.region, c.custom_chime_endpoint) {
+        diags.error_at(
+            AttributePath::attr("app_instance_arn"),
+            "Amazon Chime SDK messaging is not available in this region",
+            why,
+        );
+        return;
+    }
     let mut wrong = Vec::new();
     if c.region != app.region {
         wrong.push(format!(

@@ -1,0 +1,111 @@
+//! The HTTP client under every AWS call: the trust store (system roots plus
+//! `custom_ca_bundle`) and the proxy for the endpoint's scheme.
+
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_http_client::{Builder, Connector};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+
+/// Proxies by scheme; `None` = connect directly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProxySettings {
+    pub http_proxy: Option<String>,
+    pub https_proxy: Option<String>,
+    pub no_proxy: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpSetupError {
+    #[error("{0}")]
+    CaBundle(String),
+    #[error("{0}")]
+    Proxy(String),
+}
+
+/// What the client needs besides the endpoint's scheme.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HttpSettings {
+    /// PEM text of extra trusted CA certificates.
+    pub ca_bundle_pem: Option<Vec<u8>>,
+    pub proxy: ProxySettings,
+}
+
+impl HttpSettings {
+    /// A client for endpoints of this scheme ("http" or "https"). Each AWS
+    /// client talks to one endpoint, so each gets the proxy for its scheme.
+    pub fn client_for_scheme(&self, scheme: &str) -> Result<SharedHttpClient, HttpSetupError> {
+        let proxy_url = if scheme == "http" {
+            self.proxy.http_proxy.as_deref()
+        } else {
+            self.proxy.https_proxy.as_deref()
+        };
+        let proxy = match proxy_url {
+            Some(url) => {
+                let mut p = ProxyConfig::all(url)
+                    .map_err(|e| HttpSetupError::Proxy(format!("proxy URL {url:?}: {e}")))?;
+                if let Some(no) = &self.proxy.no_proxy {
+                    p = p.no_proxy(no);
+                }
+                p
+            }
+            None => ProxyConfig::disabled(),
+        };
+        let mut trust = TrustStore::default();
+        if let Some(pem) = &self.ca_bundle_pem {
+            trust = trust.with_pem_certificate(pem.clone());
+        }
+        let context = TlsContext::builder()
+            .with_trust_store(trust)
+            .build()
+            .map_err(|e| HttpSetupError::CaBundle(e.to_string()))?;
+        let provider = tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc);
+        // The public builders take no proxy; this one builds the connector
+        // the way `build_https` does, plus the proxy.
+        Ok(
+            Builder::new().build_with_connector_fn(move |settings, components| {
+                let mut b = Connector::builder()
+                    .tls_provider(provider.clone())
+                    .tls_context(context.clone())
+                    .proxy_config(proxy.clone());
+                b.set_connector_settings(settings.cloned());
+                if let Some(rc) = components {
+                    b.set_sleep_impl(rc.sleep_impl());
+                }
+                b.build()
+            }),
+        )
+    }
+}
+
+/// Checks that a CA bundle holds at least one PEM certificate and nothing
+/// that is not PEM; returns the number of certificates.
+pub fn check_ca_bundle(pem: &[u8]) -> Result<usize, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut count = 0;
+    for cert in CertificateDer::pem_slice_iter(pem) {
+        cert.map_err(|e| format!("it is not valid PEM ({e:?})"))?;
+        count += 1;
+    }
+    if count == 0 {
+        return Err("it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ca_bundle_must_hold_pem_certificates() {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["localhost".into()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        assert_eq!(check_ca_bundle(cert.pem().as_bytes()), Ok(1));
+        assert!(check_ca_bundle(b"not a certificate").is_err());
+        assert!(check_ca_bundle(cert.der()).is_err());
+    }
+}
