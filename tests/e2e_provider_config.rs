@@ -42,6 +42,14 @@ fn endpoints(
     out
 }
 
+/// main.tf: the provider block around `body`, and `resource(app, stream)`.
+fn write_stack(ws: &Workspace, body: &str, app: &str, stream: &str) {
+    ws.write(
+        "main.tf",
+        &format!("{}\n{}", provider(body), resource(app, stream)),
+    );
+}
+
 /// A resource that makes plan call Kinesis, identity and messaging.
 fn resource(app: &str, stream_arn: &str) -> String {
     format!(
@@ -64,18 +72,16 @@ fn each_endpoint_reaches_its_own_service_only() {
 
     // All four set: each proxy sees its own service's calls and nothing else.
     let ws = Workspace::new();
-    ws.write(
-        "main.tf",
-        &format!(
-            "{}\n{}",
-            provider(&endpoints(
-                Some(&kinesis.url),
-                Some(&messaging.url),
-                Some(&identity.url),
-                Some(&sts.url)
-            )),
-            resource(&env.app, &stream)
+    write_stack(
+        &ws,
+        &endpoints(
+            Some(&kinesis.url),
+            Some(&messaging.url),
+            Some(&identity.url),
+            Some(&sts.url),
         ),
+        &env.app,
+        &stream,
     );
     ws.run(&["plan", "-input=false", "-no-color"]).assert_ok();
     let k = kinesis.take_calls();
@@ -124,13 +130,11 @@ fn each_endpoint_reaches_its_own_service_only() {
             _ => endpoints(None, None, Some(&url), None),
         };
         let ws = Workspace::new();
-        ws.write(
-            "main.tf",
-            &format!(
-                "{}\n{}",
-                provider(&format!("{only}  https_proxy = \"{}\"\n", egress.url)),
-                resource(&env.app, &stream)
-            ),
+        write_stack(
+            &ws,
+            &format!("{only}  https_proxy = \"{}\"\n", egress.url),
+            &env.app,
+            &stream,
         );
         let run = ws.run(&["plan", "-input=false", "-no-color"]);
         run.assert_failed();
@@ -168,13 +172,11 @@ fn http_proxy_carries_every_call_and_no_proxy_bypasses_it() {
     );
 
     let ws = Workspace::new();
-    ws.write(
-        "main.tf",
-        &format!(
-            "{}\n{}",
-            provider(&format!("{direct}  http_proxy = \"{}\"\n", proxy.url)),
-            resource(&env.app, &stream)
-        ),
+    write_stack(
+        &ws,
+        &format!("{direct}  http_proxy = \"{}\"\n", proxy.url),
+        &env.app,
+        &stream,
     );
     ws.run(&["plan", "-input=false", "-no-color"]).assert_ok();
     let via = proxy.take_proxied();
@@ -200,10 +202,7 @@ fn http_proxy_carries_every_call_and_no_proxy_bypasses_it() {
 
     // The same from the environment, with NO_PROXY covering the services.
     let mut ws = Workspace::new();
-    ws.write(
-        "main.tf",
-        &format!("{}\n{}", provider(&direct), resource(&env.app, &stream)),
-    );
+    write_stack(&ws, &direct, &env.app, &stream);
     ws.set_env("HTTP_PROXY", &proxy.url);
     ws.set_env("NO_PROXY", "127.0.0.1");
     ws.run(&["plan", "-input=false", "-no-color"]).assert_ok();
@@ -233,10 +232,7 @@ fn custom_ca_bundle_trusts_a_private_endpoint() {
     );
 
     // Not trusted without the bundle.
-    ws.write(
-        "main.tf",
-        &format!("{}\n{}", provider(&block), resource(&env.app, &stream)),
-    );
+    write_stack(&ws, &block, &env.app, &stream);
     let run = ws.run(&["plan", "-input=false", "-no-color"]);
     run.assert_failed();
     assert!(
@@ -246,23 +242,15 @@ fn custom_ca_bundle_trusts_a_private_endpoint() {
     );
 
     // Trusted with it, by attribute and by AWS_CA_BUNDLE.
-    ws.write(
-        "main.tf",
-        &format!(
-            "{}\n{}",
-            provider(&format!(
-                "{block}  custom_ca_bundle = \"{}\"\n",
-                bundle.display()
-            )),
-            resource(&env.app, &stream)
-        ),
+    write_stack(
+        &ws,
+        &format!("{block}  custom_ca_bundle = \"{}\"\n", bundle.display()),
+        &env.app,
+        &stream,
     );
     ws.run(&["plan", "-input=false", "-no-color"]).assert_ok();
     let mut ws2 = Workspace::new();
-    ws2.write(
-        "main.tf",
-        &format!("{}\n{}", provider(&block), resource(&env.app, &stream)),
-    );
+    write_stack(&ws2, &block, &env.app, &stream);
     ws2.set_env("AWS_CA_BUNDLE", bundle.to_str().unwrap());
     ws2.run(&["plan", "-input=false", "-no-color"]).assert_ok();
 
@@ -303,10 +291,7 @@ fn web_identity_then_assume_role_with_every_argument() {
         ),
         token.display()
     );
-    ws.write(
-        "main.tf",
-        &format!("{}\n{}", provider(&body), resource(&env.app, &stream)),
-    );
+    write_stack(&ws, &body, &env.app, &stream);
     ws.set_env("TF_LOG", "trace");
     ws.run(&["plan", "-input=false", "-no-color"]).assert_ok();
     let requests = sts.take_requests();
@@ -438,13 +423,11 @@ fn shared_files_and_profile_supply_credentials() {
         Some(&env.chime.url),
         Some(&env.kinesis.url),
     );
-    ws.write(
-        "main.tf",
-        &format!(
-            "{}\n{}",
-            provider(&format!("{block}  profile = \"ci\"\n")),
-            resource(&env.app, &stream)
-        ),
+    write_stack(
+        &ws,
+        &format!("{block}  profile = \"ci\"\n"),
+        &env.app,
+        &stream,
     );
     let run = ws.run(&["plan", "-input=false", "-json"]);
     run.assert_failed();
@@ -455,14 +438,7 @@ fn shared_files_and_profile_supply_credentials() {
         run.output()
     );
 
-    ws.write(
-        "main.tf",
-        &format!(
-            "{}\n{}",
-            provider(&format!("{block}{with_files}")),
-            resource(&env.app, &stream)
-        ),
-    );
+    write_stack(&ws, &format!("{block}{with_files}"), &env.app, &stream);
     ws.run(&["plan", "-input=false", "-no-color"]).assert_ok();
 }
 
@@ -539,16 +515,11 @@ fn bad_provider_arguments_fail_validate_on_their_attribute() {
         ),
     ];
     for (body, summary, attribute) in cases {
-        ws.write(
-            "main.tf",
-            &format!(
-                "{}\n{}",
-                provider(&format!("  {body}\n")),
-                resource(
-                    "arn:aws:chime:us-east-1:123456789012:app-instance/a",
-                    "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-x"
-                )
-            ),
+        write_stack(
+            &ws,
+            &format!("  {body}\n"),
+            "arn:aws:chime:us-east-1:123456789012:app-instance/a",
+            "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-x",
         );
         let run = ws.run(&["validate", "-json"]);
         run.assert_failed();

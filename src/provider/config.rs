@@ -765,6 +765,13 @@ mod tests {
 
     const ROLE: &str = "arn:aws:iam::123456789012:role/terraform";
 
+    /// A config with `assume_role { role_arn = ROLE, extra... }`.
+    fn role(extra: &[(&str, Value)]) -> Value {
+        let mut attrs = vec![("role_arn", s(ROLE))];
+        attrs.extend(extra.iter().cloned());
+        config(&[("assume_role", block("assume_role", &attrs))])
+    }
+
     #[test]
     fn bad_endpoint_url_points_at_the_attribute() {
         let d = all_diags(&config(&[(
@@ -813,85 +820,37 @@ mod tests {
                 "IAM role ARN",
             ),
             (
-                config(&[(
-                    "assume_role",
-                    block(
-                        "assume_role",
-                        &[("role_arn", s(ROLE)), ("duration", s("10m"))],
-                    ),
-                )]),
+                role(&[("duration", s("10m"))]),
                 "assume_role[0].duration",
                 "15m to 12h",
             ),
             (
-                config(&[(
-                    "assume_role",
-                    block(
-                        "assume_role",
-                        &[("role_arn", s(ROLE)), ("duration", s("13h"))],
-                    ),
-                )]),
+                role(&[("duration", s("13h"))]),
                 "assume_role[0].duration",
                 "15m to 12h",
             ),
             (
-                config(&[(
-                    "assume_role",
-                    block(
-                        "assume_role",
-                        &[("role_arn", s(ROLE)), ("duration", s("an hour"))],
-                    ),
-                )]),
+                role(&[("duration", s("an hour"))]),
                 "assume_role[0].duration",
                 "15m to 12h",
             ),
             (
-                config(&[(
-                    "assume_role",
-                    block(
-                        "assume_role",
-                        &[("role_arn", s(ROLE)), ("policy", s("{not json"))],
-                    ),
-                )]),
+                role(&[("policy", s("{not json"))]),
                 "assume_role[0].policy",
                 "JSON",
             ),
             (
-                config(&[(
-                    "assume_role",
-                    block(
-                        "assume_role",
-                        &[
-                            ("role_arn", s(ROLE)),
-                            ("policy_arns", set(&["ReadOnlyAccess"])),
-                        ],
-                    ),
-                )]),
+                role(&[("policy_arns", set(&["ReadOnlyAccess"]))]),
                 "assume_role[0].policy_arns",
                 "\"ReadOnlyAccess\"",
             ),
             (
-                config(&[(
-                    "assume_role",
-                    block(
-                        "assume_role",
-                        &[
-                            ("role_arn", s(ROLE)),
-                            ("transitive_tag_keys", set(&["team"])),
-                        ],
-                    ),
-                )]),
+                role(&[("transitive_tag_keys", set(&["team"]))]),
                 "assume_role[0].transitive_tag_keys",
                 "\"team\"",
             ),
             (
-                config(&[(
-                    "assume_role",
-                    block(
-                        "assume_role",
-                        &[("role_arn", s(ROLE)), ("source_identity", s("x"))],
-                    ),
-                )]),
+                role(&[("source_identity", s("x"))]),
                 "assume_role[0].source_identity",
                 "2-64",
             ),
