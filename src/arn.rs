@@ -34,7 +34,17 @@ struct Parts<'a> {
     resource: &'a str,
 }
 
+/// The longest ARN the Chime SDK models accept (AppInstanceArn and
+/// ResourceArn are 5-1600 characters); longer ones never reach an SDK call.
+pub const MAX_ARN_LENGTH: usize = 1600;
+
 fn split(raw: &str) -> Result<Parts<'_>, ArnError> {
+    let length = raw.chars().count();
+    if length > MAX_ARN_LENGTH {
+        return Err(ArnError(format!(
+            "it is {length} characters long; ARNs here are at most {MAX_ARN_LENGTH}"
+        )));
+    }
     let mut it = raw.splitn(6, ':');
     let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
         it.next(),
@@ -168,6 +178,21 @@ impl fmt::Display for StreamArn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_arn_longer_than_the_models_allow_is_refused() {
+        let long = format!(
+            "arn:aws:chime:us-east-1:123456789012:app-instance/{}",
+            "a".repeat(70_000)
+        );
+        let err = AppInstanceArn::parse(&long).unwrap_err().to_string();
+        assert!(err.contains("at most 1600"), "{err}");
+        let long = format!(
+            "arn:aws:kinesis:us-east-1:123456789012:stream/{}",
+            "a".repeat(2_000)
+        );
+        assert!(StreamArn::parse(&long).is_err());
+    }
 
     #[test]
     fn app_instance_arns_parse_and_print() {

@@ -412,3 +412,56 @@ fn the_app_instance_must_exist_before_anything_is_created() {
         "{d}"
     );
 }
+
+#[test]
+fn extreme_values_are_refused_before_anything_runs() {
+    // Each once panicked the provider at apply or wrapped silently.
+    let c = setup();
+    let cases = [
+        (
+            format!(
+                "{}  timeouts {{\n    create = \"18446744073709551616s\"\n  }}\n",
+                managed("Channel", "      name = \"chime-messaging-a\"\n")
+            ),
+            "Invalid value for create",
+            "create =",
+        ),
+        (
+            managed(
+                "Channel",
+                "      name        = \"chime-messaging-a\"\n      shard_count = 2147483648\n",
+            ),
+            "Invalid value for shard_count",
+            "shard_count",
+        ),
+        (
+            managed(
+                "Channel",
+                "      name        = \"chime-messaging-a\"\n      shard_count = 10001\n",
+            ),
+            "Invalid value for shard_count",
+            "shard_count",
+        ),
+    ];
+    for (body, summary, at) in cases {
+        c.resource(&c.app, &body);
+        c.expect_error(summary, at, &[]);
+    }
+    let long_app = format!("{}{}", c.app, "x".repeat(70_000));
+    c.resource(
+        &long_app,
+        &managed("Channel", "      name = \"chime-messaging-a\"\n"),
+    );
+    let r = c.ws.apply_json();
+    r.assert_failed();
+    assert!(
+        !r.output().contains("panicked") && !r.output().contains("plugin exited"),
+        "{}",
+        &r.output()[..2000.min(r.output().len())]
+    );
+    assert!(
+        !r.find("error", "Invalid value for app_instance_arn")
+            .is_empty()
+    );
+    c.assert_untouched(&[]);
+}

@@ -121,11 +121,12 @@ pub async fn create_stream(
         .stream_mode(StreamMode::Provisioned)
         .build()
         .map_err(|e| AwsError::Failed(e.to_string()))?;
+    let shards = shard_count(shards)?;
     let result = with_retries(c.retry, cancel, "CreateStream", classify, || {
         c.kinesis
             .create_stream()
             .stream_name(name)
-            .shard_count(shards as i32)
+            .shard_count(shards)
             .stream_mode_details(mode.clone())
             .tags(OWNER_TAG, owner)
             .send()
@@ -203,11 +204,12 @@ pub async fn update_shard_count(
     target: i64,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
+    let target = shard_count(target)?;
     with_retries(c.retry, cancel, "UpdateShardCount", classify, || {
         c.kinesis
             .update_shard_count()
             .stream_name(name)
-            .target_shard_count(target as i32)
+            .target_shard_count(target)
             .scaling_type(ScalingType::UniformScaling)
             .send()
     })
@@ -295,6 +297,12 @@ pub async fn delete_stream(
         Ok(_) | Err(AwsError::NotFound(_)) => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// A shard count as the API takes it; never wraps (validation keeps it
+/// within 2-10,000, so this only guards against a state written before).
+fn shard_count(n: i64) -> Result<i32, AwsError> {
+    i32::try_from(n).map_err(|_| AwsError::Failed(format!("shard count {n} is out of range")))
 }
 
 /// The next UpdateShardCount target on the way from `current` to `target`:

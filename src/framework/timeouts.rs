@@ -44,8 +44,12 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
         total += number * seconds;
         rest = &rest[unit_len..];
     }
-    Ok(Duration::from_secs_f64(total))
+    Duration::try_from_secs_f64(total).map_err(|_| format!("{raw:?} is too long a duration"))
 }
+
+/// The longest operation timeout accepted (7 days): far beyond any Kinesis
+/// wait, and far from the overflow of `Instant + Duration`.
+pub const MAX_OPERATION_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3600);
 
 #[cfg(test)]
 mod tests {
@@ -59,5 +63,10 @@ mod tests {
         assert!(parse_duration("10").unwrap_err().contains("missing a unit"));
         assert!(parse_duration("10 minutes").is_err());
         assert!(parse_duration("").is_err());
+        assert!(
+            parse_duration("18446744073709551616s").is_err(),
+            "no panic on overflow"
+        );
+        assert!(parse_duration("1e400h").is_err());
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS, DEFAULT_TIMEOUTS};
-use crate::framework::parse_duration;
+use crate::framework::{MAX_OPERATION_TIMEOUT, parse_duration};
 use crate::value::Attr;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -60,8 +60,10 @@ impl Model {
             .iter()
             .find(|(n, _)| *n == op)
             .map_or("10m", |(_, d)| d);
+        // A state written before durations were bounded may hold any value.
         configured
             .and_then(|s| parse_duration(s).ok())
+            .filter(|d| *d <= MAX_OPERATION_TIMEOUT)
             .unwrap_or_else(|| parse_duration(default).expect("default is valid"))
     }
 }

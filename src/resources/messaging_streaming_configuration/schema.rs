@@ -1,8 +1,8 @@
 //! The resource's schema: what users write, with the docs text.
 
 use crate::framework::{
-    Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema, at_least, between, not_empty,
-    one_of, regex_match, starts_with,
+    Attribute, Block, MAX_OPERATION_TIMEOUT, NestedBlock, Nesting, PlanModifier, Schema, between,
+    duration_at_most, length_between, not_empty, one_of, regex_match, starts_with,
 };
 use crate::value::{Number, Value};
 
@@ -15,6 +15,10 @@ pub const DEFAULT_RETENTION_HOURS: i64 = 24;
 pub const DEFAULT_TIMEOUTS: [(&str, &str); 3] =
     [("create", "10m"), ("update", "30m"), ("delete", "15m")];
 pub const STREAM_NAME_PATTERN: &str = r"^[a-zA-Z0-9_.-]{1,128}$";
+/// Kinesis allows at most 10,000 shards per stream.
+pub const MAX_SHARDS: i64 = 10_000;
+/// AppInstanceArn and ResourceArn in the Chime SDK models: 5-1600 characters.
+pub const ARN_LENGTH: (usize, usize) = (5, 1600);
 
 pub fn schema() -> Schema {
     let stream = Block::new(
@@ -31,9 +35,9 @@ pub fn schema() -> Schema {
     )
     .attribute(
         Attribute::number("shard_count")
-            .describe("Number of shards (PROVISIONED mode). At least 2, as Chime SDK messaging requires. Default `2`.")
+            .describe("Number of shards (PROVISIONED mode). At least 2, as Chime SDK messaging requires, and at most 10,000 (Kinesis). Default `2`.")
             .default_value(Value::Number(Number::Int(DEFAULT_SHARDS)))
-            .validate(at_least(2)),
+            .validate(between(2, MAX_SHARDS)),
     )
     .attribute(
         Attribute::string("kms_key_id")
@@ -67,7 +71,7 @@ pub fn schema() -> Schema {
         "ARN of an existing Kinesis data stream, checked at plan time and never modified: same account and region as the \
          AppInstance, name starting with `chime-messaging-`, at least 2 open shards (or ON_DEMAND), KMS encryption on. \
          Computed when `stream` is set.",
-    ))
+    ).validate(length_between(ARN_LENGTH.0, ARN_LENGTH.1)))
     .block(NestedBlock::new("stream", Nesting::Single, stream));
 
     let mut timeouts =
@@ -80,7 +84,8 @@ pub fn schema() -> Schema {
                 .validate(regex_match(
                     r"^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$",
                     "must be a duration such as `10m` or `1h30m`",
-                )),
+                ))
+                .validate(duration_at_most(MAX_OPERATION_TIMEOUT)),
         );
     }
 
@@ -99,6 +104,7 @@ pub fn schema() -> Schema {
             Attribute::string("app_instance_arn")
                 .required()
                 .describe("ARN of the AppInstance whose data is streamed. Changing it replaces the resource.")
+                .validate(length_between(ARN_LENGTH.0, ARN_LENGTH.1))
                 .modify_plan(PlanModifier::RequiresReplace),
         )
         .block(NestedBlock::new("streaming_configuration", Nesting::Set, streaming_configuration).items(1, 2))
