@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use super::credentials::{
     AssumeRole, AssumeRoleProvider, AssumeRoleWithWebIdentity, WebIdentityProvider,
 };
-use super::http::{HttpSettings, HttpSetupError};
+use super::http::{HttpClients, HttpSettings, HttpSetupError};
 use super::retry::{RetryPolicy, classify, with_retries};
 
 /// What the provider block (and its environment variables) ask for,
@@ -84,17 +84,10 @@ pub fn partition_of(region: &str) -> &'static str {
     }
 }
 
-fn scheme_of(endpoint: Option<&str>) -> &str {
-    match endpoint.and_then(|e| e.split_once("://")) {
-        Some(("http", _)) => "http",
-        _ => "https",
-    }
-}
-
 /// Region, profile, shared files, timeouts and the base credential chain.
 /// No endpoint here: each service gets its own (an `sts` endpoint must not
 /// reroute Kinesis or Chime).
-async fn base_config(settings: &ClientSettings) -> Result<SdkConfig, ConfigureError> {
+async fn base_config(settings: &ClientSettings, http: &HttpClients) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         // Our retry policy (retry.rs) does every retry; one attempt here.
         .retry_config(aws_config::retry::RetryConfig::disabled())
@@ -106,11 +99,7 @@ async fn base_config(settings: &ClientSettings) -> Result<SdkConfig, ConfigureEr
         )
         // The credential chain's own calls (SSO, IMDS, profile roles) go
         // through the STS endpoint's client: HTTPS unless sts says http.
-        .http_client(
-            settings
-                .http
-                .client_for_scheme(scheme_of(settings.sts_endpoint.as_deref()))?,
-        );
+        .http_client(http.for_endpoint(settings.sts_endpoint.as_deref()));
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));
     }
@@ -135,25 +124,23 @@ async fn base_config(settings: &ClientSettings) -> Result<SdkConfig, ConfigureEr
         }
         loader = loader.profile_files(files.build());
     }
-    Ok(loader.load().await)
+    loader.load().await
 }
 
 /// An STS client for `config`'s credentials, at the `sts` endpoint.
 fn sts_client(
     config: &SdkConfig,
     settings: &ClientSettings,
+    http: &HttpClients,
     credentials: Option<SharedCredentialsProvider>,
-) -> Result<aws_sdk_sts::Client, ConfigureError> {
-    let mut b = aws_sdk_sts::config::Builder::from(config).http_client(
-        settings
-            .http
-            .client_for_scheme(scheme_of(settings.sts_endpoint.as_deref()))?,
-    );
+) -> aws_sdk_sts::Client {
+    let mut b = aws_sdk_sts::config::Builder::from(config)
+        .http_client(http.for_endpoint(settings.sts_endpoint.as_deref()));
     b.set_credentials_provider(credentials);
     if let Some(url) = &settings.sts_endpoint {
         b = b.endpoint_url(url);
     }
-    Ok(aws_sdk_sts::Client::from_conf(b.build()))
+    aws_sdk_sts::Client::from_conf(b.build())
 }
 
 /// The credentials every call uses: the standard chain, or web identity
@@ -161,24 +148,25 @@ fn sts_client(
 fn credentials(
     base: &SdkConfig,
     settings: &ClientSettings,
-) -> Result<Option<SharedCredentialsProvider>, ConfigureError> {
+    http: &HttpClients,
+) -> Option<SharedCredentialsProvider> {
     let mut creds = base.credentials_provider();
     if let Some(web) = &settings.assume_role_with_web_identity {
         // AssumeRoleWithWebIdentity is unsigned: no credentials needed.
-        let sts = sts_client(base, settings, None)?;
+        let sts = sts_client(base, settings, http, None);
         creds = Some(SharedCredentialsProvider::new(WebIdentityProvider {
             sts,
             role: web.clone(),
         }));
     }
     if let Some(role) = &settings.assume_role {
-        let sts = sts_client(base, settings, creds)?;
+        let sts = sts_client(base, settings, http, creds);
         creds = Some(SharedCredentialsProvider::new(AssumeRoleProvider {
             sts,
             role: role.clone(),
         }));
     }
-    Ok(creds)
+    creds
 }
 
 /// `allowed_account_ids` / `forbidden_account_ids` against the caller's account.
@@ -199,13 +187,14 @@ impl AwsClients {
         settings: &ClientSettings,
         cancel: &CancellationToken,
     ) -> Result<AwsClients, ConfigureError> {
-        let base = base_config(settings).await?;
+        let http = settings.http.clients()?;
+        let base = base_config(settings, &http).await;
         let region = base
             .region()
             .map(|r| r.to_string())
             .filter(|r| !r.is_empty())
             .ok_or(ConfigureError::NoRegion)?;
-        let creds = credentials(&base, settings)?;
+        let creds = credentials(&base, settings, &http);
         let mut builder = base.into_builder();
         builder.set_credentials_provider(creds.clone());
         let config = builder.build();
@@ -221,7 +210,7 @@ impl AwsClients {
                 }
                 Err(e) => return Err(ConfigureError::CredentialsFailed(error_chain(&e))),
             }
-            let sts = sts_client(&config, settings, config.credentials_provider())?;
+            let sts = sts_client(&config, settings, &http, config.credentials_provider());
             let identity = with_retries(retry, cancel, "STS GetCallerIdentity", classify, || {
                 sts.get_caller_identity().send()
             })
@@ -232,23 +221,18 @@ impl AwsClients {
             account_id = Some(account);
         }
 
-        let http = |endpoint: &Option<String>| {
-            settings
-                .http
-                .client_for_scheme(scheme_of(endpoint.as_deref()))
-        };
         let mut kinesis = aws_sdk_kinesis::config::Builder::from(&config)
-            .http_client(http(&settings.kinesis_endpoint)?);
+            .http_client(http.for_endpoint(settings.kinesis_endpoint.as_deref()));
         if let Some(url) = &settings.kinesis_endpoint {
             kinesis = kinesis.endpoint_url(url);
         }
         let mut chime = aws_sdk_chimesdkmessaging::config::Builder::from(&config)
-            .http_client(http(&settings.chime_sdk_messaging_endpoint)?);
+            .http_client(http.for_endpoint(settings.chime_sdk_messaging_endpoint.as_deref()));
         if let Some(url) = &settings.chime_sdk_messaging_endpoint {
             chime = chime.endpoint_url(url);
         }
         let mut identity = aws_sdk_chimesdkidentity::config::Builder::from(&config)
-            .http_client(http(&settings.chime_sdk_identity_endpoint)?);
+            .http_client(http.for_endpoint(settings.chime_sdk_identity_endpoint.as_deref()));
         if let Some(url) = &settings.chime_sdk_identity_endpoint {
             identity = identity.endpoint_url(url);
         }
@@ -302,12 +286,5 @@ mod tests {
             check_account(&s, "222222222222"),
             Err(ConfigureError::AccountForbidden(_))
         ));
-    }
-
-    #[test]
-    fn each_endpoint_picks_its_own_scheme() {
-        assert_eq!(scheme_of(Some("http://127.0.0.1:1")), "http");
-        assert_eq!(scheme_of(Some("https://sts.example")), "https");
-        assert_eq!(scheme_of(None), "https");
     }
 }

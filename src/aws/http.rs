@@ -30,15 +30,45 @@ pub struct HttpSettings {
     pub proxy: ProxySettings,
 }
 
-impl HttpSettings {
-    /// A client for endpoints of this scheme ("http" or "https"). Each AWS
-    /// client talks to one endpoint, so each gets the proxy for its scheme.
-    pub fn client_for_scheme(&self, scheme: &str) -> Result<SharedHttpClient, HttpSetupError> {
-        let proxy_url = if scheme == "http" {
-            self.proxy.http_proxy.as_deref()
+/// The two HTTP clients every AWS client picks from, built once per
+/// configured provider so that they share connection pools and load the
+/// system roots once per scheme.
+#[derive(Debug, Clone)]
+pub struct HttpClients {
+    http: SharedHttpClient,
+    https: SharedHttpClient,
+}
+
+impl HttpClients {
+    /// The client for an endpoint URL (`None`: the service's own, https).
+    /// Each AWS client talks to one endpoint, so each gets the proxy for
+    /// that endpoint's scheme.
+    pub fn for_endpoint(&self, endpoint: Option<&str>) -> SharedHttpClient {
+        if is_http(endpoint) {
+            self.http.clone()
         } else {
-            self.proxy.https_proxy.as_deref()
-        };
+            self.https.clone()
+        }
+    }
+}
+
+fn is_http(endpoint: Option<&str>) -> bool {
+    matches!(
+        endpoint.and_then(|e| e.split_once("://")),
+        Some(("http", _))
+    )
+}
+
+impl HttpSettings {
+    pub fn clients(&self) -> Result<HttpClients, HttpSetupError> {
+        Ok(HttpClients {
+            http: self.client(self.proxy.http_proxy.as_deref())?,
+            https: self.client(self.proxy.https_proxy.as_deref())?,
+        })
+    }
+
+    /// A client that goes through `proxy_url` (or directly).
+    fn client(&self, proxy_url: Option<&str>) -> Result<SharedHttpClient, HttpSetupError> {
         let proxy = match proxy_url {
             Some(url) => {
                 let mut p = ProxyConfig::all(url)
@@ -96,6 +126,13 @@ pub fn check_ca_bundle(pem: &[u8]) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_endpoint_picks_its_own_scheme() {
+        assert!(is_http(Some("http://127.0.0.1:1")));
+        assert!(!is_http(Some("https://sts.example")));
+        assert!(!is_http(None));
+    }
 
     #[test]
     fn a_ca_bundle_must_hold_pem_certificates() {
