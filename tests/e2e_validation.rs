@@ -427,6 +427,14 @@ fn extreme_values_are_refused_before_anything_runs() {
             "create =",
         ),
         (
+            format!(
+                "{}  timeouts {{\n    create = \"ten minutes\"\n  }}\n",
+                managed("Channel", "      name = \"chime-messaging-a\"\n")
+            ),
+            "Invalid value for create",
+            "create =",
+        ),
+        (
             managed(
                 "Channel",
                 "      name        = \"chime-messaging-a\"\n      shard_count = 2147483648\n",

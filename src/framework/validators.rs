@@ -20,7 +20,7 @@ struct NotEmpty;
 struct AtLeast(i64);
 struct Between(i64, i64);
 struct LengthBetween(usize, usize);
-struct DurationAtMost(std::time::Duration);
+struct DurationAtMost(regex_lite::Regex, std::time::Duration);
 
 pub fn one_of(values: &[&'static str]) -> Arc<dyn Validator> {
     Arc::new(OneOf(values.to_vec()))
@@ -49,9 +49,13 @@ pub fn between(min: i64, max: i64) -> Arc<dyn Validator> {
 pub fn length_between(min: usize, max: usize) -> Arc<dyn Validator> {
     Arc::new(LengthBetween(min, max))
 }
-/// A Go-style duration (`10m`, `1h30m`) of at most `max`.
+/// A Go-style duration in hours, minutes, seconds or milliseconds (`10m`,
+/// `1h30m`) of at most `max`: one rule, so one diagnostic per bad value.
 pub fn duration_at_most(max: std::time::Duration) -> Arc<dyn Validator> {
-    Arc::new(DurationAtMost(max))
+    Arc::new(DurationAtMost(
+        regex_lite::Regex::new(r"^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$").expect("constant regex"),
+        max,
+    ))
 }
 
 fn quoted(list: &[&str]) -> String {
@@ -169,16 +173,21 @@ impl Validator for DurationAtMost {
     fn description(&self) -> String {
         format!(
             "must be a duration such as `10m` or `1h30m`, at most {}h",
-            self.0.as_secs() / 3600
+            self.1.as_secs() / 3600
         )
     }
     fn check(&self, value: &Value) -> Result<(), String> {
         let s = value.as_str().ok_or("expected a string")?;
+        if !self.0.is_match(s) {
+            return Err(format!(
+                "{s:?} does not match: must be a duration such as `10m` or `1h30m`"
+            ));
+        }
         let d = super::timeouts::parse_duration(s)?;
-        if d <= self.0 {
+        if d <= self.1 {
             Ok(())
         } else {
-            Err(format!("{s:?} is longer than {}h", self.0.as_secs() / 3600))
+            Err(format!("{s:?} is longer than {}h", self.1.as_secs() / 3600))
         }
     }
 }
@@ -225,6 +234,12 @@ mod tests {
         let week = std::time::Duration::from_secs(7 * 24 * 3600);
         assert!(duration_at_most(week).check(&s("168h")).is_ok());
         assert!(duration_at_most(week).check(&s("169h")).is_err());
+        assert!(duration_at_most(week).check(&s("1h30m")).is_ok());
+        assert!(duration_at_most(week).check(&s("10 minutes")).is_err());
+        assert!(
+            duration_at_most(week).check(&s("10us")).is_err(),
+            "h, m, s, ms only"
+        );
         assert!(
             duration_at_most(week)
                 .check(&s("18446744073709551616s"))

@@ -81,10 +81,6 @@ pub fn schema() -> Schema {
             Attribute::string(name)
                 .optional()
                 .describe(&format!("Limit for {name}. Default `{default}`."))
-                .validate(regex_match(
-                    r"^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$",
-                    "must be a duration such as `10m` or `1h30m`",
-                ))
                 .validate(duration_at_most(MAX_OPERATION_TIMEOUT)),
         );
     }
