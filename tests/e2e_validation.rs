@@ -467,9 +467,11 @@ fn extreme_values_are_refused_before_anything_runs() {
         "{}",
         &r.output()[..2000.min(r.output().len())]
     );
+    let d = r.find("error", "Invalid AppInstance ARN");
+    assert_eq!(d.len(), 1, "one diagnostic for the long ARN");
     assert!(
-        !r.find("error", "Invalid value for app_instance_arn")
-            .is_empty()
+        d[0]["detail"].as_str().unwrap().contains("at most 1600"),
+        "names the limit"
     );
     c.assert_untouched(&[]);
 }

@@ -21,7 +21,6 @@ pub use resource::{
 pub use schema::{Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema};
 pub use timeouts::{MAX_OPERATION_TIMEOUT, parse_duration};
 pub use validators::{
-    Validator, at_least, between, duration_at_most, length_between, not_empty, one_of, regex_match,
-    starts_with,
+    Validator, at_least, between, duration_at_most, not_empty, one_of, regex_match, starts_with,
 };
 pub use walk::{requires_replace_paths, validate_attributes};

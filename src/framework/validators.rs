@@ -19,7 +19,6 @@ struct RegexMatch(regex_lite::Regex, &'static str);
 struct NotEmpty;
 struct AtLeast(i64);
 struct Between(i64, i64);
-struct LengthBetween(usize, usize);
 struct DurationAtMost(regex_lite::Regex, std::time::Duration);
 
 pub fn one_of(values: &[&'static str]) -> Arc<dyn Validator> {
@@ -45,10 +44,6 @@ pub fn between(min: i64, max: i64) -> Arc<dyn Validator> {
     Arc::new(Between(min, max))
 }
 
-/// A string of `min` to `max` characters (the AWS models' length limits).
-pub fn length_between(min: usize, max: usize) -> Arc<dyn Validator> {
-    Arc::new(LengthBetween(min, max))
-}
 /// A Go-style duration in hours, minutes, seconds or milliseconds (`10m`,
 /// `1h30m`) of at most `max`: one rule, so one diagnostic per bad value.
 pub fn duration_at_most(max: std::time::Duration) -> Arc<dyn Validator> {
@@ -154,21 +149,6 @@ impl Validator for Between {
     }
 }
 
-impl Validator for LengthBetween {
-    fn description(&self) -> String {
-        format!("must be {} to {} characters long", self.0, self.1)
-    }
-    fn check(&self, value: &Value) -> Result<(), String> {
-        let s = value.as_str().ok_or("expected a string")?;
-        let n = s.chars().count();
-        if (self.0..=self.1).contains(&n) {
-            Ok(())
-        } else {
-            Err(format!("it is {n} characters long"))
-        }
-    }
-}
-
 impl Validator for DurationAtMost {
     fn description(&self) -> String {
         format!(
@@ -226,11 +206,6 @@ mod tests {
                 .is_err()
         );
         assert!(between(24, 8760).check(&n(24)).is_ok());
-        assert_eq!(
-            length_between(5, 10).check(&s("abc")).unwrap_err(),
-            "it is 3 characters long"
-        );
-        assert!(length_between(5, 10).check(&s("abcde")).is_ok());
         let week = std::time::Duration::from_secs(7 * 24 * 3600);
         assert!(duration_at_most(week).check(&s("168h")).is_ok());
         assert!(duration_at_most(week).check(&s("169h")).is_err());

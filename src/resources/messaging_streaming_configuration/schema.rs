@@ -2,7 +2,7 @@
 
 use crate::framework::{
     Attribute, Block, MAX_OPERATION_TIMEOUT, NestedBlock, Nesting, PlanModifier, Schema, between,
-    duration_at_most, length_between, not_empty, one_of, regex_match, starts_with,
+    duration_at_most, not_empty, one_of, regex_match, starts_with,
 };
 use crate::value::{Number, Value};
 
@@ -17,8 +17,6 @@ pub const DEFAULT_TIMEOUTS: [(&str, &str); 3] =
 pub const STREAM_NAME_PATTERN: &str = r"^[a-zA-Z0-9_.-]{1,128}$";
 /// Kinesis allows at most 10,000 shards per stream.
 pub const MAX_SHARDS: i64 = 10_000;
-/// AppInstanceArn and ResourceArn in the Chime SDK models: 5-1600 characters.
-pub const ARN_LENGTH: (usize, usize) = (5, 1600);
 
 pub fn schema() -> Schema {
     let stream = Block::new(
@@ -71,7 +69,7 @@ pub fn schema() -> Schema {
         "ARN of an existing Kinesis data stream, checked at plan time and never modified: same account and region as the \
          AppInstance, name starting with `chime-messaging-`, at least 2 open shards (or ON_DEMAND), KMS encryption on. \
          Computed when `stream` is set.",
-    ).validate(length_between(ARN_LENGTH.0, ARN_LENGTH.1)))
+    ))
     .block(NestedBlock::new("stream", Nesting::Single, stream));
 
     let mut timeouts =
@@ -99,8 +97,7 @@ pub fn schema() -> Schema {
         .attribute(
             Attribute::string("app_instance_arn")
                 .required()
-                .describe("ARN of the AppInstance whose data is streamed. Changing it replaces the resource.")
-                .validate(length_between(ARN_LENGTH.0, ARN_LENGTH.1))
+                .describe("ARN of the AppInstance whose data is streamed, at most 1600 characters (the Chime SDK model's limit). Changing it replaces the resource.")
                 .modify_plan(PlanModifier::RequiresReplace),
         )
         .block(NestedBlock::new("streaming_configuration", Nesting::Set, streaming_configuration).items(1, 2))
