@@ -337,6 +337,20 @@ fn web_identity_then_assume_role_with_every_argument() {
 fn account_lists_are_checked_before_any_other_call() {
     let env = Env::new();
     let stream = env.aws.create_stream("chime-messaging-accounts", 2, true);
+    // The test environment's provider block plus one account list.
+    let with_accounts = |ws: &Workspace, list: &str| {
+        ws.write(
+            "main.tf",
+            &format!(
+                "{}\n{}",
+                env.provider().replace(
+                    "  max_retries = 3\n",
+                    &format!("  max_retries = 3\n  {list}\n")
+                ),
+                resource(&env.app, &stream)
+            ),
+        );
+    };
     for (list, summary, path) in [
         (
             "allowed_account_ids = [\"111122223333\"]",
@@ -350,17 +364,7 @@ fn account_lists_are_checked_before_any_other_call() {
         ),
     ] {
         let ws = Workspace::new();
-        ws.write(
-            "main.tf",
-            &format!(
-                "{}\n{}",
-                env.provider().replace(
-                    "  max_retries = 3\n",
-                    &format!("  max_retries = 3\n  {list}\n")
-                ),
-                resource(&env.app, &stream)
-            ),
-        );
+        with_accounts(&ws, list);
         env.kinesis.take_calls();
         env.chime.take_calls();
         let run = ws.run(&["plan", "-input=false", "-json"]);
@@ -381,17 +385,7 @@ fn account_lists_are_checked_before_any_other_call() {
     }
     // The right account passes.
     let ws = Workspace::new();
-    ws.write(
-        "main.tf",
-        &format!(
-            "{}\n{}",
-            env.provider().replace(
-                "  max_retries = 3\n",
-                "  max_retries = 3\n  allowed_account_ids = [\"123456789012\"]\n"
-            ),
-            resource(&env.app, &stream)
-        ),
-    );
+    with_accounts(&ws, "allowed_account_ids = [\"123456789012\"]");
     ws.run(&["plan", "-input=false", "-no-color"]).assert_ok();
 }
 

@@ -87,6 +87,18 @@ fn from_sts(
     ))
 }
 
+/// A failed STS call as a credentials error: operation, role and cause.
+fn sts_failure(
+    operation: &str,
+    role_arn: &str,
+    e: &(dyn std::error::Error + 'static),
+) -> CredentialsError {
+    CredentialsError::provider_error(format!(
+        "STS {operation} for {role_arn}: {}",
+        aws_smithy_types::error::display::DisplayErrorContext(e)
+    ))
+}
+
 /// STS AssumeRole with the credentials of the STS client it is given.
 #[derive(Debug)]
 pub struct AssumeRoleProvider {
@@ -123,13 +135,7 @@ impl AssumeRoleProvider {
             .set_source_identity(r.source_identity.clone())
             .send()
             .await
-            .map_err(|e| {
-                CredentialsError::provider_error(format!(
-                    "STS AssumeRole for {}: {}",
-                    r.session.role_arn,
-                    aws_smithy_types::error::display::DisplayErrorContext(&e)
-                ))
-            })?;
+            .map_err(|e| sts_failure("AssumeRole", &r.session.role_arn, &e))?;
         from_sts(out.credentials(), "AssumeRole")
     }
 }
@@ -177,13 +183,7 @@ impl WebIdentityProvider {
             .set_policy_arns(r.session.policy_descriptors())
             .send()
             .await
-            .map_err(|e| {
-                CredentialsError::provider_error(format!(
-                    "STS AssumeRoleWithWebIdentity for {}: {}",
-                    r.session.role_arn,
-                    aws_smithy_types::error::display::DisplayErrorContext(&e)
-                ))
-            })?;
+            .map_err(|e| sts_failure("AssumeRoleWithWebIdentity", &r.session.role_arn, &e))?;
         from_sts(out.credentials(), "AssumeRoleWithWebIdentity")
     }
 }
