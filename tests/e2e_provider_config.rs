@@ -5,9 +5,6 @@
 
 mod support;
 
-#[path = "support/tls_front.rs"]
-mod tls_front;
-
 use support::Workspace;
 use support::env::{Env, referenced};
 use support::proxy::Proxy;
@@ -220,7 +217,7 @@ fn http_proxy_carries_every_call_and_no_proxy_bypasses_it() {
 fn custom_ca_bundle_trusts_a_private_endpoint() {
     let env = Env::new();
     let stream = env.aws.create_stream("chime-messaging-private-ca", 2, true);
-    let front = tls_front::TlsFront::start(env.svc.moto_url.trim_start_matches("http://"));
+    let front = support::tls_front::TlsFront::start(env.svc.moto_url.trim_start_matches("http://"));
     let ws = Workspace::new();
     let bundle = ws.path().join("ca.pem");
     std::fs::write(&bundle, &front.ca_pem).unwrap();

@@ -3,11 +3,13 @@
 #![allow(dead_code)]
 
 pub mod aws;
+pub mod background;
 pub mod env;
 pub mod model;
 pub mod proxy;
 pub mod services;
 pub mod terraform;
+pub mod tls_front;
 
 pub use aws::Aws;
 pub use services::Services;

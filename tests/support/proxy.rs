@@ -3,7 +3,6 @@
 //! injects throttling, 5xx, delays, dropped connections or rewritten
 //! bodies for chosen operations.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,6 +14,8 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+
+use super::background::BackgroundServer;
 
 #[derive(Debug, Clone)]
 pub enum Fault {
@@ -55,8 +56,7 @@ struct Shared {
 pub struct Proxy {
     pub url: String,
     shared: Arc<Mutex<Shared>>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: BackgroundServer,
 }
 
 /// The operation a request is for: Kinesis/STS by header or form, Chime by route.
@@ -225,40 +225,25 @@ async fn handle(
 impl Proxy {
     pub fn start(upstream: &str) -> Proxy {
         let shared = Arc::new(Mutex::new(Shared::default()));
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
         let upstream = upstream.trim_end_matches('/').to_string();
+        let client: Client<HttpConnector, Full<Bytes>> =
+            Client::builder(TokioExecutor::new()).build_http();
         let s2 = shared.clone();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-                loop {
-                    tokio::select! {
-                        _ = &mut stop_rx => break,
-                        accepted = listener.accept() => {
-                            let Ok((stream, _)) = accepted else { continue };
-                            let (upstream, client, shared) = (upstream.clone(), client.clone(), s2.clone());
-                            tokio::spawn(async move {
-                                let svc = service_fn(move |req| handle(req, upstream.clone(), client.clone(), shared.clone()));
-                                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
-                            });
-                        }
-                    }
-                }
-            });
+        let server = BackgroundServer::start(move |stream| {
+            let (upstream, client, shared) = (upstream.clone(), client.clone(), s2.clone());
+            async move {
+                let svc = service_fn(move |req| {
+                    handle(req, upstream.clone(), client.clone(), shared.clone())
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            }
         });
-        let addr: SocketAddr = addr_rx.recv().unwrap();
         Proxy {
-            url: format!("http://{addr}"),
+            url: format!("http://{}", server.addr),
             shared,
-            shutdown: Some(stop_tx),
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -293,16 +278,5 @@ impl Proxy {
 
     pub fn count(calls: &[String], op: &str) -> usize {
         calls.iter().filter(|c| *c == op).count()
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }

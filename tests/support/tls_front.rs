@@ -6,13 +6,14 @@ use std::sync::Arc;
 use tokio::io::copy_bidirectional;
 use tokio_rustls::TlsAcceptor;
 
+use super::background::BackgroundServer;
+
 pub struct TlsFront {
     /// `https://localhost:PORT`.
     pub url: String,
     /// The test CA's certificate, PEM: the bundle that makes `url` trusted.
     pub ca_pem: String,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: BackgroundServer,
 }
 
 impl TlsFront {
@@ -45,49 +46,22 @@ impl TlsFront {
         let acceptor = TlsAcceptor::from(Arc::new(config));
 
         let upstream = upstream.to_string();
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                loop {
-                    tokio::select! {
-                        _ = &mut stop_rx => break,
-                        accepted = listener.accept() => {
-                            let Ok((stream, _)) = accepted else { continue };
-                            let (acceptor, upstream) = (acceptor.clone(), upstream.clone());
-                            tokio::spawn(async move {
-                                let Ok(mut tls) = acceptor.accept(stream).await else { return };
-                                let Ok(mut back) = tokio::net::TcpStream::connect(&upstream).await else { return };
-                                let _ = copy_bidirectional(&mut tls, &mut back).await;
-                            });
-                        }
-                    }
-                }
-            });
+        let server = BackgroundServer::start(move |stream| {
+            let (acceptor, upstream) = (acceptor.clone(), upstream.clone());
+            async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let Ok(mut back) = tokio::net::TcpStream::connect(&upstream).await else {
+                    return;
+                };
+                let _ = copy_bidirectional(&mut tls, &mut back).await;
+            }
         });
-        let addr: std::net::SocketAddr = addr_rx.recv().unwrap();
         TlsFront {
-            url: format!("https://localhost:{}", addr.port()),
+            url: format!("https://localhost:{}", server.addr.port()),
             ca_pem: ca.pem(),
-            shutdown: Some(stop_tx),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for TlsFront {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            _server: server,
         }
     }
 }
