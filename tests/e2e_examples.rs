@@ -18,8 +18,7 @@ fn local_provider(ws: &Workspace, env: &Env) {
 /// Allowed by the lifecycle policy, but made only for a stream that already
 /// existed (adopted, ON_DEMAND, or left by an interrupted apply): the paths
 /// tests/e2e_lifecycle.rs and tests/e2e_faults.rs cover.
-const ONLY_FOR_EXISTING_STREAMS: &[&str] =
-    &["kinesis:UpdateStreamMode", "kinesis:ListTagsForStream"];
+const ONLY_FOR_EXISTING_STREAMS: &[&str] = &["kinesis:UpdateStreamMode"];
 /// Made by the service, not by the provider: the first
 /// PutMessagingStreamingConfigurations creates the service-linked role.
 const MADE_BY_THE_SERVICE: &[&str] = &["iam:CreateServiceLinkedRole"];
@@ -91,25 +90,28 @@ fn resource_example_runs_and_needs_only_the_documented_permissions() {
     env.kinesis.take_calls();
     env.chime.take_calls();
 
-    // Plan alone (a create, then an up-to-date refresh) needs only the
-    // read-only policy, and uses all of it.
+    // Plan alone (a create, then the refresh of an up-to-date resource)
+    // needs only the read-only policy, and uses all of it.
     ws.run(&["plan", "-input=false", "-no-color"]).assert_ok();
-    let planned = used_calls(&env);
+    let mut planned = used_calls(&env);
+    ws.apply().assert_ok();
+    let applied = used_calls(&env);
+    assert_eq!(ws.plan_exit().code, 0);
+    planned.extend(used_calls(&env));
     assert_eq!(
         planned,
         policy_actions("iam-policy-plan.json"),
         "plan's calls are exactly the plan policy"
     );
-
-    ws.apply().assert_ok();
-    assert_eq!(ws.plan_exit().code, 0);
-    // An update that scales, re-keys and changes retention, then destroy: every call kind.
+    // An update that scales, re-keys, changes retention and drops a tag,
+    // then destroy: every call kind.
     let tf = std::fs::read_to_string(ws.path().join("resource.tf")).unwrap();
     ws.write(
         "resource.tf",
         &tf.replace("shard_count            = 2", "shard_count            = 4")
             .replace("retention_period_hours = 24", "retention_period_hours = 48")
-            .replace("alias/aws/kinesis", "alias/other"),
+            .replace("alias/aws/kinesis", "alias/other")
+            .replace("        cost-center = \"cc-1234\"\n", ""),
     );
     ws.apply().assert_ok();
     // And back down: the retention decrease.
@@ -127,6 +129,7 @@ fn resource_example_runs_and_needs_only_the_documented_permissions() {
 
     let used = planned
         .into_iter()
+        .chain(applied)
         .chain(used_calls(&env))
         .collect::<BTreeSet<_>>();
     let allowed = policy_actions("iam-policy.json");
@@ -152,6 +155,7 @@ fn resource_example_runs_and_needs_only_the_documented_permissions() {
         "kinesis:UpdateShardCount",
         "kinesis:StartStreamEncryption",
         "kinesis:DeleteStream",
+        "kinesis:RemoveTagsFromStream",
         "chime:PutMessagingStreamingConfigurations",
         "chime:DeleteMessagingStreamingConfigurations",
     ] {

@@ -475,3 +475,47 @@ fn extreme_values_are_refused_before_anything_runs() {
     );
     c.assert_untouched(&[]);
 }
+
+#[test]
+fn bad_tags_are_refused_on_their_key_before_anything_runs() {
+    let c = setup();
+    let stream = |tags: &str| {
+        managed(
+            "Channel",
+            &format!("      name = \"chime-messaging-a\"\n      tags = {{\n{tags}      }}\n"),
+        )
+    };
+    c.resource(&c.app, &stream("        \"aws:team\" = \"chat\"\n"));
+    let d = c.expect_error("Invalid tag", "\"aws:team\"", &[]);
+    assert!(
+        d["detail"].as_str().unwrap().contains("reserved for AWS"),
+        "{d}"
+    );
+    c.resource(
+        &c.app,
+        &stream("        \"chimesdk:managed-by-app-instance\" = \"x\"\n"),
+    );
+    c.expect_error("Invalid tag", "chimesdk:managed-by-app-instance", &[]);
+    c.resource(
+        &c.app,
+        &stream(&format!("        team = \"{}\"\n", "v".repeat(257))),
+    );
+    let d = c.expect_error("Invalid tag", "team =", &[]);
+    assert!(d["detail"].as_str().unwrap().contains("at most 256"), "{d}");
+
+    // The provider's default_tags, on the provider block.
+    let provider = provider_block(&c.svc.moto_url, &c.svc.chime_url).replace(
+        "  max_retries = 3\n",
+        "  max_retries = 3\n  default_tags {\n    tags = {\n      \"aws:owner\" = \"x\"\n    }\n  }\n",
+    );
+    c.resource_with_provider(
+        &provider,
+        &c.app,
+        &managed("Channel", "      name = \"chime-messaging-a\"\n"),
+    );
+    let d = c.expect_error("Invalid default tag", "\"aws:owner\"", &[]);
+    assert!(
+        d["detail"].as_str().unwrap().contains("reserved for AWS"),
+        "{d}"
+    );
+}

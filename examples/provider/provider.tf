@@ -18,6 +18,14 @@ provider "chimesdk" {
     session_name = "gitops"
     duration     = "1h"
   }
+
+  # On every stream the provider manages; a resource's own tags win.
+  default_tags {
+    tags = {
+      managed-by = "terraform"
+      repository = "platform/chime-streaming"
+    }
+  }
 }
 
 # A pipeline authenticating by OIDC (GitHub Actions: `permissions: id-token:

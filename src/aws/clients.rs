@@ -16,6 +16,7 @@ use super::credentials::{
 };
 use super::http::{HttpClients, HttpSettings, HttpSetupError};
 use super::retry::{RetryPolicy, classify, with_retries};
+use super::tags::Tags;
 
 /// What the provider block (and its environment variables) ask for,
 /// already validated.
@@ -36,6 +37,8 @@ pub struct ClientSettings {
     pub assume_role: Option<AssumeRole>,
     pub assume_role_with_web_identity: Option<AssumeRoleWithWebIdentity>,
     pub http: HttpSettings,
+    /// `default_tags { tags }`: set on every stream a resource creates.
+    pub default_tags: Tags,
 }
 
 pub struct AwsClients {
@@ -49,6 +52,8 @@ pub struct AwsClients {
     /// A custom Chime SDK messaging endpoint is set: any region may work.
     pub custom_chime_endpoint: bool,
     pub retry: RetryPolicy,
+    /// The provider's `default_tags`, merged under each stream's own tags.
+    pub default_tags: Tags,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -244,6 +249,7 @@ impl AwsClients {
             region,
             account_id,
             custom_chime_endpoint: settings.chime_sdk_messaging_endpoint.is_some(),
+            default_tags: settings.default_tags.clone(),
             retry,
         })
     }

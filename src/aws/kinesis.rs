@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::AwsClients;
 use super::error::AwsError;
 use super::retry::{classify, with_retries};
+use super::tags::{TagChanges, Tags};
 use super::wait::{Poll, WaitPolicy, wait_until};
 
 /// Tag key marking a stream this provider created, valued with the
@@ -110,11 +111,14 @@ pub async fn wait_stream_deleted(
     .await
 }
 
+/// Creates a PROVISIONED stream carrying the owner tag and `tags` (at most
+/// MAX_USER_TAGS, checked at validation).
 pub async fn create_stream(
     c: &AwsClients,
     name: &str,
     shards: i64,
     owner: &str,
+    tags: &Tags,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     let mode = StreamModeDetails::builder()
@@ -122,13 +126,16 @@ pub async fn create_stream(
         .build()
         .map_err(|e| AwsError::Failed(e.to_string()))?;
     let shards = shard_count(shards)?;
+    let mut with_owner: std::collections::HashMap<String, String> =
+        tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    with_owner.insert(OWNER_TAG.to_string(), owner.to_string());
     let result = with_retries(c.retry, cancel, "CreateStream", classify, || {
         c.kinesis
             .create_stream()
             .stream_name(name)
             .shard_count(shards)
             .stream_mode_details(mode.clone())
-            .tags(OWNER_TAG, owner)
+            .set_tags(Some(with_owner.clone()))
             .send()
     })
     .await;
@@ -163,21 +170,82 @@ pub async fn tag_owner(
     Ok(())
 }
 
+/// Every tag of a stream (ListTagsForStream, page by page).
+pub async fn list_tags(
+    c: &AwsClients,
+    name: &str,
+    cancel: &CancellationToken,
+) -> Result<Tags, AwsError> {
+    let mut tags = Tags::new();
+    let mut after: Option<String> = None;
+    loop {
+        let out = with_retries(c.retry, cancel, "ListTagsForStream", classify, || {
+            c.kinesis
+                .list_tags_for_stream()
+                .stream_name(name)
+                .limit(50)
+                .set_exclusive_start_tag_key(after.clone())
+                .send()
+        })
+        .await?;
+        for t in out.tags() {
+            tags.insert(
+                t.key().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            );
+        }
+        let last = out.tags().last().map(|t| t.key().to_string());
+        match last {
+            Some(key) if out.has_more_tags() && after.as_ref() != Some(&key) => after = Some(key),
+            _ => return Ok(tags),
+        }
+    }
+}
+
 /// The owner tag's value, if the stream has one.
 pub async fn find_owner_tag(
     c: &AwsClients,
     name: &str,
     cancel: &CancellationToken,
 ) -> Result<Option<String>, AwsError> {
-    let out = with_retries(c.retry, cancel, "ListTagsForStream", classify, || {
-        c.kinesis.list_tags_for_stream().stream_name(name).send()
-    })
-    .await?;
-    Ok(out
-        .tags()
-        .iter()
-        .find(|t| t.key() == OWNER_TAG)
-        .and_then(|t| t.value().map(str::to_string)))
+    Ok(list_tags(c, name, cancel).await?.remove(OWNER_TAG))
+}
+
+/// Brings a stream's tags (all but the owner tag) to `desired`.
+pub async fn converge_tags(
+    c: &AwsClients,
+    name: &str,
+    desired: &Tags,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
+    let remote = list_tags(c, name, cancel).await?;
+    let changes = TagChanges::between(&remote, desired);
+    if !changes.is_empty() {
+        tracing::info!(stream = %name, removed = ?changes.removed_keys(), added_or_changed = changes.add.iter().map(Tags::len).sum::<usize>(), "updating stream tags");
+    }
+    for batch in &changes.remove {
+        with_retries(c.retry, cancel, "RemoveTagsFromStream", classify, || {
+            c.kinesis
+                .remove_tags_from_stream()
+                .stream_name(name)
+                .set_tag_keys(Some(batch.clone()))
+                .send()
+        })
+        .await?;
+    }
+    for batch in &changes.add {
+        let batch: std::collections::HashMap<String, String> =
+            batch.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        with_retries(c.retry, cancel, "AddTagsToStream", classify, || {
+            c.kinesis
+                .add_tags_to_stream()
+                .stream_name(name)
+                .set_tags(Some(batch.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
 }
 
 pub async fn start_encryption(

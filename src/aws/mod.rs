@@ -10,6 +10,7 @@ pub mod http;
 pub mod kinesis;
 pub mod regions;
 pub mod retry;
+pub mod tags;
 pub mod wait;
 
 pub use clients::AwsClients;

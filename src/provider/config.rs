@@ -12,6 +12,7 @@ use crate::aws::credentials::{
     AssumeRole, AssumeRoleWithWebIdentity, RoleSession, WebIdentityToken,
 };
 use crate::aws::http::{HttpSettings, ProxySettings, check_ca_bundle};
+use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
 use crate::framework::{
     Attribute, Block, Diagnostics, NestedBlock, Nesting, Schema, at_least, not_empty,
     parse_duration, regex_match,
@@ -177,7 +178,18 @@ pub fn schema() -> Schema {
             ))
             .block(NestedBlock::new("endpoints", Nesting::List, endpoints).items(0, 1))
             .block(NestedBlock::new("assume_role", Nesting::List, assume_role).items(0, 1))
-            .block(NestedBlock::new("assume_role_with_web_identity", Nesting::List, web_identity).items(0, 1)),
+            .block(NestedBlock::new("assume_role_with_web_identity", Nesting::List, web_identity).items(0, 1))
+            .block(
+                NestedBlock::new(
+                    "default_tags",
+                    Nesting::List,
+                    Block::new("Tags set on every Kinesis stream a resource of this provider creates or manages (`stream` blocks); a resource's own `tags` win on the same key. Streams given by `resource_arn` are never tagged.")
+                        .attribute(map_of_strings("tags").optional().describe(&format!(
+                            "The default tags. Same rules as a stream's `tags`: keys 1-128 characters, values at most 256, letters, digits, white space and `_.:/=+-@%`, no `aws:` prefix, at most {MAX_USER_TAGS} tags."
+                        ))),
+                )
+                .items(0, 1),
+            ),
     )
 }
 
@@ -198,6 +210,12 @@ pub struct ProviderConfig {
     endpoints: Attr<Vec<Endpoints>>,
     assume_role: Attr<Vec<AssumeRoleBlock>>,
     assume_role_with_web_identity: Attr<Vec<WebIdentityBlock>>,
+    default_tags: Attr<Vec<DefaultTagsBlock>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct DefaultTagsBlock {
+    tags: Attr<BTreeMap<String, Attr<String>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -356,6 +374,15 @@ impl ProviderConfig {
                 ca_bundle_pem,
                 proxy,
             },
+            default_tags: known(&self.default_tags)
+                .and_then(|v| v.into_iter().next())
+                .and_then(|b| known(&b.tags))
+                .map(|m| {
+                    m.into_iter()
+                        .filter_map(|(k, v)| Some((k, v.known()?.clone())))
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 }
@@ -518,6 +545,7 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
         }
     }
     validate_accounts(config, diags);
+    validate_default_tags(config, diags);
     for block in ["assume_role", "assume_role_with_web_identity"] {
         if let Some(Value::List(items)) = config.get_attr(block) {
             for (i, item) in items.iter().enumerate() {
@@ -542,6 +570,52 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+fn validate_default_tags(config: &Value, diags: &mut Diagnostics) {
+    let Some(Value::List(blocks)) = config.get_attr("default_tags") else {
+        return;
+    };
+    for (i, block) in blocks.iter().enumerate() {
+        let Some(Value::Map(tags)) = block.get_attr("tags") else {
+            continue;
+        };
+        let path = AttributePath::attr("default_tags")
+            .index(i as i64)
+            .attribute("tags");
+        for (key, value) in tags {
+            if let Some(why) = tag_problem(key, value.as_str().unwrap_or_default()) {
+                diags.error_at(
+                    path.clone().key(key),
+                    "Invalid default tag",
+                    format!(
+                        "default_tags has the tag {key:?} = {value}: {why}. Change or remove it.",
+                        value = describe(value)
+                    ),
+                );
+            }
+        }
+        if tags.len() > MAX_USER_TAGS {
+            diags.error_at(
+                path,
+                "Too many default tags",
+                format!(
+                    "default_tags has {} tags; a Kinesis stream takes 50, one of which the provider uses to mark the \
+                     streams it created, so at most {MAX_USER_TAGS} (together with each stream's own tags). Remove {}.",
+                    tags.len(),
+                    tags.len() - MAX_USER_TAGS
+                ),
+            );
+        }
+    }
+}
+
+/// A value for a diagnostic: strings quoted, unknown said so.
+fn describe(v: &Value) -> String {
+    match v.as_str() {
+        Some(s) => format!("{s:?}"),
+        None => "(not yet known)".into(),
     }
 }
 
@@ -746,6 +820,14 @@ mod tests {
         Value::String(v.into())
     }
 
+    fn default_tags(tags: &[(String, String)]) -> Value {
+        let map = tags.iter().map(|(k, v)| (k.clone(), s(v))).collect();
+        config(&[(
+            "default_tags",
+            block("default_tags", &[("tags", Value::Map(map))]),
+        )])
+    }
+
     fn set(items: &[&str]) -> Value {
         Value::Set(items.iter().map(|i| s(i)).collect())
     }
@@ -909,6 +991,20 @@ mod tests {
                 config(&[("shared_config_files", Value::List(vec![s("")]))]),
                 "shared_config_files[0]",
                 "empty path",
+            ),
+            (
+                default_tags(&[("aws:team".to_string(), "x".to_string())]),
+                "default_tags[0].tags[\"aws:team\"]",
+                "reserved for AWS",
+            ),
+            (
+                default_tags(
+                    &(0..50)
+                        .map(|i| (format!("k{i}"), "v".to_string()))
+                        .collect::<Vec<_>>(),
+                ),
+                "default_tags[0].tags",
+                "at most 49",
             ),
         ];
         for (value, path, words) in cases {

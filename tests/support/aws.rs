@@ -226,6 +226,40 @@ impl Aws {
         });
     }
 
+    /// Every tag of a stream (one page: tests stay under 50 tags).
+    pub fn tags(&self, name: &str) -> std::collections::BTreeMap<String, String> {
+        self.block_on(async {
+            let out = self
+                .kinesis
+                .list_tags_for_stream()
+                .stream_name(name)
+                .limit(50)
+                .send()
+                .await
+                .unwrap();
+            out.tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().to_string(),
+                        t.value().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// Adds or overwrites tags out of band.
+    pub fn add_tags(&self, name: &str, tags: &[(&str, &str)]) {
+        self.block_on(async {
+            let mut req = self.kinesis.add_tags_to_stream().stream_name(name);
+            for (k, v) in tags {
+                req = req.tags(*k, *v);
+            }
+            req.send().await.unwrap();
+        });
+    }
+
     pub fn delete_stream(&self, name: &str) {
         self.block_on(async {
             self.kinesis

@@ -80,6 +80,7 @@ pub const MUTATING: &[&str] = &[
     "DecreaseStreamRetentionPeriod",
     "UpdateStreamMode",
     "AddTagsToStream",
+    "RemoveTagsFromStream",
     "PutMessagingStreamingConfigurations",
     "DeleteMessagingStreamingConfigurations",
 ];

@@ -26,6 +26,10 @@ resource "chimesdk_messaging_streaming_configuration" "events" {
       kms_key_id             = "alias/aws/kinesis"
       retention_period_hours = 24
       retain_on_destroy      = false
+      tags = {
+        team        = "messaging"
+        cost-center = "cc-1234"
+      }
     }
   }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS, DEFAULT_TIMEOUTS};
+use crate::aws::tags::Tags;
 use crate::framework::{MAX_OPERATION_TIMEOUT, parse_duration};
 use crate::value::Attr;
 
@@ -32,6 +33,31 @@ pub struct StreamModel {
     pub kms_key_id: Attr<String>,
     pub retention_period_hours: Attr<i64>,
     pub retain_on_destroy: Attr<bool>,
+    pub tags: TagsAttr,
+    pub tags_all: TagsAttr,
+}
+
+/// A map of strings whose values may each be unknown in a plan.
+pub type TagsAttr = Attr<BTreeMap<String, Attr<String>>>;
+
+/// The wholly known tags (null reads as none); `None` while any part is unknown.
+pub fn known_tags(a: &TagsAttr) -> Option<Tags> {
+    match a {
+        Attr::Null => Some(Tags::new()),
+        Attr::Unknown => None,
+        Attr::Known(m) => m
+            .iter()
+            .map(|(k, v)| Some((k.clone(), v.known()?.clone())))
+            .collect(),
+    }
+}
+
+pub fn tags_attr(tags: &Tags) -> TagsAttr {
+    Attr::Known(
+        tags.iter()
+            .map(|(k, v)| (k.clone(), Attr::Known(v.clone())))
+            .collect(),
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -76,11 +102,20 @@ pub struct StreamSpec {
     pub kms_key_id: String,
     pub retention_hours: i64,
     pub retain_on_destroy: bool,
+    /// Every tag to set (`tags_all`): the resource's own over the defaults.
+    pub tags: Tags,
 }
 
 impl StreamSpec {
-    /// `None` while any setting is unknown.
+    /// `None` while any setting is unknown. The tags are `tags_all` where
+    /// that is set (a plan or a state), else the block's own `tags` (a
+    /// configuration, before the provider's default tags are merged in).
     pub fn from_model(s: &StreamModel) -> Option<StreamSpec> {
+        let tags = if s.tags_all.is_null() {
+            known_tags(&s.tags)?
+        } else {
+            known_tags(&s.tags_all)?
+        };
         Some(StreamSpec {
             name: s.name.known()?.clone(),
             shard_count: s.shard_count.or_default_value(DEFAULT_SHARDS)?,
@@ -89,17 +124,8 @@ impl StreamSpec {
                 .retention_period_hours
                 .or_default_value(DEFAULT_RETENTION_HOURS)?,
             retain_on_destroy: s.retain_on_destroy.or_default_value(false)?,
+            tags,
         })
-    }
-
-    pub fn to_model(&self) -> StreamModel {
-        StreamModel {
-            name: Attr::Known(self.name.clone()),
-            shard_count: Attr::Known(self.shard_count),
-            kms_key_id: Attr::Known(self.kms_key_id.clone()),
-            retention_period_hours: Attr::Known(self.retention_hours),
-            retain_on_destroy: Attr::Known(self.retain_on_destroy),
-        }
     }
 }
 

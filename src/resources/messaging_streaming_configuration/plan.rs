@@ -5,11 +5,14 @@
 use std::collections::BTreeMap;
 
 use super::checks::{check_provider_matches, stream_name, stream_problems};
-use super::model::{BlockModel, Desired, Model, Private, StreamModel, Target};
+use super::model::{
+    BlockModel, Desired, Model, Private, StreamModel, TagsAttr, Target, known_tags, tags_attr,
+};
 use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS};
 use super::validate::{block_path, validate_model};
 use crate::arn::{AppInstanceArn, StreamArn};
-use crate::aws::kinesis::find_stream_summary;
+use crate::aws::kinesis::{find_stream_summary, list_tags};
+use crate::aws::tags::{MAX_USER_TAGS, TagChanges, merge};
 use crate::aws::{AwsClients, AwsError, chime};
 use crate::framework::{CallContext, Diagnostics};
 use crate::value::{Attr, AttributePath};
@@ -57,6 +60,8 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&Aws
                         DEFAULT_RETENTION_HOURS,
                     ),
                     retain_on_destroy: default_if_null(&stream.retain_on_destroy, false),
+                    tags: stream.tags.clone(),
+                    tags_all: planned_tags_all(&stream.tags, clients),
                 };
                 BlockModel {
                     data_type: b.data_type.clone(),
@@ -77,6 +82,46 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&Aws
         app_instance_arn: config.app_instance_arn.clone(),
         streaming_configuration: blocks.map_or(config.streaming_configuration.clone(), Attr::Known),
         timeouts: config.timeouts.clone(),
+    }
+}
+
+/// The stream's own tags over the provider's default tags; unknown until
+/// both are known.
+fn planned_tags_all(own: &TagsAttr, clients: Option<&AwsClients>) -> TagsAttr {
+    match (clients, known_tags(own)) {
+        (Some(c), Some(own)) => tags_attr(&merge(&c.default_tags, &own)),
+        _ => Attr::Unknown,
+    }
+}
+
+/// With the provider's default tags merged in, a stream may hold more tags
+/// than Kinesis takes; validation could only count the block's own.
+fn check_tag_count(config: &Model, planned: &Model, diags: &mut Diagnostics) {
+    let paths = block_paths(config);
+    for b in planned.blocks() {
+        let (Some(dt), Attr::Known(stream)) = (b.data_type.known(), &b.stream) else {
+            continue;
+        };
+        let Some(all) = known_tags(&stream.tags_all) else {
+            continue;
+        };
+        if all.len() > MAX_USER_TAGS
+            && let Some(path) = paths.get(dt)
+        {
+            let own = known_tags(&stream.tags).map_or(0, |t| t.len());
+            diags.error_at(
+                path.clone().attribute("stream").attribute("tags"),
+                "Too many tags for one stream",
+                format!(
+                    "The stream has {} tags: {own} of its own and {} from the provider's default_tags. A Kinesis stream \
+                     takes 50, one of which marks the streams this provider created, so at most {MAX_USER_TAGS}. Remove {} \
+                     from tags or default_tags.",
+                    all.len(),
+                    all.len() - own,
+                    all.len() - MAX_USER_TAGS
+                ),
+            );
+        }
     }
 }
 
@@ -261,6 +306,7 @@ pub async fn live_checks(
         return;
     };
     check_provider_matches(c, &app, diags);
+    check_tag_count(config, planned, diags);
     if diags.has_errors() {
         return;
     }
@@ -294,11 +340,26 @@ pub async fn live_checks(
         .map(|d| d.managed_streams().into_keys().collect())
         .unwrap_or_default();
     let paths = block_paths(config);
-    for (name, _) in desired.managed_streams() {
+    for (name, spec) in desired.managed_streams() {
         if known_before.contains(&name) || private.created_streams.contains(&name) {
             continue;
         }
         if let Ok(s) = find_stream_summary(c, &name, &ctx.cancel).await {
+            let tags_note = match list_tags(c, &name, &ctx.cancel).await {
+                Ok(remote) => {
+                    let removed = TagChanges::between(&remote, &spec.tags)
+                        .removed_keys()
+                        .join(", ");
+                    if removed.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Its tags become tags_all, which removes: {removed}.")
+                    }
+                }
+                Err(e) => {
+                    format!(" Its tags could not be read ({e}); apply replaces them with tags_all.")
+                }
+            };
             let path = desired
                 .targets
                 .iter()
@@ -308,7 +369,7 @@ pub async fn live_checks(
             let summary = format!("Existing Kinesis stream {name} will be adopted");
             let detail = format!(
                 "A stream named {name} already exists ({} open shards, encryption {}, retention {} h). Apply will converge it \
-                 to the `stream` block's settings. A stream this resource did not create is never deleted by it.",
+                 to the `stream` block's settings.{tags_note} A stream this resource did not create is never deleted by it.",
                 s.open_shards,
                 if s.kms { "KMS" } else { "off" },
                 s.retention_hours

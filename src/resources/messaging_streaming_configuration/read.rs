@@ -1,11 +1,12 @@
 //! ReadResource and ImportResourceState: what AWS holds now, shaped as
 //! state, so that the next plan shows any drift.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{BlockModel, Model, StreamModel};
+use super::model::{BlockModel, Model, StreamModel, TagsAttr, tags_attr};
 use crate::arn::AppInstanceArn;
-use crate::aws::kinesis::find_stream_summary;
+use crate::aws::kinesis::{StreamSummary, find_stream_summary, list_tags};
+use crate::aws::tags::{Tags, split_remote};
 use crate::aws::{AwsClients, AwsError, chime};
 use crate::framework::{CallContext, Diagnostics};
 use crate::value::{Attr, AttributePath};
@@ -47,8 +48,7 @@ pub async fn refresh(
         .filter_map(|b| Some((b.data_type.known()?.clone(), b)))
         .collect();
     let mut blocks = Vec::new();
-    let mut described: BTreeMap<String, Option<crate::aws::kinesis::StreamSummary>> =
-        BTreeMap::new();
+    let mut described: BTreeMap<String, Option<Found>> = BTreeMap::new();
     for conf in &remote {
         let managed = prior
             .get(&conf.data_type)
@@ -59,9 +59,8 @@ pub async fn refresh(
                     continue;
                 };
                 if !described.contains_key(&name) {
-                    let found = match find_stream_summary(c, &name, &ctx.cancel).await {
-                        Ok(s) => Some(s),
-                        Err(AwsError::NotFound(_)) => None,
+                    let found = match describe(c, &name, ctx, diags).await {
+                        Ok(found) => found,
                         Err(e) => {
                             diags.error(format!("reading Kinesis stream ({name})"), e.to_string());
                             return Some(current.clone());
@@ -69,7 +68,11 @@ pub async fn refresh(
                     };
                     described.insert(name.clone(), found);
                 }
-                Attr::Known(refreshed_stream(&stream, described[&name].as_ref()))
+                Attr::Known(refreshed_stream(
+                    &stream,
+                    described[&name].as_ref(),
+                    &c.default_tags,
+                ))
             }
             None => Attr::Null,
         };
@@ -87,14 +90,56 @@ pub async fn refresh(
     })
 }
 
+/// A managed stream as Kinesis reports it.
+struct Found {
+    summary: StreamSummary,
+    /// `None` when ListTagsForStream was refused: the state keeps its tags.
+    tags: Option<Tags>,
+}
+
+/// The stream's summary and tags; `Ok(None)` if it does not exist.
+async fn describe(
+    c: &AwsClients,
+    name: &str,
+    ctx: &CallContext,
+    diags: &mut Diagnostics,
+) -> Result<Option<Found>, AwsError> {
+    let summary = match find_stream_summary(c, name, &ctx.cancel).await {
+        Ok(s) => s,
+        Err(AwsError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let tags = match list_tags(c, name, &ctx.cancel).await {
+        Ok(t) => Some(t),
+        Err(AwsError::NotFound(_)) => return Ok(None),
+        Err(AwsError::AccessDenied(why)) => {
+            diags.warning(
+                format!("Could not read the tags of Kinesis stream {name}"),
+                format!(
+                    "ListTagsForStream was refused ({why}), so changes made to the stream's tags outside Terraform are not \
+                     shown. Grant kinesis:ListTagsForStream (docs/iam-policy-plan.json) to see them."
+                ),
+            );
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(Some(Found { summary, tags }))
+}
+
 /// A managed stream's attributes as Kinesis reports them. A deleted stream
-/// reads as 0 shards, no key and 0 hours, so the plan shows it coming back.
-fn refreshed_stream(
-    prior: &StreamModel,
-    found: Option<&crate::aws::kinesis::StreamSummary>,
-) -> StreamModel {
+/// reads as 0 shards, no key, 0 hours and no tags, so the plan shows it
+/// coming back.
+fn refreshed_stream(prior: &StreamModel, found: Option<&Found>, defaults: &Tags) -> StreamModel {
+    let (own, all) = match found {
+        Some(Found { tags: None, .. }) => (prior.tags.clone(), prior.tags_all.clone()),
+        Some(Found {
+            tags: Some(remote), ..
+        }) => read_tags(prior, remote, defaults),
+        None => read_tags(prior, &Tags::new(), defaults),
+    };
     match found {
-        Some(s) => StreamModel {
+        Some(Found { summary: s, .. }) => StreamModel {
             name: prior.name.clone(),
             shard_count: Attr::Known(s.open_shards),
             kms_key_id: Attr::Known(if s.kms {
@@ -104,6 +149,8 @@ fn refreshed_stream(
             }),
             retention_period_hours: Attr::Known(s.retention_hours),
             retain_on_destroy: prior.retain_on_destroy.clone(),
+            tags: own,
+            tags_all: all,
         },
         None => StreamModel {
             name: prior.name.clone(),
@@ -111,8 +158,28 @@ fn refreshed_stream(
             kms_key_id: Attr::Known(String::new()),
             retention_period_hours: Attr::Known(0),
             retain_on_destroy: prior.retain_on_destroy.clone(),
+            tags: own,
+            tags_all: all,
         },
     }
+}
+
+/// `tags` and `tags_all` from the stream's tags. `tags` stays null when
+/// the configuration had none and the stream has none of its own, so an
+/// untagged resource shows no change.
+fn read_tags(prior: &StreamModel, remote: &Tags, defaults: &Tags) -> (TagsAttr, TagsAttr) {
+    let configured: BTreeSet<String> = prior
+        .tags
+        .known()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let (own, all) = split_remote(remote, defaults, &configured);
+    let own = if own.is_empty() && prior.tags.is_null() {
+        Attr::Null
+    } else {
+        tags_attr(&own)
+    };
+    (own, tags_attr(&all))
 }
 
 /// `terraform import` by AppInstance ARN: the configuration as

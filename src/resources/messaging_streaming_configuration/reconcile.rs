@@ -311,7 +311,7 @@ async fn ensure_stream(
         }
         Err(AwsError::NotFound(_)) => {
             tracing::info!(stream = %name, shards = spec.shard_count, "creating stream");
-            kinesis::create_stream(c, name, spec.shard_count, app_arn, cancel)
+            kinesis::create_stream(c, name, spec.shard_count, app_arn, &spec.tags, cancel)
                 .await
                 .map_err(|e| ("creating", e))?;
             private.record_created(name);
@@ -329,6 +329,11 @@ async fn ensure_stream(
             .await
             .map_err(|e| ("waiting for", e))?;
     }
+    // CreateStream's tags are not honoured everywhere, and an adopted or
+    // drifted stream's tags differ: one list, then only the differences.
+    kinesis::converge_tags(c, name, &spec.tags, cancel)
+        .await
+        .map_err(|e| ("tagging", e))?;
     if summary.on_demand {
         tracing::info!(stream = %name, "switching stream to PROVISIONED");
         kinesis::switch_to_provisioned(c, &summary.arn, cancel)

@@ -1,10 +1,15 @@
 //! The resource's schema: what users write, with the docs text.
 
+use crate::aws::tags::MAX_USER_TAGS;
 use crate::framework::{
     Attribute, Block, MAX_OPERATION_TIMEOUT, NestedBlock, Nesting, PlanModifier, Schema, between,
     duration_at_most, not_empty, one_of, regex_match, starts_with,
 };
-use crate::value::{Number, Value};
+use crate::value::{Number, Type, Value};
+
+fn tag_map() -> Type {
+    Type::Map(Box::new(Type::String))
+}
 
 pub const TYPE_NAME: &str = "chimesdk_messaging_streaming_configuration";
 pub const STREAM_PREFIX: &str = "chime-messaging-";
@@ -53,7 +58,21 @@ pub fn schema() -> Schema {
         Attribute::bool("retain_on_destroy")
             .describe("Keep the stream when this resource is destroyed or stops using it. Default `false`: a stream this resource created is deleted.")
             .default_value(Value::Bool(false)),
-    );
+    )
+    .attribute(
+        Attribute::typed("tags", tag_map())
+            .optional()
+            .describe(&format!(
+                "Tags for the stream, merged over the provider's `default_tags` (on the same key this value wins). Keys are \
+                 1-128 characters, values at most 256, both letters, digits, white space and `_.:/=+-@%`; keys must not \
+                 start with `aws:`. At most {MAX_USER_TAGS} tags including the default tags (Kinesis allows 50; the \
+                 provider's owner tag takes one). Streams given by `resource_arn` are never tagged."
+            )),
+    )
+    .attribute(Attribute::typed("tags_all", tag_map()).computed().describe(
+        "Every tag the stream has: `tags` merged over the provider's `default_tags`. The provider's own owner tag \
+         (`chimesdk:managed-by-app-instance`) is not shown.",
+    ));
 
     let streaming_configuration = Block::new(
         "Where one data type is streamed. One or two blocks, at most one per `data_type`; their order does not matter. \

@@ -3,11 +3,12 @@
 //! a single attribute can express live in the schema's validators; these
 //! are the ones that look at several values at once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{Model, StreamSpec};
+use super::model::{Model, StreamSpec, TagsAttr};
 use super::schema::STREAM_PREFIX;
 use crate::arn::{AppInstanceArn, StreamArn};
+use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
 use crate::framework::Diagnostics;
 use crate::value::{Attr, AttributePath};
 
@@ -50,15 +51,14 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
         );
     }
 
-    let mut seen_types: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut seen_types: BTreeSet<&str> = BTreeSet::new();
     let mut managed: BTreeMap<String, (usize, StreamSpec)> = BTreeMap::new();
     let count = m.blocks().len();
     let block_path = |i: usize| block_path(i, count);
     for (i, b) in m.blocks().iter().enumerate() {
         if let Attr::Known(dt) = &b.data_type
-            && let Some(first) = seen_types.insert(dt.as_str(), i)
+            && !seen_types.insert(dt.as_str())
         {
-            let _ = first;
             diags.error_at(
                 block_path(i).attribute("data_type"),
                 "Duplicate data type",
@@ -98,6 +98,13 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
             );
         }
 
+        if let Attr::Known(stream) = &b.stream {
+            check_tags(
+                &stream.tags,
+                block_path(i).attribute("stream").attribute("tags"),
+                diags,
+            );
+        }
         if let Attr::Known(stream) = &b.stream
             && let Some(spec) = StreamSpec::from_model(stream)
         {
@@ -117,6 +124,38 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
                 }
             }
         }
+    }
+}
+
+/// Each tag on its own key's path; the count (the provider's default tags
+/// are added at plan).
+fn check_tags(tags: &TagsAttr, path: AttributePath, diags: &mut Diagnostics) {
+    let Attr::Known(tags) = tags else { return };
+    for (key, value) in tags {
+        let shown = value
+            .known()
+            .map_or("(not yet known)".into(), |v| format!("{v:?}"));
+        if let Some(why) = tag_problem(key, value.known().map_or("", String::as_str)) {
+            diags.error_at(
+                path.clone().key(key),
+                "Invalid tag",
+                format!(
+                    "The stream tag {key:?} = {shown} cannot be set: {why}. Change or remove it."
+                ),
+            );
+        }
+    }
+    if tags.len() > MAX_USER_TAGS {
+        diags.error_at(
+            path,
+            "Too many tags for one stream",
+            format!(
+                "tags has {} entries; a Kinesis stream takes 50, one of which marks the streams this provider created, \
+                 so at most {MAX_USER_TAGS} (including the provider's default_tags). Remove {}.",
+                tags.len(),
+                tags.len() - MAX_USER_TAGS
+            ),
+        );
     }
 }
 
@@ -146,6 +185,9 @@ fn differences(a: &StreamSpec, b: &StreamSpec) -> String {
             "retention_period_hours {} vs {}",
             a.retention_hours, b.retention_hours
         ));
+    }
+    if a.tags != b.tags {
+        out.push("tags".to_string());
     }
     if a.retain_on_destroy != b.retain_on_destroy {
         out.push(format!(
@@ -219,6 +261,7 @@ pub fn check_stream_arn(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::kinesis::OWNER_TAG;
     use crate::resources::messaging_streaming_configuration::model::{BlockModel, StreamModel};
     use crate::value::PathStep;
 
@@ -242,6 +285,18 @@ mod tests {
                 ..Default::default()
             }),
         }
+    }
+
+    fn tagged<K: AsRef<str>>(dt: &str, name: &str, tags: &[(K, &str)]) -> BlockModel {
+        let mut b = managed(dt, name, 2);
+        if let Attr::Known(s) = &mut b.stream {
+            s.tags = Attr::Known(
+                tags.iter()
+                    .map(|(k, v)| (k.as_ref().to_string(), Attr::Known(v.to_string())))
+                    .collect(),
+            );
+        }
+        b
     }
 
     fn check(app: &str, blocks: Vec<BlockModel>) -> Diagnostics {
@@ -295,6 +350,7 @@ mod tests {
 
     #[test]
     fn each_rule_has_its_own_error_and_path() {
+        let fifty_tags: Vec<(String, &str)> = (0..50).map(|i| (format!("k{i}"), "v")).collect();
         let cases: Vec<(&str, Vec<BlockModel>, &str, &str)> = vec![
             (
                 "arn:aws:chime:us-east-1:123456789012:app-instance/a1/user/u",
@@ -373,6 +429,41 @@ mod tests {
                 ],
                 "Conflicting settings for one managed stream",
                 "streaming_configuration[*].stream",
+            ),
+            (
+                APP,
+                vec![
+                    managed("Channel", "chime-messaging-x", 2),
+                    tagged("ChannelMessage", "chime-messaging-x", &[("team", "chat")]),
+                ],
+                "Conflicting settings for one managed stream",
+                "streaming_configuration[*].stream",
+            ),
+            (
+                APP,
+                vec![tagged(
+                    "Channel",
+                    "chime-messaging-x",
+                    &[("aws:team", "chat")],
+                )],
+                "Invalid tag",
+                "streaming_configuration[0].stream.tags[\"aws:team\"]",
+            ),
+            (
+                APP,
+                vec![tagged(
+                    "Channel",
+                    "chime-messaging-x",
+                    &[(OWNER_TAG, "arn")],
+                )],
+                "Invalid tag",
+                "streaming_configuration[0].stream.tags[\"chimesdk:managed-by-app-instance\"]",
+            ),
+            (
+                APP,
+                vec![tagged("Channel", "chime-messaging-x", &fifty_tags)],
+                "Too many tags for one stream",
+                "streaming_configuration[0].stream.tags",
             ),
         ];
         for (app, blocks, summary, path) in cases {
