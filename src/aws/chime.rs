@@ -136,3 +136,16 @@ pub async fn app_instance_exists(
         Err(e) => Err(e),
     }
 }
+
+/// Whether DescribeAppInstance says the AppInstance does not exist. Any
+/// other answer (it exists, access denied, a fault) is not proof.
+pub async fn app_instance_gone(
+    c: &AwsClients,
+    app_instance_arn: &str,
+    cancel: &CancellationToken,
+) -> bool {
+    matches!(
+        app_instance_exists(c, app_instance_arn, cancel).await,
+        Ok(false)
+    )
+}

@@ -3,14 +3,20 @@
 
 use std::time::Duration;
 
+use aws_sdk_kinesis::operation::create_stream::CreateStreamError;
+use aws_sdk_kinesis::operation::update_shard_count::UpdateShardCountError;
 use aws_sdk_kinesis::types::{
     EncryptionType, ScalingType, StreamMode, StreamModeDetails, StreamStatus,
 };
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
 use super::error::AwsError;
-use super::retry::{classify, with_retries};
+use super::retry::{Classified, RetryError, classify, with_retries};
 use super::tags::{TagChanges, Tags};
 use super::wait::{Poll, WaitPolicy, wait_until};
 
@@ -111,6 +117,17 @@ pub async fn wait_stream_deleted(
     .await
 }
 
+/// What a CreateStream did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    /// This call created the stream (possibly an earlier attempt whose
+    /// response was lost: the retry then met ResourceInUseException).
+    ByUs,
+    /// The name was taken before our first attempt reached Kinesis: someone
+    /// else created the stream after our DescribeStreamSummary.
+    BySomeoneElse,
+}
+
 /// Creates a PROVISIONED stream carrying the owner tag and `tags` (at most
 /// MAX_USER_TAGS, checked at validation).
 pub async fn create_stream(
@@ -120,7 +137,7 @@ pub async fn create_stream(
     owner: &str,
     tags: &Tags,
     cancel: &CancellationToken,
-) -> Result<(), AwsError> {
+) -> Result<Created, AwsError> {
     let mode = StreamModeDetails::builder()
         .stream_mode(StreamMode::Provisioned)
         .build()
@@ -129,24 +146,54 @@ pub async fn create_stream(
     let mut with_owner: std::collections::HashMap<String, String> =
         tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     with_owner.insert(OWNER_TAG.to_string(), owner.to_string());
-    let result = with_retries(c.retry, cancel, "CreateStream", classify, || {
-        c.kinesis
-            .create_stream()
-            .stream_name(name)
-            .shard_count(shards)
-            .stream_mode_details(mode.clone())
-            .set_tags(Some(with_owner.clone()))
-            .send()
-    })
+    // Whether an earlier attempt may have reached Kinesis: it ended without
+    // a service answer (connection lost, timeout), unlike a throttle.
+    let maybe_executed = std::sync::atomic::AtomicBool::new(false);
+    let in_use = |e: &SdkError<CreateStreamError, HttpResponse>| {
+        e.as_service_error()
+            .is_some_and(CreateStreamError::is_resource_in_use_exception)
+    };
+    let result = with_retries(
+        c.retry,
+        cancel,
+        "CreateStream",
+        // ResourceInUse is retried for other calls ("busy"); here it means
+        // the name exists, which waiting will not change.
+        |e| {
+            if in_use(e) {
+                Classified::Final
+            } else {
+                classify(e)
+            }
+        },
+        || async {
+            let r = c
+                .kinesis
+                .create_stream()
+                .stream_name(name)
+                .shard_count(shards)
+                .stream_mode_details(mode.clone())
+                .set_tags(Some(with_owner.clone()))
+                .send()
+                .await;
+            if let Err(e) = &r
+                && e.as_service_error().is_none()
+            {
+                maybe_executed.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            r
+        },
+    )
     .await;
     match result {
-        Ok(_) => Ok(()),
-        // A retried CreateStream whose first attempt went through.
-        Err(crate::aws::retry::RetryError::Failed(e))
-            if e.as_service_error()
-                .is_some_and(|s| s.is_resource_in_use_exception()) =>
-        {
-            Ok(())
+        Ok(_) => Ok(Created::ByUs),
+        Err(RetryError::Failed(e)) if in_use(&e) => {
+            if maybe_executed.load(std::sync::atomic::Ordering::Relaxed) {
+                tracing::info!(stream = %name, "CreateStream was retried after a lost response; the stream is ours");
+                Ok(Created::ByUs)
+            } else {
+                Ok(Created::BySomeoneElse)
+            }
         }
         Err(e) => Err(e.into()),
     }
@@ -266,6 +313,15 @@ pub async fn start_encryption(
     Ok(())
 }
 
+/// What the caller must say when UpdateShardCount meets a Kinesis limit.
+pub const SCALING_LIMITS: &str = "Kinesis allows, per stream, at most 10 scaling operations in a rolling 24 hours, \
+     each to at most double or at least half the open shards, and at most 10,000 shards; the account's shard quota \
+     (DescribeLimits) applies too";
+
+/// One UpdateShardCount. A retry after a lost response may find the stream
+/// already scaling or scaled, and Kinesis answers that with an error: when an
+/// earlier attempt may have gone through, any service answer counts as done
+/// and the caller checks the open shards once the stream is ACTIVE.
 pub async fn update_shard_count(
     c: &AwsClients,
     name: &str,
@@ -273,16 +329,62 @@ pub async fn update_shard_count(
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     let target = shard_count(target)?;
-    with_retries(c.retry, cancel, "UpdateShardCount", classify, || {
-        c.kinesis
-            .update_shard_count()
-            .stream_name(name)
-            .target_shard_count(target)
-            .scaling_type(ScalingType::UniformScaling)
-            .send()
-    })
-    .await?;
-    Ok(())
+    let maybe_executed = std::sync::atomic::AtomicBool::new(false);
+    let limit = |e: &SdkError<UpdateShardCountError, HttpResponse>| {
+        e.as_service_error().is_some_and(|s| {
+            s.is_limit_exceeded_exception()
+                && !s.message().unwrap_or_default().contains("Rate exceeded")
+        })
+    };
+    let result = with_retries(
+        c.retry,
+        cancel,
+        "UpdateShardCount",
+        // A scaling limit is not lifted by retrying within minutes; only
+        // the rate limit ("Rate exceeded") is.
+        |e| {
+            if limit(e) {
+                Classified::Final
+            } else {
+                classify(e)
+            }
+        },
+        || async {
+            let r = c
+                .kinesis
+                .update_shard_count()
+                .stream_name(name)
+                .target_shard_count(target)
+                .scaling_type(ScalingType::UniformScaling)
+                .send()
+                .await;
+            if let Err(e) = &r
+                && e.as_service_error().is_none()
+            {
+                maybe_executed.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            r
+        },
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(RetryError::Failed(e))
+            if e.as_service_error().is_some()
+                && maybe_executed.load(std::sync::atomic::Ordering::Relaxed) =>
+        {
+            tracing::info!(stream = %name, error = %DisplayErrorContext(&e), "UpdateShardCount retried after a lost response; checking the stream instead");
+            Ok(())
+        }
+        Err(RetryError::Failed(e)) if limit(&e) => Err(AwsError::Failed(format!(
+            "UpdateShardCount to {target} shards was refused: {}. {SCALING_LIMITS}. Apply again after the 24-hour window \
+             (the stream keeps its current shards meanwhile), or raise the account's quota in Service Quotas",
+            e.as_service_error()
+                .and_then(|s| s.message())
+                .unwrap_or("LimitExceededException")
+        ))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn switch_to_provisioned(
@@ -373,6 +475,41 @@ fn shard_count(n: i64) -> Result<i32, AwsError> {
     i32::try_from(n).map_err(|_| AwsError::Failed(format!("shard count {n} is out of range")))
 }
 
+/// Kinesis allows at most this many UpdateShardCount calls per stream in a
+/// rolling 24 hours (Kinesis API reference, UpdateShardCount).
+pub const MAX_SCALING_OPS_PER_DAY: usize = 10;
+
+/// Every UpdateShardCount target on the way from `current` to `target`.
+pub fn scaling_path(mut current: i64, target: i64) -> Vec<i64> {
+    let mut steps = Vec::new();
+    while current != target && current > 0 {
+        current = next_shard_step(current, target);
+        steps.push(current);
+    }
+    steps
+}
+
+/// The account's shard quota and use in this region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardLimits {
+    pub shard_limit: i64,
+    pub open_shards: i64,
+}
+
+pub async fn describe_limits(
+    c: &AwsClients,
+    cancel: &CancellationToken,
+) -> Result<ShardLimits, AwsError> {
+    let out = with_retries(c.retry, cancel, "DescribeLimits", classify, || {
+        c.kinesis.describe_limits().send()
+    })
+    .await?;
+    Ok(ShardLimits {
+        shard_limit: i64::from(out.shard_limit()),
+        open_shards: i64::from(out.open_shard_count()),
+    })
+}
+
 /// The next UpdateShardCount target on the way from `current` to `target`:
 /// Kinesis allows at most doubling, or halving, per call.
 pub fn next_shard_step(current: i64, target: i64) -> i64 {
@@ -385,16 +522,7 @@ pub fn next_shard_step(current: i64, target: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::next_shard_step;
-
-    fn path(mut current: i64, target: i64) -> Vec<i64> {
-        let mut steps = Vec::new();
-        while current != target {
-            current = next_shard_step(current, target);
-            steps.push(current);
-        }
-        steps
-    }
+    use super::scaling_path as path;
 
     #[test]
     fn scaling_respects_double_and_half_per_call() {
@@ -403,5 +531,7 @@ mod tests {
         assert_eq!(path(10, 2), vec![5, 3, 2]);
         assert_eq!(path(3, 2), vec![2]);
         assert_eq!(path(16, 3), vec![8, 4, 3]);
+        assert_eq!(path(2, 10_000).len(), 13);
+        assert_eq!(path(2, 2048).len(), 10);
     }
 }

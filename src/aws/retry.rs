@@ -72,7 +72,14 @@ where
         {
             Classified::Final
         }
-        SdkError::DispatchFailure(e) if e.is_io() || e.is_timeout() => {
+        // The HTTP client marks "connection closed before the response"
+        // as transient: the request may or may not have been executed, which
+        // callers of non-idempotent calls account for (kinesis.rs).
+        SdkError::DispatchFailure(e)
+            if e.is_io()
+                || e.is_timeout()
+                || e.as_other() == Some(aws_smithy_types::retry::ErrorKind::TransientError) =>
+        {
             Classified::Retryable("connection failed".into())
         }
         SdkError::DispatchFailure(_) => Classified::Final,
@@ -283,6 +290,14 @@ mod tests {
             aws_smithy_runtime_api::http::Response,
         > { SdkError::dispatch_failure(ConnectorError::io(Box::new(e))) };
         assert_eq!(classify(&dispatch(dns)), Classified::Final);
+        let closed: SdkError<
+            aws_sdk_kinesis::operation::describe_stream_summary::DescribeStreamSummaryError,
+            aws_smithy_runtime_api::http::Response,
+        > = SdkError::dispatch_failure(ConnectorError::other(
+            Box::new(Chain("connection closed before message completed", None)),
+            Some(aws_smithy_types::retry::ErrorKind::TransientError),
+        ));
+        assert!(matches!(classify(&closed), Classified::Retryable(_)));
         assert!(matches!(
             classify(&dispatch(refused)),
             Classified::Retryable(_)

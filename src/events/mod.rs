@@ -314,6 +314,25 @@ mod tests {
     }
 
     #[test]
+    fn sub_channel_payloads_read_both_spellings_of_the_channel_key() {
+        for key in ["ChannelArn", "channelARN"] {
+            let raw = format!(
+                r#"{{"EventType":"CREATE_SUB_CHANNEL","Payload":{{"{key}":"arn:c","SubChannelId":"s1"}}}}"#
+            );
+            let e = Event::decode(raw.as_bytes()).unwrap();
+            assert_eq!(e.payload.channel_arn(), Some("arn:c"), "{key}");
+        }
+        let e = Event::decode(
+            br#"{"EventType":"UPDATE_CHANNEL_MEMBERSHIP","Payload":{"ChannelArn":"arn:c"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            e.event_type,
+            EventType::Unknown("UPDATE_CHANNEL_MEMBERSHIP".into())
+        );
+    }
+
+    #[test]
     fn unknown_event_types_never_fail() {
         let e = Event::decode(
             br#"{"EventType":"CREATE_CHANNEL_FLOW","Payload":{"ChannelArn":"x","New":1}}"#,

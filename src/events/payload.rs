@@ -168,7 +168,8 @@ pub struct ChannelModerator {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SubChannel {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The guide's table spells this key `channelARN`; both spellings are read.
+    #[serde(skip_serializing_if = "Option::is_none", alias = "channelARN")]
     pub channel_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_channel_id: Option<String>,

@@ -31,6 +31,11 @@ pub enum Fault {
     Delay(Duration),
     /// Closes the connection without answering.
     Drop,
+    /// Forwards the request, then closes the connection without passing
+    /// the answer on: the call took effect and its response was lost.
+    LoseResponse,
+    /// Answers with this HTTP status and AWS error code.
+    Error(u16, &'static str, &'static str),
     /// Forwards, then replaces text in the response body.
     Rewrite(String, String),
 }
@@ -112,6 +117,17 @@ fn fault_response(fault: &Fault) -> Response<Full<Bytes>> {
             "AccessDeniedException",
             r#"{"__type":"AccessDeniedException","message":"not authorized"}"#,
         ),
+        Fault::Error(status, code, message) => {
+            return Response::builder()
+                .status(*status)
+                .header("content-type", "application/x-amz-json-1.1")
+                .header("x-amzn-ErrorType", *code)
+                .body(Full::new(Bytes::from(
+                    serde_json::json!({ "__type": code, "Code": code, "message": message, "Message": message })
+                        .to_string(),
+                )))
+                .unwrap();
+        }
         _ => unreachable!("handled by forwarding"),
     };
     Response::builder()
@@ -184,8 +200,10 @@ async fn handle(
         })
     };
     let mut rewrite = None;
+    let mut lose_response = false;
     match &fault {
         Some(Fault::Drop) => return Err(std::io::Error::other("injected: connection dropped")),
+        Some(Fault::LoseResponse) => lose_response = true,
         Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
         Some(Fault::Rewrite(from, to)) => rewrite = Some((from.clone(), to.clone())),
         Some(f) => return Ok(fault_response(f)),
@@ -209,6 +227,9 @@ async fn handle(
         .request(forward.body(Full::new(body)).unwrap())
         .await
         .map_err(std::io::Error::other)?;
+    if lose_response {
+        return Err(std::io::Error::other("injected: response lost"));
+    }
     let (mut rparts, rbody) = resp.into_parts();
     let mut bytes = rbody
         .collect()

@@ -82,7 +82,9 @@ pub async fn check_app_instance_exists(
 /// Rule 8: what is wrong with an existing stream, as (summary, detail) pairs.
 pub fn stream_problems(s: &StreamSummary) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if !s.on_demand && s.open_shards < 2 {
+    // The guide asks for "at least two shards" and does not exempt ON_DEMAND
+    // streams, which have open shards too: the same count applies to both.
+    if s.open_shards < 2 {
         out.push((
             format!("Kinesis stream {} has too few shards", s.name),
             format!(
@@ -111,4 +113,36 @@ pub fn stream_problems(s: &StreamSummary) -> Vec<(String, String)> {
 /// The stream name of a referenced ARN (already validated statically).
 pub fn stream_name(arn: &str) -> Option<String> {
     StreamArn::parse(arn).ok().map(|s| s.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(open_shards: i64, on_demand: bool, kms: bool) -> StreamSummary {
+        StreamSummary {
+            name: "chime-messaging-s".into(),
+            arn: "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-s".into(),
+            status: "ACTIVE".into(),
+            open_shards,
+            on_demand,
+            kms,
+            key_id: kms.then(|| "alias/aws/kinesis".into()),
+            retention_hours: 24,
+        }
+    }
+
+    #[test]
+    fn every_stream_needs_two_open_shards_and_kms_whatever_its_capacity_mode() {
+        assert!(stream_problems(&summary(2, false, true)).is_empty());
+        assert!(stream_problems(&summary(4, true, true)).is_empty());
+        for on_demand in [false, true] {
+            let problems = stream_problems(&summary(1, on_demand, true));
+            assert_eq!(problems.len(), 1, "on_demand = {on_demand}");
+            assert!(problems[0].0.contains("too few shards"));
+        }
+        let problems = stream_problems(&summary(2, true, false));
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].0.contains("not encrypted"));
+    }
 }

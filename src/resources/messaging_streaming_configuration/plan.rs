@@ -6,12 +6,16 @@ use std::collections::BTreeMap;
 
 use super::checks::{check_provider_matches, stream_name, stream_problems};
 use super::model::{
-    BlockModel, Desired, Model, Private, StreamModel, TagsAttr, Target, known_tags, tags_attr,
+    BlockModel, Desired, Model, Private, StreamModel, StreamSpec, TagsAttr, Target, known_tags,
+    tags_attr,
 };
 use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS};
 use super::validate::{block_path, validate_model};
 use crate::arn::{AppInstanceArn, StreamArn};
-use crate::aws::kinesis::{find_stream_summary, list_tags};
+use crate::aws::kinesis::{
+    MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, describe_limits, find_stream_summary,
+    list_tags, scaling_path,
+};
 use crate::aws::tags::{MAX_USER_TAGS, TagChanges, merge};
 use crate::aws::{AwsClients, AwsError, chime};
 use crate::framework::{CallContext, Diagnostics};
@@ -333,48 +337,186 @@ pub async fn live_checks(
             Err(e) => diags.error("reading Chime SDK messaging streaming configuration", e.to_string()),
         }
     }
-    // Say which managed streams already exist and will be adopted.
     let Some(desired) = desired else { return };
-    let known_before: Vec<String> = prior
+    let before: BTreeMap<String, i64> = prior
         .and_then(Desired::from_model)
-        .map(|d| d.managed_streams().into_keys().collect())
+        .map(|d| {
+            d.managed_streams()
+                .into_iter()
+                .map(|(name, spec)| (name, spec.shard_count))
+                .collect()
+        })
         .unwrap_or_default();
     let paths = block_paths(config);
+    let stream_path = |name: &str, attribute: &str| {
+        desired
+            .targets
+            .iter()
+            .find(|(_, t)| matches!(t, Target::Managed(spec) if spec.name == name))
+            .and_then(|(dt, _)| paths.get(dt))
+            .map(|p| p.clone().attribute("stream").attribute(attribute))
+    };
+    // Open shards now, per managed stream (0: to be created).
+    let mut open_shards: BTreeMap<String, i64> = BTreeMap::new();
     for (name, spec) in desired.managed_streams() {
-        if known_before.contains(&name) || private.created_streams.contains(&name) {
+        if let Some(shards) = before.get(&name) {
+            // The refreshed state: what Kinesis reported moments ago.
+            open_shards.insert(name, *shards);
             continue;
         }
-        if let Ok(s) = find_stream_summary(c, &name, &ctx.cancel).await {
-            let tags_note = match list_tags(c, &name, &ctx.cancel).await {
-                Ok(remote) => {
-                    let removed = TagChanges::between(&remote, &spec.tags)
-                        .removed_keys()
-                        .join(", ");
-                    if removed.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" Its tags become tags_all, which removes: {removed}.")
-                    }
-                }
-                Err(e) => {
-                    format!(" Its tags could not be read ({e}); apply replaces them with tags_all.")
-                }
-            };
-            let path = desired
-                .targets
+        let summary = match find_stream_summary(c, &name, &ctx.cancel).await {
+            Ok(s) => s,
+            Err(_) => {
+                open_shards.insert(name, 0);
+                continue;
+            }
+        };
+        open_shards.insert(name.clone(), summary.open_shards);
+        if !private.created_streams.contains(&name) {
+            warn_adoption(c, &spec, &summary, stream_path(&name, "name"), ctx, diags).await;
+        }
+    }
+    for (name, spec) in desired.managed_streams() {
+        check_scaling_steps(
+            &spec,
+            open_shards[&name],
+            stream_path(&name, "shard_count"),
+            diags,
+        );
+    }
+    check_shard_quota(c, &desired, &open_shards, &stream_path, ctx, diags).await;
+}
+
+/// Says that an existing stream will be adopted, and which of its tags go.
+async fn warn_adoption(
+    c: &AwsClients,
+    spec: &StreamSpec,
+    s: &StreamSummary,
+    path: Option<AttributePath>,
+    ctx: &CallContext,
+    diags: &mut Diagnostics,
+) {
+    let name = &spec.name;
+    let tags_note = match list_tags(c, name, &ctx.cancel).await {
+        Ok(remote) => {
+            let removed = TagChanges::between(&remote, &spec.tags)
+                .removed_keys()
+                .join(", ");
+            if removed.is_empty() {
+                String::new()
+            } else {
+                format!(" Its tags become tags_all, which removes: {removed}.")
+            }
+        }
+        Err(e) => format!(" Its tags could not be read ({e}); apply replaces them with tags_all."),
+    };
+    let summary = format!("Existing Kinesis stream {name} will be adopted");
+    let detail = format!(
+        "A stream named {name} already exists ({} open shards, encryption {}, retention {} h). Apply will converge it \
+         to the `stream` block's settings.{tags_note} A stream this resource did not create is never deleted by it.",
+        s.open_shards,
+        if s.kms { "KMS" } else { "off" },
+        s.retention_hours
+    );
+    match path {
+        Some(p) => diags.warning_at(p, summary, detail),
+        None => diags.warning(summary, detail),
+    }
+}
+
+/// Kinesis scales a stream at most 10 times in a rolling 24 hours, each
+/// time to at most double or half: a change that needs more steps cannot
+/// finish in one apply.
+fn check_scaling_steps(
+    spec: &StreamSpec,
+    open: i64,
+    path: Option<AttributePath>,
+    diags: &mut Diagnostics,
+) {
+    if open == 0 {
+        return; // CreateStream sets the count directly.
+    }
+    let steps = scaling_path(open, spec.shard_count);
+    if steps.len() <= MAX_SCALING_OPS_PER_DAY {
+        return;
+    }
+    let reachable = steps[MAX_SCALING_OPS_PER_DAY - 1];
+    let shown: Vec<String> = std::iter::once(open)
+        .chain(steps.iter().copied())
+        .map(|n| n.to_string())
+        .collect();
+    let summary = "Shard count change needs more scaling operations than Kinesis allows in a day";
+    let detail = format!(
+        "Scaling {} from {open} to {} shards takes {} UpdateShardCount operations ({}), each at most doubling or halving \
+         the open shards. {SCALING_LIMITS}. The most one apply can reach today is {reachable} shards (fewer if the stream \
+         was scaled in the last 24 hours): set shard_count = {reachable} now, and the rest after 24 hours.",
+        spec.name,
+        spec.shard_count,
+        steps.len(),
+        shown.join(" -> ")
+    );
+    match path {
+        Some(p) => diags.error_at(p, summary, detail),
+        None => diags.error(summary, detail),
+    }
+}
+
+/// The account's shard quota (DescribeLimits): the shards this plan adds
+/// must fit beside the open ones.
+async fn check_shard_quota(
+    c: &AwsClients,
+    desired: &Desired,
+    open_shards: &BTreeMap<String, i64>,
+    stream_path: &(dyn Fn(&str, &str) -> Option<AttributePath> + Sync),
+    ctx: &CallContext,
+    diags: &mut Diagnostics,
+) {
+    let growth: Vec<(String, i64)> = desired
+        .managed_streams()
+        .into_iter()
+        .filter_map(|(name, spec)| {
+            let added = spec.shard_count - open_shards.get(&name).copied().unwrap_or(0);
+            (added > 0).then_some((name, added))
+        })
+        .collect();
+    if growth.is_empty() {
+        return;
+    }
+    let added: i64 = growth.iter().map(|(_, n)| n).sum();
+    let at = |name: &str| stream_path(name, "shard_count");
+    match describe_limits(c, &ctx.cancel).await {
+        Ok(limits) if limits.open_shards + added > limits.shard_limit => {
+            let listing = growth
                 .iter()
-                .find(|(_, t)| matches!(t, Target::Managed(spec) if spec.name == name))
-                .and_then(|(dt, _)| paths.get(dt))
-                .map(|p| p.clone().attribute("stream").attribute("name"));
-            let summary = format!("Existing Kinesis stream {name} will be adopted");
+                .map(|(name, n)| format!("{name} +{n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            for (name, _) in &growth {
+                let summary = "Not enough Kinesis shard quota";
+                let detail = format!(
+                    "This plan adds {added} shards ({listing}), and the account already has {} open shards of its quota \
+                     of {} in region {}: {} would be open. Lower shard_count, close shards elsewhere, or request a higher \
+                     \"Shards per Region\" quota in Service Quotas before applying.",
+                    limits.open_shards,
+                    limits.shard_limit,
+                    c.region,
+                    limits.open_shards + added
+                );
+                match at(name) {
+                    Some(p) => diags.error_at(p, summary, detail),
+                    None => diags.error(summary, detail),
+                }
+            }
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let (name, _) = &growth[0];
+            let summary = "Could not check the Kinesis shard quota";
             let detail = format!(
-                "A stream named {name} already exists ({} open shards, encryption {}, retention {} h). Apply will converge it \
-                 to the `stream` block's settings.{tags_note} A stream this resource did not create is never deleted by it.",
-                s.open_shards,
-                if s.kms { "KMS" } else { "off" },
-                s.retention_hours
+                "DescribeLimits failed ({e}), so whether the account's shard quota leaves room for {added} more shards was \
+                 not checked. Grant kinesis:DescribeLimits to check it at plan time."
             );
-            match path {
+            match at(name) {
                 Some(p) => diags.warning_at(p, summary, detail),
                 None => diags.warning(summary, detail),
             }

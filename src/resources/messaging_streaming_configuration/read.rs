@@ -24,14 +24,24 @@ pub async fn refresh(
     };
     let remote = match chime::find_streaming_configurations(c, &app_arn, &ctx.cancel).await {
         Ok(r) => r,
+        // A deleted AppInstance may answer BadRequest or Forbidden here
+        // (unverified which): DescribeAppInstance settles it.
         Err(e) => {
-            diags.error(
-                format!("reading Chime SDK messaging streaming configuration ({app_arn})"),
-                e.to_string(),
-            );
+            if chime::app_instance_gone(c, &app_arn, &ctx.cancel).await {
+                warn_app_instance_gone(current, &app_arn, diags);
+            } else {
+                diags.error(
+                    format!("reading Chime SDK messaging streaming configuration ({app_arn})"),
+                    e.to_string(),
+                );
+            }
             return Some(current.clone());
         }
     };
+    if remote.is_empty() && chime::app_instance_gone(c, &app_arn, &ctx.cancel).await {
+        warn_app_instance_gone(current, &app_arn, diags);
+        return Some(current.clone());
+    }
     if remote.is_empty() {
         diags.warning(
             "Streaming configuration no longer exists",
@@ -88,6 +98,35 @@ pub async fn refresh(
         streaming_configuration: Attr::Known(blocks),
         timeouts: current.timeouts.clone(),
     })
+}
+
+/// The AppInstance was deleted outside Terraform, and its streaming
+/// configuration with it. The resource stays in state: Terraform refreshes
+/// before destroying, and a resource dropped here could no longer delete
+/// the streams it created.
+fn warn_app_instance_gone(current: &Model, app_arn: &str, diags: &mut Diagnostics) {
+    let managed: Vec<String> = current
+        .blocks()
+        .iter()
+        .filter_map(|b| b.stream.known()?.name.known().cloned())
+        .collect();
+    let streams = if managed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the streams in its `stream` blocks: {}, deleted if this resource created them and retain_on_destroy is off)",
+            managed.join(", ")
+        )
+    };
+    diags.warning(
+        "AppInstance no longer exists",
+        format!(
+            "The AppInstance {app_arn} was deleted outside Terraform, and its streaming configuration with it. This \
+             resource stays in the state so that removing it from the configuration, or `terraform destroy`, cleans up \
+             after it{streams}. To stream again, set app_instance_arn to an existing AppInstance; that replaces this \
+             resource."
+        ),
+    );
 }
 
 /// A managed stream as Kinesis reports it.

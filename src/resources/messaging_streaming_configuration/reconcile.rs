@@ -211,15 +211,21 @@ pub async fn delete(
         };
     };
     if let Err(e) = chime::delete_streaming_configurations(c, &app_arn, &ctx.cancel).await {
-        diags.error(
-            format!("deleting Chime SDK messaging streaming configuration ({app_arn})"),
-            e.to_string(),
-        );
-        return Outcome {
-            model: Some(prior.clone()),
-            private,
-            diagnostics: diags,
-        };
+        // A deleted AppInstance took its configuration with it; it may
+        // answer BadRequest or Forbidden here (unverified which).
+        if chime::app_instance_gone(c, &app_arn, &ctx.cancel).await {
+            tracing::info!(app_instance = %app_arn, error = %e, "the AppInstance no longer exists, nor its configuration");
+        } else {
+            diags.error(
+                format!("deleting Chime SDK messaging streaming configuration ({app_arn})"),
+                e.to_string(),
+            );
+            return Outcome {
+                model: Some(prior.clone()),
+                private,
+                diagnostics: diags,
+            };
+        }
     }
     let managed: BTreeMap<String, StreamSpec> = prior
         .blocks()
@@ -311,12 +317,19 @@ async fn ensure_stream(
         }
         Err(AwsError::NotFound(_)) => {
             tracing::info!(stream = %name, shards = spec.shard_count, "creating stream");
-            kinesis::create_stream(c, name, spec.shard_count, app_arn, &spec.tags, cancel)
+            match kinesis::create_stream(c, name, spec.shard_count, app_arn, &spec.tags, cancel)
                 .await
-                .map_err(|e| ("creating", e))?;
-            private.record_created(name);
-            if let Err(e) = kinesis::tag_owner(c, name, app_arn, cancel).await {
-                tracing::warn!(stream = %name, error = %e, "could not tag stream as ours; private state still records it");
+                .map_err(|e| ("creating", e))?
+            {
+                kinesis::Created::ByUs => {
+                    private.record_created(name);
+                    if let Err(e) = kinesis::tag_owner(c, name, app_arn, cancel).await {
+                        tracing::warn!(stream = %name, error = %e, "could not tag stream as ours; private state still records it");
+                    }
+                }
+                kinesis::Created::BySomeoneElse => {
+                    tracing::warn!(stream = %name, "the stream was created by someone else just now: adopting it, never deleting it");
+                }
             }
             kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
                 .await

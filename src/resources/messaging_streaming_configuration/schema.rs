@@ -86,7 +86,7 @@ pub fn schema() -> Schema {
     )
     .attribute(Attribute::string("resource_arn").optional().computed().describe(
         "ARN of an existing Kinesis data stream, checked at plan time and never modified: same account and region as the \
-         AppInstance, name starting with `chime-messaging-`, at least 2 open shards (or ON_DEMAND), KMS encryption on. \
+         AppInstance, name starting with `chime-messaging-`, at least 2 open shards (in either capacity mode), KMS encryption on. \
          Computed when `stream` is set.",
     ))
     .block(NestedBlock::new("stream", Nesting::Single, stream));
