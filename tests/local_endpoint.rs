@@ -329,15 +329,17 @@ fn messaging_operations_through_the_aws_cli() {
         "--message-id",
         &id,
     ]);
-    assert_eq!(
-        m(&[
-            "get-channel-message",
-            "--channel-arn",
-            &ch,
-            "--message-id",
-            &id
-        ])["ChannelMessage"]["Redacted"],
-        true
+    let redacted = m(&[
+        "get-channel-message",
+        "--channel-arn",
+        &ch,
+        "--message-id",
+        &id,
+    ]);
+    assert_eq!(redacted["ChannelMessage"]["Redacted"], true);
+    assert!(
+        redacted["ChannelMessage"]["Content"].is_null(),
+        "a redacted message has no content: {redacted}"
     );
     assert_eq!(
         m(&["list-channel-messages", "--channel-arn", &ch])["ChannelMessages"]
@@ -346,6 +348,29 @@ fn messaging_operations_through_the_aws_cli() {
             .len(),
         1
     );
+    // Only admins delete messages: here, the channel's moderators.
+    assert!(
+        w.cli
+            .run(&[
+                "chime-sdk-messaging",
+                "delete-channel-message",
+                "--channel-arn",
+                &ch,
+                "--message-id",
+                &id,
+                "--chime-bearer",
+                &w.alice
+            ])
+            .unwrap_err()
+            .contains("ForbiddenException")
+    );
+    m(&[
+        "create-channel-moderator",
+        "--channel-arn",
+        &ch,
+        "--channel-moderator-arn",
+        &w.alice,
+    ]);
     m(&[
         "delete-channel-message",
         "--channel-arn",
@@ -368,6 +393,15 @@ fn messaging_operations_through_the_aws_cli() {
             .unwrap_err()
             .contains("NotFoundException")
     );
+    let members = |ch: &str| -> Vec<String> {
+        m(&["list-channel-memberships", "--channel-arn", ch])["ChannelMemberships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["Member"]["Arn"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(members(&ch).contains(&w.bob));
     m(&[
         "create-channel-ban",
         "--channel-arn",
@@ -375,6 +409,11 @@ fn messaging_operations_through_the_aws_cli() {
         "--member-arn",
         &w.bob,
     ]);
+    // The model: a banned member "is automatically kicked from the channel".
+    assert!(
+        !members(&ch).contains(&w.bob),
+        "the ban removed the membership"
+    );
     m(&[
         "delete-channel-ban",
         "--channel-arn",
@@ -395,13 +434,6 @@ fn messaging_operations_through_the_aws_cli() {
         "--channel-arn",
         &ch,
         "--channel-moderator-arn",
-        &w.bob,
-    ]);
-    m(&[
-        "delete-channel-membership",
-        "--channel-arn",
-        &ch,
-        "--member-arn",
         &w.bob,
     ]);
 
@@ -496,20 +528,49 @@ fn bad_requests_get_the_services_errors() {
     );
     assert_eq!(status, 400);
     assert_eq!(body["Code"], "BadRequest");
+    // MinimumMembershipPercentage is 1-40 in the model.
+    let (status, body) = w.aws.chime(
+        "POST",
+        ch_path,
+        Some(json!({ "AppInstanceArn": w.app, "Name": "e", "ClientRequestToken": "tok-e", "ElasticChannelConfiguration": { "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 41 } })),
+        Some(&w.alice),
+    );
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (400, Some("BadRequest")),
+        "{body}"
+    );
+    // Tags on an AppInstance that does not exist.
+    let (status, _) = w.aws.chime(
+        "POST",
+        "/tags?operation=tag-resource",
+        Some(json!({ "ResourceARN": "arn:aws:chime:us-east-1:123456789012:app-instance/none", "Tags": [{ "Key": "k", "Value": "v" }] })),
+        None,
+    );
+    assert_eq!(status, 400);
+    let (status, body) = w.aws.chime(
+        "POST",
+        ch_path,
+        Some(json!({ "AppInstanceArn": w.app, "Name": "x", "ClientRequestToken": "tok-1" })),
+        None,
+    );
+    assert_eq!(status, 400);
+    assert_eq!(body["Code"], "BadRequest");
     assert!(
         body["Message"]
             .as_str()
             .unwrap()
             .contains("x-amz-chime-bearer")
     );
-    // A bearer that is not a user of the AppInstance.
+    // A bearer that is not a user of the AppInstance: 401, as users of the
+    // real service report.
     let (status, body) = w.aws.chime(
         "POST",
         ch_path,
         Some(json!({ "AppInstanceArn": w.app, "Name": "x", "ClientRequestToken": "tok-1" })),
         Some("arn:aws:chime:us-east-1:123456789012:app-instance/z/user/u"),
     );
-    assert_eq!((status, body["Code"].as_str()), (403, Some("Forbidden")));
+    assert_eq!((status, body["Code"].as_str()), (401, Some("Unauthorized")));
     // Missing required member, bad enum, bad token, malformed JSON.
     let (status, body) = w.aws.chime(
         "POST",
@@ -693,6 +754,13 @@ fn drive_everything(w: &World) -> (String, String) {
         &id,
     ]);
     m(&[
+        "create-channel-moderator",
+        "--channel-arn",
+        &ch,
+        "--channel-moderator-arn",
+        &w.alice,
+    ]);
+    m(&[
         "delete-channel-message",
         "--channel-arn",
         &ch,
@@ -831,6 +899,11 @@ fn every_event_type_arrives_on_the_right_stream_with_its_payload() {
     }
     assert_eq!(message_events[1].data["Payload"]["Content"], "two");
     assert_eq!(message_events[2].data["Payload"]["Redacted"], true);
+    assert!(
+        message_events[2].data["Payload"]["Content"].is_null(),
+        "a redacted message has no content: {}",
+        message_events[2].data
+    );
 
     let channel_events = w.aws.records("chime-messaging-channels");
     let mut seen = types(&channel_events);
@@ -1173,6 +1246,56 @@ fn every_operation_matches_the_service_model() {
     call(
         &w,
         &model,
+        "UpdateAppInstance",
+        &[("appInstanceArn", app)],
+        "",
+        Some(json!({ "Name": "renamed", "Metadata": "m2" })),
+        false,
+    );
+    let described = call(
+        &w,
+        &model,
+        "DescribeAppInstance",
+        &[("appInstanceArn", app)],
+        "",
+        None,
+        false,
+    );
+    assert_eq!(described["AppInstance"]["Name"], "renamed");
+    assert_eq!(described["AppInstance"]["Metadata"], "m2");
+    call(
+        &w,
+        &model,
+        "TagResource",
+        &[],
+        "",
+        Some(
+            json!({ "ResourceARN": app, "Tags": [{ "Key": "team", "Value": "chat" }, { "Key": "env", "Value": "dev" }] }),
+        ),
+        false,
+    );
+    call(
+        &w,
+        &model,
+        "UntagResource",
+        &[],
+        "",
+        Some(json!({ "ResourceARN": app, "TagKeys": ["env"] })),
+        false,
+    );
+    let tags = call(
+        &w,
+        &model,
+        "ListTagsForResource",
+        &[],
+        &format!("arn={}", enc(app)),
+        None,
+        false,
+    );
+    assert_eq!(tags["Tags"], json!([{ "Key": "team", "Value": "chat" }]));
+    call(
+        &w,
+        &model,
         "ListAppInstances",
         &[],
         "max-results=10",
@@ -1206,7 +1329,7 @@ fn every_operation_matches_the_service_model() {
         None,
         false,
     );
-    let ch = call(&w, &model, "CreateChannel", &[], "", Some(json!({ "AppInstanceArn": app, "Name": "m", "ClientRequestToken": "mc-1", "MemberArns": [w.alice], "ModeratorArns": [w.bob], "ExpirationSettings": { "ExpirationDays": 2, "ExpirationCriterion": "CREATED_TIMESTAMP" } })), true)["ChannelArn"].as_str().unwrap().to_string();
+    let ch = call(&w, &model, "CreateChannel", &[], "", Some(json!({ "AppInstanceArn": app, "Name": "m", "ClientRequestToken": "mc-1", "MemberArns": [w.alice], "ModeratorArns": [w.alice, w.bob], "ExpirationSettings": { "ExpirationDays": 2, "ExpirationCriterion": "CREATED_TIMESTAMP" } })), true)["ChannelArn"].as_str().unwrap().to_string();
     call(
         &w,
         &model,
@@ -1244,6 +1367,24 @@ fn every_operation_matches_the_service_model() {
             json!({ "ExpirationSettings": { "ExpirationDays": 5, "ExpirationCriterion": "LAST_MESSAGE_TIMESTAMP" } }),
         ),
         true,
+    );
+    // ChimeBearer is optional for this one operation.
+    call(
+        &w,
+        &model,
+        "PutChannelExpirationSettings",
+        &[("channelArn", &ch)],
+        "",
+        Some(
+            json!({ "ExpirationSettings": { "ExpirationDays": 6, "ExpirationCriterion": "CREATED_TIMESTAMP" } }),
+        ),
+        false,
+    );
+    // Generated channel IDs are hyphenated UUIDs.
+    let id = ch.rsplit('/').next().unwrap();
+    assert!(
+        uuid::Uuid::try_parse(id).is_ok() && id.len() == 36,
+        "channel ID {id} is a hyphenated UUID"
     );
     let sent = call(
         &w,
@@ -1365,7 +1506,7 @@ fn every_operation_matches_the_service_model() {
         None,
         true,
     );
-    let el = call(&w, &model, "CreateChannel", &[], "", Some(json!({ "AppInstanceArn": app, "Name": "e", "ClientRequestToken": "mc-2", "ElasticChannelConfiguration": { "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 50 } })), true)["ChannelArn"].as_str().unwrap().to_string();
+    let el = call(&w, &model, "CreateChannel", &[], "", Some(json!({ "AppInstanceArn": app, "Name": "e", "ClientRequestToken": "mc-2", "ElasticChannelConfiguration": { "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 10 } })), true)["ChannelArn"].as_str().unwrap().to_string();
     call(
         &w,
         &model,

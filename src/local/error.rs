@@ -39,6 +39,23 @@ impl ApiError {
             message: message.into(),
         }
     }
+    /// The bearer is not an AppInstanceUser that may act here.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            exception: "UnauthorizedClientException",
+            code: "Unauthorized",
+            message: message.into(),
+        }
+    }
+    pub fn resource_limit_exceeded(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            exception: "ResourceLimitExceededException",
+            code: "ResourceLimitExceeded",
+            message: message.into(),
+        }
+    }
     pub fn conflict(message: impl Into<String>) -> Self {
         Self {
             status: StatusCode::CONFLICT,

@@ -3,7 +3,7 @@
 //! The identity model lists no NotFoundException for these operations: a
 //! missing resource is a BadRequestException.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::Json;
@@ -28,6 +28,10 @@ pub async fn create_app_instance(State(app): State<Arc<App>>, raw: Bytes) -> Rep
         length("Metadata", m, 0, 1024)?;
     }
     let token = client_token(&b)?;
+    let tags = match b.get("Tags") {
+        None | Some(Value::Null) => BTreeMap::new(),
+        Some(v) => parse_tags(v)?,
+    };
     let prefix = app.arn_prefix();
     let arn = app
         .transact(|s, _| {
@@ -45,6 +49,7 @@ pub async fn create_app_instance(State(app): State<Arc<App>>, raw: Bytes) -> Rep
                     metadata,
                     created: t,
                     updated: t,
+                    tags,
                 },
             );
             s.tokens.insert(key, arn.clone());
@@ -106,6 +111,136 @@ pub async fn delete_app_instance(
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn update_app_instance(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
+    let b = body(&raw)?;
+    let name = required_str(&b, "Name")?;
+    length("Name", &name, 0, 256)?;
+    let metadata = required_str(&b, "Metadata")?;
+    length("Metadata", &metadata, 0, 1024)?;
+    app.transact(|s, _| {
+        let a = s
+            .app_instances
+            .get_mut(&arn)
+            .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))?;
+        a.name = name;
+        a.metadata = Some(metadata);
+        a.updated = now();
+        Ok(())
+    })
+    .await?;
+    Ok((StatusCode::OK, Json(json!({ "AppInstanceArn": arn }))))
+}
+
+/// At most 50 tags per AppInstance (the model's limit per call; the
+/// service's limit per resource is unverified).
+const MAX_TAGS: usize = 50;
+
+/// `[{"Key","Value"}]`, 1-50 entries, keys 1-128 and values 1-256 characters.
+fn parse_tags(v: &Value) -> ApiResult<BTreeMap<String, String>> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| ApiError::bad_request("Tags must be a list of {Key, Value}"))?;
+    if list.is_empty() || list.len() > MAX_TAGS {
+        return Err(ApiError::bad_request(format!(
+            "Tags must have 1 to {MAX_TAGS} members"
+        )));
+    }
+    let mut tags = BTreeMap::new();
+    for t in list {
+        let key = required_str(t, "Key")?;
+        let value = required_str(t, "Value")?;
+        length("Tag.Key", &key, 1, 128)?;
+        length("Tag.Value", &value, 1, 256)?;
+        tags.insert(key, value);
+    }
+    Ok(tags)
+}
+
+fn tags_json(tags: &BTreeMap<String, String>) -> Value {
+    Value::Array(
+        tags.iter()
+            .map(|(k, v)| json!({ "Key": k, "Value": v }))
+            .collect(),
+    )
+}
+
+/// POST /tags?operation=tag-resource and ?operation=untag-resource.
+pub async fn tag_or_untag(
+    State(app): State<Arc<App>>,
+    Query(q): Query<HashMap<String, String>>,
+    raw: Bytes,
+) -> ApiResult<StatusCode> {
+    let b = body(&raw)?;
+    let arn = required_str(&b, "ResourceARN")?;
+    enum Change {
+        Tag(BTreeMap<String, String>),
+        Untag(Vec<String>),
+    }
+    let change = match q.get("operation").map(String::as_str) {
+        Some("tag-resource") => Change::Tag(parse_tags(b.get("Tags").unwrap_or(&Value::Null))?),
+        Some("untag-resource") => {
+            let keys = b
+                .get("TagKeys")
+                .and_then(Value::as_array)
+                .filter(|k| !k.is_empty() && k.len() <= MAX_TAGS)
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!("TagKeys must have 1 to {MAX_TAGS} members"))
+                })?;
+            Change::Untag(
+                keys.iter()
+                    .filter_map(|k| k.as_str().map(str::to_string))
+                    .collect(),
+            )
+        }
+        _ => return Err(ApiError::unknown_operation("POST", "/tags")),
+    };
+    app.transact(|s, _| {
+        let a = s
+            .app_instances
+            .get_mut(&arn)
+            .ok_or_else(|| ApiError::bad_request(format!("Resource {arn} not found")))?;
+        match change {
+            Change::Tag(tags) => {
+                let mut merged = a.tags.clone();
+                merged.extend(tags);
+                if merged.len() > MAX_TAGS {
+                    return Err(ApiError::resource_limit_exceeded(format!(
+                        "An AppInstance takes at most {MAX_TAGS} tags"
+                    )));
+                }
+                a.tags = merged;
+            }
+            Change::Untag(keys) => a.tags.retain(|k, _| !keys.contains(k)),
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// GET /tags?arn=...
+pub async fn list_tags(
+    State(app): State<Arc<App>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Reply {
+    let arn = q
+        .get("arn")
+        .cloned()
+        .ok_or_else(|| ApiError::bad_request("arn (ResourceARN) is required"))?;
+    app.read(|s| {
+        let a = s
+            .app_instances
+            .get(&arn)
+            .ok_or_else(|| ApiError::bad_request(format!("Resource {arn} not found")))?;
+        Ok((StatusCode::OK, Json(json!({ "Tags": tags_json(&a.tags) }))))
+    })
+    .await
 }
 
 pub async fn create_app_instance_user(State(app): State<Arc<App>>, raw: Bytes) -> Reply {

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiResult};
 use super::request::{
-    bearer, body, client_token, length, one_of, optional_str, page, paginate, required_str,
+    bearer, body, client_token, length, one_of, optional_bearer, optional_str, page, paginate,
+    required_str,
 };
 use super::store::{ChannelRecord, Grant, Membership, Message, Store};
 use super::{App, Emit, iso, now, prereq};
@@ -125,7 +126,9 @@ pub async fn delete_streaming(
 fn caller(s: &Store, bearer: &str, app_arn: &str) -> ApiResult<Identity> {
     match s.users.get(bearer) {
         Some(u) if u.app_instance_arn == app_arn => Ok(s.identity_of(bearer)),
-        _ => Err(ApiError::forbidden(format!(
+        // Users of the real service report UnauthorizedClientException (401)
+        // for a bearer that is not a user of the AppInstance.
+        _ => Err(ApiError::unauthorized(format!(
             "{bearer} is not an AppInstanceUser of {app_arn}"
         ))),
     }
@@ -204,7 +207,7 @@ fn message_payload(c: &ChannelRecord, m: &Message) -> events::ChannelMessage {
     events::ChannelMessage {
         channel_arn: Some(c.arn.clone()),
         message_id: Some(m.id.clone()),
-        content: Some(m.content.clone()),
+        content: m.content.clone(),
         metadata: m.metadata.clone(),
         r#type: Some(m.r#type.clone()),
         created_timestamp: Some(events::Timestamp::Iso(iso(m.created))),
@@ -258,7 +261,7 @@ fn parse_elastic(v: &Value) -> ApiResult<ElasticChannelConfiguration> {
     Ok(ElasticChannelConfiguration {
         maximum_sub_channels: int("MaximumSubChannels", 2, 1_000_000)?,
         target_memberships_per_sub_channel: int("TargetMembershipsPerSubChannel", 2, 1_000_000)?,
-        minimum_membership_percentage: int("MinimumMembershipPercentage", 1, 100)?,
+        minimum_membership_percentage: int("MinimumMembershipPercentage", 1, 40)?,
     })
 }
 
@@ -477,7 +480,7 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
                 )));
             }
             let creator = caller(s, &who, &app_arn)?;
-            let id = channel_id.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+            let id = channel_id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
             let arn = format!("{app_arn}/channel/{id}");
             if s.channels.contains_key(&arn) {
                 return Err(ApiError::conflict(format!("Channel {id} already exists")));
@@ -641,7 +644,9 @@ pub async fn put_expiration(
     Path(arn): Path<String>,
     raw: Bytes,
 ) -> Reply {
-    let who = bearer(&headers)?;
+    // The model makes ChimeBearer optional here (an IAM caller may set
+    // expiration without acting as a user).
+    let who = optional_bearer(&headers);
     let b = body(&raw)?;
     let settings = b
         .get("ExpirationSettings")
@@ -650,7 +655,10 @@ pub async fn put_expiration(
         .transpose()?;
     let stored = app
         .transact(|s, out| {
-            let (app_arn, _) = channel_caller(s, &arn, &who)?;
+            let app_arn = match &who {
+                Some(who) => channel_caller(s, &arn, who)?.0,
+                None => channel(s, &arn)?.app_instance_arn.clone(),
+            };
             let c = channel_mut(s, &arn)?;
             c.expiration = settings;
             c.updated = now();
@@ -753,7 +761,7 @@ pub async fn send_message(
             let t = now();
             let m = Message {
                 id: uuid::Uuid::new_v4().simple().to_string(),
-                content,
+                content: Some(content),
                 metadata,
                 r#type: kind,
                 persistence,
@@ -881,7 +889,7 @@ pub async fn update_message(
                     "A redacted message cannot be updated",
                 ));
             }
-            m.content = content;
+            m.content = Some(content);
             if metadata.is_some() {
                 m.metadata = metadata;
             }
@@ -926,7 +934,7 @@ pub async fn redact_message(
             let (app_arn, i) = message_index(s, &arn, &id, &who)?;
             let c = channel_mut(s, &arn)?;
             let m = &mut c.messages[i];
-            m.content = String::new();
+            m.content = None;
             m.metadata = None;
             m.redacted = true;
             m.updated = now();
@@ -954,6 +962,14 @@ pub async fn delete_message(
     let who = bearer(&headers)?;
     app.transact(|s, out| {
         let (app_arn, i) = message_index(s, &arn, &id, &who)?;
+        // "Only admins can perform this action" (the model). Here that means
+        // the channel's moderators: AppInstanceAdmins are not emulated, and
+        // whether the service also lets moderators delete is unverified.
+        if !channel(s, &arn)?.moderators.contains_key(&who) {
+            return Err(ApiError::forbidden(format!(
+                "Only admins can delete channel messages; {who} is not a moderator of {arn}"
+            )));
+        }
         let c = channel_mut(s, &arn)?;
         let m = c.messages.remove(i);
         let payload = message_payload(c, &m);
@@ -1014,45 +1030,61 @@ pub async fn delete_membership(
         let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let identity = s.identity_of(&member);
         let c = channel_mut(s, &arn)?;
-        let m = c.members.remove(&member).ok_or_else(|| {
-            ApiError::bad_request(format!("{member} is not a member of this channel"))
-        })?;
-        emit(
-            out,
-            &app_arn,
-            EventType::DeleteChannelMembership,
-            Payload::ChannelMembership(events::ChannelMembership {
-                invited_by: Some(m.invited_by.clone()),
-                r#type: Some(m.r#type.clone()),
-                member: Some(identity),
-                channel_arn: Some(arn.clone()),
-                created_timestamp: Some(events::Timestamp::Iso(iso(m.created))),
-                last_updated_timestamp: Some(events::Timestamp::Iso(iso(now()))),
-                sub_channel_id: m.sub_channel_id.clone(),
-            }),
-        );
-        // An elastic sub-channel that loses its last member is closed.
-        if let Some(sub) = m.sub_channel_id
-            && !c
-                .members
-                .values()
-                .any(|o| o.sub_channel_id.as_deref() == Some(sub.as_str()))
-        {
-            c.sub_channels.remove(&sub);
-            emit(
-                out,
-                &app_arn,
-                EventType::DeleteSubChannel,
-                Payload::SubChannel(SubChannel {
-                    channel_arn: Some(arn.clone()),
-                    sub_channel_id: Some(sub),
-                }),
-            );
+        if !remove_member(c, &app_arn, &member, identity, out) {
+            return Err(ApiError::bad_request(format!(
+                "{member} is not a member of this channel"
+            )));
         }
         Ok(())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a membership, streaming DELETE_CHANNEL_MEMBERSHIP, and closes an
+/// elastic sub-channel that loses its last member. False if not a member.
+fn remove_member(
+    c: &mut ChannelRecord,
+    app_arn: &str,
+    member: &str,
+    identity: Identity,
+    out: &mut Vec<Emit>,
+) -> bool {
+    let Some(m) = c.members.remove(member) else {
+        return false;
+    };
+    emit(
+        out,
+        app_arn,
+        EventType::DeleteChannelMembership,
+        Payload::ChannelMembership(events::ChannelMembership {
+            invited_by: Some(m.invited_by.clone()),
+            r#type: Some(m.r#type.clone()),
+            member: Some(identity),
+            channel_arn: Some(c.arn.clone()),
+            created_timestamp: Some(events::Timestamp::Iso(iso(m.created))),
+            last_updated_timestamp: Some(events::Timestamp::Iso(iso(now()))),
+            sub_channel_id: m.sub_channel_id.clone(),
+        }),
+    );
+    if let Some(sub) = m.sub_channel_id
+        && !c
+            .members
+            .values()
+            .any(|o| o.sub_channel_id.as_deref() == Some(sub.as_str()))
+    {
+        c.sub_channels.remove(&sub);
+        emit(
+            out,
+            app_arn,
+            EventType::DeleteSubChannel,
+            Payload::SubChannel(SubChannel {
+                channel_arn: Some(c.arn.clone()),
+                sub_channel_id: Some(sub),
+            }),
+        );
+    }
+    true
 }
 
 pub async fn list_memberships(
@@ -1120,6 +1152,12 @@ pub async fn create_ban(
                         created_by: Some(by),
                     }),
                 );
+                // The model: a banned member "is automatically kicked from the
+                // channel".
+                // Whether the service also streams DELETE_CHANNEL_MEMBERSHIP
+                // for it is unverified; we do, so that a consumer tracking
+                // members from the stream stays right.
+                remove_member(c, &app_arn, &member, identity.clone(), out);
             }
             Ok(identity)
         })

@@ -134,7 +134,13 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route(
             "/app-instances/{arn}",
-            get(identity::describe_app_instance).delete(identity::delete_app_instance),
+            get(identity::describe_app_instance)
+                .put(identity::update_app_instance)
+                .delete(identity::delete_app_instance),
+        )
+        .route(
+            "/tags",
+            post(identity::tag_or_untag).get(identity::list_tags),
         )
         .route(
             "/app-instance-users",

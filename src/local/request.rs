@@ -80,14 +80,18 @@ pub fn client_token(body: &Value) -> ApiResult<String> {
 
 /// The `x-amz-chime-bearer` header every channel operation requires.
 pub fn bearer(headers: &HeaderMap) -> ApiResult<String> {
+    optional_bearer(headers).ok_or_else(|| {
+        ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required")
+    })
+}
+
+/// The bearer where the model makes it optional.
+pub fn optional_bearer(headers: &HeaderMap) -> Option<String> {
     headers
         .get("x-amz-chime-bearer")
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty())
         .map(str::to_string)
-        .ok_or_else(|| {
-            ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required")
-        })
 }
 
 /// MaxResults (1-50) and an index NextToken.

@@ -27,6 +27,9 @@ pub struct AppInstance {
     pub metadata: Option<String>,
     pub created: f64,
     pub updated: f64,
+    /// Key -> value, as TagResource and CreateAppInstance set them.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,7 +61,8 @@ pub struct Grant {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
     pub id: String,
-    pub content: String,
+    /// `None` once redacted.
+    pub content: Option<String>,
     pub metadata: Option<String>,
     pub r#type: String,
     pub persistence: String,

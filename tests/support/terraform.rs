@@ -125,6 +125,20 @@ impl Workspace {
         }
     }
 
+    /// Drops the fake credentials and region, so that terraform and the
+    /// provider see the caller's own (acceptance tests on real AWS).
+    pub fn use_real_aws(&mut self) {
+        self.env.retain(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "AWS_ACCESS_KEY_ID"
+                    | "AWS_SECRET_ACCESS_KEY"
+                    | "AWS_REGION"
+                    | "AWS_EC2_METADATA_DISABLED"
+            )
+        });
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
