@@ -126,6 +126,28 @@ async fn only_the_announced_client_certificate_is_accepted() {
     assert!(!dir.exists(), "socket directory removed on exit");
 }
 
+#[tokio::test]
+async fn an_expired_announced_certificate_is_refused() {
+    // Terraform announces a certificate that is no longer valid (a clock
+    // that moved, a reused PLUGIN_CLIENT_CERT): the pin matches, the dates
+    // do not, and Go's TLS would refuse it too.
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+    params.not_before = time::OffsetDateTime::now_utc() - time::Duration::days(30);
+    params.not_after = time::OffsetDateTime::now_utc() - time::Duration::days(1);
+    let expired = params.self_signed(&key).unwrap();
+    let plugin = start_plugin(&expired.pem());
+    let refused = schema_call(
+        &plugin,
+        client_config(
+            &plugin.server_cert,
+            Some((expired.der().to_vec(), key.serialize_der())),
+        ),
+    )
+    .await;
+    assert!(refused.is_err(), "an expired pinned certificate is refused");
+}
+
 #[test]
 fn plaintext_when_tls_is_disabled() {
     let scratch = tempfile::tempdir().unwrap();

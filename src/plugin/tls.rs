@@ -57,6 +57,9 @@ pub fn generate_server_identity() -> Result<ServerIdentity, TlsSetupError> {
 #[derive(Debug)]
 pub struct PinnedClientVerifier {
     pinned: CertificateDer<'static>,
+    /// Validity period of the pinned certificate, in Unix seconds.
+    not_before: i64,
+    not_after: i64,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
@@ -64,10 +67,37 @@ impl PinnedClientVerifier {
     pub fn from_pem(pem: &str) -> Result<Self, TlsSetupError> {
         let pinned = CertificateDer::from_pem_slice(pem.as_bytes())
             .map_err(|e| TlsSetupError::BadClientCert(e.to_string()))?;
+        let (_, cert) = x509_parser::parse_x509_certificate(pinned.as_ref())
+            .map_err(|e| TlsSetupError::BadClientCert(e.to_string()))?;
+        let validity = cert.validity();
+        let (not_before, not_after) = (
+            validity.not_before.timestamp(),
+            validity.not_after.timestamp(),
+        );
         Ok(Self {
             pinned,
+            not_before,
+            not_after,
             algorithms: aws_lc_rs::default_provider().signature_verification_algorithms,
         })
+    }
+
+    /// The pin says which certificate; its validity period says when. Go's
+    /// TLS stack (go-plugin's) checks both, so we do.
+    fn check_validity(&self, now: UnixTime) -> Result<(), TlsError> {
+        let now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+        let problem = if now < self.not_before {
+            CertificateError::NotValidYet
+        } else if now > self.not_after {
+            CertificateError::Expired
+        } else {
+            return Ok(());
+        };
+        tracing::warn!(
+            ?problem,
+            "refused a TLS client: the pinned certificate is outside its validity period"
+        );
+        Err(TlsError::InvalidCertificate(problem))
     }
 
     fn check_pin(&self, presented: &CertificateDer<'_>) -> Result<(), TlsError> {
@@ -101,9 +131,10 @@ impl ClientCertVerifier for PinnedClientVerifier {
         &self,
         end_entity: &CertificateDer<'_>,
         _intermediates: &[CertificateDer<'_>],
-        _now: UnixTime,
+        now: UnixTime,
     ) -> Result<ClientCertVerified, TlsError> {
         self.check_pin(end_entity)?;
+        self.check_validity(now)?;
         Ok(ClientCertVerified::assertion())
     }
 
@@ -199,6 +230,25 @@ mod tests {
         let now = UnixTime::now();
         assert!(v.verify_client_cert(pinned.cert.der(), &[], now).is_ok());
         assert!(v.verify_client_cert(stranger.cert.der(), &[], now).is_err());
+    }
+
+    #[test]
+    fn a_pinned_certificate_outside_its_validity_period_is_refused() {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["client".into()]).unwrap();
+        params.not_before = time::OffsetDateTime::now_utc() - time::Duration::days(2);
+        params.not_after = time::OffsetDateTime::now_utc() - time::Duration::days(1);
+        let expired = params.self_signed(&key).unwrap();
+        let v = PinnedClientVerifier::from_pem(&expired.pem()).unwrap();
+        let err = v
+            .verify_client_cert(expired.der(), &[], UnixTime::now())
+            .unwrap_err();
+        assert_eq!(err, TlsError::InvalidCertificate(CertificateError::Expired));
+        // Valid yesterday: the same certificate was accepted then.
+        let yesterday = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+            (time::OffsetDateTime::now_utc() - time::Duration::hours(36)).unix_timestamp() as u64,
+        ));
+        assert!(v.verify_client_cert(expired.der(), &[], yesterday).is_ok());
         assert!(v.client_auth_mandatory());
         assert!(
             v.supported_verify_schemes()

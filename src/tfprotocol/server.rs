@@ -170,6 +170,28 @@ fn decode_as(
     convert::decode(dv, ty).map_err(|e| undecodable(what, e))
 }
 
+/// A stored state, which Terraform never lets hold an unknown value: one
+/// that does is refused rather than planned or applied from.
+fn decode_state(
+    dv: Option<&pb::DynamicValue>,
+    ty: &Type,
+    what: &str,
+) -> Result<Value, Vec<pb::Diagnostic>> {
+    let state = decode_as(dv, ty, what)?;
+    if state.is_wholly_known() {
+        Ok(state)
+    } else {
+        Err(convert::error(
+            "Stored state holds unknown values",
+            format!(
+                "The {what} holds a value that is not known. A state is written after apply, when every value is \
+                 known, so this one was damaged or hand-edited. Restore it from a backup, or remove the resource from \
+                 the state (`terraform state rm`) and import it again."
+            ),
+        ))
+    }
+}
+
 fn undecodable(what: &str, why: String) -> Vec<pb::Diagnostic> {
     convert::error(
         "Provider received a value it cannot decode",
@@ -304,7 +326,7 @@ impl provider_server::Provider for ProviderServer {
             msgpack: Vec::new(),
             json: raw.json,
         };
-        let response = match decode_as(Some(&json), &entry.ty, "stored state") {
+        let response = match decode_state(Some(&json), &entry.ty, "stored state") {
             Ok(state) => pb::upgrade_resource_state::Response {
                 upgraded_state: Some(convert::encode(&state, &entry.ty)),
                 diagnostics: Vec::new(),
@@ -362,7 +384,8 @@ impl provider_server::Provider for ProviderServer {
                     };
                 }
             };
-            let current = match decode_as(req.current_state.as_ref(), &entry.ty, "current state") {
+            let current = match decode_state(req.current_state.as_ref(), &entry.ty, "current state")
+            {
                 Ok(v) => v,
                 Err(diagnostics) => {
                     return pb::read_resource::Response {
@@ -421,7 +444,7 @@ impl provider_server::Provider for ProviderServer {
             };
             let decoded = (|| {
                 Ok::<_, Vec<pb::Diagnostic>>((
-                    decode_as(req.prior_state.as_ref(), &entry.ty, "prior state")?,
+                    decode_state(req.prior_state.as_ref(), &entry.ty, "prior state")?,
                     decode_as(
                         req.proposed_new_state.as_ref(),
                         &entry.ty,
@@ -502,7 +525,7 @@ impl provider_server::Provider for ProviderServer {
             };
             let decoded = (|| {
                 Ok::<_, Vec<pb::Diagnostic>>((
-                    decode_as(req.prior_state.as_ref(), &entry.ty, "prior state")?,
+                    decode_state(req.prior_state.as_ref(), &entry.ty, "prior state")?,
                     decode_as(req.planned_state.as_ref(), &entry.ty, "planned state")?,
                     decode_as(req.config.as_ref(), &entry.ty, "configuration")?,
                 ))

@@ -184,12 +184,15 @@ fn number_from_mp(mp: &Mp) -> Option<Number> {
             Some(v) => Some(Number::Int(v)),
             None => i.as_u64().map(|u| Number::Decimal(u.to_string())),
         },
-        Mp::F32(f) => Some(Number::Float(f64::from(*f))),
-        Mp::F64(f) => Some(Number::Float(*f)),
+        // cty numbers may be infinite, never NaN.
+        Mp::F32(f) if !f.is_nan() => Some(Number::Float(f64::from(*f))),
+        Mp::F64(f) if !f.is_nan() => Some(Number::Float(*f)),
         Mp::String(s) => {
             let text = s.as_str()?;
             // cty accepts any decimal it can parse; reject what is not a number.
-            text.parse::<f64>().ok()?;
+            if text.parse::<f64>().ok()?.is_nan() {
+                return None;
+            }
             Some(Number::Decimal(text.to_string()))
         }
         _ => None,

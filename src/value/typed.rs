@@ -101,7 +101,7 @@ pub enum TypedError {
 
 /// Reads a cty value into a Rust type.
 pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, TypedError> {
-    Ok(serde_json::from_value(to_json(value))?)
+    Ok(serde_json::from_value(to_json(value, "")?)?)
 }
 
 /// Writes a Rust value as a cty value of the given type.
@@ -117,8 +117,17 @@ pub fn from_state_json(json: &Json, ty: &Type) -> Result<Value, TypedError> {
     from_json_lenient(json, ty, "", true)
 }
 
-fn to_json(value: &Value) -> Json {
-    match value {
+/// The JSON a Rust type reads. An infinite number has no JSON form and no
+/// Rust field takes it: an error at its path, not a silent null.
+fn to_json(value: &Value, path: &str) -> Result<Json, TypedError> {
+    let child = |name: &str| {
+        if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    Ok(match value {
         Value::Null => Json::Null,
         Value::Unknown(_) => {
             let mut m = Map::new();
@@ -127,22 +136,29 @@ fn to_json(value: &Value) -> Json {
         }
         Value::Bool(b) => Json::Bool(*b),
         Value::Number(Number::Int(i)) => Json::from(*i),
-        Value::Number(Number::Float(f)) => {
-            serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number)
-        }
+        Value::Number(Number::Float(f)) => match serde_json::Number::from_f64(*f) {
+            Some(n) => Json::Number(n),
+            None => return Err(shape(path, format!("{f} is not a finite number"))),
+        },
         Value::Number(Number::Decimal(s)) => match s.parse::<i64>() {
             Ok(i) => Json::from(i),
             Err(_) => Json::String(s.clone()),
         },
         Value::String(s) => Json::String(s.clone()),
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-            Json::Array(items.iter().map(to_json).collect())
-        }
-        Value::Map(m) | Value::Object(m) => {
-            Json::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
-        }
-        Value::Dynamic(_, inner) => to_json(inner),
-    }
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => Json::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| to_json(v, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Map(m) | Value::Object(m) => Json::Object(
+            m.iter()
+                .map(|(k, v)| Ok((k.clone(), to_json(v, &child(k))?)))
+                .collect::<Result<_, TypedError>>()?,
+        ),
+        Value::Dynamic(_, inner) => to_json(inner, path)?,
+    })
 }
 
 fn shape(path: &str, message: impl Into<String>) -> TypedError {
