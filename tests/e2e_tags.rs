@@ -260,7 +260,7 @@ fn forty_nine_tags_go_in_batches_and_fifty_with_defaults_fail_at_plan() {
     assert_eq!(d.len(), 1, "{}", r.output());
     let detail = d[0]["detail"].as_str().unwrap();
     assert!(
-        detail.contains("50 tags: 45 of its own and 5 from the provider's default_tags"),
+        detail.contains("for data_type \"Channel\", the stream has 50 tags: 45 of its own and 5 from the provider's default_tags"),
         "{detail}"
     );
     let calls = env.kinesis.take_calls();

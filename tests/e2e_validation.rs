@@ -519,3 +519,28 @@ fn bad_tags_are_refused_on_their_key_before_anything_runs() {
         "{d}"
     );
 }
+
+#[test]
+fn an_error_in_one_of_two_blocks_names_its_data_type() {
+    // Terraform cannot point at one element of a set of blocks, so the
+    // message says which block it means.
+    let c = setup();
+    c.resource(
+        &c.app,
+        &(managed("ChannelMessage", "      name = \"chime-messaging-a\"\n")
+            + &managed(
+                "Channel",
+                "      name        = \"chime-messaging-b\"\n      shard_count = 1\n",
+            )),
+    );
+    let r = c.ws.apply_json();
+    r.assert_failed();
+    let d = r.find("error", "Invalid value for shard_count");
+    assert_eq!(d.len(), 1, "{}", r.output());
+    let detail = d[0]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("streaming_configuration[data_type = \"Channel\"].stream.shard_count"),
+        "{detail}"
+    );
+    c.assert_untouched(&[]);
+}

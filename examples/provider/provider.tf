@@ -1,7 +1,8 @@
 terraform {
   required_providers {
     chimesdk = {
-      source = "chimesdk/chimesdk"
+      source  = "chimesdk/chimesdk"
+      version = "~> 0.1"
     }
   }
 }

@@ -7,7 +7,8 @@
 terraform {
   required_providers {
     chimesdk = {
-      source = "chimesdk/chimesdk"
+      source  = "chimesdk/chimesdk"
+      version = "~> 0.1"
     }
   }
 }

@@ -30,15 +30,20 @@ const MAX_SUMMARY_CHARS: usize = 200;
 pub const MAX_DETAIL_CHARS: usize = 2000;
 const LEFT_OUT_PREFIX: &str = "More diagnostics: ";
 
-/// `text` cut to `max` characters, saying how much was cut.
+/// `text` cut to about `max` characters: its start and its end (where the
+/// fix usually is), with the middle (usually an echoed value) left out.
 fn truncated(text: String, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text,
-        Some((cut, _)) => {
-            let rest = text[cut..].chars().count();
-            format!("{}... ({rest} more characters)", &text[..cut])
-        }
+    let chars = text.chars().count();
+    if chars <= max {
+        return text;
     }
+    let keep = max / 2;
+    let head: String = text.chars().take(keep).collect();
+    let tail: String = text.chars().skip(chars - keep).collect();
+    format!(
+        "{head} ...({} characters left out)... {tail}",
+        chars - 2 * keep
+    )
 }
 
 impl Diagnostics {
@@ -179,7 +184,7 @@ mod tests {
         );
         let long = d.0.iter().find(|x| x.summary == "w").unwrap();
         assert!(long.detail.len() < MAX_DETAIL_CHARS + 100);
-        assert!(long.detail.ends_with("(998000 more characters)"));
+        assert!(long.detail.contains("...(998000 characters left out)..."));
         assert!(d.has_errors());
 
         let mut d = Diagnostics::new();

@@ -181,6 +181,9 @@ pub struct NestedBlock {
     pub nesting: Nesting,
     pub min_items: i64,
     pub max_items: i64,
+    /// For a set: the attribute that tells its elements apart, named in
+    /// messages (Terraform cannot point at a set element in the source).
+    pub identified_by: Option<&'static str>,
 }
 
 impl NestedBlock {
@@ -191,7 +194,13 @@ impl NestedBlock {
             nesting,
             min_items: 0,
             max_items: 0,
+            identified_by: None,
         }
+    }
+
+    pub fn identified_by(mut self, attribute: &'static str) -> Self {
+        self.identified_by = Some(attribute);
+        self
     }
 
     pub fn items(mut self, min: i64, max: i64) -> Self {

@@ -14,7 +14,27 @@ pub fn validate_attributes(
     path: &AttributePath,
     diags: &mut Diagnostics,
 ) {
+    validate_in(block, value, path, "", diags);
+}
+
+/// `shown` is the path as messages name it: a set element by its
+/// identifying attribute (`streaming_configuration[data_type = "Channel"]`)
+/// where the protocol path can only say "some element".
+fn validate_in(
+    block: &Block,
+    value: &Value,
+    path: &AttributePath,
+    shown: &str,
+    diags: &mut Diagnostics,
+) {
     let Value::Object(attrs) = value else { return };
+    let join = |name: &str| {
+        if shown.is_empty() {
+            name.to_string()
+        } else {
+            format!("{shown}.{name}")
+        }
+    };
     for attr in &block.attributes {
         let Some(v) = attrs.get(&attr.name) else {
             continue;
@@ -28,7 +48,7 @@ pub fn validate_attributes(
                 diags.error_at(
                     attr_path.clone(),
                     format!("Invalid value for {}", attr.name),
-                    format!("{attr_path} {}; {why}.", validator.description()),
+                    format!("{} {}; {why}.", join(&attr.name), validator.description()),
                 );
             }
         }
@@ -38,26 +58,37 @@ pub fn validate_attributes(
             continue;
         };
         let nested_path = path.clone().attribute(&nested.name);
+        let nested_shown = join(&nested.name);
         match (nested.nesting, v) {
             (Nesting::Single, Value::Object(_)) => {
-                validate_attributes(&nested.block, v, &nested_path, diags)
+                validate_in(&nested.block, v, &nested_path, &nested_shown, diags)
             }
             (Nesting::List, Value::List(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    validate_attributes(
+                    validate_in(
                         &nested.block,
                         item,
                         &nested_path.clone().index(i as i64),
+                        &format!("{nested_shown}[{i}]"),
                         diags,
                     );
                 }
             }
             (Nesting::Set, Value::Set(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    validate_attributes(
+                    let key = nested
+                        .identified_by
+                        .and_then(|k| Some((k, item.get_attr(k)?.as_str()?)));
+                    let element = match key {
+                        Some((k, v)) => format!("{nested_shown}[{k} = {v:?}]"),
+                        None if items.len() == 1 => format!("{nested_shown}[0]"),
+                        None => format!("{nested_shown}[*]"),
+                    };
+                    validate_in(
                         &nested.block,
                         item,
                         &nested_path.clone().set_element(i, items.len()),
+                        &element,
                         diags,
                     );
                 }
@@ -140,6 +171,41 @@ mod tests {
             ]
         );
         assert!(diags.0[1].detail.contains("must be at least 2"));
+    }
+
+    #[test]
+    fn a_set_element_is_named_by_its_identifying_attribute() {
+        let schema = Block::new("t").block(
+            NestedBlock::new(
+                "sc",
+                Nesting::Set,
+                Block::new("s")
+                    .attribute(Attribute::string("data_type").required())
+                    .attribute(Attribute::number("n").optional().validate(at_least(2))),
+            )
+            .identified_by("data_type"),
+        );
+        let item = |dt: &str, n: i64| {
+            obj(vec![
+                ("data_type", Value::String(dt.into())),
+                ("n", Value::Number(Number::Int(n))),
+            ])
+        };
+        let v = obj(vec![(
+            "sc",
+            Value::Set(vec![item("Channel", 5), item("ChannelMessage", 1)]),
+        )]);
+        let mut diags = Diagnostics::new();
+        validate_attributes(&schema, &v, &AttributePath::root(), &mut diags);
+        assert_eq!(diags.0.len(), 1, "{diags:?}");
+        assert!(
+            diags.0[0]
+                .detail
+                .starts_with("sc[data_type = \"ChannelMessage\"].n must be at least 2"),
+            "{}",
+            diags.0[0].detail
+        );
+        assert_eq!(diags.0[0].path.as_ref().unwrap().to_string(), "sc[*].n");
     }
 
     #[test]

@@ -117,7 +117,8 @@ fn check_tag_count(config: &Model, planned: &Model, diags: &mut Diagnostics) {
                 path.clone().attribute("stream").attribute("tags"),
                 "Too many tags for one stream",
                 format!(
-                    "The stream has {} tags: {own} of its own and {} from the provider's default_tags. A Kinesis stream \
+                    "In the streaming_configuration block for data_type {dt:?}, the stream has {} tags: {own} of its own \
+                     and {} from the provider's default_tags. A Kinesis stream \
                      takes 50, one of which marks the streams this provider created, so at most {MAX_USER_TAGS}. Remove {} \
                      from tags or default_tags.",
                     all.len(),

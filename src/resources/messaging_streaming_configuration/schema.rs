@@ -119,7 +119,11 @@ pub fn schema() -> Schema {
                 .describe("ARN of the AppInstance whose data is streamed, at most 1600 characters (the Chime SDK model's limit). Changing it replaces the resource.")
                 .modify_plan(PlanModifier::RequiresReplace),
         )
-        .block(NestedBlock::new("streaming_configuration", Nesting::Set, streaming_configuration).items(1, 2))
+        .block(
+            NestedBlock::new("streaming_configuration", Nesting::Set, streaming_configuration)
+                .items(1, 2)
+                .identified_by("data_type"),
+        )
         .block(NestedBlock::new("timeouts", Nesting::Single, timeouts)),
     )
 }

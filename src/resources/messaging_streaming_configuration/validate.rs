@@ -102,6 +102,7 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
             check_tags(
                 &stream.tags,
                 block_path(i).attribute("stream").attribute("tags"),
+                &describe_data_type(&b.data_type),
                 diags,
             );
         }
@@ -129,7 +130,7 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
 
 /// Each tag on its own key's path; the count (the provider's default tags
 /// are added at plan).
-fn check_tags(tags: &TagsAttr, path: AttributePath, diags: &mut Diagnostics) {
+fn check_tags(tags: &TagsAttr, path: AttributePath, data_type: &str, diags: &mut Diagnostics) {
     let Attr::Known(tags) = tags else { return };
     for (key, value) in tags {
         let shown = value
@@ -150,8 +151,9 @@ fn check_tags(tags: &TagsAttr, path: AttributePath, diags: &mut Diagnostics) {
             path,
             "Too many tags for one stream",
             format!(
-                "tags has {} entries; a Kinesis stream takes 50, one of which marks the streams this provider created, \
-                 so at most {MAX_USER_TAGS} (including the provider's default_tags). Remove {}.",
+                "In the streaming_configuration block for data_type {data_type}, tags has {} entries; a Kinesis stream \
+                 takes 50, one of which marks the streams this provider created, so at most {MAX_USER_TAGS} (including \
+                 the provider's default_tags). Remove {}.",
                 tags.len(),
                 tags.len() - MAX_USER_TAGS
             ),
