@@ -260,3 +260,39 @@ fn missing_credentials_are_one_clear_error() {
         assert!(detail.contains(source), "names {source}: {detail}");
     }
 }
+
+#[test]
+fn terraform_runs_the_whole_lifecycle_over_tcp() {
+    // go-plugin's TCP transport, as on Windows, chosen by variable here:
+    // Terraform's client dials whatever the handshake line announces.
+    let env = support::env::Env::new();
+    let mut ws = env.stack();
+    ws.set_env("CHIMESDK_PLUGIN_TRANSPORT", "tcp");
+    env.write(
+        &ws,
+        &support::env::managed("Channel", "chime-messaging-over-tcp", ""),
+    );
+    // dev_overrides: no `terraform init` (it would ask the Registry).
+    assert_eq!(ws.plan_exit().code, 2);
+    ws.apply().assert_ok();
+    assert!(env.aws.stream("chime-messaging-over-tcp").is_some());
+    assert_eq!(ws.plan_exit().code, 0);
+    ws.destroy().assert_ok();
+    assert!(env.aws.stream("chime-messaging-over-tcp").is_none());
+    let log = ws.log();
+    let launches: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("plugin listening"))
+        .collect();
+    assert!(!launches.is_empty(), "the provider says where it listens");
+    assert!(
+        !log.contains("{\"@level\""),
+        "Terraform parsed every provider log line (none passed through as raw JSON)"
+    );
+    assert!(
+        launches
+            .iter()
+            .all(|l| l.contains("network=tcp") && l.contains("address=127.0.0.1:")),
+        "every provider launch listened on loopback TCP: {launches:?}"
+    );
+}

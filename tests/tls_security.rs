@@ -127,6 +127,60 @@ async fn only_the_announced_client_certificate_is_accepted() {
 }
 
 #[tokio::test]
+async fn tcp_transport_takes_a_port_in_range_and_is_as_strict() {
+    // go-plugin's TCP transport (Windows' default), chosen here by variable.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (min, max) = (port.to_string(), port.saturating_add(20).to_string());
+    let (pem, der, key) = client_identity();
+    let plugin = plugin_client::start_plugin_with(
+        std::path::Path::new(env!("CARGO_BIN_EXE_terraform-provider-chimesdk")),
+        &pem,
+        &[
+            ("CHIMESDK_PLUGIN_TRANSPORT", "tcp"),
+            ("PLUGIN_MIN_PORT", &min),
+            ("PLUGIN_MAX_PORT", &max),
+        ],
+    );
+    assert_eq!(plugin.network, "tcp");
+    let address = plugin.socket.to_str().unwrap().to_string();
+    let bound: std::net::SocketAddr = address.parse().unwrap();
+    assert!(bound.ip().is_loopback(), "{address}");
+    assert!(
+        (port..=port + 20).contains(&bound.port()),
+        "{address} within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"
+    );
+    let (_, other_der, other_key) = client_identity();
+    assert!(
+        schema_call(
+            &plugin,
+            client_config(&plugin.server_cert, Some((other_der, other_key)))
+        )
+        .await
+        .is_err(),
+        "a foreign client certificate is refused over TCP"
+    );
+    assert!(
+        schema_call(&plugin, client_config(&plugin.server_cert, None))
+            .await
+            .is_err(),
+        "no client certificate is refused over TCP"
+    );
+    assert_eq!(
+        schema_call(
+            &plugin,
+            client_config(&plugin.server_cert, Some((der, key)))
+        )
+        .await,
+        Ok(()),
+        "Terraform's certificate gets in over TCP"
+    );
+}
+
+#[tokio::test]
 async fn an_expired_announced_certificate_is_refused() {
     // Terraform announces a certificate that is no longer valid (a clock
     // that moved, a reused PLUGIN_CLIENT_CERT): the pin matches, the dates

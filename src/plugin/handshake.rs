@@ -23,6 +23,24 @@ your CLI configuration at the folder holding this binary (see README.md).
 To debug it, run it with --debug and paste the TF_REATTACH_PROVIDERS line it
 prints into the shell where you run terraform.";
 
+/// Chooses the transport on any OS: `tcp` or `unix`.
+pub const TRANSPORT_ENV: &str = "CHIMESDK_PLUGIN_TRANSPORT";
+
+/// How Terraform reaches the plugin: go-plugin's unix socket, or loopback
+/// TCP (what go-plugin clients expect on Windows; they accept it anywhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Unix,
+    /// On 127.0.0.1, on the first free port of the range.
+    Tcp {
+        min_port: u16,
+        max_port: u16,
+    },
+}
+
+/// go-plugin's port range when PLUGIN_MIN_PORT / PLUGIN_MAX_PORT are unset.
+const DEFAULT_PORTS: (u16, u16) = (10000, 25000);
+
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum HandshakeError {
     #[error("the magic cookie is missing or wrong: this process was not started by Terraform")]
@@ -31,6 +49,12 @@ pub enum HandshakeError {
         "Terraform offered plugin protocol versions {offered:?} but this provider speaks only version 6; use Terraform 1.0 or newer"
     )]
     NoCommonVersion { offered: String },
+    #[error("{TRANSPORT_ENV}={0:?} is not a transport; set it to \"tcp\" or \"unix\", or unset it")]
+    BadTransport(String),
+    #[error("{name}={value:?} is not a port number (1-65535)")]
+    BadPort { name: &'static str, value: String },
+    #[error("PLUGIN_MIN_PORT {min} is above PLUGIN_MAX_PORT {max}")]
+    EmptyPortRange { min: u16, max: u16 },
 }
 
 /// How Terraform asked us to serve.
@@ -40,6 +64,7 @@ pub struct Launch {
     pub client_cert_pem: Option<String>,
     /// Where to make the socket directory (PLUGIN_UNIX_SOCKET_DIR or the temp dir).
     pub socket_parent: std::path::PathBuf,
+    pub transport: Transport,
 }
 
 /// Reads the launch environment; `env` is injectable for tests.
@@ -70,15 +95,50 @@ pub fn read_launch(env: impl Fn(&str) -> Option<String>) -> Result<Launch, Hands
     Ok(Launch {
         client_cert_pem,
         socket_parent,
+        transport: read_transport(&env)?,
     })
 }
 
-/// `1|6|unix|/path/plugin.sock|grpc|CERT` where CERT is base64 DER without padding.
-pub fn handshake_line(socket_path: &str, server_cert_der: Option<&[u8]>) -> String {
+/// TCP on Windows (go-plugin has no unix sockets there), unix elsewhere;
+/// CHIMESDK_PLUGIN_TRANSPORT overrides either way.
+pub fn read_transport(env: impl Fn(&str) -> Option<String>) -> Result<Transport, HandshakeError> {
+    let chosen = env(TRANSPORT_ENV).filter(|v| !v.is_empty());
+    let tcp = match chosen.as_deref() {
+        None => cfg!(windows),
+        Some("tcp") => true,
+        Some("unix") => false,
+        Some(other) => return Err(HandshakeError::BadTransport(other.to_string())),
+    };
+    if !tcp {
+        return Ok(Transport::Unix);
+    }
+    let port = |name: &'static str, default: u16| match env(name).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or(HandshakeError::BadPort { name, value: v }),
+    };
+    let min_port = port("PLUGIN_MIN_PORT", DEFAULT_PORTS.0)?;
+    let max_port = port("PLUGIN_MAX_PORT", DEFAULT_PORTS.1)?;
+    if min_port > max_port {
+        return Err(HandshakeError::EmptyPortRange {
+            min: min_port,
+            max: max_port,
+        });
+    }
+    Ok(Transport::Tcp { min_port, max_port })
+}
+
+/// `1|6|NETWORK|ADDRESS|grpc|CERT`: NETWORK `unix` with a socket path, or
+/// `tcp` with `127.0.0.1:PORT`; CERT is base64 DER without padding.
+pub fn handshake_line(network: &str, address: &str, server_cert_der: Option<&[u8]>) -> String {
     let cert = server_cert_der
         .map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der))
         .unwrap_or_default();
-    format!("{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|unix|{socket_path}|grpc|{cert}")
+    format!("{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|{network}|{address}|grpc|{cert}")
 }
 
 #[cfg(test)]
@@ -141,8 +201,70 @@ mod tests {
     #[test]
     fn handshake_line_uses_unpadded_base64() {
         // 4 bytes would need "==" padding in standard base64.
-        let line = handshake_line("/tmp/p/plugin.sock", Some(&[1, 2, 3, 4]));
+        let line = handshake_line("unix", "/tmp/p/plugin.sock", Some(&[1, 2, 3, 4]));
         assert_eq!(line, "1|6|unix|/tmp/p/plugin.sock|grpc|AQIDBA");
-        assert_eq!(handshake_line("/s", None), "1|6|unix|/s|grpc|");
+        assert_eq!(handshake_line("unix", "/s", None), "1|6|unix|/s|grpc|");
+        assert_eq!(
+            handshake_line("tcp", "127.0.0.1:10000", None),
+            "1|6|tcp|127.0.0.1:10000|grpc|"
+        );
+    }
+
+    #[test]
+    fn transport_is_chosen_by_os_or_by_variable_with_go_plugins_ports() {
+        let default = read_transport(env_of(&[])).unwrap();
+        if cfg!(windows) {
+            assert_eq!(
+                default,
+                Transport::Tcp {
+                    min_port: 10000,
+                    max_port: 25000
+                }
+            );
+        } else {
+            assert_eq!(default, Transport::Unix);
+        }
+        assert_eq!(
+            read_transport(env_of(&[(TRANSPORT_ENV, "tcp")])).unwrap(),
+            Transport::Tcp {
+                min_port: 10000,
+                max_port: 25000
+            }
+        );
+        assert_eq!(
+            read_transport(env_of(&[
+                (TRANSPORT_ENV, "tcp"),
+                ("PLUGIN_MIN_PORT", "41000"),
+                ("PLUGIN_MAX_PORT", "41010"),
+            ]))
+            .unwrap(),
+            Transport::Tcp {
+                min_port: 41000,
+                max_port: 41010
+            }
+        );
+        assert_eq!(
+            read_transport(env_of(&[(TRANSPORT_ENV, "unix")])).unwrap(),
+            Transport::Unix
+        );
+        assert!(matches!(
+            read_transport(env_of(&[(TRANSPORT_ENV, "udp")])),
+            Err(HandshakeError::BadTransport(_))
+        ));
+        assert!(matches!(
+            read_transport(env_of(&[
+                (TRANSPORT_ENV, "tcp"),
+                ("PLUGIN_MIN_PORT", "70000")
+            ])),
+            Err(HandshakeError::BadPort { .. })
+        ));
+        assert!(matches!(
+            read_transport(env_of(&[
+                (TRANSPORT_ENV, "tcp"),
+                ("PLUGIN_MIN_PORT", "5000"),
+                ("PLUGIN_MAX_PORT", "4000"),
+            ])),
+            Err(HandshakeError::EmptyPortRange { .. })
+        ));
     }
 }

@@ -79,6 +79,13 @@ pub fn init_for_service() {
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
+/// hclog's time format, `2006-01-02T15:04:05.000000Z07:00`: go-plugin parses
+/// a plugin's JSON log line only if its timestamp has exactly six fractional
+/// digits; any other line reaches Terraform's log as raw text at DEBUG.
+const HCLOG_TIME: &[time::format_description::FormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+);
+
 pub struct HclogLayer<W> {
     pub make_writer: W,
 }
@@ -156,7 +163,7 @@ where
         );
         line.insert("@module".into(), Json::from("provider.chimesdk"));
         let ts = time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
+            .format(HCLOG_TIME)
             .unwrap_or_default();
         line.insert("@timestamp".into(), Json::from(ts));
         if let Some(scope) = ctx.event_scope(event) {
@@ -216,7 +223,13 @@ mod tests {
         assert_eq!(line["@message"], "waiting for stream");
         assert_eq!(line["rpc"], "PlanResourceChange");
         assert_eq!(line["stream"], "chime-messaging-x");
-        assert!(line["@timestamp"].as_str().unwrap().ends_with('Z'));
+        let ts = line["@timestamp"].as_str().unwrap();
+        assert!(
+            regex_lite::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+                .unwrap()
+                .is_match(ts),
+            "hclog's format, six fractional digits: {ts}"
+        );
     }
 
     #[test]

@@ -1,9 +1,10 @@
-//! The plugin process: go-plugin handshake, unix socket, strict mutual TLS,
+//! The plugin process: go-plugin handshake, unix socket or loopback TCP, strict mutual TLS,
 //! go-plugin's side services, hclog logging and the serve loop.
 //!
 //! It serves any `framework::Provider`; it knows nothing of AWS.
 
 pub mod handshake;
+mod listen;
 pub mod logging;
 mod serve;
 mod services;

@@ -5,18 +5,21 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::{UnixListener, UnixStream};
+use futures::Stream;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
-use tokio_stream::wrappers::{ReceiverStream, UnixListenerStream};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream, UnixListenerStream};
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
+use tonic::transport::server::{Connected, Router};
 
 use super::handshake::{self, HandshakeError, Launch};
+use super::listen::Listening;
 use super::services::{Broker, Controller, Stdio};
 use super::signals::{ProcessSignals, SignalAction};
-use super::socket::PrivateSocket;
 use super::tls::{self, TlsSetupError};
 use crate::framework::Provider;
 use crate::proto::plugin::{
@@ -37,7 +40,7 @@ pub enum ServeError {
     Handshake(#[from] HandshakeError),
     #[error(transparent)]
     Tls(#[from] TlsSetupError),
-    #[error("creating the plugin socket: {0}")]
+    #[error("opening the plugin's listener: {0}")]
     Socket(std::io::Error),
     #[error("serving gRPC: {0}")]
     Transport(#[from] tonic::transport::Error),
@@ -62,12 +65,12 @@ pub async fn serve(
         Launch {
             client_cert_pem: None,
             socket_parent: std::env::temp_dir(),
+            transport: handshake::read_transport(|k| std::env::var(k).ok())?,
         }
     } else {
         handshake::read_launch(|k| std::env::var(k).ok())?
     };
-    let (socket, listener) =
-        PrivateSocket::bind(&launch.socket_parent).map_err(ServeError::Socket)?;
+    let listening = Listening::bind(&launch).await.map_err(ServeError::Socket)?;
 
     let tls_config = match &launch.client_cert_pem {
         Some(pem) => {
@@ -98,38 +101,77 @@ pub async fn serve(
         .add_service(GrpcBrokerServer::new(Broker))
         .add_service(health_service);
 
-    let socket_path = socket.path().display().to_string();
+    tracing::debug!(network = listening.network(), address = %listening.address(), "plugin listening");
     announce(
         &opts,
-        &socket_path,
+        listening.network(),
+        &listening.address(),
         tls_config.as_ref().map(|(_, der)| der.as_ref()),
     );
 
+    let acceptor = tls_config.map(|(config, _)| TlsAcceptor::from(config));
     let shutdown_signal = wait_for_shutdown(shutdown.clone(), signals, opts.debug);
-    let served = match tls_config {
-        Some((config, _)) => {
-            let incoming =
-                ReceiverStream::new(tls_accept_loop(listener, TlsAcceptor::from(config)));
-            tokio::select! {
-                r = router.serve_with_incoming_shutdown(incoming, shutdown_signal) => r,
-                () = after_shutdown(shutdown.clone()) => Ok(()),
-            }
+    let served = match listening {
+        Listening::Unix { socket, listener } => {
+            let served = serve_on(
+                router,
+                UnixListenerStream::new(listener),
+                acceptor,
+                shutdown_signal,
+                shutdown,
+            )
+            .await;
+            drop(socket);
+            served
         }
-        None => {
-            let incoming = UnixListenerStream::new(listener);
-            tokio::select! {
-                r = router.serve_with_incoming_shutdown(incoming, shutdown_signal) => r,
-                () = after_shutdown(shutdown.clone()) => Ok(()),
-            }
+        Listening::Tcp { listener, .. } => {
+            serve_on(
+                router,
+                TcpListenerStream::new(listener),
+                acceptor,
+                shutdown_signal,
+                shutdown,
+            )
+            .await
         }
     };
     stop.cancel();
-    drop(socket);
     tracing::debug!("plugin server stopped");
     Ok(served?)
 }
 
-fn announce(opts: &ServeOptions, socket_path: &str, cert_der: Option<&[u8]>) {
+/// Serves gRPC on the accepted connections, through the strict TLS
+/// acceptor when there is one, until shutdown (plus a short grace).
+async fn serve_on<S, I>(
+    router: Router,
+    incoming: I,
+    acceptor: Option<TlsAcceptor>,
+    shutdown_signal: impl Future<Output = ()>,
+    shutdown: CancellationToken,
+) -> Result<(), tonic::transport::Error>
+where
+    S: AsyncRead + AsyncWrite + Connected + Unpin + Send + 'static,
+    I: Stream<Item = std::io::Result<S>> + Unpin + Send + 'static,
+    TlsStream<S>: Connected,
+{
+    match acceptor {
+        Some(acceptor) => {
+            let incoming = ReceiverStream::new(tls_accept_loop(incoming, acceptor));
+            tokio::select! {
+                r = router.serve_with_incoming_shutdown(incoming, shutdown_signal) => r,
+                () = after_shutdown(shutdown) => Ok(()),
+            }
+        }
+        None => {
+            tokio::select! {
+                r = router.serve_with_incoming_shutdown(incoming, shutdown_signal) => r,
+                () = after_shutdown(shutdown) => Ok(()),
+            }
+        }
+    }
+}
+
+fn announce(opts: &ServeOptions, network: &str, address: &str, cert_der: Option<&[u8]>) {
     let mut stdout = std::io::stdout().lock();
     if opts.debug {
         let reattach = serde_json::json!({
@@ -139,7 +181,7 @@ fn announce(opts: &ServeOptions, socket_path: &str, cert_der: Option<&[u8]>) {
                 "Pid": std::process::id(),
                 // Terraform 1.11 panics on protocol 6 reattach without it.
                 "Test": true,
-                "Addr": { "Network": "unix", "String": socket_path }
+                "Addr": { "Network": network, "String": address }
             }
         });
         let _ = writeln!(
@@ -151,7 +193,7 @@ fn announce(opts: &ServeOptions, socket_path: &str, cert_der: Option<&[u8]>) {
         let _ = writeln!(
             stdout,
             "{}",
-            handshake::handshake_line(socket_path, cert_der)
+            handshake::handshake_line(network, address, cert_der)
         );
     }
     let _ = stdout.flush();
@@ -160,14 +202,18 @@ fn announce(opts: &ServeOptions, socket_path: &str, cert_der: Option<&[u8]>) {
 /// Feeds TLS streams that passed the strict client check to the gRPC
 /// server. Each handshake runs in its own task so a stalled client cannot
 /// block others.
-fn tls_accept_loop(
-    listener: UnixListener,
+fn tls_accept_loop<S, I>(
+    mut incoming: I,
     acceptor: TlsAcceptor,
-) -> mpsc::Receiver<Result<TlsStream<UnixStream>, std::io::Error>> {
+) -> mpsc::Receiver<Result<TlsStream<S>, std::io::Error>>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    I: Stream<Item = std::io::Result<S>> + Unpin + Send + 'static,
+{
     let (tx, rx) = mpsc::channel(16);
     tokio::spawn(async move {
-        loop {
-            let (stream, _) = match listener.accept().await {
+        while let Some(accepted) = incoming.next().await {
+            let stream = match accepted {
                 Ok(s) => s,
                 Err(e) => {
                     tracing::error!(error = %e, "accepting a plugin connection failed");

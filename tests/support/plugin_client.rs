@@ -1,6 +1,7 @@
 //! A Terraform-like plugin client for tests and benchmarks: launches the
 //! provider binary as Terraform does, reads the handshake line, and speaks
-//! gRPC over mutual TLS on the unix socket. Included with `#[path]`.
+//! gRPC over mutual TLS on the unix socket or TCP port it announces.
+//! Included with `#[path]`.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
@@ -21,6 +22,9 @@ pub const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d69
 
 pub struct Plugin {
     pub child: Child,
+    /// The handshake line's network: "unix" or "tcp".
+    pub network: String,
+    /// The unix socket's path, or for TCP `127.0.0.1:PORT`.
     pub socket: PathBuf,
     pub server_cert: Vec<u8>,
     /// PLUGIN_UNIX_SOCKET_DIR for this launch: whatever the provider leaves
@@ -67,8 +71,18 @@ pub fn client_identity() -> (String, Vec<u8>, Vec<u8>) {
 }
 
 pub fn start_plugin(binary: &std::path::Path, client_cert_pem: &str) -> Plugin {
+    start_plugin_with(binary, client_cert_pem, &[])
+}
+
+/// As `start_plugin`, with more environment (a transport, a port range).
+pub fn start_plugin_with(
+    binary: &std::path::Path,
+    client_cert_pem: &str,
+    env: &[(&str, &str)],
+) -> Plugin {
     let socket_parent = tempfile::tempdir().unwrap();
     let mut child = Command::new(binary)
+        .envs(env.iter().copied())
         .env("PLUGIN_UNIX_SOCKET_DIR", socket_parent.path())
         .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
@@ -83,7 +97,11 @@ pub fn start_plugin(binary: &std::path::Path, client_cert_pem: &str) -> Plugin {
         .unwrap();
     let fields: Vec<&str> = line.trim().split('|').collect();
     assert_eq!(fields.len(), 6, "handshake line: {line}");
-    assert_eq!(&fields[..3], &["1", "6", "unix"]);
+    assert_eq!(&fields[..2], &["1", "6"]);
+    assert!(
+        fields[2] == "unix" || fields[2] == "tcp",
+        "network in {line}"
+    );
     assert_eq!(fields[4], "grpc");
     assert!(
         !fields[5].ends_with('='),
@@ -94,6 +112,7 @@ pub fn start_plugin(binary: &std::path::Path, client_cert_pem: &str) -> Plugin {
         .unwrap();
     Plugin {
         child,
+        network: fields[2].to_string(),
         socket: PathBuf::from(fields[3]),
         server_cert,
         socket_parent,
@@ -169,21 +188,31 @@ pub fn client_config(
     Arc::new(config)
 }
 
-/// A gRPC channel over TLS over the plugin's unix socket.
+/// A TLS stream over either transport.
+trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin> Io for T {}
+
+/// A gRPC channel over TLS over the plugin's unix socket or TCP port.
 pub async fn channel(
     plugin: &Plugin,
     config: Arc<rustls::ClientConfig>,
 ) -> Result<tonic::transport::Channel, tonic::transport::Error> {
     let socket = plugin.socket.clone();
+    let tcp = plugin.network == "tcp";
     Endpoint::try_from("http://localhost")
         .unwrap()
         .connect_with_connector(tower::service_fn(move |_: Uri| {
             let (socket, config) = (socket.clone(), config.clone());
             async move {
-                let stream = tokio::net::UnixStream::connect(socket).await?;
-                let tls = tokio_rustls::TlsConnector::from(config)
-                    .connect(ServerName::try_from("localhost").unwrap(), stream)
-                    .await?;
+                let connector = tokio_rustls::TlsConnector::from(config);
+                let name = ServerName::try_from("localhost").unwrap();
+                let tls: Box<dyn Io> = if tcp {
+                    let stream = tokio::net::TcpStream::connect(socket.to_str().unwrap()).await?;
+                    Box::new(connector.connect(name, stream).await?)
+                } else {
+                    let stream = tokio::net::UnixStream::connect(socket).await?;
+                    Box::new(connector.connect(name, stream).await?)
+                };
                 Ok::<_, std::io::Error>(TokioIo::new(tls))
             }
         }))
