@@ -2,7 +2,7 @@
 //! run only with `CHIMESDK_ACCEPTANCE=1` and AWS credentials in the
 //! environment, and otherwise say why they were skipped. They create
 //! AppInstances and Kinesis streams named `chime-messaging-tfacc-*`
-//! (`scripts/sweep REGION` deletes leftovers). See docs/acceptance-tests.md.
+//! (`scripts/sweep REGION` deletes leftovers). See contributing/acceptance-tests.md.
 
 mod support;
 

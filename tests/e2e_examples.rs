@@ -1,7 +1,7 @@
 //! Every HCL file under examples/ runs here against the local services, so
 //! the examples (and the docs that embed them) never rot. The calls the
-//! provider makes along the way are exactly what docs/iam-policy.json
-//! (the lifecycle) and docs/iam-policy-plan.json (plan only) allow.
+//! provider makes along the way are exactly what examples/iam/iam-policy.json
+//! (the lifecycle) and examples/iam/iam-policy-plan.json (plan only) allow.
 
 mod support;
 
@@ -25,7 +25,7 @@ const MADE_BY_THE_SERVICE: &[&str] = &["iam:CreateServiceLinkedRole"];
 
 fn policy_actions(file: &str) -> BTreeSet<String> {
     let text =
-        std::fs::read_to_string(format!("{}/docs/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        std::fs::read_to_string(format!("{}/examples/iam/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     v["Statement"]
         .as_array()
@@ -68,6 +68,13 @@ fn copy(ws: &Workspace, dir: &str) {
             std::fs::copy(&p, ws.path().join(p.file_name().unwrap())).unwrap();
         }
     }
+}
+
+#[test]
+fn gitops_example_validates() {
+    let ws = Workspace::new();
+    copy(&ws, "gitops");
+    ws.run(&["validate", "-no-color"]).assert_ok();
 }
 
 #[test]
@@ -136,7 +143,7 @@ fn resource_example_runs_and_needs_only_the_documented_permissions() {
     let missing: Vec<&String> = used.iter().filter(|u| !allowed.contains(*u)).collect();
     assert!(
         missing.is_empty(),
-        "calls not in docs/iam-policy.json: {missing:?}"
+        "calls not in examples/iam/iam-policy.json: {missing:?}"
     );
     let unused: Vec<&String> = allowed
         .iter()
@@ -148,7 +155,7 @@ fn resource_example_runs_and_needs_only_the_documented_permissions() {
         .collect();
     assert!(
         unused.is_empty(),
-        "docs/iam-policy.json allows what the lifecycle never calls: {unused:?}"
+        "examples/iam/iam-policy.json allows what the lifecycle never calls: {unused:?}"
     );
     for needed in [
         "kinesis:CreateStream",
@@ -203,5 +210,36 @@ fn import_and_data_source_examples_run() {
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap(),
         serde_json::json!({ "ChannelMessage": messages })
+    );
+}
+
+#[test]
+fn quickstart_module_passes_terraform_test() {
+    // examples/quickstart/tests/*.tftest.hcl: planned values, the module's
+    // input validations (expect_failures) and an apply, with `terraform test`.
+    let env = Env::new();
+    let ws = Workspace::new();
+    copy(&ws, "quickstart");
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart/tests");
+    std::fs::create_dir(ws.path().join("tests")).unwrap();
+    for entry in std::fs::read_dir(tests).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, ws.path().join("tests").join(p.file_name().unwrap())).unwrap();
+    }
+    let r = ws.run(&[
+        "test",
+        "-no-color",
+        "-var",
+        &format!("app_instance_arn={}", env.app),
+        "-var",
+        &format!("kinesis_endpoint={}", env.kinesis.url),
+        "-var",
+        &format!("chime_endpoint={}", env.chime.url),
+    ]);
+    r.assert_ok();
+    assert!(r.stdout.contains("5 passed, 0 failed"), "{}", r.output());
+    assert!(
+        env.aws.stream_names().is_empty(),
+        "terraform test destroyed what it applied"
     );
 }

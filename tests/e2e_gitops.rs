@@ -45,7 +45,7 @@ fn a_saved_plan_is_refused_when_a_referenced_stream_lost_its_encryption() {
     let ws = env.stack();
     let external = env.aws.create_stream("chime-messaging-external", 2, true);
     // One block: Terraform can point at an attribute of a set element only
-    // when the set has one (see docs/design.md).
+    // when the set has one (see contributing/decisions.md).
     env.write(&ws, &referenced("ChannelMessage", &external));
     ws.run(&["plan", "-input=false", "-no-color", "-out", PLAN])
         .assert_ok();

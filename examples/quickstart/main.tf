@@ -16,11 +16,21 @@ terraform {
 variable "app_instance_arn" {
   description = "ARN of the Chime SDK AppInstance whose data is streamed."
   type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:chime:[a-z0-9-]+:[0-9]{12}:app-instance/[^/]+$", var.app_instance_arn))
+    error_message = "app_instance_arn must be an AppInstance ARN, arn:aws:chime:REGION:ACCOUNT:app-instance/ID."
+  }
 }
 
 variable "region" {
   type    = string
   default = "us-east-1"
+
+  validation {
+    condition     = contains(["us-east-1", "eu-central-1"], var.region)
+    error_message = "Chime SDK messaging has endpoints in us-east-1 and eu-central-1 only."
+  }
 }
 
 variable "kinesis_endpoint" {
@@ -38,6 +48,11 @@ variable "chime_endpoint" {
 variable "stream_name" {
   type    = string
   default = "chime-messaging-quickstart"
+
+  validation {
+    condition     = startswith(var.stream_name, "chime-messaging-")
+    error_message = "stream_name must start with chime-messaging- (a Chime SDK messaging prerequisite)."
+  }
 }
 
 provider "chimesdk" {

@@ -3,7 +3,7 @@
 //!
 //! Faithful to the service model for the operations it serves (paths,
 //! status codes, JSON names, errors); SigV4 signatures are accepted without
-//! checking. See docs/chimesdk-local.md for what it does not emulate.
+//! checking. See contributing/chimesdk-local.md for what it does not emulate.
 
 mod delivery;
 mod error;

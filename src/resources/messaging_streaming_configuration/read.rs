@@ -156,7 +156,7 @@ async fn describe(
                 format!("Could not read the tags of Kinesis stream {name}"),
                 format!(
                     "ListTagsForStream was refused ({why}), so changes made to the stream's tags outside Terraform are not \
-                     shown. Grant kinesis:ListTagsForStream (docs/iam-policy-plan.json) to see them."
+                     shown. Grant kinesis:ListTagsForStream (examples/iam/iam-policy-plan.json) to see them."
                 ),
             );
             None
