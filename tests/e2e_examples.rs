@@ -24,8 +24,11 @@ const ONLY_FOR_EXISTING_STREAMS: &[&str] = &["kinesis:UpdateStreamMode"];
 const MADE_BY_THE_SERVICE: &[&str] = &["iam:CreateServiceLinkedRole"];
 
 fn policy_actions(file: &str) -> BTreeSet<String> {
-    let text =
-        std::fs::read_to_string(format!("{}/examples/iam/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!(
+        "{}/examples/iam/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     v["Statement"]
         .as_array()

@@ -184,11 +184,13 @@ fn running_by_hand_explains_and_exits_1() {
         "{text}"
     );
     assert!(text.contains("dev_overrides"));
-}
-
-#[allow(dead_code)]
-fn unused() -> String {
-    provider_block("", "")
+    assert!(
+        text.starts_with(&format!(
+            "terraform-provider-chimesdk {}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "the message names the version: {text}"
+    );
 }
 
 #[test]

@@ -11,7 +11,11 @@ pub const CORE_PROTOCOL_VERSION: u32 = 1;
 pub const APP_PROTOCOL_VERSION: u32 = 6;
 
 /// Printed (exit 1) when someone runs the binary by hand.
-pub const NOT_A_COMMAND: &str = "\
+pub const NOT_A_COMMAND: &str = concat!(
+    "terraform-provider-chimesdk ",
+    env!("CARGO_PKG_VERSION"),
+    "\n\n",
+    "\
 This binary is a plugin for Terraform: the chimesdk provider (Amazon Chime SDK
 messaging streaming to Kinesis). It is not meant to be run by hand; Terraform
 starts it. To use it, declare it in your configuration:
@@ -21,7 +25,8 @@ starts it. To use it, declare it in your configuration:
 and run `terraform init`. To use a local build, point a dev_overrides block in
 your CLI configuration at the folder holding this binary (see README.md).
 To debug it, run it with --debug and paste the TF_REATTACH_PROVIDERS line it
-prints into the shell where you run terraform.";
+prints into the shell where you run terraform."
+);
 
 /// Chooses the transport on any OS: `tcp` or `unix`.
 pub const TRANSPORT_ENV: &str = "CHIMESDK_PLUGIN_TRANSPORT";

@@ -125,6 +125,12 @@ impl Workspace {
         }
     }
 
+    /// Replaces the CLI configuration (dev_overrides by default), e.g. with a
+    /// filesystem mirror, as a pipeline that runs `terraform init` has.
+    pub fn set_cli_config(&self, text: &str) {
+        std::fs::write(self.dir.path().join("cli.tfrc"), text).unwrap();
+    }
+
     /// Drops the fake credentials and region, so that terraform and the
     /// provider see the caller's own (acceptance tests on real AWS).
     pub fn use_real_aws(&mut self) {

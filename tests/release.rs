@@ -1,0 +1,260 @@
+//! scripts/release and scripts/install-mirror, as a pipeline meets them:
+//! refusals before anything is built, reproducible and signed artifacts, and
+//! `terraform init` from the mirror recording the package's hash (then
+//! refusing a tampered package).
+//!
+//! The release test builds linux_amd64 in release mode (several minutes on
+//! a small machine, once; the second run reuses cargo's cache).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use support::Workspace;
+
+const NAME: &str = "terraform-provider-chimesdk";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn script(name: &str, args: &[&str], dist: &Path) -> Output {
+    Command::new(root().join("scripts").join(name))
+        .args(args)
+        .env("DIST_DIR", dist)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn bad_versions_and_platforms_are_refused_before_anything_is_written() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("keep"), "earlier release").unwrap();
+    for (args, says) in [
+        (vec!["1.2"], "is not semantic versioning"),
+        (vec!["v1.2.3.4"], "is not semantic versioning"),
+        (vec!["9.9.9"], "differs from Cargo.toml's version"),
+        (
+            vec!["--platforms", "linux_amd64,plan9_amd64"],
+            "unknown platform 'plan9_amd64'",
+        ),
+    ] {
+        let o = script("release", &args, dist.path());
+        assert!(!o.status.success(), "{args:?} was accepted");
+        assert!(text(&o).contains(says), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains("Nothing was built"), "{}", text(&o));
+        assert_eq!(
+            std::fs::read_to_string(dist.path().join("keep")).unwrap(),
+            "earlier release",
+            "{args:?}: nothing written"
+        );
+    }
+}
+
+fn sha256(path: &Path) -> String {
+    let o = Command::new("sha256sum").arg(path).output().unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn release(dist: &Path) {
+    let o = script("release", &["--platforms", "linux_amd64"], dist);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("SIGNED WITH A THROW-AWAY KEY"),
+        "says the key is a throw-away one"
+    );
+}
+
+#[test]
+fn linux_amd64_release_is_reproducible_signed_and_installs_from_a_mirror() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    release(a.path());
+    release(b.path());
+    let zip_name = format!("{NAME}_{VERSION}_linux_amd64.zip");
+    let zip = a.path().join(&zip_name);
+    assert_eq!(
+        std::fs::read(&zip).unwrap(),
+        std::fs::read(b.path().join(&zip_name)).unwrap(),
+        "two runs give byte-identical zips"
+    );
+
+    // One executable entry, named as Terraform expects, that reports the version.
+    let unpacked = tempfile::tempdir().unwrap();
+    let o = Command::new("unzip")
+        .args(["-Z1", zip.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        format!("{NAME}_v{VERSION}")
+    );
+    Command::new("unzip")
+        .args([
+            "-q",
+            zip.to_str().unwrap(),
+            "-d",
+            unpacked.path().to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    let o = Command::new(unpacked.path().join(format!("{NAME}_v{VERSION}")))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        format!("{NAME} {VERSION}")
+    );
+    let binary = std::fs::read(unpacked.path().join(format!("{NAME}_v{VERSION}"))).unwrap();
+    let build_path = root().display().to_string();
+    assert!(
+        !binary
+            .windows(build_path.len())
+            .any(|w| w == build_path.as_bytes()),
+        "no build-machine path in the binary"
+    );
+
+    // SHA256SUMS covers the zip and the manifest, which is the committed one.
+    let manifest = a.path().join(format!("{NAME}_{VERSION}_manifest.json"));
+    assert_eq!(
+        std::fs::read(&manifest).unwrap(),
+        std::fs::read(root().join("terraform-registry-manifest.json")).unwrap()
+    );
+    let sums =
+        std::fs::read_to_string(a.path().join(format!("{NAME}_{VERSION}_SHA256SUMS"))).unwrap();
+    assert_eq!(
+        sums,
+        format!(
+            "{}  {zip_name}\n{}  {NAME}_{VERSION}_manifest.json\n",
+            sha256(&zip),
+            sha256(&manifest)
+        )
+    );
+    // The detached signature verifies with the exported key.
+    let gnupg = tempfile::tempdir().unwrap();
+    let gpg = |args: &[&str]| {
+        Command::new("gpg")
+            .env("GNUPGHOME", gnupg.path())
+            .args(["--batch"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        gpg(&[
+            "--import",
+            a.path()
+                .join(format!("{NAME}_{VERSION}_signing-key.asc"))
+                .to_str()
+                .unwrap()
+        ])
+        .status
+        .success()
+    );
+    let verified = gpg(&[
+        "--verify",
+        a.path()
+            .join(format!("{NAME}_{VERSION}_SHA256SUMS.sig"))
+            .to_str()
+            .unwrap(),
+        a.path()
+            .join(format!("{NAME}_{VERSION}_SHA256SUMS"))
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(verified.status.success(), "{}", text(&verified));
+
+    // The mirror, then `terraform init` in an empty directory without
+    // dev_overrides, with today's Terraform and with 1.0.3.
+    let mirror = tempfile::tempdir().unwrap();
+    let o = script(
+        "install-mirror",
+        &[mirror.path().to_str().unwrap()],
+        a.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let cli_config = String::from_utf8_lossy(&o.stdout).to_string();
+    for host in ["registry.terraform.io", "registry.opentofu.org"] {
+        assert!(
+            mirror
+                .path()
+                .join(host)
+                .join("chimesdk/chimesdk")
+                .join(&zip_name)
+                .is_file()
+        );
+    }
+    let h1 = {
+        let mut terraforms =
+            vec![std::env::var("TERRAFORM").unwrap_or_else(|_| "terraform".into())];
+        terraforms.extend(std::env::var("TERRAFORM_1_0").ok());
+        let mut hashes = Vec::new();
+        for tf in terraforms {
+            let ws = Workspace::with_terraform(&tf);
+            ws.set_cli_config(&cli_config);
+            ws.write(
+                "main.tf",
+                "terraform {\n  required_providers {\n    chimesdk = {\n      source  = \"chimesdk/chimesdk\"\n      version = \"~> 0.1\"\n    }\n  }\n}\n",
+            );
+            ws.run(&["init", "-input=false", "-no-color"]).assert_ok();
+            let lock = std::fs::read_to_string(ws.path().join(".terraform.lock.hcl")).unwrap();
+            let line = lock
+                .lines()
+                .find(|l| l.contains("\"h1:"))
+                .unwrap_or_else(|| panic!("{tf}: no h1: hash in the lock file:\n{lock}"))
+                .trim()
+                .trim_end_matches(',')
+                .to_string();
+            hashes.push(line);
+            assert!(
+                lock.contains(&format!("version     = \"{VERSION}\"")),
+                "{lock}"
+            );
+        }
+        assert!(hashes.windows(2).all(|w| w[0] == w[1]), "{hashes:?}");
+        hashes.remove(0)
+    };
+
+    // A tampered package is refused by the next init that has the lock file.
+    let ws = Workspace::new();
+    ws.set_cli_config(&cli_config);
+    ws.write(
+        "main.tf",
+        "terraform {\n  required_providers {\n    chimesdk = { source = \"chimesdk/chimesdk\" }\n  }\n}\n",
+    );
+    ws.write(
+        ".terraform.lock.hcl",
+        &format!(
+            "provider \"registry.terraform.io/chimesdk/chimesdk\" {{\n  version = \"{VERSION}\"\n  hashes = [\n    {h1},\n  ]\n}}\n"
+        ),
+    );
+    let packed = mirror
+        .path()
+        .join("registry.terraform.io/chimesdk/chimesdk")
+        .join(&zip_name);
+    let mut bytes = std::fs::read(&packed).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&packed, bytes).unwrap();
+    let r = ws.run(&["init", "-input=false", "-no-color"]);
+    r.assert_failed();
+    assert!(
+        r.output().contains("checksum") || r.output().contains("doesn't match"),
+        "{}",
+        r.output()
+    );
+}
