@@ -3,12 +3,16 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use tokio::net::{TcpListener, UnixListener};
+use tokio::net::TcpListener;
+#[cfg(unix)]
+use tokio::net::UnixListener;
 
 use super::handshake::{Launch, Transport};
+#[cfg(unix)]
 use super::socket::PrivateSocket;
 
 pub enum Listening {
+    #[cfg(unix)]
     Unix {
         /// Removes the socket and its directory when dropped.
         socket: PrivateSocket,
@@ -23,10 +27,16 @@ pub enum Listening {
 impl Listening {
     pub async fn bind(launch: &Launch) -> std::io::Result<Listening> {
         match launch.transport {
+            #[cfg(unix)]
             Transport::Unix => {
                 let (socket, listener) = PrivateSocket::bind(&launch.socket_parent)?;
                 Ok(Listening::Unix { socket, listener })
             }
+            #[cfg(not(unix))]
+            Transport::Unix => Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "unix sockets are not available on this OS; unset CHIMESDK_PLUGIN_TRANSPORT (TCP is the default here)",
+            )),
             Transport::Tcp { min_port, max_port } => {
                 // As go-plugin does: the first port of the range that binds.
                 let mut last_error = None;
@@ -53,6 +63,7 @@ impl Listening {
     /// The handshake line's network field.
     pub fn network(&self) -> &'static str {
         match self {
+            #[cfg(unix)]
             Listening::Unix { .. } => "unix",
             Listening::Tcp { .. } => "tcp",
         }
@@ -61,6 +72,7 @@ impl Listening {
     /// The handshake line's address field.
     pub fn address(&self) -> String {
         match self {
+            #[cfg(unix)]
             Listening::Unix { socket, .. } => socket.path().display().to_string(),
             Listening::Tcp { address, .. } => address.to_string(),
         }

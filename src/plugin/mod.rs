@@ -9,6 +9,7 @@ pub mod logging;
 mod serve;
 mod services;
 pub mod signals;
+#[cfg(unix)]
 mod socket;
 pub mod tls;
 

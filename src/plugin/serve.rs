@@ -11,7 +11,9 @@ use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 use tokio_stream::StreamExt;
-use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream, UnixListenerStream};
+#[cfg(unix)]
+use tokio_stream::wrappers::UnixListenerStream;
+use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream};
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
 use tonic::transport::server::{Connected, Router};
@@ -112,6 +114,7 @@ pub async fn serve(
     let acceptor = tls_config.map(|(config, _)| TlsAcceptor::from(config));
     let shutdown_signal = wait_for_shutdown(shutdown.clone(), signals, opts.debug);
     let served = match listening {
+        #[cfg(unix)]
         Listening::Unix { socket, listener } => {
             let served = serve_on(
                 router,

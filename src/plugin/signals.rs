@@ -2,16 +2,25 @@
 //! handshake line, so that no signal can arrive while its default action
 //! (terminate, leaving the socket directory behind) is still in force.
 
+#[cfg(unix)]
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
 /// The signals the plugin process handles. Creating it replaces the default
 /// dispositions of SIGINT, SIGTERM and SIGHUP for the rest of the process's
 /// life; a signal that arrives before the serve loop looks is kept and seen
 /// on its first poll.
+#[cfg(unix)]
 pub struct ProcessSignals {
     interrupt: Option<Signal>,
     terminate: Option<Signal>,
     hangup: Option<Signal>,
+}
+
+/// On Windows only Ctrl-C (Ctrl-Break) reaches a console process; Terraform
+/// stops the provider through Shutdown, or by ending the process.
+#[cfg(windows)]
+pub struct ProcessSignals {
+    interrupt: Option<tokio::signal::windows::CtrlC>,
 }
 
 /// What the serve loop should do about a signal.
@@ -25,6 +34,7 @@ pub enum SignalAction {
     Ignore,
 }
 
+#[cfg(unix)]
 impl ProcessSignals {
     /// Must run inside a tokio runtime with the I/O driver enabled. A signal
     /// whose handler cannot be installed keeps its default action.
@@ -48,9 +58,36 @@ impl ProcessSignals {
     }
 }
 
+#[cfg(unix)]
 async fn recv(signal: &mut Option<Signal>) -> Option<()> {
     match signal {
         Some(s) => s.recv().await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(windows)]
+impl ProcessSignals {
+    pub fn install() -> Self {
+        Self {
+            interrupt: tokio::signal::windows::ctrl_c().ok(),
+        }
+    }
+
+    /// Ctrl-C: ignored as go-plugin does, except in debug mode.
+    pub async fn next(&mut self, debug: bool) -> SignalAction {
+        loop {
+            let got = match &mut self.interrupt {
+                Some(s) => s.recv().await,
+                None => std::future::pending().await,
+            };
+            if got.is_some() {
+                return if debug {
+                    SignalAction::Stop("Ctrl-C")
+                } else {
+                    SignalAction::Ignore
+                };
+            }
+        }
     }
 }

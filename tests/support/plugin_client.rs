@@ -80,9 +80,16 @@ pub fn start_plugin_with(
     client_cert_pem: &str,
     env: &[(&str, &str)],
 ) -> Plugin {
+    let mut cmd = Command::new(binary);
+    cmd.envs(env.iter().copied());
+    start_plugin_command(cmd, client_cert_pem)
+}
+
+/// Launches the plugin with `cmd` (a binary, or an emulator running one)
+/// in Terraform's launch environment.
+pub fn start_plugin_command(mut cmd: Command, client_cert_pem: &str) -> Plugin {
     let socket_parent = tempfile::tempdir().unwrap();
-    let mut child = Command::new(binary)
-        .envs(env.iter().copied())
+    let mut child = cmd
         .env("PLUGIN_UNIX_SOCKET_DIR", socket_parent.path())
         .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
