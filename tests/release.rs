@@ -70,19 +70,22 @@ fn sha256(path: &Path) -> String {
         .to_string()
 }
 
+/// The platforms CI builds (the whole matrix is built by hand, README).
+const CI_PLATFORMS: &str = "linux_amd64,linux_arm64";
+
 /// One release of this commit for the whole test binary, built on first use
 /// into cargo's per-target temp dir (not the system's).
 fn shared_dist() -> &'static Path {
     static DIST: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIST.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("release-dist");
-        release(&dir);
+        release(&dir, CI_PLATFORMS);
         dir
     })
 }
 
-fn release(dist: &Path) {
-    let o = script("release", &["--platforms", "linux_amd64"], dist);
+fn release(dist: &Path, platforms: &str) {
+    let o = script("release", &["--platforms", platforms], dist);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
         text(&o).contains("SIGNED WITH A THROW-AWAY KEY"),
@@ -94,7 +97,7 @@ fn release(dist: &Path) {
 fn linux_amd64_release_is_reproducible_signed_and_installs_from_a_mirror() {
     let a = shared_dist();
     let b = tempfile::tempdir().unwrap();
-    release(b.path());
+    release(b.path(), "linux_amd64");
     let zip_name = format!("{NAME}_{VERSION}_linux_amd64.zip");
     let zip = a.join(&zip_name);
     assert_eq!(
@@ -146,14 +149,13 @@ fn linux_amd64_release_is_reproducible_signed_and_installs_from_a_mirror() {
         std::fs::read(root().join("terraform-registry-manifest.json")).unwrap()
     );
     let sums = std::fs::read_to_string(a.join(format!("{NAME}_{VERSION}_SHA256SUMS"))).unwrap();
-    assert_eq!(
-        sums,
-        format!(
-            "{}  {zip_name}\n{}  {NAME}_{VERSION}_manifest.json\n",
-            sha256(&zip),
-            sha256(&manifest)
-        )
-    );
+    let mut expected = String::new();
+    for platform in CI_PLATFORMS.split(',') {
+        let zip = format!("{NAME}_{VERSION}_{platform}.zip");
+        expected += &format!("{}  {zip}\n", sha256(&a.join(&zip)));
+    }
+    expected += &format!("{}  {NAME}_{VERSION}_manifest.json\n", sha256(&manifest));
+    assert_eq!(sums, expected, "one line per zip and the manifest, sorted");
     // The detached signature verifies with the exported key.
     let gnupg = tempfile::tempdir().unwrap();
     let gpg = |args: &[&str]| {
@@ -231,6 +233,27 @@ fn linux_amd64_release_is_reproducible_signed_and_installs_from_a_mirror() {
         assert!(hashes.windows(2).all(|w| w[0] == w[1]), "{hashes:?}");
         hashes.remove(0)
     };
+
+    // `terraform providers lock` from the mirror records every platform's hash.
+    let ws = Workspace::new();
+    ws.write(
+        "main.tf",
+        "terraform {\n  required_providers {\n    chimesdk = { source = \"chimesdk/chimesdk\" }\n  }\n}\n",
+    );
+    let mut args = vec!["providers".to_string(), "lock".into(), "-no-color".into()];
+    args.push(format!("-fs-mirror={}", mirror.path().display()));
+    for platform in CI_PLATFORMS.split(',') {
+        args.push(format!("-platform={platform}"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ws.run(&args).assert_ok();
+    let lock = std::fs::read_to_string(ws.path().join(".terraform.lock.hcl")).unwrap();
+    let hashes: Vec<&str> = lock.lines().filter(|l| l.contains("\"h1:")).collect();
+    assert_eq!(hashes.len(), 2, "one h1: per platform:\n{lock}");
+    assert!(
+        lock.contains(h1.trim_end_matches(',')),
+        "the init hash is one of them:\n{lock}"
+    );
 
     // A tampered package is refused by the next init that has the lock file.
     let ws = Workspace::new();
