@@ -54,6 +54,8 @@ pub struct AwsClients {
     pub retry: RetryPolicy,
     /// The provider's `default_tags`, merged under each stream's own tags.
     pub default_tags: Tags,
+    /// Plan-time lookups, shared by every resource this process plans.
+    pub lookups: super::lookups::SharedLookups,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -250,6 +252,7 @@ impl AwsClients {
             account_id,
             custom_chime_endpoint: settings.chime_sdk_messaging_endpoint.is_some(),
             default_tags: settings.default_tags.clone(),
+            lookups: Default::default(),
             retry,
         })
     }

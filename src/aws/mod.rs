@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod kinesis;
+pub mod lookups;
 pub mod regions;
 pub mod retry;
 pub mod tags;

@@ -51,15 +51,51 @@ pub fn check_provider_matches(c: &AwsClients, app: &AppInstanceArn, diags: &mut 
     }
 }
 
+/// Where a live check gets its answer: the plan's lookups, shared by every
+/// resource of this provider process, or AWS itself, right before apply
+/// mutates anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asking {
+    SharedPlanLookup,
+    AwsNow,
+}
+
+impl Asking {
+    pub async fn stream_summary(
+        self,
+        c: &AwsClients,
+        name: &str,
+        cancel: &tokio_util::sync::CancellationToken,
+    ) -> Result<StreamSummary, crate::aws::AwsError> {
+        match self {
+            Asking::SharedPlanLookup => c.lookups.stream_summary(c, name, cancel).await,
+            Asking::AwsNow => crate::aws::kinesis::find_stream_summary(c, name, cancel).await,
+        }
+    }
+
+    async fn app_instance_exists(
+        self,
+        c: &AwsClients,
+        arn: &str,
+        cancel: &tokio_util::sync::CancellationToken,
+    ) -> Result<bool, crate::aws::AwsError> {
+        match self {
+            Asking::SharedPlanLookup => c.lookups.app_instance_exists(c, arn, cancel).await,
+            Asking::AwsNow => crate::aws::chime::app_instance_exists(c, arn, cancel).await,
+        }
+    }
+}
+
 /// The AppInstance must exist before anything is created for it: checked at
 /// plan time on create, and again before apply's first mutating call.
 pub async fn check_app_instance_exists(
     c: &AwsClients,
     app: &str,
+    asking: Asking,
     cancel: &tokio_util::sync::CancellationToken,
     diags: &mut Diagnostics,
 ) {
-    match crate::aws::chime::app_instance_exists(c, app, cancel).await {
+    match asking.app_instance_exists(c, app, cancel).await {
         Ok(true) => {}
         Ok(false) => diags.error_at(
             AttributePath::attr("app_instance_arn"),

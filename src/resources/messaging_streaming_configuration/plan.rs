@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::checks::{check_provider_matches, stream_name, stream_problems};
+use super::checks::{Asking, check_provider_matches, stream_name, stream_problems};
 use super::model::{
     BlockModel, Desired, Model, Private, StreamModel, StreamSpec, TagsAttr, Target, known_tags,
     tags_attr,
@@ -13,8 +13,7 @@ use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS};
 use super::validate::{block_path, validate_model};
 use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::kinesis::{
-    MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, describe_limits, find_stream_summary,
-    list_tags, scaling_path,
+    MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, list_tags, scaling_path,
 };
 use crate::aws::tags::{MAX_USER_TAGS, TagChanges, merge};
 use crate::aws::{AwsClients, AwsError, chime};
@@ -167,6 +166,7 @@ fn block_paths(config: &Model) -> BTreeMap<String, AttributePath> {
 pub async fn check_referenced_streams(
     c: &AwsClients,
     config: &Model,
+    asking: Asking,
     ctx: &CallContext,
     diags: &mut Diagnostics,
 ) {
@@ -187,7 +187,7 @@ pub async fn check_referenced_streams(
         let Some(name) = stream_name(&arn) else {
             continue;
         };
-        match find_stream_summary(c, &name, &ctx.cancel).await {
+        match asking.stream_summary(c, &name, &ctx.cancel).await {
             Ok(summary) => {
                 for (summary_text, detail) in stream_problems(&summary) {
                     for p in &paths {
@@ -315,14 +315,21 @@ pub async fn live_checks(
     if diags.has_errors() {
         return;
     }
-    check_referenced_streams(c, config, ctx, diags).await;
+    check_referenced_streams(c, config, Asking::SharedPlanLookup, ctx, diags).await;
     if !changed {
         return;
     }
     let desired = Desired::from_model(planned);
     let new_instance = prior.is_none_or(|p| p.app_instance_arn != config.app_instance_arn);
     if new_instance {
-        super::checks::check_app_instance_exists(c, &app.to_string(), &ctx.cancel, diags).await;
+        super::checks::check_app_instance_exists(
+            c,
+            &app.to_string(),
+            Asking::SharedPlanLookup,
+            &ctx.cancel,
+            diags,
+        )
+        .await;
         if diags.has_errors() {
             return;
         }
@@ -365,7 +372,7 @@ pub async fn live_checks(
             open_shards.insert(name, *shards);
             continue;
         }
-        let summary = match find_stream_summary(c, &name, &ctx.cancel).await {
+        let summary = match c.lookups.stream_summary(c, &name, &ctx.cancel).await {
             Ok(s) => s,
             Err(_) => {
                 open_shards.insert(name, 0);
@@ -485,7 +492,7 @@ async fn check_shard_quota(
     }
     let added: i64 = growth.iter().map(|(_, n)| n).sum();
     let at = |name: &str| stream_path(name, "shard_count");
-    match describe_limits(c, &ctx.cancel).await {
+    match c.lookups.shard_limits(c, &ctx.cancel).await {
         Ok(limits) if limits.open_shards + added > limits.shard_limit => {
             let listing = growth
                 .iter()

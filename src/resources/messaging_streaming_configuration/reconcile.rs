@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::checks::check_provider_matches;
+use super::checks::{Asking, check_provider_matches};
 use super::model::{Desired, Model, Private, StreamSpec, Target};
 use super::plan::{check_no_takeover, check_referenced_streams};
 use crate::arn::AppInstanceArn;
@@ -100,9 +100,16 @@ pub async fn create_or_update(
         return fail(private, diags);
     }
     if prior.is_none() {
-        super::checks::check_app_instance_exists(c, &app_arn, &ctx.cancel, &mut diags).await;
+        super::checks::check_app_instance_exists(
+            c,
+            &app_arn,
+            Asking::AwsNow,
+            &ctx.cancel,
+            &mut diags,
+        )
+        .await;
     }
-    check_referenced_streams(c, planned, ctx, &mut diags).await;
+    check_referenced_streams(c, planned, Asking::AwsNow, ctx, &mut diags).await;
     if diags.has_errors() {
         return fail(private, diags);
     }
