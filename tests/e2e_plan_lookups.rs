@@ -53,7 +53,10 @@ fn forty_resources_sharing_a_stream_look_it_up_once_per_plan() {
          every resource's apply checks again before writing"
     );
     for app in &apps {
-        assert_eq!(env.aws.streaming_configuration(app).map(|c| c.len()), Some(1));
+        assert_eq!(
+            env.aws.streaming_configuration(app).map(|c| c.len()),
+            Some(1)
+        );
     }
     assert_eq!(ws.plan_exit().code, 0);
     let kinesis = env.kinesis.take_calls();

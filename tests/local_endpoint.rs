@@ -528,6 +528,49 @@ fn bad_requests_get_the_services_errors() {
     );
     assert_eq!(status, 400);
     assert_eq!(body["Code"], "BadRequest");
+    // A body over the size limit: the modelled JSON error with its
+    // x-amzn-ErrorType, not text. The server answers once the limit is
+    // passed and stops reading, so the body is sent from another thread.
+    {
+        use std::io::{Read, Write};
+        let host = w.aws.chime_url.trim_start_matches("http://").to_string();
+        let conn = std::net::TcpStream::connect(&host).unwrap();
+        let mut writer = conn.try_clone().unwrap();
+        let size = 3usize << 20;
+        let head = format!(
+            "POST /channels HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {size}\r\nx-amz-chime-bearer: {}\r\n\r\n",
+            w.alice
+        );
+        let sender = std::thread::spawn(move || {
+            let _ = writer.write_all(head.as_bytes());
+            let _ = writer.write_all(&vec![b' '; size]);
+        });
+        let mut conn = conn;
+        conn.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = conn.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&chunk[..n]);
+            if bytes.windows(4).any(|w| w == b"\r\n\r\n") && bytes.ends_with(b"}") {
+                break;
+            }
+        }
+        drop(conn);
+        let _ = sender.join();
+        let response = String::from_utf8_lossy(&bytes).to_string();
+        assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+        assert!(
+            response
+                .to_lowercase()
+                .contains("x-amzn-errortype: badrequestexception"),
+            "{response}"
+        );
+        assert!(response.contains("\"Code\":\"BadRequest\""), "{response}");
+    }
     // MinimumMembershipPercentage is 1-40 in the model.
     let (status, body) = w.aws.chime(
         "POST",
@@ -1692,4 +1735,52 @@ fn every_operation_matches_the_service_model() {
             "{op} does not model {exception}"
         );
     }
+}
+
+#[test]
+fn idempotency_tokens_belong_to_their_caller_and_app_instance() {
+    let w = world();
+    let other_app = w.aws.create_app_instance("other");
+    let (status, body) = w.aws.chime(
+        "POST",
+        "/app-instance-users",
+        Some(json!({ "AppInstanceArn": other_app, "AppInstanceUserId": "mallory", "Name": "mallory", "ClientRequestToken": "user-alice" })),
+        None,
+    );
+    assert_eq!(
+        status, 201,
+        "the same user token in another AppInstance is another user: {body}"
+    );
+    let mallory = body["AppInstanceUserArn"].as_str().unwrap().to_string();
+    assert!(mallory.starts_with(&other_app), "{mallory}");
+
+    let create = |app: &str, bearer: &str| {
+        w.aws.chime(
+            "POST",
+            "/channels",
+            Some(json!({ "AppInstanceArn": app, "Name": "c", "ClientRequestToken": "same-token" })),
+            Some(bearer),
+        )
+    };
+    let (status, first) = create(&w.app, &w.alice);
+    assert_eq!(status, 201, "{first}");
+    let (_, again) = create(&w.app, &w.alice);
+    assert_eq!(
+        again["ChannelArn"], first["ChannelArn"],
+        "idempotent for its caller"
+    );
+    let (_, bobs) = create(&w.app, &w.bob);
+    assert_ne!(
+        bobs["ChannelArn"], first["ChannelArn"],
+        "another caller's request"
+    );
+    let (status, theirs) = create(&other_app, &mallory);
+    assert_eq!(status, 201, "{theirs}");
+    assert!(
+        theirs["ChannelArn"]
+            .as_str()
+            .unwrap()
+            .starts_with(&other_app),
+        "another AppInstance never gets this one's channel: {theirs}"
+    );
 }

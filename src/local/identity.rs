@@ -258,7 +258,7 @@ pub async fn create_app_instance_user(State(app): State<Arc<App>>, raw: Bytes) -
         .filter(|v| !v.is_null());
     let arn = app
         .transact(|s, _| {
-            let key = format!("CreateAppInstanceUser|{token}");
+            let key = format!("CreateAppInstanceUser|{app_arn}|{token}");
             if let Some(arn) = s.tokens.get(&key) {
                 return Ok(arn.clone());
             }

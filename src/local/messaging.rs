@@ -470,16 +470,18 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
         .transpose()?;
     let arn = app
         .transact(|s, out| {
-            let key = format!("CreateChannel|{token}");
-            if let Some(arn) = s.tokens.get(&key) {
-                return Ok(arn.clone());
-            }
             if !s.app_instances.contains_key(&app_arn) {
                 return Err(ApiError::bad_request(format!(
                     "AppInstance {app_arn} not found"
                 )));
             }
             let creator = caller(s, &who, &app_arn)?;
+            // A token is the caller's own, within one AppInstance: another
+            // user's (or another AppInstance's) same token is another request.
+            let key = format!("CreateChannel|{app_arn}|{who}|{token}");
+            if let Some(arn) = s.tokens.get(&key) {
+                return Ok(arn.clone());
+            }
             let id = channel_id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
             let arn = format!("{app_arn}/channel/{id}");
             if s.channels.contains_key(&arn) {
@@ -717,7 +719,7 @@ pub async fn send_message(
         .map_err(|e| ApiError::bad_request(format!("Target: {e}")))?;
     let (id, sub_out) = app
         .transact(|s, out| {
-            let key = format!("SendChannelMessage|{arn}|{token}");
+            let key = format!("SendChannelMessage|{arn}|{who}|{token}");
             if let Some(id) = s.tokens.get(&key) {
                 let sub = channel(s, &arn)?
                     .messages

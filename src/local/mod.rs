@@ -213,7 +213,32 @@ pub fn router(app: Arc<App>) -> Router {
             ApiError::unknown_operation(req.method().as_str(), req.uri().path()).into_response()
         })
         .layer(axum::middleware::map_response(omit_nulls))
+        .layer(axum::middleware::map_response(modelled_errors))
         .with_state(app)
+}
+
+/// Errors that axum itself answers (a body over its size limit, a path it
+/// cannot decode) come as text; clients parse the service's JSON shape and
+/// its `x-amzn-ErrorType`. Our own errors already have both.
+async fn modelled_errors(resp: axum::response::Response) -> axum::response::Response {
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || resp.headers().contains_key("x-amzn-ErrorType")
+    {
+        return resp;
+    }
+    let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let message = String::from_utf8_lossy(&bytes).trim().to_string();
+    let mut error = if status.is_server_error() {
+        ApiError::service_failure(message)
+    } else {
+        ApiError::bad_request(message)
+    };
+    // The status says what happened (413: the body is too large).
+    error.status = status;
+    error.into_response()
 }
 
 /// The service omits absent members rather than sending `null`.
