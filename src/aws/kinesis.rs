@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
 use super::error::AwsError;
-use super::retry::{Classified, RetryError, classify, with_retries};
+use super::retry::{RetryError, Unanswered, classify, classify_unless, with_retries};
 use super::tags::{TagChanges, Tags};
 use super::wait::{Poll, WaitPolicy, wait_until};
 
@@ -146,9 +146,7 @@ pub async fn create_stream(
     let mut with_owner: std::collections::HashMap<String, String> =
         tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     with_owner.insert(OWNER_TAG.to_string(), owner.to_string());
-    // Whether an earlier attempt may have reached Kinesis: it ended without
-    // a service answer (connection lost, timeout), unlike a throttle.
-    let maybe_executed = std::sync::atomic::AtomicBool::new(false);
+    let unanswered = Unanswered::default();
     let in_use = |e: &SdkError<CreateStreamError, HttpResponse>| {
         e.as_service_error()
             .is_some_and(CreateStreamError::is_resource_in_use_exception)
@@ -159,36 +157,26 @@ pub async fn create_stream(
         "CreateStream",
         // ResourceInUse is retried for other calls ("busy"); here it means
         // the name exists, which waiting will not change.
-        |e| {
-            if in_use(e) {
-                Classified::Final
-            } else {
-                classify(e)
-            }
-        },
+        classify_unless(in_use),
         || async {
-            let r = c
-                .kinesis
-                .create_stream()
-                .stream_name(name)
-                .shard_count(shards)
-                .stream_mode_details(mode.clone())
-                .set_tags(Some(with_owner.clone()))
-                .send()
-                .await;
-            if let Err(e) = &r
-                && e.as_service_error().is_none()
-            {
-                maybe_executed.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            r
+            unanswered.note(
+                c.kinesis
+                    .create_stream()
+                    .stream_name(name)
+                    .shard_count(shards)
+                    .stream_mode_details(mode.clone())
+                    .set_tags(Some(with_owner.clone()))
+                    .send()
+                    .await,
+            )
         },
     )
     .await;
     match result {
         Ok(_) => Ok(Created::ByUs),
         Err(RetryError::Failed(e)) if in_use(&e) => {
-            if maybe_executed.load(std::sync::atomic::Ordering::Relaxed) {
+            // An earlier attempt that got no answer may have created it.
+            if unanswered.seen() {
                 tracing::info!(stream = %name, "CreateStream was retried after a lost response; the stream is ours");
                 Ok(Created::ByUs)
             } else {
@@ -329,7 +317,7 @@ pub async fn update_shard_count(
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     let target = shard_count(target)?;
-    let maybe_executed = std::sync::atomic::AtomicBool::new(false);
+    let unanswered = Unanswered::default();
     let limit = |e: &SdkError<UpdateShardCountError, HttpResponse>| {
         e.as_service_error().is_some_and(|s| {
             s.is_limit_exceeded_exception()
@@ -342,37 +330,23 @@ pub async fn update_shard_count(
         "UpdateShardCount",
         // A scaling limit is not lifted by retrying within minutes; only
         // the rate limit ("Rate exceeded") is.
-        |e| {
-            if limit(e) {
-                Classified::Final
-            } else {
-                classify(e)
-            }
-        },
+        classify_unless(limit),
         || async {
-            let r = c
-                .kinesis
-                .update_shard_count()
-                .stream_name(name)
-                .target_shard_count(target)
-                .scaling_type(ScalingType::UniformScaling)
-                .send()
-                .await;
-            if let Err(e) = &r
-                && e.as_service_error().is_none()
-            {
-                maybe_executed.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            r
+            unanswered.note(
+                c.kinesis
+                    .update_shard_count()
+                    .stream_name(name)
+                    .target_shard_count(target)
+                    .scaling_type(ScalingType::UniformScaling)
+                    .send()
+                    .await,
+            )
         },
     )
     .await;
     match result {
         Ok(_) => Ok(()),
-        Err(RetryError::Failed(e))
-            if e.as_service_error().is_some()
-                && maybe_executed.load(std::sync::atomic::Ordering::Relaxed) =>
-        {
+        Err(RetryError::Failed(e)) if e.as_service_error().is_some() && unanswered.seen() => {
             tracing::info!(stream = %name, error = %DisplayErrorContext(&e), "UpdateShardCount retried after a lost response; checking the stream instead");
             Ok(())
         }

@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio_util::sync::CancellationToken;
 
@@ -102,6 +103,46 @@ where
             }
         }
         _ => Classified::Final,
+    }
+}
+
+/// `classify`, except that errors `is_final` picks are not retried: for a
+/// call where a usually transient code means something else.
+pub fn classify_unless<E, R>(
+    is_final: impl Fn(&SdkError<E, R>) -> bool,
+) -> impl Fn(&SdkError<E, R>) -> Classified
+where
+    E: ProvideErrorMetadata,
+    R: std::fmt::Debug + HasStatus,
+{
+    move |e| {
+        if is_final(e) {
+            Classified::Final
+        } else {
+            classify(e)
+        }
+    }
+}
+
+/// Whether any attempt of a call ended without a service answer (a lost
+/// connection, a timeout): such a request may have been executed, so a
+/// non-idempotent call's retry can meet its own effect.
+#[derive(Debug, Default)]
+pub struct Unanswered(std::sync::atomic::AtomicBool);
+
+impl Unanswered {
+    /// Passes an attempt's result through, noting an unanswered failure.
+    pub fn note<T, E, R>(&self, result: Result<T, SdkError<E, R>>) -> Result<T, SdkError<E, R>> {
+        if let Err(e) = &result
+            && e.as_service_error().is_none()
+        {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        result
+    }
+
+    pub fn seen(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
