@@ -105,7 +105,15 @@ pub async fn delete_app_instance(
             .remove(&arn)
             .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))?;
         s.users.retain(|_, u| u.app_instance_arn != arn);
-        s.channels.retain(|_, c| c.app_instance_arn != arn);
+        let channels: Vec<String> = s
+            .channels
+            .values()
+            .filter(|c| c.app_instance_arn == arn)
+            .map(|c| c.arn.clone())
+            .collect();
+        for channel in channels {
+            s.remove_channel(&channel);
+        }
         s.streaming.remove(&arn);
         Ok(())
     })

@@ -15,7 +15,7 @@ use super::request::{
     bearer, body, client_token, length, one_of, optional_bearer, optional_str, page, paginate,
     required_str,
 };
-use super::store::{ChannelRecord, Grant, Membership, Message, Store};
+use super::store::{ChannelRecord, Grant, Membership, Message, Store, message_key};
 use super::{App, Emit, iso, now, prereq};
 use crate::arn::AppInstanceArn;
 use crate::events::{
@@ -203,9 +203,9 @@ fn channel_json(c: &ChannelRecord) -> Value {
     })
 }
 
-fn message_payload(c: &ChannelRecord, m: &Message) -> events::ChannelMessage {
+fn message_payload(channel_arn: &str, m: &Message) -> events::ChannelMessage {
     events::ChannelMessage {
-        channel_arn: Some(c.arn.clone()),
+        channel_arn: Some(channel_arn.to_string()),
         message_id: Some(m.id.clone()),
         content: m.content.clone(),
         metadata: m.metadata.clone(),
@@ -513,7 +513,6 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
                 bans: Default::default(),
                 moderators: Default::default(),
                 sub_channels: Default::default(),
-                messages: Vec::new(),
             };
             emit(
                 out,
@@ -627,7 +626,7 @@ pub async fn delete_channel(
     let who = bearer(&headers)?;
     app.transact(|s, out| {
         let (app_arn, _) = channel_caller(s, &arn, &who)?;
-        let c = s.channels.remove(&arn).expect("checked above");
+        let c = s.remove_channel(&arn).expect("checked above");
         emit(
             out,
             &app_arn,
@@ -721,14 +720,14 @@ pub async fn send_message(
         .transact(|s, out| {
             let key = format!("SendChannelMessage|{arn}|{who}|{token}");
             if let Some(id) = s.tokens.get(&key) {
-                let sub = channel(s, &arn)?
+                let sub = s
                     .messages
-                    .iter()
-                    .find(|m| &m.id == id)
+                    .get(&message_key(&arn, id))
                     .and_then(|m| m.sub_channel_id.clone());
                 return Ok((id.clone(), sub));
             }
             let (app_arn, sender) = channel_caller(s, &arn, &who)?;
+            let seq = s.take_message_seq();
             let c = channel_mut(s, &arn)?;
             if c.bans.contains_key(&who) {
                 return Err(ApiError::forbidden(format!(
@@ -763,6 +762,7 @@ pub async fn send_message(
             let t = now();
             let m = Message {
                 id: uuid::Uuid::new_v4().simple().to_string(),
+                seq,
                 content: Some(content),
                 metadata,
                 r#type: kind,
@@ -782,12 +782,12 @@ pub async fn send_message(
                 out,
                 &app_arn,
                 EventType::CreateChannelMessage,
-                Payload::ChannelMessage(message_payload(c, &m)),
+                Payload::ChannelMessage(message_payload(&arn, &m)),
             );
             let id = m.id.clone();
             // NON_PERSISTENT messages are delivered, never stored.
             if m.persistence == "PERSISTENT" {
-                c.messages.push(m);
+                s.messages.insert(message_key(&arn, &id), m);
             }
             s.tokens.insert(key, id.clone());
             Ok((id, sub_channel_id))
@@ -810,10 +810,9 @@ pub async fn get_message(
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
-        let m = c
+        let m = s
             .messages
-            .iter()
-            .find(|m| m.id == id)
+            .get(&message_key(&arn, &id))
             .ok_or_else(|| ApiError::not_found(format!("Message {id} not found")))?;
         Ok((
             StatusCode::OK,
@@ -841,9 +840,9 @@ pub async fn list_messages(
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
-        let mut all: Vec<Value> = c
-            .messages
-            .iter()
+        let mut all: Vec<Value> = s
+            .channel_messages(&arn)
+            .into_iter()
             .filter(|m| sub.is_none() || m.sub_channel_id == sub)
             .map(message_summary_json)
             .collect();
@@ -856,16 +855,16 @@ pub async fn list_messages(
     .await
 }
 
-/// Shared by update, redact and delete: find the message, check the caller.
-fn message_index(s: &Store, arn: &str, id: &str, who: &str) -> ApiResult<(String, usize)> {
+/// Shared by update, redact and delete: check the caller, find the
+/// message; its AppInstance and its key in the store.
+fn message_lookup(s: &Store, arn: &str, id: &str, who: &str) -> ApiResult<(String, String)> {
     let c = channel(s, arn)?;
     caller(s, who, &c.app_instance_arn)?;
-    let i = c
-        .messages
-        .iter()
-        .position(|m| m.id == id)
-        .ok_or_else(|| ApiError::bad_request(format!("Message {id} not found")))?;
-    Ok((c.app_instance_arn.clone(), i))
+    let key = message_key(arn, id);
+    if !s.messages.contains_key(&key) {
+        return Err(ApiError::bad_request(format!("Message {id} not found")));
+    }
+    Ok((c.app_instance_arn.clone(), key))
 }
 
 pub async fn update_message(
@@ -882,10 +881,9 @@ pub async fn update_message(
     let content_type = optional_str(&b, "ContentType")?;
     let sub = app
         .transact(|s, out| {
-            let (app_arn, i) = message_index(s, &arn, &id, &who)?;
-            let c = channel_mut(s, &arn)?;
+            let (app_arn, key) = message_lookup(s, &arn, &id, &who)?;
             let t = now();
-            let m = &mut c.messages[i];
+            let m = s.messages.get_mut(&key).expect("looked up");
             if m.redacted {
                 return Err(ApiError::bad_request(
                     "A redacted message cannot be updated",
@@ -900,14 +898,15 @@ pub async fn update_message(
             }
             m.edited = Some(t);
             m.updated = t;
-            let payload = message_payload(c, &c.messages[i]);
+            let payload = message_payload(&arn, m);
+            let sub = m.sub_channel_id.clone();
             emit(
                 out,
                 &app_arn,
                 EventType::UpdateChannelMessage,
                 Payload::ChannelMessage(payload),
             );
-            Ok(c.messages[i].sub_channel_id.clone())
+            Ok(sub)
         })
         .await?;
     Ok((
@@ -933,21 +932,21 @@ pub async fn redact_message(
     let who = bearer(&headers)?;
     let sub = app
         .transact(|s, out| {
-            let (app_arn, i) = message_index(s, &arn, &id, &who)?;
-            let c = channel_mut(s, &arn)?;
-            let m = &mut c.messages[i];
+            let (app_arn, key) = message_lookup(s, &arn, &id, &who)?;
+            let m = s.messages.get_mut(&key).expect("looked up");
             m.content = None;
             m.metadata = None;
             m.redacted = true;
             m.updated = now();
-            let payload = message_payload(c, &c.messages[i]);
+            let payload = message_payload(&arn, m);
+            let sub = m.sub_channel_id.clone();
             emit(
                 out,
                 &app_arn,
                 EventType::RedactChannelMessage,
                 Payload::ChannelMessage(payload),
             );
-            Ok(c.messages[i].sub_channel_id.clone())
+            Ok(sub)
         })
         .await?;
     Ok((
@@ -963,7 +962,7 @@ pub async fn delete_message(
 ) -> ApiResult<StatusCode> {
     let who = bearer(&headers)?;
     app.transact(|s, out| {
-        let (app_arn, i) = message_index(s, &arn, &id, &who)?;
+        let (app_arn, key) = message_lookup(s, &arn, &id, &who)?;
         // "Only admins can perform this action" (the model). Here that means
         // the channel's moderators: AppInstanceAdmins are not emulated, and
         // whether the service also lets moderators delete is unverified.
@@ -972,9 +971,8 @@ pub async fn delete_message(
                 "Only admins can delete channel messages; {who} is not a moderator of {arn}"
             )));
         }
-        let c = channel_mut(s, &arn)?;
-        let m = c.messages.remove(i);
-        let payload = message_payload(c, &m);
+        let m = s.messages.remove(&key).expect("looked up");
+        let payload = message_payload(&arn, &m);
         emit(
             out,
             &app_arn,

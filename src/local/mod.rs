@@ -5,10 +5,12 @@
 //! status codes, JSON names, errors); SigV4 signatures are accepted without
 //! checking. See contributing/chimesdk-local.md for what it does not emulate.
 
+mod constraints;
 mod delivery;
 mod error;
 mod identity;
 mod messaging;
+mod persist;
 mod prereq;
 mod request;
 mod store;
@@ -21,9 +23,9 @@ use axum::Router;
 use axum::extract::Request;
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
-use tokio::sync::{Mutex, mpsc};
+use tokio::sync::Mutex;
 
-pub use delivery::Outgoing;
+pub use delivery::{Record, Status};
 pub use error::ApiError;
 use error::ApiResult;
 pub use store::Store;
@@ -44,7 +46,11 @@ pub struct App {
     pub config: Config,
     store: Mutex<Store>,
     kinesis: aws_sdk_kinesis::Client,
-    outbox: mpsc::Sender<Outgoing>,
+    /// The state file, when there is one; else state lives in memory.
+    db: Option<Arc<std::sync::Mutex<persist::Db>>>,
+    delivery: delivery::Delivery,
+    /// The last record number used (without a state file).
+    last_seq: std::sync::atomic::AtomicU64,
 }
 
 /// An event raised by an operation, for the AppInstance it belongs to.
@@ -54,18 +60,40 @@ pub struct Emit {
 }
 
 impl App {
+    /// Must run inside the Tokio runtime: delivery workers start here, and
+    /// records a state file still holds are replayed at once.
     pub fn new(config: Config) -> std::io::Result<Arc<App>> {
-        let store = match &config.state_file {
-            Some(path) => Store::load(path)?,
-            None => Store::default(),
+        let (db, store, outbox, last_seq) = match &config.state_file {
+            Some(path) => {
+                let (db, store, outbox) = persist::Db::open(path)?;
+                let last = db
+                    .last_seq()
+                    .map_err(|e| std::io::Error::other(format!("state file: {e}")))?;
+                (
+                    Some(Arc::new(std::sync::Mutex::new(db))),
+                    store,
+                    outbox,
+                    last,
+                )
+            }
+            None => (None, Store::default(), Vec::new(), 0),
         };
         let kinesis = delivery::kinesis_client(&config.kinesis_endpoint, &config.region);
-        let outbox = delivery::start(kinesis.clone());
+        let delivery = delivery::Delivery::new(kinesis.clone(), db.clone());
+        if !outbox.is_empty() {
+            tracing::info!(
+                records = outbox.len(),
+                "replaying records the state file holds"
+            );
+        }
+        delivery.enqueue(outbox);
         Ok(Arc::new(App {
             config,
             store: Mutex::new(store),
             kinesis,
-            outbox,
+            db,
+            delivery,
+            last_seq: std::sync::atomic::AtomicU64::new(last_seq),
         }))
     }
 
@@ -76,33 +104,64 @@ impl App {
         )
     }
 
-    /// Runs one operation against the store. On success the state file is
-    /// written and the operation's events are queued, in order, before the
-    /// next operation can run: events follow the order of the calls.
+    /// Runs one operation against the store. Its changes and the records
+    /// its events raise are written to the state file in one transaction
+    /// before the caller is answered, and the records are handed to
+    /// delivery before the next operation runs: events follow the order of
+    /// the calls.
     pub async fn transact<T>(
         &self,
         op: impl FnOnce(&mut Store, &mut Vec<Emit>) -> ApiResult<T>,
     ) -> ApiResult<T> {
         let mut store = self.store.lock().await;
         let mut emits = Vec::new();
-        let out = op(&mut store, &mut emits)?;
-        if let Some(path) = &self.config.state_file
-            && let Err(e) = store.save(path)
-        {
-            tracing::error!(error = %e, "writing the state file failed");
+        let out = op(&mut store, &mut emits);
+        // A failed operation has raised nothing (its events are dropped),
+        // but any row it changed is still written, so that the file never
+        // disagrees with what later calls see.
+        let records = match &out {
+            Ok(_) => self.records(&store, emits),
+            Err(_) => Vec::new(),
+        };
+        match &self.db {
+            Some(db) => {
+                let written = db
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .commit(&mut store, &records);
+                if let Err(e) = written {
+                    tracing::error!(error = %e, "writing the state file failed");
+                    return Err(ApiError::service_failure(format!(
+                        "chimesdk-local could not write its state file: {e}"
+                    )));
+                }
+            }
+            None => store.forget_changes(),
         }
+        self.delivery.enqueue(records);
+        out
+    }
+
+    /// The Kinesis records for an operation's events: those of data types
+    /// with a configured stream (events before streaming is configured are
+    /// not sent), numbered in order.
+    fn records(&self, store: &Store, emits: Vec<Emit>) -> Vec<Record> {
+        let mut records = Vec::new();
         for emit in emits {
             let Some(data_type) = emit.event.event_type.data_type() else {
                 continue;
             };
-            // Events before streaming is configured are not sent.
             let Some(dest) = store.destination(&emit.app_instance_arn, data_type.as_str()) else {
                 continue;
             };
             let Ok(stream) = StreamArn::parse(dest) else {
                 continue;
             };
-            let outgoing = Outgoing {
+            records.push(Record {
+                seq: self
+                    .last_seq
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    + 1,
                 stream_name: stream.name,
                 partition_key: emit
                     .event
@@ -111,12 +170,9 @@ impl App {
                     .unwrap_or(&emit.app_instance_arn)
                     .to_string(),
                 data: emit.event.encode(),
-            };
-            if self.outbox.send(outgoing).await.is_err() {
-                tracing::error!("event delivery task has stopped");
-            }
+            });
         }
-        Ok(out)
+        records
     }
 
     /// Reads the store without changing it.
@@ -124,6 +180,18 @@ impl App {
         let store = self.store.lock().await;
         op(&store)
     }
+
+    /// What delivery has done since start.
+    pub fn delivery_status(&self) -> Status {
+        self.delivery.status()
+    }
+}
+
+/// `GET /_chimesdk-local/delivery`: chimesdk-local's own, not the service's.
+async fn delivery_status(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+) -> axum::Json<Status> {
+    axum::Json(app.delivery_status())
 }
 
 pub fn router(app: Arc<App>) -> Router {
@@ -206,15 +274,60 @@ pub fn router(app: Arc<App>) -> Router {
             "/channels/{arn}/subchannels",
             get(messaging::list_sub_channels),
         )
+        .route("/_chimesdk-local/delivery", get(delivery_status))
         .fallback(|req: Request| async move {
             ApiError::unknown_operation(req.method().as_str(), req.uri().path()).into_response()
         })
         .method_not_allowed_fallback(|req: Request| async move {
             ApiError::unknown_operation(req.method().as_str(), req.uri().path()).into_response()
         })
+        .layer(axum::middleware::from_fn(model_constraints))
         .layer(axum::middleware::map_response(omit_nulls))
         .layer(axum::middleware::map_response(modelled_errors))
         .with_state(app)
+}
+
+/// The largest request body accepted (axum's default for `Bytes`).
+const BODY_LIMIT: usize = 2 << 20;
+
+/// Refuses a request whose members break the service model's constraints
+/// (lengths, ranges, patterns, enums, required members) before any handler
+/// sees it. A body that is not a JSON object goes on to the handler, which
+/// says so.
+async fn model_constraints(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let query: Vec<(String, String)> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let models = constraints::models();
+    let Some((op, labels)) = models.operation(req.method().as_str(), req.uri().path(), &query)
+    else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        let mut error = ApiError::bad_request(format!(
+            "The request body is larger than {BODY_LIMIT} bytes"
+        ));
+        error.status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+        return error.into_response();
+    };
+    let json = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Some(serde_json::Value::Object(Default::default()))
+    } else {
+        serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .filter(serde_json::Value::is_object)
+    };
+    if let Some(json) = json {
+        let problems = models.problems(op, &labels, &parts.headers, &query, &json);
+        if !problems.is_empty() {
+            tracing::debug!(operation = %op.name, problems = problems.len(), "refused by the model's constraints");
+            return ApiError::bad_request(problems.join("; ")).into_response();
+        }
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }
 
 /// Errors that axum itself answers (a body over its size limit, a path it
