@@ -57,6 +57,18 @@ impl Aws {
         body: Option<Value>,
         bearer: Option<&str>,
     ) -> (u16, Value) {
+        self.try_chime(method, path, body, bearer)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// As [`Aws::chime`], with a transport failure (no server) as an error.
+    pub fn try_chime(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        bearer: Option<&str>,
+    ) -> Result<(u16, Value), ureq::Error> {
         let url = format!("{}{}", self.chime_url, path);
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -89,10 +101,10 @@ impl Aws {
                 r.send_json(body.unwrap_or(json!({})))
             }
         };
-        let mut resp = result.unwrap();
+        let mut resp = result?;
         let status = resp.status().as_u16();
         let text = resp.body_mut().read_to_string().unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
     }
 
     pub fn streaming_configuration(&self, app: &str) -> Option<Vec<(String, String)>> {

@@ -74,6 +74,12 @@ impl Services {
         }
     }
 
+    /// Stops chimesdk-local with SIGKILL (`kill -9`): no clean-up runs.
+    pub fn kill_chime(&mut self) {
+        let _ = self.chime.kill();
+        let _ = self.chime.wait();
+    }
+
     /// Restarts chimesdk-local delivering to another Kinesis URL.
     pub fn restart_chime(&mut self, kinesis: &str, state_file: Option<&std::path::Path>) {
         let _ = self.chime.kill();
