@@ -10,8 +10,14 @@ chimesdk-local: a local Amazon Chime SDK identity + messaging endpoint that stre
 
 usage: chimesdk-local --kinesis-endpoint URL [--listen 127.0.0.1:0] [--region us-east-1]
                       [--account-id 123456789012] [--state-file PATH]
+                      [--max-connections 512] [--client-timeout 10]
 
 The first line on stdout is the address it listens on (port 0 = a free port).
+--state-file keeps state in a SQLite database: every answered call, and the
+events it raised until Kinesis accepts them, survive a kill -9.
+--client-timeout SECONDS bounds how long a request head or body may take to
+arrive (and how long an idle connection is kept); connections beyond
+--max-connections wait to be accepted.
 Stop it with Ctrl-C or SIGTERM.";
 
 fn parse(args: &[String]) -> Result<Config, String> {
@@ -20,6 +26,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
     let mut region = "us-east-1".to_string();
     let mut account = "123456789012".to_string();
     let mut state_file = None;
+    let mut limits = chimesdk_provider::local::Limits::default();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || {
@@ -33,6 +40,23 @@ fn parse(args: &[String]) -> Result<Config, String> {
             "--region" => region = value()?,
             "--account-id" => account = value()?,
             "--state-file" => state_file = Some(value()?.into()),
+            "--max-connections" => {
+                let v = value()?;
+                limits.max_connections = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    format!("--max-connections {v:?} is not a positive whole number")
+                })?;
+            }
+            "--client-timeout" => {
+                let v = value()?;
+                let secs: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+                    .ok_or_else(|| {
+                        format!("--client-timeout {v:?} is not a number of seconds from 0 to 3600")
+                    })?;
+                limits.client_timeout = std::time::Duration::from_secs_f64(secs);
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -49,6 +73,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
         region,
         account_id: account,
         state_file,
+        limits,
     })
 }
 

@@ -13,6 +13,7 @@ mod messaging;
 mod persist;
 mod prereq;
 mod request;
+mod server;
 mod store;
 
 use std::net::SocketAddr;
@@ -28,6 +29,7 @@ use tokio::sync::Mutex;
 pub use delivery::{Record, Status};
 pub use error::ApiError;
 use error::ApiResult;
+pub use server::Limits;
 pub use store::Store;
 
 use crate::arn::StreamArn;
@@ -40,6 +42,7 @@ pub struct Config {
     pub region: String,
     pub account_id: String,
     pub state_file: Option<PathBuf>,
+    pub limits: Limits,
 }
 
 pub struct App {
@@ -281,7 +284,11 @@ pub fn router(app: Arc<App>) -> Router {
         .method_not_allowed_fallback(|req: Request| async move {
             ApiError::unknown_operation(req.method().as_str(), req.uri().path()).into_response()
         })
-        .layer(axum::middleware::from_fn(model_constraints))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            model_constraints,
+        ))
+        .layer(axum::middleware::from_fn(head_limits))
         .layer(axum::middleware::map_response(omit_nulls))
         .layer(axum::middleware::map_response(modelled_errors))
         .with_state(app)
@@ -294,7 +301,11 @@ const BODY_LIMIT: usize = 2 << 20;
 /// (lengths, ranges, patterns, enums, required members) before any handler
 /// sees it. A body that is not a JSON object goes on to the handler, which
 /// says so.
-async fn model_constraints(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn model_constraints(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let query: Vec<(String, String)> =
         url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
             .into_owned()
@@ -305,12 +316,24 @@ async fn model_constraints(req: Request, next: axum::middleware::Next) -> axum::
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        let mut error = ApiError::bad_request(format!(
-            "The request body is larger than {BODY_LIMIT} bytes"
-        ));
-        error.status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-        return error.into_response();
+    let timeout = app.config.limits.client_timeout;
+    let bytes = match tokio::time::timeout(timeout, axum::body::to_bytes(body, BODY_LIMIT)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => {
+            let mut error = ApiError::bad_request(format!(
+                "The request body is larger than {BODY_LIMIT} bytes"
+            ));
+            error.status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+            return error.into_response();
+        }
+        Err(_) => {
+            let mut error = ApiError::bad_request(format!(
+                "The request body did not arrive within {} s",
+                timeout.as_secs_f64()
+            ));
+            error.status = axum::http::StatusCode::REQUEST_TIMEOUT;
+            return error.into_response();
+        }
     };
     let json = if bytes.iter().all(u8::is_ascii_whitespace) {
         Some(serde_json::Value::Object(Default::default()))
@@ -328,6 +351,29 @@ async fn model_constraints(req: Request, next: axum::middleware::Next) -> axum::
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
+}
+
+/// A request head over [`server::MAX_HEAD_BYTES`] or with more than
+/// [`server::MAX_HEADERS`] headers gets 431 in the modelled JSON shape.
+async fn head_limits(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let head: usize = req.method().as_str().len()
+        + req.uri().to_string().len()
+        + req
+            .headers()
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 4)
+            .sum::<usize>();
+    let count = req.headers().len();
+    if head > server::MAX_HEAD_BYTES || count > server::MAX_HEADERS {
+        let mut error = ApiError::bad_request(format!(
+            "The request head is {head} bytes in {count} headers; at most {} bytes and {} headers are accepted",
+            server::MAX_HEAD_BYTES,
+            server::MAX_HEADERS
+        ));
+        error.status = axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE;
+        return error.into_response();
+    }
+    next.run(req).await
 }
 
 /// Errors that axum itself answers (a body over its size limit, a path it
@@ -404,9 +450,8 @@ pub async fn serve(
         out.flush()?;
     }
     tracing::info!(%addr, "chimesdk-local listening");
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = app.config.limits;
+    server::serve(listener, router(app), limits, shutdown).await
 }
 
 /// Seconds since the epoch, as the REST API reports timestamps.

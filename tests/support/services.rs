@@ -91,8 +91,18 @@ impl Services {
 }
 
 pub fn start_chime(kinesis: &str, state_file: Option<&std::path::Path>) -> (Child, String) {
+    start_chime_with(kinesis, state_file, &[])
+}
+
+/// chimesdk-local with more command-line arguments (its limits, say).
+pub fn start_chime_with(
+    kinesis: &str,
+    state_file: Option<&std::path::Path>,
+    args: &[&str],
+) -> (Child, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_chimesdk-local"));
     cmd.args(["--listen", "127.0.0.1:0", "--kinesis-endpoint", kinesis])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     if let Some(p) = state_file {
