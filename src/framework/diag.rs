@@ -32,7 +32,7 @@ const LEFT_OUT_PREFIX: &str = "More diagnostics: ";
 
 /// `text` cut to about `max` characters: its start and its end (where the
 /// fix usually is), with the middle (usually an echoed value) left out.
-fn truncated(text: String, max: usize) -> String {
+pub fn truncated(text: String, max: usize) -> String {
     let chars = text.chars().count();
     if chars <= max {
         return text;

@@ -12,7 +12,7 @@ mod timeouts;
 mod validators;
 mod walk;
 
-pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use diag::{Diagnostic, Diagnostics, Severity, truncated};
 pub use docs::schema_markdown;
 pub use resource::{
     ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, Provider,

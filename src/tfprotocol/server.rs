@@ -713,9 +713,10 @@ impl provider_server::Provider for ProviderServer {
         Ok(Response::new(pb::call_function::Response {
             result: None,
             error: Some(pb::FunctionError {
+                // The name is the caller's: echoed only in part when long.
                 text: format!(
                     "The chimesdk provider defines no functions; {:?} does not exist.",
-                    req.into_inner().name
+                    crate::framework::truncated(req.into_inner().name, 200)
                 ),
                 function_argument: None,
             }),
