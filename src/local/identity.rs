@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiResult};
-use super::request::{body, client_token, length, optional_str, page, paginate, required_str};
+use super::request::{body, optional_str, page, paginate, required_str};
 use super::store::{AppInstance, AppInstanceUser};
 use super::{App, now};
 
@@ -22,12 +22,8 @@ type Reply = ApiResult<(StatusCode, Json<Value>)>;
 pub async fn create_app_instance(State(app): State<Arc<App>>, raw: Bytes) -> Reply {
     let b = body(&raw)?;
     let name = required_str(&b, "Name")?;
-    length("Name", &name, 1, 256)?;
     let metadata = optional_str(&b, "Metadata")?;
-    if let Some(m) = &metadata {
-        length("Metadata", m, 0, 1024)?;
-    }
-    let token = client_token(&b)?;
+    let token = required_str(&b, "ClientRequestToken")?;
     let tags = match b.get("Tags") {
         None | Some(Value::Null) => BTreeMap::new(),
         Some(v) => parse_tags(v)?,
@@ -128,9 +124,7 @@ pub async fn update_app_instance(
 ) -> Reply {
     let b = body(&raw)?;
     let name = required_str(&b, "Name")?;
-    length("Name", &name, 0, 256)?;
     let metadata = required_str(&b, "Metadata")?;
-    length("Metadata", &metadata, 0, 1024)?;
     app.transact(|s, _| {
         let a = s
             .app_instances
@@ -163,8 +157,6 @@ fn parse_tags(v: &Value) -> ApiResult<BTreeMap<String, String>> {
     for t in list {
         let key = required_str(t, "Key")?;
         let value = required_str(t, "Value")?;
-        length("Tag.Key", &key, 1, 128)?;
-        length("Tag.Value", &value, 1, 256)?;
         tags.insert(key, value);
     }
     Ok(tags)
@@ -255,11 +247,9 @@ pub async fn create_app_instance_user(State(app): State<Arc<App>>, raw: Bytes) -
     let b = body(&raw)?;
     let app_arn = required_str(&b, "AppInstanceArn")?;
     let user_id = required_str(&b, "AppInstanceUserId")?;
-    length("AppInstanceUserId", &user_id, 1, 64)?;
     let name = required_str(&b, "Name")?;
-    length("Name", &name, 1, 100)?;
     let metadata = optional_str(&b, "Metadata")?;
-    let token = client_token(&b)?;
+    let token = required_str(&b, "ClientRequestToken")?;
     let expiration = b
         .get("ExpirationSettings")
         .cloned()

@@ -12,8 +12,7 @@ use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiResult};
 use super::request::{
-    bearer, body, client_token, length, one_of, optional_bearer, optional_str, page, paginate,
-    required_str,
+    bearer, body, length, one_of, optional_bearer, optional_str, page, paginate, required_str,
 };
 use super::store::{ChannelRecord, Grant, Membership, Message, Store, message_key};
 use super::{App, Emit, iso, now, prereq};
@@ -51,7 +50,6 @@ pub async fn put_streaming(
             "",
         )?;
         let resource_arn = required_str(item, "ResourceArn")?;
-        length("ResourceArn", &resource_arn, 5, 1600)?;
         if pairs.iter().any(|(dt, _)| *dt == data_type) {
             return Err(ApiError::bad_request(format!(
                 "DataType {data_type} appears more than once"
@@ -429,7 +427,6 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
     let b = body(&raw)?;
     let app_arn = required_str(&b, "AppInstanceArn")?;
     let name = required_str(&b, "Name")?;
-    length("Name", &name, 1, 256)?;
     let mode = one_of(
         "Mode",
         optional_str(&b, "Mode")?,
@@ -443,19 +440,8 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
         "PUBLIC",
     )?;
     let metadata = optional_str(&b, "Metadata")?;
-    let token = client_token(&b)?;
+    let token = required_str(&b, "ClientRequestToken")?;
     let channel_id = optional_str(&b, "ChannelId")?;
-    if let Some(id) = &channel_id {
-        length("ChannelId", id, 1, 64)?;
-        if !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ":-_.@".contains(c))
-        {
-            return Err(ApiError::bad_request(
-                "ChannelId has characters outside A-Za-z0-9:-_.@",
-            ));
-        }
-    }
     let members = arn_list(&b, "MemberArns")?;
     let moderators = arn_list(&b, "ModeratorArns")?;
     let elastic = b
@@ -586,9 +572,6 @@ pub async fn update_channel(
     let who = bearer(&headers)?;
     let b = body(&raw)?;
     let name = optional_str(&b, "Name")?;
-    if let Some(n) = &name {
-        length("Name", n, 1, 256)?;
-    }
     let mode = optional_str(&b, "Mode")?
         .map(|m| one_of("Mode", Some(m), &["UNRESTRICTED", "RESTRICTED"], ""))
         .transpose()?;
@@ -703,7 +686,7 @@ pub async fn send_message(
         "",
     )?;
     let metadata = optional_str(&b, "Metadata")?;
-    let token = client_token(&b)?;
+    let token = required_str(&b, "ClientRequestToken")?;
     let sub = optional_str(&b, "SubChannelId")?;
     let content_type = optional_str(&b, "ContentType")?;
     let attributes = match b.get("MessageAttributes") {

@@ -1,5 +1,6 @@
 //! Reading requests the way the service validates them: JSON bodies,
-//! required members, the bearer header, enums and tokens.
+//! required members, the bearer header, enums and pages (lengths and
+//! patterns are the models', checked before a handler runs: constraints.rs).
 
 use axum::http::HeaderMap;
 use serde_json::Value;
@@ -61,21 +62,6 @@ pub fn length(field: &str, value: &str, min: usize, max: usize) -> ApiResult<()>
         )));
     }
     Ok(())
-}
-
-/// ClientRequestToken: 2-64 characters of `-_a-zA-Z0-9`.
-pub fn client_token(body: &Value) -> ApiResult<String> {
-    let token = required_str(body, "ClientRequestToken")?;
-    length("ClientRequestToken", &token, 2, 64)?;
-    if !token
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(ApiError::bad_request(
-            "ClientRequestToken may contain only letters, digits, - and _",
-        ));
-    }
-    Ok(token)
 }
 
 /// The `x-amz-chime-bearer` header every channel operation requires.

@@ -100,7 +100,10 @@ pub fn start_chime_with(
     state_file: Option<&std::path::Path>,
     args: &[&str],
 ) -> (Child, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chimesdk-local"));
+    // CHIMESDK_LOCAL_BIN: another build, for before/after benchmarks.
+    let bin = std::env::var_os("CHIMESDK_LOCAL_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_chimesdk-local").into());
+    let mut cmd = Command::new(bin);
     cmd.args(["--listen", "127.0.0.1:0", "--kinesis-endpoint", kinesis])
         .args(args)
         .stdout(Stdio::piped())
