@@ -63,7 +63,9 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(
+        chimesdk_provider::aws::http::direct_client(args.endpoint.as_deref()),
+    );
     if let Some(r) = &args.region {
         loader = loader.region(aws_config::Region::new(r.clone()));
     }

@@ -56,6 +56,7 @@ fn account(test: &str) -> Option<Account> {
     let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
     let config = rt.block_on(
         aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(chimesdk_provider::aws::http::direct_client(None))
             .region(aws_config::Region::new(region.clone()))
             .load(),
     );

@@ -1115,7 +1115,7 @@ fn events_wait_while_kinesis_is_unreachable_and_arrive_in_order() {
 fn state_file_keeps_everything_across_restarts() {
     let mut svc = Services::start();
     let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
+    let state = dir.path().join("state.db");
     let moto = svc.moto_url.clone();
     svc.restart_chime(&moto, Some(&state));
     let aws = Aws::new(&svc.moto_url, &svc.chime_url);
@@ -1146,6 +1146,9 @@ fn aws_sdk_rust_scenario() {
                 "t", "t", None, None, "t",
             ))
             .endpoint_url(&w.svc.chime_url)
+            .http_client(chimesdk_provider::aws::http::direct_client(Some(
+                &w.svc.chime_url,
+            )))
             .build();
         let c = aws_sdk_chimesdkmessaging::Client::from_conf(conf);
         let none = c

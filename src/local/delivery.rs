@@ -55,6 +55,7 @@ pub fn kinesis_client(endpoint: &str, region: &str) -> aws_sdk_kinesis::Client {
         .region(aws_sdk_kinesis::config::Region::new(region.to_string()))
         .credentials_provider(creds)
         .endpoint_url(endpoint)
+        .http_client(crate::aws::http::direct_client(Some(endpoint)))
         .retry_config(aws_sdk_kinesis::config::retry::RetryConfig::disabled())
         .timeout_config(
             aws_sdk_kinesis::config::timeout::TimeoutConfig::builder()

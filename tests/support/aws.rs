@@ -27,6 +27,7 @@ impl Aws {
             .region(aws_sdk_kinesis::config::Region::new("us-east-1"))
             .credentials_provider(creds)
             .endpoint_url(moto_url)
+            .http_client(chimesdk_provider::aws::http::direct_client(Some(moto_url)))
             .build();
         Aws {
             kinesis: aws_sdk_kinesis::Client::from_conf(conf),
