@@ -19,7 +19,13 @@ use std::time::{Duration, Instant};
 use support::Workspace;
 use support::env::{Env, referenced};
 
-const SIZES: &[usize] = &[1, 50, 500];
+/// Resource counts; CHIMESDK_BENCH_SIZES="500" runs one.
+fn sizes() -> Vec<usize> {
+    std::env::var("CHIMESDK_BENCH_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 50, 500])
+}
 
 /// User + system CPU of this process's waited-for children (terraform and,
 /// through it, every provider it launched and waited for).
@@ -41,8 +47,11 @@ fn timed_provider(dir: &Path, log: &Path) -> PathBuf {
     std::fs::write(
         &wrapper,
         format!(
-            "#!/bin/sh\nexec /usr/bin/time -a -o '{}' -f '%U %S %M' '{real}' \"$@\"\n",
-            log.display()
+            "#!/bin/sh\nexec /usr/bin/time -a -o '{}' -f '%U %S %M' {} '{real}' \"$@\"\n",
+            log.display(),
+            // A profiler to run the provider under, e.g.
+            // "valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p".
+            std::env::var("CHIMESDK_BENCH_PROVIDER_UNDER").unwrap_or_default()
         ),
     )
     .unwrap();
@@ -241,7 +250,7 @@ fn main() {
         "GNU time is needed (Debian: apt-get install time); scripts/bench installs it"
     );
     let mut rows = Vec::new();
-    for &n in SIZES {
+    for n in sizes() {
         run_size(n, &mut rows);
     }
     println!(
