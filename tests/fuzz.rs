@@ -824,28 +824,11 @@ fn fuzz_local_requests() {
 }
 
 fn event_records() -> impl Strategy<Value = Vec<u8>> {
-    let types = prop_oneof![
-        prop::sample::select(vec![
-            "CREATE_CHANNEL_MESSAGE",
-            "UPDATE_CHANNEL_MESSAGE",
-            "REDACT_CHANNEL_MESSAGE",
-            "DELETE_CHANNEL_MESSAGE",
-            "CREATE_CHANNEL",
-            "UPDATE_CHANNEL",
-            "DELETE_CHANNEL",
-            "UPDATE_CHANNEL_EXPIRATION_SETTINGS",
-            "CREATE_CHANNEL_MEMBERSHIP",
-            "DELETE_CHANNEL_MEMBERSHIP",
-            "CREATE_CHANNEL_BAN",
-            "DELETE_CHANNEL_BAN",
-            "CREATE_CHANNEL_MODERATOR",
-            "DELETE_CHANNEL_MODERATOR",
-            "CREATE_SUB_CHANNEL",
-            "DELETE_SUB_CHANNEL",
-        ])
-        .prop_map(str::to_string),
-        text(),
-    ];
+    let known: Vec<String> = chimesdk_provider::events::EventType::ALL
+        .iter()
+        .map(|t| t.as_str().to_string())
+        .collect();
+    let types = prop_oneof![prop::sample::select(known), text(),];
     let structured = (types, json_value(4)).prop_map(|(t, p)| {
         serde_json::json!({ "EventType": t, "Payload": p })
             .to_string()

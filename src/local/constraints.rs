@@ -302,7 +302,7 @@ impl Models {
         match (s.kind.as_str(), value) {
             ("string", Value::String(v)) => {
                 let n = v.chars().count() as f64;
-                if s.min.is_some_and(|min| n < min) || s.max.is_some_and(|max| n > max) {
+                if s.outside(n) {
                     out.push(format!(
                         "{at} must be {} characters long; it has {n}{}",
                         bounds(s.min, s.max),
@@ -322,8 +322,7 @@ impl Models {
                 }
             }
             ("integer" | "long", Value::Number(n)) if n.is_i64() || n.is_u64() => {
-                let x = n.as_f64().unwrap_or_default();
-                if s.min.is_some_and(|min| x < min) || s.max.is_some_and(|max| x > max) {
+                if s.outside(n.as_f64().unwrap_or_default()) {
                     out.push(format!("{at} must be {}; it is {n}", range(s.min, s.max)));
                 }
             }
@@ -331,7 +330,7 @@ impl Models {
             ("blob", Value::String(_)) => {}
             ("list", Value::Array(items)) => {
                 let n = items.len() as f64;
-                if s.min.is_some_and(|min| n < min) || s.max.is_some_and(|max| n > max) {
+                if s.outside(n) {
                     out.push(format!(
                         "{at} must have {} items; it has {n}",
                         bounds(s.min, s.max)
@@ -345,7 +344,7 @@ impl Models {
             }
             ("map", Value::Object(entries)) => {
                 let n = entries.len() as f64;
-                if s.min.is_some_and(|min| n < min) || s.max.is_some_and(|max| n > max) {
+                if s.outside(n) {
                     out.push(format!(
                         "{at} must have {} entries; it has {n}",
                         bounds(s.min, s.max)
@@ -373,6 +372,13 @@ impl Models {
             }
             (kind, _) => out.push(format!("{at} must be {}", article(kind))),
         }
+    }
+}
+
+impl Shape {
+    /// A length, count or number outside the shape's min..=max.
+    fn outside(&self, n: f64) -> bool {
+        self.min.is_some_and(|min| n < min) || self.max.is_some_and(|max| n > max)
     }
 }
 
