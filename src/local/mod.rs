@@ -52,7 +52,7 @@ pub struct App {
     /// The state file, when there is one; else state lives in memory.
     db: Option<Arc<std::sync::Mutex<persist::Db>>>,
     delivery: delivery::Delivery,
-    /// The last record number used (without a state file).
+    /// The last record number used; a state file's highest at start.
     last_seq: std::sync::atomic::AtomicU64,
 }
 
