@@ -5,32 +5,49 @@
 //! `UPDATE_DOCS=1 cargo test --test docs` rewrites stale sections.
 
 use chimesdk_provider::framework::{Provider, schema_markdown};
-use chimesdk_provider::provider::{ChimeSdkProvider, SharedClients};
+use chimesdk_provider::provider::ChimeSdkProvider;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const PAGES: [&str; 3] = [
-    "docs/index.md",
-    "docs/resources/messaging_streaming_configuration.md",
-    "docs/data-sources/messaging_streaming_configuration.md",
-];
 
+/// Every page: the provider's, and one per resource and data source, at
+/// the path the registry uses (`docs/resources/<name without chimesdk_>.md`).
+fn pages() -> Vec<String> {
+    let provider = ChimeSdkProvider::new();
+    let short = |name: &str| name.strip_prefix("chimesdk_").unwrap_or(name).to_string();
+    let mut pages = vec!["docs/index.md".to_string()];
+    pages.extend(provider.resources().iter().map(|r| format!("docs/resources/{}.md", short(r.type_name()))));
+    pages.extend(
+        provider
+            .data_sources()
+            .iter()
+            .map(|d| format!("docs/data-sources/{}.md", short(d.type_name()))),
+    );
+    pages
+}
+
+/// `provider`, `resource NAME` or `data-source NAME`.
 fn generated_schema(kind: &str) -> String {
     let provider = ChimeSdkProvider::new();
-    let clients = SharedClients::default();
-    match kind {
-        "provider" => schema_markdown(&provider.schema().block),
-        "resource" => schema_markdown(
-            &chimesdk_provider::resources::all(&clients)[0]
-                .schema()
-                .block,
-        ),
-        "data-source" => schema_markdown(
-            &chimesdk_provider::data_sources::all(&clients)[0]
-                .schema()
-                .block,
-        ),
+    let (what, name) = kind.split_once(' ').unwrap_or((kind, ""));
+    let block = match what {
+        "provider" => provider.schema().block,
+        "resource" => provider
+            .resources()
+            .into_iter()
+            .find(|r| r.type_name() == name)
+            .unwrap_or_else(|| panic!("no resource {name:?}"))
+            .schema()
+            .block,
+        "data-source" => provider
+            .data_sources()
+            .into_iter()
+            .find(|d| d.type_name() == name)
+            .unwrap_or_else(|| panic!("no data source {name:?}"))
+            .schema()
+            .block,
         other => panic!("unknown schema kind {other}"),
-    }
+    };
+    schema_markdown(&block)
 }
 
 /// Replaces the body of each marked section; returns the new text.
@@ -76,9 +93,22 @@ fn render(page: &str) -> String {
 fn docs_match_the_schema_and_the_examples() {
     let update = std::env::var_os("UPDATE_DOCS").is_some();
     let mut stale = Vec::new();
-    for page in PAGES {
+    for page in pages() {
         let path = format!("{ROOT}/{page}");
-        let current = std::fs::read_to_string(&path).unwrap();
+        let current = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{page}: {e}; every resource and data source needs its page"));
+        let kind = if page.starts_with("docs/resources/") {
+            "resource"
+        } else {
+            "data-source"
+        };
+        if page != "docs/index.md" {
+            let name = format!("chimesdk_{}", page.rsplit('/').next().unwrap().trim_end_matches(".md"));
+            assert!(
+                current.contains(&format!("<!-- schema: {kind} {name} -->")),
+                "{page} has no `<!-- schema: {kind} {name} -->` section"
+            );
+        }
         let wanted = render(&current);
         if wanted != current {
             if update {
@@ -96,9 +126,14 @@ fn docs_match_the_schema_and_the_examples() {
 
 #[test]
 fn every_schema_attribute_has_a_description() {
-    let md = generated_schema("resource")
-        + &generated_schema("provider")
-        + &generated_schema("data-source");
+    let provider = ChimeSdkProvider::new();
+    let mut md = generated_schema("provider");
+    for r in provider.resources() {
+        md += &schema_markdown(&r.schema().block);
+    }
+    for d in provider.data_sources() {
+        md += &schema_markdown(&d.schema().block);
+    }
     for line in md.lines().filter(|l| l.starts_with("- `")) {
         let after_type = line.split_once(") ").map(|(_, d)| d).unwrap_or("");
         assert!(after_type.trim().len() > 3, "undocumented: {line}");

@@ -49,7 +49,7 @@ pub async fn find_streaming_configurations(
             list.sort();
             Ok(list)
         }
-        Err(AwsError::NotFound(_)) => Ok(Vec::new()),
+        Err(e) if e.is_not_found() => Ok(Vec::new()),
         Err(e) => Err(e),
     }
 }
@@ -67,7 +67,7 @@ pub async fn put_streaming_configurations(
                 .data_type(MessagingDataType::from(d.data_type.as_str()))
                 .resource_arn(&d.resource_arn)
                 .build()
-                .map_err(|e| AwsError::Failed(e.to_string()))
+                .map_err(|e| AwsError::Other(e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
     with_retries(
@@ -108,7 +108,8 @@ pub async fn delete_streaming_configurations(
     .await
     .map_err(AwsError::from)
     {
-        Ok(_) | Err(AwsError::NotFound(_)) => Ok(()),
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
     }
 }
@@ -131,8 +132,8 @@ pub async fn app_instance_exists(
     .map_err(AwsError::from);
     match result {
         Ok(_) => Ok(true),
-        Err(AwsError::NotFound(_)) => Ok(false),
-        Err(AwsError::Failed(m)) if m.starts_with("BadRequestException") => Ok(false),
+        Err(e) if e.is_not_found() => Ok(false),
+        Err(e) if e.has_code("BadRequestException") => Ok(false),
         Err(e) => Err(e),
     }
 }

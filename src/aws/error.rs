@@ -1,6 +1,6 @@
-//! One error type for AWS calls, with the distinctions callers act on:
-//! not found (Read drops, Delete succeeds), access denied (live checks
-//! warn), cancelled, and everything else with its code and message.
+//! One error type for AWS calls. A service's answer keeps its error code as
+//! data (`AwsError::Service`), so callers ask `has_code` / `is_not_found` /
+//! `is_access_denied` instead of matching on message text.
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -10,16 +10,24 @@ use super::retry::RetryError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AwsError {
-    #[error("not found: {0}")]
-    NotFound(String),
-    #[error("access denied: {0}")]
-    AccessDenied(String),
+    /// The service answered with an error.
+    #[error("{code}: {message}")]
+    Service { code: String, message: String },
+    /// Every attempt the retry policy allows failed; the last answer.
+    #[error("gave up after {attempts} attempts ({last}); last response: {response}")]
+    GaveUp {
+        attempts: u32,
+        last: String,
+        response: String,
+    },
     #[error("cancelled because Terraform was interrupted")]
     Cancelled,
     #[error("timed out waiting for {what}; last seen: {last}")]
     TimedOut { what: String, last: String },
+    /// No answer from the service, a request that could not be built, or an
+    /// answer that is not what the model promises.
     #[error("{0}")]
-    Failed(String),
+    Other(String),
 }
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException", "NotFoundException"];
@@ -30,7 +38,38 @@ const DENIED: &[&str] = &[
     "AccessDenied",
 ];
 
-fn describe<E, R>(e: &SdkError<E, R>) -> (String, String)
+impl AwsError {
+    pub fn service(code: &str, message: impl Into<String>) -> Self {
+        AwsError::Service {
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The service's error code, when the service answered.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            AwsError::Service { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    pub fn has_code(&self, code: &str) -> bool {
+        self.code() == Some(code)
+    }
+
+    /// The thing asked about does not exist (Read drops it, Delete is done).
+    pub fn is_not_found(&self) -> bool {
+        self.code().is_some_and(|c| NOT_FOUND.contains(&c))
+    }
+
+    /// The credentials may not make this call (live checks warn instead).
+    pub fn is_access_denied(&self) -> bool {
+        self.code().is_some_and(|c| DENIED.contains(&c))
+    }
+}
+
+fn describe<E, R>(e: &SdkError<E, R>) -> (Option<String>, String)
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
@@ -39,9 +78,22 @@ where
         SdkError::ServiceError(se) => {
             let code = se.err().code().unwrap_or("UnknownError").to_string();
             let message = se.err().message().unwrap_or("").to_string();
-            (code, message)
+            (Some(code), message)
         }
-        other => (String::new(), DisplayErrorContext(other).to_string()),
+        other => (None, DisplayErrorContext(other).to_string()),
+    }
+}
+
+impl<E, R> From<SdkError<E, R>> for AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    fn from(source: SdkError<E, R>) -> Self {
+        match describe(&source) {
+            (Some(code), message) => AwsError::Service { code, message },
+            (None, message) => AwsError::Other(message),
+        }
     }
 }
 
@@ -58,28 +110,37 @@ where
                 last,
                 source,
             } => {
-                let (code, message) = describe(&source);
-                let detail = if code.is_empty() {
-                    message
-                } else {
-                    format!("{code}: {message}")
+                let response = match describe(&source) {
+                    (Some(code), message) => format!("{code}: {message}"),
+                    (None, message) => message,
                 };
-                AwsError::Failed(format!(
-                    "gave up after {attempts} attempts ({last}); last response: {detail}"
-                ))
-            }
-            RetryError::Failed(source) => {
-                let (code, message) = describe(&source);
-                if NOT_FOUND.contains(&code.as_str()) {
-                    AwsError::NotFound(message)
-                } else if DENIED.contains(&code.as_str()) {
-                    AwsError::AccessDenied(format!("{code}: {message}"))
-                } else if code.is_empty() {
-                    AwsError::Failed(message)
-                } else {
-                    AwsError::Failed(format!("{code}: {message}"))
+                AwsError::GaveUp {
+                    attempts,
+                    last,
+                    response,
                 }
             }
+            RetryError::Failed(source) => source.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_asked_for_not_parsed() {
+        let gone = AwsError::service("ResourceNotFoundException", "Stream x not found");
+        assert!(gone.is_not_found());
+        assert!(!gone.is_access_denied());
+        assert_eq!(gone.to_string(), "ResourceNotFoundException: Stream x not found");
+        let denied = AwsError::service("AccessDeniedException", "no");
+        assert!(denied.is_access_denied() && !denied.is_not_found());
+        let bad = AwsError::service("BadRequestException", "BadRequestException in the text");
+        assert!(bad.has_code("BadRequestException"));
+        // A message that merely mentions a code is not that code.
+        let other = AwsError::Other("BadRequestException: said a proxy".into());
+        assert!(!other.has_code("BadRequestException") && other.code().is_none());
     }
 }

@@ -52,7 +52,7 @@ pub async fn find_stream_summary(
     })
     .await?;
     let s = out.stream_description_summary().ok_or_else(|| {
-        AwsError::Failed(format!(
+        AwsError::Other(format!(
             "DescribeStreamSummary for {name} returned no summary"
         ))
     })?;
@@ -108,7 +108,7 @@ pub async fn wait_stream_deleted(
         WaitPolicy::default(),
         || async {
             match find_stream_summary(c, name, cancel).await {
-                Err(AwsError::NotFound(_)) => Ok(Poll::Done(())),
+                Err(e) if e.is_not_found() => Ok(Poll::Done(())),
                 Err(e) => Err(e),
                 Ok(s) => Ok(Poll::Pending(format!("status {}", s.status))),
             }
@@ -141,7 +141,7 @@ pub async fn create_stream(
     let mode = StreamModeDetails::builder()
         .stream_mode(StreamMode::Provisioned)
         .build()
-        .map_err(|e| AwsError::Failed(e.to_string()))?;
+        .map_err(|e| AwsError::Other(e.to_string()))?;
     let shards = shard_count(shards)?;
     let mut with_owner: std::collections::HashMap<String, String> =
         tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
@@ -350,7 +350,7 @@ pub async fn update_shard_count(
             tracing::info!(stream = %name, error = %DisplayErrorContext(&e), "UpdateShardCount retried after a lost response; checking the stream instead");
             Ok(())
         }
-        Err(RetryError::Failed(e)) if limit(&e) => Err(AwsError::Failed(format!(
+        Err(RetryError::Failed(e)) if limit(&e) => Err(AwsError::Other(format!(
             "UpdateShardCount to {target} shards was refused: {}. {SCALING_LIMITS}. Apply again after the 24-hour window \
              (the stream keeps its current shards meanwhile), or raise the account's quota in Service Quotas",
             e.as_service_error()
@@ -369,7 +369,7 @@ pub async fn switch_to_provisioned(
     let mode = StreamModeDetails::builder()
         .stream_mode(StreamMode::Provisioned)
         .build()
-        .map_err(|e| AwsError::Failed(e.to_string()))?;
+        .map_err(|e| AwsError::Other(e.to_string()))?;
     with_retries(c.retry, cancel, "UpdateStreamMode", classify, || {
         c.kinesis
             .update_stream_mode()
@@ -438,7 +438,8 @@ pub async fn delete_stream(
     .await
     .map_err(AwsError::from)
     {
-        Ok(_) | Err(AwsError::NotFound(_)) => Ok(()),
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
     }
 }
@@ -446,7 +447,7 @@ pub async fn delete_stream(
 /// A shard count as the API takes it; never wraps (validation keeps it
 /// within 2-10,000, so this only guards against a state written before).
 fn shard_count(n: i64) -> Result<i32, AwsError> {
-    i32::try_from(n).map_err(|_| AwsError::Failed(format!("shard count {n} is out of range")))
+    i32::try_from(n).map_err(|_| AwsError::Other(format!("shard count {n} is out of range")))
 }
 
 /// Kinesis allows at most this many UpdateShardCount calls per stream in a

@@ -91,10 +91,10 @@ mod tests {
         let call = || async {
             calls.fetch_add(1, Ordering::SeqCst);
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            Err::<u32, _>(AwsError::NotFound("gone".into()))
+            Err::<u32, _>(AwsError::service("ResourceNotFoundException", "gone"))
         };
         let (a, b) = tokio::join!(once(&cell, call), once(&cell, call));
-        assert_eq!(a, Err(AwsError::NotFound("gone".into())));
+        assert_eq!(a, Err(AwsError::service("ResourceNotFoundException", "gone")));
         assert_eq!(b, a);
         assert_eq!(once(&cell, call).await, a);
         assert_eq!(calls.load(Ordering::SeqCst), 1, "one call for three askers");

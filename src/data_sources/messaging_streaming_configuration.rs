@@ -5,26 +5,12 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::arn::AppInstanceArn;
-use crate::aws::chime;
 use crate::aws::regions::chime_region_problem;
-use crate::framework::{Attribute, Block, CallContext, DataSource, Diagnostics, Schema};
-use crate::provider::SharedClients;
-use crate::value::{Attr, AttributePath, Type, Value, from_value, to_value};
+use crate::aws::{AwsClients, chime};
+use crate::framework::{Attribute, Block, CallContext, Diagnostics, Schema, TypedDataSource};
+use crate::value::{Attr, AttributePath, Type};
 
-pub struct MessagingStreamingConfigurationData {
-    clients: SharedClients,
-    /// The result's cty type, derived from the schema once.
-    ty: Type,
-}
-
-impl MessagingStreamingConfigurationData {
-    pub fn new(clients: SharedClients) -> Self {
-        Self {
-            clients,
-            ty: schema().value_type(),
-        }
-    }
-}
+pub struct MessagingStreamingConfigurationData;
 
 fn schema() -> Schema {
     Schema::new(
@@ -39,15 +25,15 @@ fn schema() -> Schema {
     )
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct DataModel {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DataModel {
     id: Attr<String>,
     app_instance_arn: Attr<String>,
     streaming_configurations: Attr<Vec<Entry>>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Entry {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
     data_type: String,
     resource_arn: String,
 }
@@ -63,17 +49,17 @@ fn entry_type() -> Type {
 }
 
 #[async_trait]
-impl DataSource for MessagingStreamingConfigurationData {
-    fn type_name(&self) -> &'static str {
-        "chimesdk_messaging_streaming_configuration"
-    }
+impl TypedDataSource for MessagingStreamingConfigurationData {
+    type Model = DataModel;
+    type Data = AwsClients;
+    const TYPE_NAME: &'static str = "chimesdk_messaging_streaming_configuration";
 
     fn schema(&self) -> Schema {
         schema()
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if let Some(Value::String(raw)) = config.get_attr("app_instance_arn")
+    fn validate(&self, config: &DataModel, diags: &mut Diagnostics) {
+        if let Attr::Known(raw) = &config.app_instance_arn
             && let Err(why) = AppInstanceArn::parse(raw)
         {
             diags.error_at(
@@ -84,25 +70,20 @@ impl DataSource for MessagingStreamingConfigurationData {
         }
     }
 
-    async fn read(&self, config: &Value, ctx: &CallContext) -> (Value, Diagnostics) {
-        let mut diags = Diagnostics::new();
-        let Some(clients) = self.clients.get(&mut diags) else {
-            return (Value::Null, diags);
-        };
-        let model: DataModel = match from_value(config) {
-            Ok(m) => m,
-            Err(e) => {
-                diags.error("Provider could not read the configuration", e.to_string());
-                return (Value::Null, diags);
-            }
-        };
-        let Some(app) = model.app_instance_arn.known().cloned() else {
+    async fn read(
+        &self,
+        config: DataModel,
+        clients: &AwsClients,
+        ctx: &CallContext,
+        diags: &mut Diagnostics,
+    ) -> Option<DataModel> {
+        let Some(app) = config.app_instance_arn.known().cloned() else {
             diags.error_at(
                 AttributePath::attr("app_instance_arn"),
                 "app_instance_arn is not known",
                 "It must be known to read.",
             );
-            return (Value::Null, diags);
+            return None;
         };
         if let Some(why) = chime_region_problem(&clients.region, clients.custom_chime_endpoint) {
             diags.error_at(
@@ -110,19 +91,19 @@ impl DataSource for MessagingStreamingConfigurationData {
                 "Amazon Chime SDK messaging is not available in this region",
                 why,
             );
-            return (Value::Null, diags);
+            return None;
         }
-        let found = match chime::find_streaming_configurations(&clients, &app, &ctx.cancel).await {
+        let found = match chime::find_streaming_configurations(clients, &app, &ctx.cancel).await {
             Ok(f) => f,
             Err(e) => {
                 diags.error(
                     format!("reading Chime SDK messaging streaming configuration ({app})"),
                     e.to_string(),
                 );
-                return (Value::Null, diags);
+                return None;
             }
         };
-        let out = DataModel {
+        Some(DataModel {
             id: Attr::Known(app.clone()),
             app_instance_arn: Attr::Known(app),
             streaming_configurations: Attr::Known(
@@ -134,13 +115,6 @@ impl DataSource for MessagingStreamingConfigurationData {
                     })
                     .collect(),
             ),
-        };
-        match to_value(&out, &self.ty) {
-            Ok(v) => (v, diags),
-            Err(e) => {
-                diags.error("Provider could not write the result", e.to_string());
-                (Value::Null, diags)
-            }
-        }
+        })
     }
 }

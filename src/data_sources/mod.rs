@@ -1,16 +1,13 @@
-//! The provider's data sources.
+//! The provider's data sources, each a `TypedDataSource`.
 
 mod messaging_streaming_configuration;
 
 use std::sync::Arc;
 
-use crate::framework::DataSource;
-use crate::provider::SharedClients;
+use crate::framework::{DataSource, data_source};
 
-pub fn all(clients: &SharedClients) -> Vec<Arc<dyn DataSource>> {
-    vec![Arc::new(
-        messaging_streaming_configuration::MessagingStreamingConfigurationData::new(
-            clients.clone(),
-        ),
+pub fn all() -> Vec<Arc<dyn DataSource>> {
+    vec![data_source(
+        messaging_streaming_configuration::MessagingStreamingConfigurationData,
     )]
 }

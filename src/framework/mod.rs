@@ -1,26 +1,36 @@
 //! The provider-building toolkit: schemas, validators, plan modifiers,
-//! diagnostics and the Resource / DataSource / Provider traits.
+//! timeouts, diagnostics, and typed resources and data sources served
+//! through the object-safe Resource / DataSource / Provider traits.
 //!
 //! It knows cty values (crate::value) but neither gRPC nor AWS: the protocol
 //! layer drives these traits, and resources implement them.
 
 mod diag;
 mod docs;
+mod plan;
 mod resource;
 mod schema;
 mod timeouts;
+mod typed;
 mod validators;
 mod walk;
 
 pub use diag::{Diagnostic, Diagnostics, Severity, truncated};
 pub use docs::schema_markdown;
+pub use plan::{framework_plan, requires_replace_paths, use_state_for_unknown, with_defaults};
 pub use resource::{
     ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, Provider,
-    ReadRequest, ReadResponse, Resource,
+    ProviderData, ReadRequest, ReadResponse, Resource,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema};
-pub use timeouts::{MAX_OPERATION_TIMEOUT, parse_duration};
+pub use timeouts::{
+    DEFAULT_OPERATION_TIMEOUT, Deadline, MAX_OPERATION_TIMEOUT, Op, operation_timeout, parse_duration,
+    timeouts_block,
+};
+pub use typed::{
+    Change, Destroy, ModelValue, Plan, Refresh, TypedDataSource, TypedResource, data_source, resource,
+};
 pub use validators::{
     Validator, at_least, between, duration_at_most, not_empty, one_of, regex_match, starts_with,
 };
-pub use walk::{requires_replace_paths, validate_attributes};
+pub use walk::validate_attributes;

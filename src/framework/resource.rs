@@ -1,8 +1,10 @@
-//! The traits a provider, its resources and data sources implement. The
-//! protocol server enforces the protocol's rules around them (a destroy
-//! plan is null, refinements survive planning, RequiresReplace paths), so
-//! implementations only say what is specific to them.
+//! The object-safe traits the protocol server drives: a provider, and its
+//! resources and data sources as the protocol sees them (values, bytes).
+//! Resources are written against `framework::typed` instead, which
+//! implements these; the protocol server enforces the protocol's own rules
+//! (a destroy plan is null, refinements survive planning).
 
+use std::any::Any;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -10,12 +12,34 @@ use tokio_util::sync::CancellationToken;
 
 use super::diag::Diagnostics;
 use super::schema::Schema;
-use crate::value::Value;
+use crate::value::{AttributePath, Value};
 
-/// What every call gets besides its payload: StopProvider trips `cancel`.
+/// What ConfigureProvider hands to every resource and data source (for
+/// this provider: its AWS clients), as terraform-plugin-framework's
+/// `ProviderData` does.
+pub type ProviderData = Arc<dyn Any + Send + Sync>;
+
+/// What every call gets besides its payload: StopProvider trips `cancel`;
+/// `provider_data` is set once ConfigureProvider succeeded.
 #[derive(Clone)]
 pub struct CallContext {
     pub cancel: CancellationToken,
+    pub provider_data: Option<ProviderData>,
+}
+
+impl CallContext {
+    /// The configured provider's data, or an error diagnostic saying why not.
+    pub fn provider_data<T: Any + Send + Sync>(&self, diags: &mut Diagnostics) -> Option<Arc<T>> {
+        let data = self.provider_data.clone().and_then(|d| d.downcast::<T>().ok());
+        if data.is_none() {
+            diags.error(
+                "Provider is not configured",
+                "The provider was not configured before this call. This is a bug in Terraform or the provider; \
+                 please report it.",
+            );
+        }
+        data
+    }
 }
 
 pub struct PlanRequest<'a> {
@@ -33,6 +57,7 @@ pub struct PlanRequest<'a> {
 pub struct PlanResponse {
     pub planned: Value,
     pub private: Vec<u8>,
+    pub requires_replace: Vec<AttributePath>,
     pub diagnostics: Diagnostics,
 }
 
@@ -102,13 +127,14 @@ pub trait Provider: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
-    /// Called once per process before anything needs credentials.
+    /// Called once per process before anything needs credentials; the data
+    /// returned reaches every later call's `CallContext`.
     async fn configure(
         &self,
         config: &Value,
         terraform_version: &str,
         ctx: &CallContext,
-    ) -> Diagnostics;
+    ) -> (Option<ProviderData>, Diagnostics);
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
 }

@@ -29,7 +29,6 @@ pub struct Block {
     pub description: String,
     pub attributes: Vec<Attribute>,
     pub blocks: Vec<NestedBlock>,
-    pub deprecated: bool,
 }
 
 impl Block {
@@ -61,22 +60,33 @@ impl Block {
         }
         Type::Object(attrs)
     }
-
-    pub fn find_attribute(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| a.name == name)
-    }
-
-    pub fn find_block(&self, name: &str) -> Option<&NestedBlock> {
-        self.blocks.iter().find(|b| b.name == name)
-    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the framework does to an attribute's planned value (see
+/// `framework::plan`); applied at any depth of nested blocks.
+#[derive(Clone, Copy)]
 pub enum PlanModifier {
     /// A change of this attribute destroys and re-creates the resource.
     RequiresReplace,
+    /// A change replaces the resource when `when(prior, planned)` says so;
+    /// `description` says when, for the docs.
+    RequiresReplaceIf {
+        when: fn(&Value, &Value) -> bool,
+        description: &'static str,
+    },
     /// A computed value stays what it was in state instead of "known after apply".
     UseStateForUnknown,
+}
+
+impl PlanModifier {
+    /// Whether this change of the attribute (prior != planned) replaces.
+    pub fn replaces(&self, prior: &Value, planned: &Value) -> bool {
+        match self {
+            PlanModifier::RequiresReplace => true,
+            PlanModifier::RequiresReplaceIf { when, .. } => when(prior, planned),
+            PlanModifier::UseStateForUnknown => false,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -88,8 +98,8 @@ pub struct Attribute {
     pub optional: bool,
     pub computed: bool,
     pub sensitive: bool,
-    pub deprecated: bool,
-    /// Shown in docs; applied by the resource's plan when the config is null.
+    /// Set by the framework's plan where the configuration is null; shown
+    /// in the docs.
     pub default: Option<Value>,
     pub validators: Vec<Arc<dyn Validator>>,
     pub plan_modifiers: Vec<PlanModifier>,
@@ -105,7 +115,6 @@ impl Attribute {
             optional: false,
             computed: false,
             sensitive: false,
-            deprecated: false,
             default: None,
             validators: Vec::new(),
             plan_modifiers: Vec::new(),
@@ -162,8 +171,15 @@ impl Attribute {
         self
     }
 
-    pub fn has_modifier(&self, m: PlanModifier) -> bool {
-        self.plan_modifiers.contains(&m)
+    pub fn uses_state_for_unknown(&self) -> bool {
+        self.plan_modifiers
+            .iter()
+            .any(|m| matches!(m, PlanModifier::UseStateForUnknown))
+    }
+
+    /// Whether changing this attribute from `prior` to `planned` replaces.
+    pub fn change_replaces(&self, prior: &Value, planned: &Value) -> bool {
+        prior != planned && self.plan_modifiers.iter().any(|m| m.replaces(prior, planned))
     }
 }
 

@@ -1,8 +1,8 @@
-//! Schema-guided walks over values: run attribute validators, find changes
-//! that force replacement.
+//! Schema-guided validation: run every attribute's validators, in nested
+//! blocks too, naming set elements by their identifying attribute.
 
 use super::diag::Diagnostics;
-use super::schema::{Block, Nesting, PlanModifier};
+use super::schema::{Block, Nesting};
 use crate::value::{AttributePath, Value};
 
 /// Runs every attribute's validators on its known values, recursing into
@@ -98,21 +98,6 @@ fn validate_in(
     }
 }
 
-/// Top-level attributes marked RequiresReplace whose planned value differs
-/// from the prior state (an unknown planned value counts as a change).
-pub fn requires_replace_paths(block: &Block, prior: &Value, planned: &Value) -> Vec<AttributePath> {
-    if prior.is_null() || planned.is_null() {
-        return Vec::new();
-    }
-    block
-        .attributes
-        .iter()
-        .filter(|a| a.has_modifier(PlanModifier::RequiresReplace))
-        .filter(|a| prior.get_attr(&a.name) != planned.get_attr(&a.name))
-        .map(|a| AttributePath::attr(&a.name))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -126,8 +111,7 @@ mod tests {
             .attribute(
                 Attribute::string("kind")
                     .required()
-                    .validate(one_of(&["a", "b"]))
-                    .modify_plan(PlanModifier::RequiresReplace),
+                    .validate(one_of(&["a", "b"])),
             )
             .block(NestedBlock::new(
                 "item",
@@ -206,24 +190,5 @@ mod tests {
             diags.0[0].detail
         );
         assert_eq!(diags.0[0].path.as_ref().unwrap().to_string(), "sc[*].n");
-    }
-
-    #[test]
-    fn replacement_only_for_marked_attributes_that_change() {
-        let prior = obj(vec![
-            ("kind", Value::String("a".into())),
-            ("item", Value::List(vec![])),
-        ]);
-        let same = prior.clone();
-        let changed = obj(vec![
-            ("kind", Value::String("b".into())),
-            ("item", Value::List(vec![])),
-        ]);
-        assert!(requires_replace_paths(&schema(), &prior, &same).is_empty());
-        assert_eq!(
-            requires_replace_paths(&schema(), &prior, &changed),
-            vec![AttributePath::attr("kind")]
-        );
-        assert!(requires_replace_paths(&schema(), &Value::Null, &changed).is_empty());
     }
 }

@@ -3,13 +3,15 @@
 
 mod config;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use crate::aws::AwsClients;
 use crate::aws::clients::ConfigureError;
-use crate::framework::{CallContext, DataSource, Diagnostics, Provider, Resource, Schema};
+use crate::framework::{
+    CallContext, DataSource, Diagnostics, Provider, ProviderData, Resource, Schema,
+};
 use crate::value::{AttributePath, Value};
 
 pub use config::{ProviderConfig, schema};
@@ -17,44 +19,15 @@ pub use config::{ProviderConfig, schema};
 /// Registry address users write as `source = "chimesdk/chimesdk"`.
 pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/chimesdk/chimesdk";
 
-/// Clients set by ConfigureProvider, read by resources.
-#[derive(Clone, Default)]
-pub struct SharedClients(Arc<OnceLock<Arc<AwsClients>>>);
-
-impl SharedClients {
-    /// The configured clients, or an error diagnostic saying why not.
-    pub fn get(&self, diags: &mut Diagnostics) -> Option<Arc<AwsClients>> {
-        let clients = self.0.get().cloned();
-        if clients.is_none() {
-            diags.error(
-                "Provider is not configured",
-                "The chimesdk provider was not configured before this call. This is a bug in Terraform or the provider; \
-                 please report it.",
-            );
-        }
-        clients
-    }
-
-    pub fn set(&self, clients: AwsClients) {
-        let _ = self.0.set(Arc::new(clients));
-    }
-}
-
-pub struct ChimeSdkProvider {
-    clients: SharedClients,
-}
-
-impl Default for ChimeSdkProvider {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// The provider: its configuration block, and the resources and data
+/// sources it serves. ConfigureProvider's result (`AwsClients`) reaches them
+/// as provider data.
+#[derive(Default)]
+pub struct ChimeSdkProvider;
 
 impl ChimeSdkProvider {
     pub fn new() -> Self {
-        Self {
-            clients: SharedClients::default(),
-        }
+        Self
     }
 }
 
@@ -77,41 +50,44 @@ impl Provider for ChimeSdkProvider {
         config: &Value,
         _terraform_version: &str,
         ctx: &CallContext,
-    ) -> Diagnostics {
+    ) -> (Option<ProviderData>, Diagnostics) {
         let mut diags = Diagnostics::new();
         config::validate(config, &mut diags);
         if diags.has_errors() {
-            return diags;
+            return (None, diags);
         }
         let settings = match ProviderConfig::read(config) {
             Ok(c) => match c.into_settings(&|name| std::env::var(name).ok()) {
                 Ok(s) => s,
                 Err(e) => {
                     diags.error_at(e.path, e.summary, e.detail);
-                    return diags;
+                    return (None, diags);
                 }
             },
             Err(e) => {
                 diags.error("Invalid provider configuration", e.to_string());
-                return diags;
+                return (None, diags);
             }
         };
         match AwsClients::connect(&settings, &ctx.cancel).await {
             Ok(clients) => {
                 tracing::debug!(region = %clients.region, account = ?clients.account_id, "provider configured");
-                self.clients.set(clients);
+                let data: ProviderData = Arc::new(clients);
+                (Some(data), diags)
             }
-            Err(e) => report_configure_error(e, &settings, &mut diags),
+            Err(e) => {
+                report_configure_error(e, &settings, &mut diags);
+                (None, diags)
+            }
         }
-        diags
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        crate::resources::all(&self.clients)
+        crate::resources::all()
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        crate::data_sources::all(&self.clients)
+        crate::data_sources::all()
     }
 }
 

@@ -1,14 +1,11 @@
-//! The provider's managed resources.
+//! The provider's managed resources, each a `TypedResource` in its folder.
 
 pub mod messaging_streaming_configuration;
 
 use std::sync::Arc;
 
-use crate::framework::Resource;
-use crate::provider::SharedClients;
+use crate::framework::{Resource, resource};
 
-pub fn all(clients: &SharedClients) -> Vec<Arc<dyn Resource>> {
-    vec![Arc::new(
-        messaging_streaming_configuration::MessagingStreamingConfiguration::new(clients.clone()),
-    )]
+pub fn all() -> Vec<Arc<dyn Resource>> {
+    vec![resource(messaging_streaming_configuration::MessagingStreamingConfiguration)]
 }

@@ -20,7 +20,7 @@ fn block(b: &Block) -> pb::schema::Block {
         block_types: b.blocks.iter().map(nested_block).collect(),
         description: b.description.clone(),
         description_kind: pb::StringKind::Markdown as i32,
-        deprecated: b.deprecated,
+        deprecated: false,
     }
 }
 
@@ -35,7 +35,7 @@ fn attribute(a: &Attribute) -> pb::schema::Attribute {
         computed: a.computed,
         sensitive: a.sensitive,
         description_kind: pb::StringKind::Markdown as i32,
-        deprecated: a.deprecated,
+        deprecated: false,
         write_only: false,
     }
 }

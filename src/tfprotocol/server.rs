@@ -1,7 +1,7 @@
 //! `tfplugin6.Provider` implemented over a `framework::Provider`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
@@ -9,8 +9,8 @@ use tracing::Instrument;
 
 use super::convert;
 use crate::framework::{
-    ApplyRequest, CallContext, DataSource, Diagnostics, PlanRequest, Provider, ReadRequest,
-    Resource, Schema, requires_replace_paths, validate_attributes,
+    ApplyRequest, CallContext, DataSource, Diagnostics, PlanRequest, Provider, ProviderData,
+    ReadRequest, Resource, Schema, validate_attributes,
 };
 use crate::proto::tfplugin6::{self as pb, provider_server};
 use crate::value::{AttributePath, Type, Value};
@@ -36,6 +36,8 @@ pub struct ProviderServer {
     /// Built once: GetProviderSchema is on the path of every command.
     schema_response: pb::get_provider_schema::Response,
     stop: CancellationToken,
+    /// What ConfigureProvider returned, for every later call.
+    provider_data: OnceLock<ProviderData>,
 }
 
 type Rpc<T> = Result<Response<T>, Status>;
@@ -108,6 +110,7 @@ impl ProviderServer {
             data_sources,
             schema_response,
             stop: CancellationToken::new(),
+            provider_data: OnceLock::new(),
         }
     }
 
@@ -119,6 +122,7 @@ impl ProviderServer {
     fn ctx(&self) -> CallContext {
         CallContext {
             cancel: self.stop.child_token(),
+            provider_data: self.provider_data.get().cloned(),
         }
     }
 
@@ -352,12 +356,17 @@ impl provider_server::Provider for ProviderServer {
                 "provider configuration",
             ) {
                 Err(diagnostics) => diagnostics,
-                Ok(config) => convert::diagnostics(
-                    &self
+                Ok(config) => {
+                    let (data, diags) = self
                         .provider
                         .configure(&config, &req.terraform_version, &ctx)
-                        .await,
-                ),
+                        .await;
+                    if let Some(data) = data {
+                        // Terraform configures a provider process once.
+                        let _ = self.provider_data.set(data);
+                    }
+                    convert::diagnostics(&diags)
+                }
             }
         }
         .instrument(span("ConfigureProvider", ""))
@@ -488,10 +497,7 @@ impl provider_server::Provider for ProviderServer {
             }
             let mut planned = out.planned;
             planned.keep_refinements_from(&proposed);
-            let requires_replace = requires_replace_paths(&entry.schema.block, &prior, &planned)
-                .iter()
-                .map(convert::path)
-                .collect();
+            let requires_replace = out.requires_replace.iter().map(convert::path).collect();
             pb::plan_resource_change::Response {
                 planned_state: Some(convert::encode(&planned, &entry.ty)),
                 requires_replace,

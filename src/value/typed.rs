@@ -38,17 +38,6 @@ impl<T> Attr<T> {
     pub fn is_null(&self) -> bool {
         matches!(self, Attr::Null)
     }
-    /// Known value or a fallback for null; `None` while unknown.
-    pub fn or_default_value(&self, default: T) -> Option<T>
-    where
-        T: Clone,
-    {
-        match self {
-            Attr::Known(v) => Some(v.clone()),
-            Attr::Null => Some(default),
-            Attr::Unknown => None,
-        }
-    }
 }
 
 impl<T> From<Option<T>> for Attr<T> {

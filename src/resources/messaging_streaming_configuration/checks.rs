@@ -106,7 +106,7 @@ pub async fn check_app_instance_exists(
                 c.region
             ),
         ),
-        Err(crate::aws::AwsError::AccessDenied(why)) => diags.warning_at(
+        Err(why) if why.is_access_denied() => diags.warning_at(
             AttributePath::attr("app_instance_arn"),
             "Could not check that the AppInstance exists",
             format!("DescribeAppInstance was refused ({why}). Grant chime:DescribeAppInstance to check it at plan time."),

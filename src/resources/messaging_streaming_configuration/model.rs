@@ -2,13 +2,9 @@
 //! reconcile works from.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 
-use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS, DEFAULT_TIMEOUTS};
 use crate::aws::tags::Tags;
-use crate::framework::{MAX_OPERATION_TIMEOUT, parse_duration};
 use crate::value::Attr;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -74,27 +70,10 @@ impl Model {
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
-
-    /// The timeout for an operation ("create", "update", "delete").
-    pub fn timeout(&self, op: &str) -> Duration {
-        let configured = self.timeouts.known().and_then(|t| match op {
-            "create" => t.create.known(),
-            "update" => t.update.known(),
-            _ => t.delete.known(),
-        });
-        let default = DEFAULT_TIMEOUTS
-            .iter()
-            .find(|(n, _)| *n == op)
-            .map_or("10m", |(_, d)| d);
-        // A state written before durations were bounded may hold any value.
-        configured
-            .and_then(|s| parse_duration(s).ok())
-            .filter(|d| *d <= MAX_OPERATION_TIMEOUT)
-            .unwrap_or_else(|| parse_duration(default).expect("default is valid"))
-    }
 }
 
-/// A managed stream's settings with defaults applied.
+/// A managed stream's settings (the framework applied the schema's
+/// defaults to every model a resource sees).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamSpec {
     pub name: String,
@@ -118,12 +97,10 @@ impl StreamSpec {
         };
         Some(StreamSpec {
             name: s.name.known()?.clone(),
-            shard_count: s.shard_count.or_default_value(DEFAULT_SHARDS)?,
-            kms_key_id: s.kms_key_id.or_default_value(DEFAULT_KMS_KEY.to_string())?,
-            retention_hours: s
-                .retention_period_hours
-                .or_default_value(DEFAULT_RETENTION_HOURS)?,
-            retain_on_destroy: s.retain_on_destroy.or_default_value(false)?,
+            shard_count: *s.shard_count.known()?,
+            kms_key_id: s.kms_key_id.known()?.clone(),
+            retention_hours: *s.retention_period_hours.known()?,
+            retain_on_destroy: *s.retain_on_destroy.known()?,
             tags,
         })
     }
@@ -199,22 +176,6 @@ pub struct Private {
 }
 
 impl Private {
-    pub fn from_bytes(b: &[u8]) -> Private {
-        if b.is_empty() {
-            Private::default()
-        } else {
-            serde_json::from_slice(b).unwrap_or_default()
-        }
-    }
-
-    pub fn to_bytes(&self) -> Vec<u8> {
-        if self.created_streams.is_empty() {
-            Vec::new()
-        } else {
-            serde_json::to_vec(self).unwrap_or_default()
-        }
-    }
-
     pub fn record_created(&mut self, name: &str) {
         if !self.created_streams.iter().any(|n| n == name) {
             self.created_streams.push(name.to_string());

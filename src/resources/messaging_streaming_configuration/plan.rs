@@ -9,31 +9,20 @@ use super::model::{
     BlockModel, Desired, Model, Private, StreamModel, StreamSpec, TagsAttr, Target, known_tags,
     tags_attr,
 };
-use super::schema::{DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS, DEFAULT_SHARDS};
-use super::validate::{block_path, validate_model};
+use super::validate::block_path;
 use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::kinesis::{
     MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, list_tags, scaling_path,
 };
 use crate::aws::tags::{MAX_USER_TAGS, TagChanges, merge};
-use crate::aws::{AwsClients, AwsError, chime};
+use crate::aws::{AwsClients, chime};
 use crate::framework::{CallContext, Diagnostics};
 use crate::value::{Attr, AttributePath};
 
-fn default_if_null<T: Clone>(a: &Attr<T>, default: T) -> Attr<T> {
-    match a {
-        Attr::Null => Attr::Known(default),
-        other => other.clone(),
-    }
-}
-
-/// The planned model for a config, given the prior state (if any).
-pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&AwsClients>) -> Model {
-    let same_instance = prior.is_some_and(|p| p.app_instance_arn == config.app_instance_arn);
-    let id = match (same_instance, prior) {
-        (true, Some(p)) if p.id.known().is_some() => p.id.clone(),
-        _ => config.app_instance_arn.clone(),
-    };
+/// The planned model for a config (schema defaults already applied by the
+/// framework), given the prior state (if any): the values only this
+/// resource knows (stream ARNs, `tags_all`).
+pub fn planned_model(config: &Model, prior: Option<&Model>, clients: &AwsClients) -> Model {
     let prior_blocks: BTreeMap<String, &BlockModel> = prior
         .map(|p| {
             p.blocks()
@@ -48,23 +37,11 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&Aws
             .iter()
             .map(|b| {
                 let Attr::Known(stream) = &b.stream else {
-                    return BlockModel {
-                        data_type: b.data_type.clone(),
-                        resource_arn: b.resource_arn.clone(),
-                        stream: b.stream.clone(),
-                    };
+                    return b.clone();
                 };
                 let planned_stream = StreamModel {
-                    name: stream.name.clone(),
-                    shard_count: default_if_null(&stream.shard_count, DEFAULT_SHARDS),
-                    kms_key_id: default_if_null(&stream.kms_key_id, DEFAULT_KMS_KEY.to_string()),
-                    retention_period_hours: default_if_null(
-                        &stream.retention_period_hours,
-                        DEFAULT_RETENTION_HOURS,
-                    ),
-                    retain_on_destroy: default_if_null(&stream.retain_on_destroy, false),
-                    tags: stream.tags.clone(),
                     tags_all: planned_tags_all(&stream.tags, clients),
+                    ..stream.clone()
                 };
                 BlockModel {
                     data_type: b.data_type.clone(),
@@ -81,7 +58,9 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&Aws
             .collect()
     });
     Model {
-        id,
+        // The AppInstance ARN; kept from the state when that is unknown
+        // (UseStateForUnknown), until the replacement plans it anew.
+        id: config.app_instance_arn.clone(),
         app_instance_arn: config.app_instance_arn.clone(),
         streaming_configuration: blocks.map_or(config.streaming_configuration.clone(), Attr::Known),
         timeouts: config.timeouts.clone(),
@@ -90,10 +69,10 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: Option<&Aws
 
 /// The stream's own tags over the provider's default tags; unknown until
 /// both are known.
-fn planned_tags_all(own: &TagsAttr, clients: Option<&AwsClients>) -> TagsAttr {
-    match (clients, known_tags(own)) {
-        (Some(c), Some(own)) => tags_attr(&merge(&c.default_tags, &own)),
-        _ => Attr::Unknown,
+fn planned_tags_all(own: &TagsAttr, clients: &AwsClients) -> TagsAttr {
+    match known_tags(own) {
+        Some(own) => tags_attr(&merge(&clients.default_tags, &own)),
+        None => Attr::Unknown,
     }
 }
 
@@ -133,15 +112,13 @@ fn check_tag_count(config: &Model, planned: &Model, diags: &mut Diagnostics) {
 /// Kinesis ARNs are a function of partition, region, account and name.
 fn managed_arn(
     stream: &StreamModel,
-    clients: Option<&AwsClients>,
+    c: &AwsClients,
     prior: Option<&BlockModel>,
 ) -> Attr<String> {
     let Attr::Known(name) = &stream.name else {
         return Attr::Unknown;
     };
-    if let Some(c) = clients
-        && let Some(account) = &c.account_id
-    {
+    if let Some(account) = &c.account_id {
         return Attr::Known(StreamArn::new(&c.partition, &c.region, account, name).to_string());
     }
     match prior.and_then(|p| p.resource_arn.known()) {
@@ -195,7 +172,7 @@ pub async fn check_referenced_streams(
                     }
                 }
             }
-            Err(AwsError::NotFound(_)) => {
+            Err(e) if e.is_not_found() => {
                 for p in &paths {
                     diags.error_at(
                         p.clone(),
@@ -209,7 +186,7 @@ pub async fn check_referenced_streams(
                     );
                 }
             }
-            Err(AwsError::AccessDenied(why)) => {
+            Err(why) if why.is_access_denied() => {
                 for p in &paths {
                     diags.warning_at(
                         p.clone(),
@@ -337,7 +314,7 @@ pub async fn live_checks(
     if prior.is_none() {
         match chime::find_streaming_configurations(c, &app.to_string(), &ctx.cancel).await {
             Ok(existing) => check_no_takeover(&existing, desired.as_ref(), &app.to_string(), diags),
-            Err(AwsError::AccessDenied(why)) => diags.warning_at(
+            Err(why) if why.is_access_denied() => diags.warning_at(
                 AttributePath::attr("app_instance_arn"),
                 "Could not read the AppInstance's streaming configuration",
                 format!("GetMessagingStreamingConfigurations was refused ({why}); apply checks again before writing."),
@@ -530,9 +507,4 @@ async fn check_shard_quota(
             }
         }
     }
-}
-
-/// Static rules again, now that more values may be known.
-pub fn recheck_static(config: &Model, diags: &mut Diagnostics) {
-    validate_model(config, diags);
 }

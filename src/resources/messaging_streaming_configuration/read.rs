@@ -145,13 +145,13 @@ async fn describe(
 ) -> Result<Option<Found>, AwsError> {
     let summary = match find_stream_summary(c, name, &ctx.cancel).await {
         Ok(s) => s,
-        Err(AwsError::NotFound(_)) => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
     let tags = match list_tags(c, name, &ctx.cancel).await {
         Ok(t) => Some(t),
-        Err(AwsError::NotFound(_)) => return Ok(None),
-        Err(AwsError::AccessDenied(why)) => {
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(why) if why.is_access_denied() => {
             diags.warning(
                 format!("Could not read the tags of Kinesis stream {name}"),
                 format!(

@@ -4,9 +4,6 @@
 //! stream) as soon as each exists.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
-
-use tokio::time::Instant;
 
 use super::checks::{Asking, check_provider_matches};
 use super::model::{Desired, Model, Private, StreamSpec, Target};
@@ -14,7 +11,7 @@ use super::plan::{check_no_takeover, check_referenced_streams};
 use crate::arn::AppInstanceArn;
 use crate::aws::kinesis::{self, StreamSummary};
 use crate::aws::{AwsClients, AwsError, chime};
-use crate::framework::{CallContext, Diagnostics};
+use crate::framework::{CallContext, Deadline, Diagnostics};
 use crate::value::Attr;
 
 /// What an apply reached, whatever happened.
@@ -24,39 +21,11 @@ pub struct Outcome {
     pub diagnostics: Diagnostics,
 }
 
-/// The operation's time budget (the `timeouts` block), shared by its waits.
-struct Deadline {
-    at: Instant,
-    total: Duration,
-    op: &'static str,
-}
-
-impl Deadline {
-    fn new(op: &'static str, total: Duration) -> Self {
-        Self {
-            at: Instant::now() + total,
-            total,
-            op,
-        }
-    }
-
-    fn remaining(&self) -> Duration {
-        self.at
-            .saturating_duration_since(Instant::now())
-            .max(Duration::from_secs(1))
-    }
-
-    /// An error for a diagnostic; a timeout names the budget that ran out.
-    fn explain(&self, e: AwsError) -> String {
-        match e {
-            AwsError::TimedOut { .. } => format!(
-                "{e}. The {} timeout of {}s ran out; raise `timeouts {{ {} = \"...\" }}` if this is expected.",
-                self.op,
-                self.total.as_secs(),
-                self.op
-            ),
-            other => other.to_string(),
-        }
+/// An error for a diagnostic; a timeout names the budget that ran out.
+fn explain(deadline: &Deadline, e: AwsError) -> String {
+    match e {
+        AwsError::TimedOut { .. } => format!("{e}. {}", deadline.ran_out()),
+        other => other.to_string(),
     }
 }
 
@@ -68,6 +37,7 @@ pub async fn create_or_update(
     prior: Option<&Model>,
     planned: &Model,
     mut private: Private,
+    deadline: Deadline,
     ctx: &CallContext,
 ) -> Outcome {
     let mut diags = Diagnostics::new();
@@ -83,8 +53,6 @@ pub async fn create_or_update(
         );
         return fail(private, diags);
     };
-    let op = if prior.is_some() { "update" } else { "create" };
-    let deadline = Deadline::new(op, planned.timeout(op));
     let app = match AppInstanceArn::parse(&desired.app_instance_arn) {
         Ok(a) => a,
         Err(e) => {
@@ -140,7 +108,7 @@ pub async fn create_or_update(
             Err((doing, e)) => {
                 diags.error(
                     format!("{doing} Kinesis stream ({name})"),
-                    deadline.explain(e),
+                    explain(&deadline, e),
                 );
                 return fail(private, diags);
             }
@@ -185,7 +153,7 @@ pub async fn create_or_update(
             {
                 diags.error(
                     format!("deleting Kinesis stream ({name}) that this resource no longer uses"),
-                    deadline.explain(e),
+                    explain(&deadline, e),
                 );
                 return fail(private, diags);
             }
@@ -206,10 +174,10 @@ pub async fn delete(
     c: &AwsClients,
     prior: &Model,
     mut private: Private,
+    deadline: Deadline,
     ctx: &CallContext,
 ) -> Outcome {
     let mut diags = Diagnostics::new();
-    let deadline = Deadline::new("delete", prior.timeout("delete"));
     let Some(app_arn) = prior.app_instance_arn.known().cloned() else {
         return Outcome {
             model: None,
@@ -249,7 +217,7 @@ pub async fn delete(
         if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, &deadline, ctx).await {
             diags.error(
                 format!("deleting Kinesis stream ({name})"),
-                deadline.explain(e),
+                explain(&deadline, e),
             );
             return Outcome {
                 model: Some(prior.clone()),
@@ -278,7 +246,7 @@ async fn delete_if_owned(
     let owned = private.created_streams.iter().any(|n| n == name)
         || match kinesis::find_owner_tag(c, name, &ctx.cancel).await {
             Ok(tag) => tag.as_deref() == Some(app_arn),
-            Err(AwsError::NotFound(_)) => {
+            Err(e) if e.is_not_found() => {
                 private.forget(name);
                 return Ok(());
             }
@@ -322,7 +290,7 @@ async fn ensure_stream(
             }
             s
         }
-        Err(AwsError::NotFound(_)) => {
+        Err(e) if e.is_not_found() => {
             tracing::info!(stream = %name, shards = spec.shard_count, "creating stream");
             match kinesis::create_stream(c, name, spec.shard_count, app_arn, &spec.tags, cancel)
                 .await
@@ -389,7 +357,7 @@ async fn ensure_stream(
     if summary.open_shards != spec.shard_count {
         return Err((
             "scaling",
-            AwsError::Failed(format!(
+            AwsError::Other(format!(
                 "the stream has {} open shards after scaling to {}",
                 summary.open_shards, spec.shard_count
             )),
@@ -415,8 +383,8 @@ async fn ensure_stream(
 
 fn explain_put_error(e: AwsError) -> String {
     match e {
-        AwsError::Failed(m) if m.starts_with("BadRequestException") => format!(
-            "{m}. Chime SDK messaging refused the streams; check the five prerequisites (same account and region, name \
+        e if e.has_code("BadRequestException") => format!(
+            "{e}. Chime SDK messaging refused the streams; check the five prerequisites (same account and region, name \
              starting with chime-messaging-, at least 2 shards, KMS encryption)."
         ),
         other => other.to_string(),

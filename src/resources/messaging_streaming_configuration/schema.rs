@@ -2,8 +2,8 @@
 
 use crate::aws::tags::MAX_USER_TAGS;
 use crate::framework::{
-    Attribute, Block, MAX_OPERATION_TIMEOUT, NestedBlock, Nesting, PlanModifier, Schema, between,
-    duration_at_most, not_empty, one_of, regex_match, starts_with,
+    Attribute, Block, NestedBlock, Nesting, Op, PlanModifier, Schema, between, not_empty, one_of,
+    regex_match, starts_with, timeouts_block,
 };
 use crate::value::{Number, Type, Value};
 
@@ -17,8 +17,8 @@ pub const DATA_TYPES: [&str; 2] = ["ChannelMessage", "Channel"];
 pub const DEFAULT_SHARDS: i64 = 2;
 pub const DEFAULT_KMS_KEY: &str = "alias/aws/kinesis";
 pub const DEFAULT_RETENTION_HOURS: i64 = 24;
-pub const DEFAULT_TIMEOUTS: [(&str, &str); 3] =
-    [("create", "10m"), ("update", "30m"), ("delete", "15m")];
+pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
+    &[(Op::Create, "10m"), (Op::Update, "30m"), (Op::Delete, "15m")];
 pub const STREAM_NAME_PATTERN: &str = r"^[a-zA-Z0-9_.-]{1,128}$";
 /// Kinesis allows at most 10,000 shards per stream.
 pub const MAX_SHARDS: i64 = 10_000;
@@ -91,17 +91,6 @@ pub fn schema() -> Schema {
     ))
     .block(NestedBlock::new("stream", Nesting::Single, stream));
 
-    let mut timeouts =
-        Block::new("How long apply may wait for Kinesis, as Go durations (`10m`, `1h30m`).");
-    for (name, default) in DEFAULT_TIMEOUTS {
-        timeouts = timeouts.attribute(
-            Attribute::string(name)
-                .optional()
-                .describe(&format!("Limit for {name}. Default `{default}`."))
-                .validate(duration_at_most(MAX_OPERATION_TIMEOUT)),
-        );
-    }
-
     Schema::new(
         Block::new(
             "Streams an Amazon Chime SDK AppInstance's messaging data (messages and channel events) to Amazon Kinesis data \
@@ -124,6 +113,6 @@ pub fn schema() -> Schema {
                 .items(1, 2)
                 .identified_by("data_type"),
         )
-        .block(NestedBlock::new("timeouts", Nesting::Single, timeouts)),
+        .block(timeouts_block(DEFAULT_TIMEOUTS)),
     )
 }

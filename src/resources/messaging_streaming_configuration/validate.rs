@@ -265,6 +265,9 @@ mod tests {
     use super::*;
     use crate::aws::kinesis::OWNER_TAG;
     use crate::resources::messaging_streaming_configuration::model::{BlockModel, StreamModel};
+    use crate::resources::messaging_streaming_configuration::schema::{
+        DEFAULT_KMS_KEY, DEFAULT_RETENTION_HOURS,
+    };
     use crate::value::PathStep;
 
     const APP: &str = "arn:aws:chime:us-east-1:123456789012:app-instance/a1";
@@ -281,9 +284,13 @@ mod tests {
         BlockModel {
             data_type: Attr::Known(dt.into()),
             resource_arn: Attr::Null,
+            // With the schema's defaults, as the framework hands a config over.
             stream: Attr::Known(StreamModel {
                 name: Attr::Known(name.into()),
                 shard_count: Attr::Known(shards),
+                kms_key_id: Attr::Known(DEFAULT_KMS_KEY.into()),
+                retention_period_hours: Attr::Known(DEFAULT_RETENTION_HOURS),
+                retain_on_destroy: Attr::Known(false),
                 ..Default::default()
             }),
         }
