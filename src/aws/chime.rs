@@ -1,5 +1,5 @@
-//! Chime SDK: whether an AppInstance exists (identity), and its messaging
-//! streaming configurations (get / put / delete).
+//! Chime SDK messaging: an AppInstance's streaming configurations (get /
+//! put / delete), and whether the AppInstance exists.
 
 use aws_sdk_chimesdkmessaging::types::{MessagingDataType, StreamingConfiguration};
 use tokio_util::sync::CancellationToken;
@@ -114,28 +114,16 @@ pub async fn delete_streaming_configurations(
     }
 }
 
-/// Whether the AppInstance exists. The identity model has no
-/// NotFoundException for DescribeAppInstance: a missing AppInstance comes
-/// back as BadRequestException (or NotFound from other implementations).
+/// Whether the AppInstance exists (see `app_instances::find_app_instance`
+/// for what counts as missing).
 pub async fn app_instance_exists(
     c: &AwsClients,
     app_instance_arn: &str,
     cancel: &CancellationToken,
 ) -> Result<bool, AwsError> {
-    let result = with_retries(c.retry, cancel, "DescribeAppInstance", classify, || {
-        c.identity
-            .describe_app_instance()
-            .app_instance_arn(app_instance_arn)
-            .send()
-    })
-    .await
-    .map_err(AwsError::from);
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) if e.is_not_found() => Ok(false),
-        Err(e) if e.has_code("BadRequestException") => Ok(false),
-        Err(e) => Err(e),
-    }
+    super::app_instances::find_app_instance(c, app_instance_arn, cancel)
+        .await
+        .map(|a| a.is_some())
 }
 
 /// Whether DescribeAppInstance says the AppInstance does not exist. Any

@@ -1,7 +1,8 @@
-//! AWS access: the shared clients, the retry policy, and per service the
-//! `find_*` (typed NotFound), `status_*` and `wait_*` helpers that the
-//! resource, the data source and the tests reuse.
+//! AWS access: the shared clients, the one retry policy, typed errors, and
+//! per service the calls the resources and data sources make (`find_*`
+//! answers `None` or empty for what does not exist; `wait_*` polls).
 
+pub mod app_instances;
 pub mod chime;
 pub mod clients;
 pub mod credentials;

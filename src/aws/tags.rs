@@ -1,12 +1,37 @@
-//! Kinesis stream tags: the rules a tag must follow, the provider's
-//! `default_tags` merged under a resource's own, what a read shows, and the
-//! changes that bring a stream's tags to the desired set.
+//! Resource tags: the rules a tag must follow, the provider's
+//! `default_tags` merged under a resource's own, what a read shows, the
+//! changes that bring the tags to the desired set, and the attribute type.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::kinesis::OWNER_TAG;
+use crate::value::Attr;
 
 pub type Tags = BTreeMap<String, String>;
+
+/// A `tags` / `tags_all` attribute: a map whose values may each be unknown
+/// in a plan.
+pub type TagsAttr = Attr<BTreeMap<String, Attr<String>>>;
+
+/// The wholly known tags (null reads as none); `None` while any part is unknown.
+pub fn known_tags(a: &TagsAttr) -> Option<Tags> {
+    match a {
+        Attr::Null => Some(Tags::new()),
+        Attr::Unknown => None,
+        Attr::Known(m) => m
+            .iter()
+            .map(|(k, v)| Some((k.clone(), v.known()?.clone())))
+            .collect(),
+    }
+}
+
+pub fn tags_attr(tags: &Tags) -> TagsAttr {
+    Attr::Known(
+        tags.iter()
+            .map(|(k, v)| (k.clone(), Attr::Known(v.clone())))
+            .collect(),
+    )
+}
 
 /// Kinesis allows 50 tags per stream (Kinesis API reference, AddTagsToStream).
 pub const MAX_TAGS_PER_STREAM: usize = 50;
@@ -57,6 +82,28 @@ pub fn tag_problem(key: &str, value: &str) -> Option<String> {
     if !allowed(value) {
         return Some(format!(
             "the value may hold only letters, digits, white space and {ALLOWED_SYMBOLS}"
+        ));
+    }
+    None
+}
+
+/// Why a tag cannot be set on a Chime SDK resource, or `None` if it can:
+/// the identity model's TagKey is 1-128 characters and TagValue 1-256 (no
+/// pattern); `aws:` keys are AWS's own.
+pub fn chime_tag_problem(key: &str, value: &str) -> Option<String> {
+    let key_chars = key.chars().count();
+    if key_chars == 0 || key_chars > MAX_KEY_CHARS {
+        return Some(format!(
+            "the key is {key_chars} characters long; tag keys are 1-{MAX_KEY_CHARS} characters"
+        ));
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return Some("keys starting with `aws:` are reserved for AWS".into());
+    }
+    let value_chars = value.chars().count();
+    if value_chars == 0 || value_chars > MAX_VALUE_CHARS {
+        return Some(format!(
+            "the value is {value_chars} characters long; Chime SDK tag values are 1-{MAX_VALUE_CHARS} characters"
         ));
     }
     None

@@ -66,6 +66,21 @@ where
     }
 }
 
+/// One call (its retries included) within what is left of a deadline.
+pub async fn within<T>(
+    timeout: Duration,
+    what: &str,
+    call: impl Future<Output = Result<T, AwsError>>,
+) -> Result<T, AwsError> {
+    match tokio::time::timeout(timeout, call).await {
+        Ok(result) => result,
+        Err(_) => Err(AwsError::TimedOut {
+            what: what.to_string(),
+            last: "no answer yet".into(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

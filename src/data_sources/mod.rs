@@ -1,5 +1,6 @@
 //! The provider's data sources, each a `TypedDataSource`.
 
+mod app_instance;
 mod messaging_streaming_configuration;
 
 use std::sync::Arc;
@@ -7,7 +8,8 @@ use std::sync::Arc;
 use crate::framework::{DataSource, data_source};
 
 pub fn all() -> Vec<Arc<dyn DataSource>> {
-    vec![data_source(
-        messaging_streaming_configuration::MessagingStreamingConfigurationData,
-    )]
+    vec![
+        data_source(app_instance::AppInstanceData),
+        data_source(messaging_streaming_configuration::MessagingStreamingConfigurationData),
+    ]
 }

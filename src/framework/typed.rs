@@ -207,6 +207,12 @@ impl<R: TypedResource> Resource for TypedServer<R> {
         let prior = decode(req.prior, "prior state", &mut diags);
         let planned = decode(&planned_value, "plan", &mut diags);
         let (Some(config), Some(planned)) = (config, planned) else {
+            if !diags.has_errors() {
+                diags.error(
+                    "No configuration to plan from",
+                    format!("Terraform sent no configuration for a {} change; please report this bug.", R::TYPE_NAME),
+                );
+            }
             return PlanResponse { diagnostics: diags, ..Default::default() };
         };
         self.inner.validate(&config, &mut diags);
@@ -389,17 +395,21 @@ impl<D: TypedDataSource> DataSource for TypedDataServer<D> {
 
     async fn read(&self, config: &Value, ctx: &CallContext) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
+        let Some(data) = ctx.provider_data::<D::Data>(&mut diags) else {
+            return (Value::Null, diags);
+        };
         let config = with_defaults(&self.schema.block, config);
         let Some(model) = decode::<D::Model>(&config, "configuration", &mut diags) else {
+            diags.error(
+                "No configuration to read with",
+                format!("Terraform sent no configuration for the {} data source; please report this bug.", D::TYPE_NAME),
+            );
             return (Value::Null, diags);
         };
         self.inner.validate(&model, &mut diags);
         if diags.has_errors() {
             return (Value::Null, diags);
         }
-        let Some(data) = ctx.provider_data::<D::Data>(&mut diags) else {
-            return (Value::Null, diags);
-        };
         let result = self.inner.read(model, &data, ctx, &mut diags).await;
         (encode(result.as_ref(), &self.ty, &mut diags), diags)
     }

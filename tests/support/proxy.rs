@@ -84,13 +84,23 @@ fn operation(method: &str, path: &str, target: Option<&str>, body: &[u8]) -> Str
         }
         .to_string();
     }
-    // GET /app-instances/{arn}: the ARN is one percent-encoded segment.
-    if method == "GET"
-        && path
-            .strip_prefix("/app-instances/")
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+    // /app-instances/{arn}: the ARN is one percent-encoded segment.
+    if path
+        .strip_prefix("/app-instances/")
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
     {
-        return "DescribeAppInstance".to_string();
+        let op = match method {
+            "GET" => "DescribeAppInstance",
+            "PUT" => "UpdateAppInstance",
+            "DELETE" => "DeleteAppInstance",
+            _ => "Unknown",
+        };
+        return op.to_string();
+    }
+    match (method, path) {
+        ("POST", "/app-instances") => return "CreateAppInstance".to_string(),
+        ("GET", "/tags") => return "ListTagsForResource".to_string(),
+        _ => {}
     }
     format!("{method} {path}")
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
-use crate::aws::tags::Tags;
+pub use crate::aws::tags::{Tags, TagsAttr, known_tags, tags_attr};
 use crate::value::Attr;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -31,29 +31,6 @@ pub struct StreamModel {
     pub retain_on_destroy: Attr<bool>,
     pub tags: TagsAttr,
     pub tags_all: TagsAttr,
-}
-
-/// A map of strings whose values may each be unknown in a plan.
-pub type TagsAttr = Attr<BTreeMap<String, Attr<String>>>;
-
-/// The wholly known tags (null reads as none); `None` while any part is unknown.
-pub fn known_tags(a: &TagsAttr) -> Option<Tags> {
-    match a {
-        Attr::Null => Some(Tags::new()),
-        Attr::Unknown => None,
-        Attr::Known(m) => m
-            .iter()
-            .map(|(k, v)| Some((k.clone(), v.known()?.clone())))
-            .collect(),
-    }
-}
-
-pub fn tags_attr(tags: &Tags) -> TagsAttr {
-    Attr::Known(
-        tags.iter()
-            .map(|(k, v)| (k.clone(), Attr::Known(v.clone())))
-            .collect(),
-    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

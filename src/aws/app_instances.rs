@@ -1,0 +1,185 @@
+//! Chime SDK identity: AppInstances (create / describe / update / delete)
+//! and their tags.
+
+use aws_sdk_chimesdkidentity::types::Tag;
+use aws_smithy_types::date_time::Format;
+use tokio_util::sync::CancellationToken;
+
+use super::AwsClients;
+use super::error::AwsError;
+use super::retry::{classify, with_retries};
+use super::tags::{TagChanges, Tags};
+
+/// An AppInstance as DescribeAppInstance returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppInstance {
+    pub arn: String,
+    pub name: String,
+    /// Null and empty are one to the service (unverified for the real one:
+    /// the model allows 0 characters; chimesdk-local stores what it gets).
+    pub metadata: Option<String>,
+    /// RFC 3339.
+    pub created: Option<String>,
+    pub last_updated: Option<String>,
+}
+
+fn tag_list(tags: &Tags) -> Result<Option<Vec<Tag>>, AwsError> {
+    if tags.is_empty() {
+        // The model's TagList takes 1 to 50: none is no list at all.
+        return Ok(None);
+    }
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| AwsError::Other(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// CreateAppInstance; `token` makes a retried call return the same one.
+pub async fn create_app_instance(
+    c: &AwsClients,
+    name: &str,
+    metadata: Option<&str>,
+    token: &str,
+    tags: &Tags,
+    cancel: &CancellationToken,
+) -> Result<String, AwsError> {
+    let tags = tag_list(tags)?;
+    let out = with_retries(c.retry, cancel, "CreateAppInstance", classify, || {
+        c.identity
+            .create_app_instance()
+            .name(name)
+            .set_metadata(metadata.map(str::to_string))
+            .client_request_token(token)
+            .set_tags(tags.clone())
+            .send()
+    })
+    .await?;
+    out.app_instance_arn()
+        .map(str::to_string)
+        .ok_or_else(|| AwsError::Other("CreateAppInstance returned no AppInstanceArn".into()))
+}
+
+/// DescribeAppInstance; `None` when it does not exist. The identity model
+/// has no NotFoundException for it: a missing AppInstance comes back as
+/// BadRequestException from chimesdk-local (what the real service answers
+/// is unverified) or NotFound from other implementations.
+pub async fn find_app_instance(
+    c: &AwsClients,
+    arn: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<AppInstance>, AwsError> {
+    let result = with_retries(c.retry, cancel, "DescribeAppInstance", classify, || {
+        c.identity.describe_app_instance().app_instance_arn(arn).send()
+    })
+    .await
+    .map_err(AwsError::from);
+    let out = match result {
+        Ok(out) => out,
+        Err(e) if e.is_not_found() || e.has_code("BadRequestException") => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(a) = out.app_instance() else {
+        return Err(AwsError::Other(format!("DescribeAppInstance for {arn} returned no AppInstance")));
+    };
+    let time = |t: Option<&aws_smithy_types::DateTime>| t.and_then(|t| t.fmt(Format::DateTime).ok());
+    Ok(Some(AppInstance {
+        arn: a.app_instance_arn().unwrap_or(arn).to_string(),
+        name: a.name().unwrap_or_default().to_string(),
+        metadata: a.metadata().map(str::to_string),
+        created: time(a.created_timestamp()),
+        last_updated: time(a.last_updated_timestamp()),
+    }))
+}
+
+/// UpdateAppInstance: the model requires both Name and Metadata.
+pub async fn update_app_instance(
+    c: &AwsClients,
+    arn: &str,
+    name: &str,
+    metadata: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
+    with_retries(c.retry, cancel, "UpdateAppInstance", classify, || {
+        c.identity
+            .update_app_instance()
+            .app_instance_arn(arn)
+            .name(name)
+            .metadata(metadata)
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// DeleteAppInstance; one already gone counts as deleted.
+pub async fn delete_app_instance(
+    c: &AwsClients,
+    arn: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
+    let result = with_retries(c.retry, cancel, "DeleteAppInstance", classify, || {
+        c.identity.delete_app_instance().app_instance_arn(arn).send()
+    })
+    .await
+    .map_err(AwsError::from);
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn list_tags(
+    c: &AwsClients,
+    arn: &str,
+    cancel: &CancellationToken,
+) -> Result<Tags, AwsError> {
+    let out = with_retries(c.retry, cancel, "ListTagsForResource", classify, || {
+        c.identity.list_tags_for_resource().resource_arn(arn).send()
+    })
+    .await?;
+    Ok(out
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect())
+}
+
+/// Makes the AppInstance's tags `desired`.
+pub async fn set_tags(
+    c: &AwsClients,
+    arn: &str,
+    remote: &Tags,
+    desired: &Tags,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
+    let changes = TagChanges::between(remote, desired);
+    for keys in &changes.remove {
+        with_retries(c.retry, cancel, "UntagResource", classify, || {
+            c.identity
+                .untag_resource()
+                .resource_arn(arn)
+                .set_tag_keys(Some(keys.clone()))
+                .send()
+        })
+        .await?;
+    }
+    for batch in &changes.add {
+        let tags = tag_list(batch)?;
+        with_retries(c.retry, cancel, "TagResource", classify, || {
+            c.identity
+                .tag_resource()
+                .resource_arn(arn)
+                .set_tags(tags.clone())
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! Data source `chimesdk_app_instance`: an AppInstance read by ARN.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::arn::AppInstanceArn;
+use crate::aws::tags::{TagsAttr, tags_attr};
+use crate::aws::{AwsClients, app_instances};
+use crate::framework::{Attribute, Block, CallContext, Diagnostics, Schema, TypedDataSource};
+use crate::value::{Attr, AttributePath, Type};
+
+pub struct AppInstanceData;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DataModel {
+    id: Attr<String>,
+    arn: Attr<String>,
+    name: Attr<String>,
+    metadata: Attr<String>,
+    tags: TagsAttr,
+    created_timestamp: Attr<String>,
+    last_updated_timestamp: Attr<String>,
+}
+
+fn computed(name: &str, description: &str) -> Attribute {
+    Attribute::string(name).computed().describe(description)
+}
+
+#[async_trait]
+impl TypedDataSource for AppInstanceData {
+    type Model = DataModel;
+    type Data = AwsClients;
+    const TYPE_NAME: &'static str = "chimesdk_app_instance";
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new("Reads an Amazon Chime SDK AppInstance by its ARN.")
+                .attribute(Attribute::string("arn").required().describe("ARN of the AppInstance."))
+                .attribute(computed("id", "The AppInstance ARN."))
+                .attribute(computed("name", "The AppInstance's name."))
+                .attribute(computed("metadata", "The AppInstance's metadata (sensitive, as the service model marks it).").sensitive())
+                .attribute(
+                    Attribute::typed("tags", Type::Map(Box::new(Type::String)))
+                        .computed()
+                        .describe("Every tag the AppInstance has."),
+                )
+                .attribute(computed("created_timestamp", "When the AppInstance was created (RFC 3339)."))
+                .attribute(computed("last_updated_timestamp", "When its name or metadata last changed (RFC 3339).")),
+        )
+    }
+
+    fn validate(&self, config: &DataModel, diags: &mut Diagnostics) {
+        if let Attr::Known(raw) = &config.arn
+            && let Err(why) = AppInstanceArn::parse(raw)
+        {
+            diags.error_at(
+                AttributePath::attr("arn"),
+                "Invalid AppInstance ARN",
+                format!(
+                    "arn = {:?} is not an AppInstance ARN: {why}.",
+                    crate::framework::truncated(raw.clone(), 200)
+                ),
+            );
+        }
+    }
+
+    async fn read(
+        &self,
+        config: DataModel,
+        c: &AwsClients,
+        ctx: &CallContext,
+        diags: &mut Diagnostics,
+    ) -> Option<DataModel> {
+        let Some(arn) = config.arn.known().cloned() else {
+            diags.error_at(AttributePath::attr("arn"), "arn is not known", "It must be known to read.");
+            return None;
+        };
+        let found = match app_instances::find_app_instance(c, &arn, &ctx.cancel).await {
+            Ok(Some(a)) => a,
+            Ok(None) => {
+                diags.error_at(
+                    AttributePath::attr("arn"),
+                    "AppInstance not found",
+                    format!("DescribeAppInstance found no AppInstance {arn} in this provider's account and region."),
+                );
+                return None;
+            }
+            Err(e) => {
+                diags.error(format!("reading Chime SDK AppInstance ({arn})"), e.to_string());
+                return None;
+            }
+        };
+        let tags = match app_instances::list_tags(c, &arn, &ctx.cancel).await {
+            Ok(t) => t,
+            Err(e) => {
+                diags.error(format!("reading the tags of Chime SDK AppInstance ({arn})"), e.to_string());
+                return None;
+            }
+        };
+        Some(DataModel {
+            id: Attr::Known(found.arn.clone()),
+            arn: Attr::Known(found.arn),
+            name: Attr::Known(found.name),
+            metadata: found.metadata.into(),
+            tags: tags_attr(&tags),
+            created_timestamp: found.created.into(),
+            last_updated_timestamp: found.last_updated.into(),
+        })
+    }
+}

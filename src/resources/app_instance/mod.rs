@@ -1,0 +1,394 @@
+//! Resource `chimesdk_app_instance`: an AppInstance with its name, metadata
+//! and tags; created with an idempotency token, updated in place, imported
+//! by ARN.
+
+pub mod schema;
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+
+use self::schema::{MAX_TAGS, Model};
+use crate::arn::AppInstanceArn;
+use crate::aws::app_instances::{self, AppInstance};
+use crate::aws::tags::{Tags, known_tags, merge, split_remote, chime_tag_problem, tags_attr};
+use crate::aws::wait::within;
+use crate::aws::{AwsClients, AwsError};
+use crate::framework::{
+    CallContext, Change, Deadline, Destroy, Diagnostics, Op, Plan, Refresh, Schema, TypedResource,
+};
+use crate::value::{Attr, AttributePath};
+
+pub struct AppInstanceResource;
+
+/// A diagnostic's text for a failed call; a timeout names its budget.
+fn explain(deadline: &Deadline, e: &AwsError) -> String {
+    match e {
+        AwsError::TimedOut { .. } => format!("{e}. {}", deadline.ran_out()),
+        other => other.to_string(),
+    }
+}
+
+/// Metadata as state holds it. The service does not tell an absent value
+/// from an empty one (unverified for the real service; chimesdk-local keeps
+/// what it was sent), so either reads back as the state had it.
+fn metadata_attr(remote: Option<&str>, current: &Attr<String>) -> Attr<String> {
+    match remote.filter(|m| !m.is_empty()) {
+        Some(m) => Attr::Known(m.to_string()),
+        None => match current {
+            Attr::Known(s) if s.is_empty() => Attr::Known(String::new()),
+            _ => Attr::Null,
+        },
+    }
+}
+
+/// The state for what DescribeAppInstance and ListTagsForResource say.
+fn state_of(a: &AppInstance, remote_tags: &Tags, like: &Model, defaults: &Tags) -> Model {
+    let configured: BTreeSet<String> = like
+        .tags
+        .known()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let (own, all) = split_remote(remote_tags, defaults, &configured);
+    Model {
+        id: Attr::Known(a.arn.clone()),
+        arn: Attr::Known(a.arn.clone()),
+        name: Attr::Known(a.name.clone()),
+        metadata: metadata_attr(a.metadata.as_deref(), &like.metadata),
+        // A configuration without `tags` reads back null, not an empty map.
+        tags: if own.is_empty() && like.tags.is_null() {
+            Attr::Null
+        } else {
+            tags_attr(&own)
+        },
+        tags_all: tags_attr(&all),
+        created_timestamp: a.created.clone().into(),
+        last_updated_timestamp: a.last_updated.clone().into(),
+        timeouts: like.timeouts.clone(),
+    }
+}
+
+fn check_tags(m: &Model, defaults: &Tags, diags: &mut Diagnostics) {
+    let Some(own) = known_tags(&m.tags) else { return };
+    let all = merge(defaults, &own);
+    for (k, v) in &all {
+        if let Some(why) = chime_tag_problem(k, v) {
+            let (path, source) = if own.contains_key(k) {
+                (AttributePath::attr("tags").key(k), "tags")
+            } else {
+                (AttributePath::attr("tags"), "the provider's default_tags")
+            };
+            diags.error_at(
+                path,
+                "Invalid tag for an AppInstance",
+                format!(
+                    "{source}[{:?}]: {why}. Fix the tag, or set it in this resource's tags to override a default.",
+                    crate::framework::truncated(k.clone(), 200)
+                ),
+            );
+        }
+    }
+    if all.len() > MAX_TAGS {
+        diags.error_at(
+            AttributePath::attr("tags"),
+            "Too many tags for one AppInstance",
+            format!(
+                "The AppInstance would have {} tags: {} of its own and {} more from the provider's default_tags. An \
+                 AppInstance takes at most {MAX_TAGS}. Remove {} from tags or default_tags.",
+                all.len(),
+                own.len(),
+                all.len() - own.len(),
+                all.len() - MAX_TAGS
+            ),
+        );
+    }
+}
+
+/// Reads the AppInstance and its tags into a state shaped like `like`.
+async fn read_state(
+    c: &AwsClients,
+    arn: &str,
+    like: &Model,
+    ctx: &CallContext,
+) -> Result<Option<Model>, AwsError> {
+    let Some(a) = app_instances::find_app_instance(c, arn, &ctx.cancel).await? else {
+        return Ok(None);
+    };
+    let remote = app_instances::list_tags(c, arn, &ctx.cancel).await?;
+    Ok(Some(state_of(&a, &remote, like, &c.default_tags)))
+}
+
+#[async_trait]
+impl TypedResource for AppInstanceResource {
+    type Model = Model;
+    type Private = ();
+    type Data = AwsClients;
+
+    const TYPE_NAME: &'static str = schema::TYPE_NAME;
+    const TIMEOUTS: &'static [(Op, &'static str)] = schema::DEFAULT_TIMEOUTS;
+
+    fn schema(&self) -> Schema {
+        schema::schema()
+    }
+
+    fn validate(&self, config: &Model, diags: &mut Diagnostics) {
+        check_tags(config, &Tags::new(), diags);
+    }
+
+    async fn plan(&self, req: Plan<'_, Self>, diags: &mut Diagnostics) -> Model {
+        let c = req.data;
+        let mut m = req.planned;
+        check_tags(&req.config, &c.default_tags, diags);
+        m.tags_all = match known_tags(&req.config.tags) {
+            Some(own) => tags_attr(&merge(&c.default_tags, &own)),
+            None => Attr::Unknown,
+        };
+        if let Some(prior) = &req.prior
+            && prior.name == m.name
+            && prior.metadata == m.metadata
+        {
+            // Only UpdateAppInstance moves it; a tags change does not call it.
+            m.last_updated_timestamp = prior.last_updated_timestamp.clone();
+        }
+        m
+    }
+
+    async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
+        let c = req.data;
+        let (Some(name), Some(tags)) = (req.planned.name.known(), known_tags(&req.planned.tags_all)) else {
+            diags.error(
+                "Planned values are not known at apply",
+                "name or tags were still unknown when apply started. This is a bug; please report it.",
+            );
+            return None;
+        };
+        // One token for this create: every retry of the call (a lost
+        // response included) gets the same AppInstance back.
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        let metadata = req.planned.metadata.known().map(String::as_str);
+        let created = within(
+            req.deadline.remaining(),
+            "CreateAppInstance",
+            app_instances::create_app_instance(c, name, metadata, &token, &tags, &req.ctx.cancel),
+        )
+        .await;
+        let arn = match created {
+            Ok(arn) => arn,
+            Err(e) => {
+                diags.error(format!("creating Chime SDK AppInstance ({name})"), explain(&req.deadline, &e));
+                return None;
+            }
+        };
+        tracing::info!(app_instance = %arn, "created AppInstance");
+        // From here on the AppInstance exists: whatever happens, the state
+        // records it, so the next apply or refresh completes it.
+        let mut reached = Model {
+            id: Attr::Known(arn.clone()),
+            arn: Attr::Known(arn.clone()),
+            created_timestamp: Attr::Null,
+            last_updated_timestamp: Attr::Null,
+            ..req.planned.clone()
+        };
+        match within(req.deadline.remaining(), "DescribeAppInstance", read_state(c, &arn, &req.planned, req.ctx)).await {
+            Ok(Some(read)) => reached = read,
+            Ok(None) => diags.error(
+                format!("reading Chime SDK AppInstance ({arn}) after creating it"),
+                "DescribeAppInstance did not find the AppInstance just created. Run `terraform apply` again: the \
+                 refresh reads it once the service shows it.",
+            ),
+            Err(e) => diags.error(
+                format!("reading Chime SDK AppInstance ({arn}) after creating it"),
+                explain(&req.deadline, &e),
+            ),
+        }
+        Some(reached)
+    }
+
+    async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
+        let Some(arn) = req.current.arn.known().cloned() else {
+            return Some(req.current);
+        };
+        match read_state(req.data, &arn, &req.current, req.ctx).await {
+            Ok(Some(m)) => Some(m),
+            Ok(None) => {
+                tracing::info!(app_instance = %arn, "AppInstance is gone; removing it from state");
+                None
+            }
+            Err(e) => {
+                diags.error(format!("reading Chime SDK AppInstance ({arn})"), e.to_string());
+                Some(req.current)
+            }
+        }
+    }
+
+    async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
+        let c = req.data;
+        let prior = req.prior.clone().unwrap_or_default();
+        let (Some(arn), Some(name), Some(tags)) =
+            (prior.arn.known().cloned(), req.planned.name.known(), known_tags(&req.planned.tags_all))
+        else {
+            diags.error(
+                "Planned values are not known at apply",
+                "arn, name or tags were unknown when apply started. This is a bug; please report it.",
+            );
+            return req.prior;
+        };
+        let mut reached = prior.clone();
+        if prior.name != req.planned.name || prior.metadata != req.planned.metadata {
+            let metadata = req.planned.metadata.known().map_or("", String::as_str);
+            let updated = within(
+                req.deadline.remaining(),
+                "UpdateAppInstance",
+                app_instances::update_app_instance(c, &arn, name, metadata, &req.ctx.cancel),
+            )
+            .await;
+            if let Err(e) = updated {
+                diags.error(format!("updating Chime SDK AppInstance ({arn})"), explain(&req.deadline, &e));
+                return Some(reached);
+            }
+            reached.name = req.planned.name.clone();
+            reached.metadata = req.planned.metadata.clone();
+        }
+        if prior.tags_all != req.planned.tags_all {
+            let tagged = within(req.deadline.remaining(), "tagging", async {
+                let remote = app_instances::list_tags(c, &arn, &req.ctx.cancel).await?;
+                app_instances::set_tags(c, &arn, &remote, &tags, &req.ctx.cancel).await
+            })
+            .await;
+            if let Err(e) = tagged {
+                diags.error(format!("tagging Chime SDK AppInstance ({arn})"), explain(&req.deadline, &e));
+                return Some(reached);
+            }
+            reached.tags = req.planned.tags.clone();
+            reached.tags_all = req.planned.tags_all.clone();
+        }
+        reached.timeouts = req.planned.timeouts.clone();
+        if req.planned.last_updated_timestamp.is_unknown() {
+            match within(req.deadline.remaining(), "DescribeAppInstance", async {
+                app_instances::find_app_instance(c, &arn, &req.ctx.cancel).await
+            })
+            .await
+            {
+                Ok(Some(a)) => reached.last_updated_timestamp = a.last_updated.into(),
+                Ok(None) => diags.error(
+                    format!("reading Chime SDK AppInstance ({arn}) after updating it"),
+                    "The AppInstance was deleted while it was being updated. Run `terraform apply` again to create it.",
+                ),
+                Err(e) => diags.error(
+                    format!("reading Chime SDK AppInstance ({arn}) after updating it"),
+                    explain(&req.deadline, &e),
+                ),
+            }
+        }
+        Some(reached)
+    }
+
+    async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
+        let Some(arn) = req.prior.arn.known().cloned() else {
+            return None;
+        };
+        let deleted = within(
+            req.deadline.remaining(),
+            "DeleteAppInstance",
+            app_instances::delete_app_instance(req.data, &arn, &req.ctx.cancel),
+        )
+        .await;
+        match deleted {
+            Ok(()) => None,
+            Err(e) => {
+                diags.error(format!("deleting Chime SDK AppInstance ({arn})"), explain(&req.deadline, &e));
+                Some(req.prior)
+            }
+        }
+    }
+
+    async fn import(
+        &self,
+        id: &str,
+        c: &AwsClients,
+        ctx: &CallContext,
+        diags: &mut Diagnostics,
+    ) -> Option<Model> {
+        let app = match AppInstanceArn::parse(id) {
+            Ok(a) => a,
+            Err(why) => {
+                diags.error(
+                    "Invalid import ID",
+                    format!(
+                        "{:?} is not an AppInstance ARN: {why}. Import with the ARN, e.g. \
+                         `terraform import chimesdk_app_instance.NAME arn:aws:chime:us-east-1:123456789012:app-instance/ID`.",
+                        crate::framework::truncated(id.to_string(), 200)
+                    ),
+                );
+                return None;
+            }
+        };
+        if app.region != c.region {
+            diags.error(
+                "AppInstance is in another region",
+                format!(
+                    "The AppInstance is in {:?} and this provider configuration in {:?}. Import it with a provider \
+                     (alias) configured for {:?}.",
+                    app.region, c.region, app.region
+                ),
+            );
+            return None;
+        }
+        let arn = app.to_string();
+        match read_state(c, &arn, &Model::default(), ctx).await {
+            Ok(Some(m)) => Some(m),
+            Ok(None) => {
+                diags.error(
+                    "Cannot import a missing AppInstance",
+                    format!("DescribeAppInstance found no AppInstance {arn}. Check the ARN and the provider's account."),
+                );
+                None
+            }
+            Err(e) => {
+                diags.error(format!("reading Chime SDK AppInstance ({arn})"), e.to_string());
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::validate_attributes;
+    use crate::value::{Value, to_value};
+
+    fn config(name: &str, metadata: Option<&str>) -> Value {
+        let m = Model {
+            name: Attr::Known(name.into()),
+            metadata: metadata.map(str::to_string).into(),
+            ..Default::default()
+        };
+        to_value(&m, &schema::schema().value_type()).unwrap()
+    }
+
+    #[test]
+    fn name_and_metadata_follow_the_model_lengths() {
+        let check = |v: Value| {
+            let mut d = Diagnostics::new();
+            validate_attributes(&schema::schema().block, &v, &AttributePath::root(), &mut d);
+            d
+        };
+        assert!(!check(config("tenant-a", Some("{\"plan\":\"pro\"}"))).has_errors());
+        assert!(!check(config(&"é".repeat(256), Some(&"m".repeat(1024)))).has_errors());
+        let long = check(config(&"n".repeat(257), None));
+        assert_eq!(long.0.len(), 1, "{long:?}");
+        assert_eq!(long.0[0].path, Some(AttributePath::attr("name")));
+        assert!(check(config("", None)).has_errors());
+        let meta = check(config("a", Some(&"m".repeat(1025))));
+        assert_eq!(meta.0[0].path, Some(AttributePath::attr("metadata")));
+    }
+
+    #[test]
+    fn an_empty_metadata_reads_as_the_configuration_said() {
+        assert_eq!(metadata_attr(Some(""), &Attr::Null), Attr::Null);
+        assert_eq!(metadata_attr(None, &Attr::Known(String::new())), Attr::Known(String::new()));
+        assert_eq!(metadata_attr(Some("x"), &Attr::Null), Attr::Known("x".into()));
+        assert_eq!(metadata_attr(None, &Attr::Known("was".into())), Attr::Null, "drift: removed");
+    }
+}

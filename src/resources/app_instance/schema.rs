@@ -1,0 +1,93 @@
+//! The resource's schema and model: what users write, with the docs text.
+
+use serde::{Deserialize, Serialize};
+
+use crate::aws::tags::TagsAttr;
+use crate::framework::{
+    Attribute, Block, Op, PlanModifier, Schema, regex_match, timeouts_block,
+};
+use crate::value::{Attr, Type};
+
+pub const TYPE_NAME: &str = "chimesdk_app_instance";
+pub const DEFAULT_TIMEOUTS: &[(Op, &str)] = &[(Op::Create, "5m"), (Op::Update, "5m"), (Op::Delete, "5m")];
+/// An AppInstance takes at most 50 tags (the identity model's TagList).
+pub const MAX_TAGS: usize = 50;
+/// The model's NonEmptyResourceName: 1-256 characters of this class.
+const NAME_PATTERN: &str = r"^[\t\n\r\x20-\x7E\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]{1,256}$";
+/// The model's Metadata: 0-1024 characters.
+const METADATA_PATTERN: &str = r"^(?s).{0,1024}$";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Model {
+    pub id: Attr<String>,
+    pub arn: Attr<String>,
+    pub name: Attr<String>,
+    pub metadata: Attr<String>,
+    pub tags: TagsAttr,
+    pub tags_all: TagsAttr,
+    pub created_timestamp: Attr<String>,
+    pub last_updated_timestamp: Attr<String>,
+    pub timeouts: Attr<Timeouts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Timeouts {
+    pub create: Attr<String>,
+    pub update: Attr<String>,
+    pub delete: Attr<String>,
+}
+
+fn tag_map() -> Type {
+    Type::Map(Box::new(Type::String))
+}
+
+fn computed(name: &str, description: &str) -> Attribute {
+    Attribute::string(name)
+        .computed()
+        .describe(description)
+        .modify_plan(PlanModifier::UseStateForUnknown)
+}
+
+pub fn schema() -> Schema {
+    Schema::new(
+        Block::new(
+            "An Amazon Chime SDK AppInstance: the container of the users, channels and messages of one messaging \
+             application, and what `chimesdk_messaging_streaming_configuration` streams from.",
+        )
+        .attribute(computed("id", "The AppInstance ARN."))
+        .attribute(computed("arn", "The AppInstance ARN."))
+        .attribute(
+            Attribute::string("name")
+                .required()
+                .describe("The AppInstance's name, 1-256 characters. Changing it updates the AppInstance in place.")
+                .validate(regex_match(NAME_PATTERN, "must be 1-256 printable characters")),
+        )
+        .attribute(
+            Attribute::string("metadata")
+                .optional()
+                .sensitive()
+                .describe(
+                    "Free-form metadata, at most 1024 characters. Sensitive, as the service model marks it. Changing it \
+                     updates the AppInstance in place.",
+                )
+                .validate(regex_match(METADATA_PATTERN, "must be at most 1024 characters")),
+        )
+        .attribute(Attribute::typed("tags", tag_map()).optional().describe(&format!(
+            "Tags for the AppInstance, merged over the provider's `default_tags` (on the same key this value wins). Keys \
+             are 1-128 characters and must not start with `aws:`; values are 1-256 characters. At most {MAX_TAGS} tags \
+             including the default tags."
+        )))
+        .attribute(
+            Attribute::typed("tags_all", tag_map())
+                .computed()
+                .describe("Every tag the AppInstance has: `tags` merged over the provider's `default_tags`."),
+        )
+        .attribute(computed("created_timestamp", "When the AppInstance was created (RFC 3339)."))
+        .attribute(
+            Attribute::string("last_updated_timestamp")
+                .computed()
+                .describe("When the AppInstance's name or metadata last changed (RFC 3339)."),
+        )
+        .block(timeouts_block(DEFAULT_TIMEOUTS)),
+    )
+}
