@@ -15,7 +15,12 @@ fn pages() -> Vec<String> {
     let provider = ChimeSdkProvider::new();
     let short = |name: &str| name.strip_prefix("chimesdk_").unwrap_or(name).to_string();
     let mut pages = vec!["docs/index.md".to_string()];
-    pages.extend(provider.resources().iter().map(|r| format!("docs/resources/{}.md", short(r.type_name()))));
+    pages.extend(
+        provider
+            .resources()
+            .iter()
+            .map(|r| format!("docs/resources/{}.md", short(r.type_name()))),
+    );
     pages.extend(
         provider
             .data_sources()
@@ -31,20 +36,24 @@ fn generated_schema(kind: &str) -> String {
     let (what, name) = kind.split_once(' ').unwrap_or((kind, ""));
     let block = match what {
         "provider" => provider.schema().block,
-        "resource" => provider
-            .resources()
-            .into_iter()
-            .find(|r| r.type_name() == name)
-            .unwrap_or_else(|| panic!("no resource {name:?}"))
-            .schema()
-            .block,
-        "data-source" => provider
-            .data_sources()
-            .into_iter()
-            .find(|d| d.type_name() == name)
-            .unwrap_or_else(|| panic!("no data source {name:?}"))
-            .schema()
-            .block,
+        "resource" => {
+            provider
+                .resources()
+                .into_iter()
+                .find(|r| r.type_name() == name)
+                .unwrap_or_else(|| panic!("no resource {name:?}"))
+                .schema()
+                .block
+        }
+        "data-source" => {
+            provider
+                .data_sources()
+                .into_iter()
+                .find(|d| d.type_name() == name)
+                .unwrap_or_else(|| panic!("no data source {name:?}"))
+                .schema()
+                .block
+        }
         other => panic!("unknown schema kind {other}"),
     };
     schema_markdown(&block)
@@ -95,15 +104,19 @@ fn docs_match_the_schema_and_the_examples() {
     let mut stale = Vec::new();
     for page in pages() {
         let path = format!("{ROOT}/{page}");
-        let current = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{page}: {e}; every resource and data source needs its page"));
+        let current = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("{page}: {e}; every resource and data source needs its page")
+        });
         let kind = if page.starts_with("docs/resources/") {
             "resource"
         } else {
             "data-source"
         };
         if page != "docs/index.md" {
-            let name = format!("chimesdk_{}", page.rsplit('/').next().unwrap().trim_end_matches(".md"));
+            let name = format!(
+                "chimesdk_{}",
+                page.rsplit('/').next().unwrap().trim_end_matches(".md")
+            );
             assert!(
                 current.contains(&format!("<!-- schema: {kind} {name} -->")),
                 "{page} has no `<!-- schema: {kind} {name} -->` section"

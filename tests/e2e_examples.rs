@@ -233,8 +233,6 @@ fn quickstart_module_passes_terraform_test() {
         "test",
         "-no-color",
         "-var",
-        &format!("app_instance_arn={}", env.app),
-        "-var",
         &format!("kinesis_endpoint={}", env.kinesis.url),
         "-var",
         &format!("chime_endpoint={}", env.chime.url),
@@ -244,5 +242,88 @@ fn quickstart_module_passes_terraform_test() {
     assert!(
         env.aws.stream_names().is_empty(),
         "terraform test destroyed what it applied"
+    );
+    let (_, apps) = env.aws.chime("GET", "/app-instances", None, None);
+    assert_eq!(
+        apps["AppInstances"].as_array().map(Vec::len),
+        Some(1),
+        "only the Env's own AppInstance is left: {apps}"
+    );
+}
+
+#[test]
+fn app_instance_examples_run_and_need_only_the_documented_permissions() {
+    let env = Env::new();
+    let ws = Workspace::new();
+    copy(&ws, "resources/chimesdk_app_instance");
+    std::fs::remove_file(ws.path().join("import.tf")).unwrap();
+    local_provider(&ws, &env);
+    used_calls(&env);
+    ws.apply().assert_ok();
+    assert_eq!(ws.plan_exit().code, 0);
+    let arn = ws.resource_values("chimesdk_app_instance.tenant").unwrap()["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Rename, retag (one tag changed, one removed): every update call.
+    let tf = std::fs::read_to_string(ws.path().join("resource.tf")).unwrap();
+    ws.write(
+        "resource.tf",
+        &tf.replace(
+            "name     = \"chat-${var.tenant}\"",
+            "name     = \"chat-${var.tenant}-2\"",
+        )
+        .replace("    tenant = var.tenant\n", "    owner = \"team-a\"\n"),
+    );
+    ws.apply().assert_ok();
+    assert_eq!(ws.plan_exit().code, 0);
+    ws.destroy().assert_ok();
+    let (status, _) = env.aws.chime(
+        "GET",
+        &format!("/app-instances/{}", support::aws::enc(&arn)),
+        None,
+        None,
+    );
+    assert_ne!(status, 200, "destroyed");
+    let used = used_calls(&env);
+
+    // The import and data source examples, against the Env's AppInstance.
+    let mut imported = Workspace::new();
+    copy(&imported, "resources/chimesdk_app_instance");
+    std::fs::remove_file(imported.path().join("resource.tf")).unwrap();
+    local_provider(&imported, &env);
+    imported.set_env("TF_VAR_app_instance_arn", &env.app);
+    let plan = imported.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_ok();
+    assert!(
+        plan.stdout
+            .contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    imported.apply().assert_ok();
+    assert_eq!(imported.plan_exit().code, 0);
+    let mut ds = Workspace::new();
+    copy(&ds, "data-sources/chimesdk_app_instance");
+    local_provider(&ds, &env);
+    ds.set_env("TF_VAR_app_instance_arn", &env.app);
+    ds.apply().assert_ok();
+    assert_eq!(
+        ds.run(&["output", "-raw", "app_instance_name"]).stdout,
+        "test"
+    );
+    let used: BTreeSet<String> = used.into_iter().chain(used_calls(&env)).collect();
+
+    let own = policy_actions("iam-policy-app-instance.json");
+    let streaming = policy_actions("iam-policy.json");
+    let missing: Vec<&String> = used
+        .iter()
+        .filter(|u| !own.contains(*u) && !streaming.contains(*u))
+        .collect();
+    assert!(missing.is_empty(), "calls in neither policy: {missing:?}");
+    let unused: Vec<&String> = own.iter().filter(|a| !used.contains(*a)).collect();
+    assert!(
+        unused.is_empty(),
+        "examples/iam/iam-policy-app-instance.json allows what is never called: {unused:?}"
     );
 }

@@ -138,16 +138,17 @@ resource "chimesdk_messaging_streaming_configuration" "x" {
 fn full_cycle_validate_plan_apply_destroy() {
     let svc = Services::start();
     let aws = support::Aws::new(&svc.moto_url, &svc.chime_url);
-    let app = aws.create_app_instance("cycle");
     let mut ws = Workspace::new();
     ws.copy_example("quickstart");
-    ws.set_env("TF_VAR_app_instance_arn", &app);
     ws.set_env("TF_VAR_kinesis_endpoint", &svc.moto_url);
     ws.set_env("TF_VAR_chime_endpoint", &svc.chime_url);
     ws.run(&["validate", "-no-color"]).assert_ok();
     let plan = ws.plan_exit();
     assert_eq!(plan.code, 2, "plan shows the create:\n{}", plan.output());
     ws.apply().assert_ok();
+    // The quickstart creates its own AppInstance.
+    let app = ws.run(&["output", "-raw", "app_instance_arn"]).stdout;
+    assert!(app.contains(":app-instance/"), "{app}");
     let arn =
         "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-quickstart".to_string();
     assert_eq!(
@@ -164,6 +165,13 @@ fn full_cycle_validate_plan_apply_destroy() {
     assert_eq!(ws.plan_exit().code, 0, "second plan is empty");
     ws.destroy().assert_ok();
     assert_eq!(aws.streaming_configuration(&app), None);
+    let (status, _) = aws.chime(
+        "GET",
+        &format!("/app-instances/{}", support::aws::enc(&app)),
+        None,
+        None,
+    );
+    assert_ne!(status, 200, "destroy deleted the AppInstance");
     assert!(
         aws.stream_names().is_empty(),
         "destroy removed the stream it created"

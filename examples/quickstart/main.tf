@@ -1,7 +1,7 @@
-# Streams an AppInstance's messages and channel events to one Kinesis data
-# stream that the provider creates, encrypts and sizes.
+# Creates a Chime SDK AppInstance and streams its messages and channel events
+# to one Kinesis data stream that the provider creates, encrypts and sizes.
 #
-# Against AWS: set app_instance_arn and leave the endpoint variables unset.
+# Against AWS: leave the endpoint variables unset.
 # Locally (scripts/demo does this): the endpoints point at moto and chimesdk-local.
 
 terraform {
@@ -13,13 +13,14 @@ terraform {
   }
 }
 
-variable "app_instance_arn" {
-  description = "ARN of the Chime SDK AppInstance whose data is streamed."
+variable "app_instance_name" {
+  description = "Name of the Chime SDK AppInstance this module creates."
   type        = string
+  default     = "quickstart"
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:chime:[a-z0-9-]+:[0-9]{12}:app-instance/[^/]+$", var.app_instance_arn))
-    error_message = "app_instance_arn must be an AppInstance ARN, arn:aws:chime:REGION:ACCOUNT:app-instance/ID."
+    condition     = length(trimspace(var.app_instance_name)) > 0 && length(var.app_instance_name) <= 256
+    error_message = "app_instance_name must be 1-256 characters and not only white space."
   }
 }
 
@@ -66,8 +67,12 @@ provider "chimesdk" {
   }
 }
 
+resource "chimesdk_app_instance" "this" {
+  name = var.app_instance_name
+}
+
 resource "chimesdk_messaging_streaming_configuration" "events" {
-  app_instance_arn = var.app_instance_arn
+  app_instance_arn = chimesdk_app_instance.this.arn
 
   # Both data types go to one stream the provider owns.
   streaming_configuration {
@@ -83,6 +88,10 @@ resource "chimesdk_messaging_streaming_configuration" "events" {
       name = var.stream_name
     }
   }
+}
+
+output "app_instance_arn" {
+  value = chimesdk_app_instance.this.arn
 }
 
 output "stream_arns" {

@@ -75,7 +75,10 @@ pub async fn find_app_instance(
     cancel: &CancellationToken,
 ) -> Result<Option<AppInstance>, AwsError> {
     let result = with_retries(c.retry, cancel, "DescribeAppInstance", classify, || {
-        c.identity.describe_app_instance().app_instance_arn(arn).send()
+        c.identity
+            .describe_app_instance()
+            .app_instance_arn(arn)
+            .send()
     })
     .await
     .map_err(AwsError::from);
@@ -85,9 +88,12 @@ pub async fn find_app_instance(
         Err(e) => return Err(e),
     };
     let Some(a) = out.app_instance() else {
-        return Err(AwsError::Other(format!("DescribeAppInstance for {arn} returned no AppInstance")));
+        return Err(AwsError::Other(format!(
+            "DescribeAppInstance for {arn} returned no AppInstance"
+        )));
     };
-    let time = |t: Option<&aws_smithy_types::DateTime>| t.and_then(|t| t.fmt(Format::DateTime).ok());
+    let time =
+        |t: Option<&aws_smithy_types::DateTime>| t.and_then(|t| t.fmt(Format::DateTime).ok());
     Ok(Some(AppInstance {
         arn: a.app_instance_arn().unwrap_or(arn).to_string(),
         name: a.name().unwrap_or_default().to_string(),
@@ -124,7 +130,10 @@ pub async fn delete_app_instance(
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     let result = with_retries(c.retry, cancel, "DeleteAppInstance", classify, || {
-        c.identity.delete_app_instance().app_instance_arn(arn).send()
+        c.identity
+            .delete_app_instance()
+            .app_instance_arn(arn)
+            .send()
     })
     .await
     .map_err(AwsError::from);

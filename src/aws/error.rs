@@ -134,7 +134,10 @@ mod tests {
         let gone = AwsError::service("ResourceNotFoundException", "Stream x not found");
         assert!(gone.is_not_found());
         assert!(!gone.is_access_denied());
-        assert_eq!(gone.to_string(), "ResourceNotFoundException: Stream x not found");
+        assert_eq!(
+            gone.to_string(),
+            "ResourceNotFoundException: Stream x not found"
+        );
         let denied = AwsError::service("AccessDeniedException", "no");
         assert!(denied.is_access_denied() && !denied.is_not_found());
         let bad = AwsError::service("BadRequestException", "BadRequestException in the text");

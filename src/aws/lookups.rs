@@ -94,7 +94,10 @@ mod tests {
             Err::<u32, _>(AwsError::service("ResourceNotFoundException", "gone"))
         };
         let (a, b) = tokio::join!(once(&cell, call), once(&cell, call));
-        assert_eq!(a, Err(AwsError::service("ResourceNotFoundException", "gone")));
+        assert_eq!(
+            a,
+            Err(AwsError::service("ResourceNotFoundException", "gone"))
+        );
         assert_eq!(b, a);
         assert_eq!(once(&cell, call).await, a);
         assert_eq!(calls.load(Ordering::SeqCst), 1, "one call for three askers");

@@ -35,17 +35,33 @@ impl TypedDataSource for AppInstanceData {
     fn schema(&self) -> Schema {
         Schema::new(
             Block::new("Reads an Amazon Chime SDK AppInstance by its ARN.")
-                .attribute(Attribute::string("arn").required().describe("ARN of the AppInstance."))
+                .attribute(
+                    Attribute::string("arn")
+                        .required()
+                        .describe("ARN of the AppInstance."),
+                )
                 .attribute(computed("id", "The AppInstance ARN."))
                 .attribute(computed("name", "The AppInstance's name."))
-                .attribute(computed("metadata", "The AppInstance's metadata (sensitive, as the service model marks it).").sensitive())
+                .attribute(
+                    computed(
+                        "metadata",
+                        "The AppInstance's metadata (sensitive, as the service model marks it).",
+                    )
+                    .sensitive(),
+                )
                 .attribute(
                     Attribute::typed("tags", Type::Map(Box::new(Type::String)))
                         .computed()
                         .describe("Every tag the AppInstance has."),
                 )
-                .attribute(computed("created_timestamp", "When the AppInstance was created (RFC 3339)."))
-                .attribute(computed("last_updated_timestamp", "When its name or metadata last changed (RFC 3339).")),
+                .attribute(computed(
+                    "created_timestamp",
+                    "When the AppInstance was created (RFC 3339).",
+                ))
+                .attribute(computed(
+                    "last_updated_timestamp",
+                    "When its name or metadata last changed (RFC 3339).",
+                )),
         )
     }
 
@@ -72,7 +88,11 @@ impl TypedDataSource for AppInstanceData {
         diags: &mut Diagnostics,
     ) -> Option<DataModel> {
         let Some(arn) = config.arn.known().cloned() else {
-            diags.error_at(AttributePath::attr("arn"), "arn is not known", "It must be known to read.");
+            diags.error_at(
+                AttributePath::attr("arn"),
+                "arn is not known",
+                "It must be known to read.",
+            );
             return None;
         };
         let found = match app_instances::find_app_instance(c, &arn, &ctx.cancel).await {
@@ -86,14 +106,20 @@ impl TypedDataSource for AppInstanceData {
                 return None;
             }
             Err(e) => {
-                diags.error(format!("reading Chime SDK AppInstance ({arn})"), e.to_string());
+                diags.error(
+                    format!("reading Chime SDK AppInstance ({arn})"),
+                    e.to_string(),
+                );
                 return None;
             }
         };
         let tags = match app_instances::list_tags(c, &arn, &ctx.cancel).await {
             Ok(t) => t,
             Err(e) => {
-                diags.error(format!("reading the tags of Chime SDK AppInstance ({arn})"), e.to_string());
+                diags.error(
+                    format!("reading the tags of Chime SDK AppInstance ({arn})"),
+                    e.to_string(),
+                );
                 return None;
             }
         };

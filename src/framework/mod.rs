@@ -24,11 +24,12 @@ pub use resource::{
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema};
 pub use timeouts::{
-    DEFAULT_OPERATION_TIMEOUT, Deadline, MAX_OPERATION_TIMEOUT, Op, operation_timeout, parse_duration,
-    timeouts_block,
+    DEFAULT_OPERATION_TIMEOUT, Deadline, MAX_OPERATION_TIMEOUT, Op, operation_timeout,
+    parse_duration, timeouts_block,
 };
 pub use typed::{
-    Change, Destroy, ModelValue, Plan, Refresh, TypedDataSource, TypedResource, data_source, resource,
+    Change, Destroy, ModelValue, Plan, Refresh, TypedDataSource, TypedResource, data_source,
+    resource,
 };
 pub use validators::{
     Validator, at_least, between, duration_at_most, not_empty, one_of, regex_match, starts_with,

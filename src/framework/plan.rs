@@ -62,7 +62,13 @@ fn paired<'a>(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| (path.clone().index(i as i64), item, before.get(i).unwrap_or(NULL)))
+                .map(|(i, item)| {
+                    (
+                        path.clone().index(i as i64),
+                        item,
+                        before.get(i).unwrap_or(NULL),
+                    )
+                })
                 .collect()
         }
         (Nesting::Set, Value::Set(items)) => {
@@ -70,7 +76,12 @@ fn paired<'a>(
                 Value::Set(p) => p.as_slice(),
                 _ => &[],
             };
-            let key = |v: &'a Value| nested.identified_by.and_then(|k| v.get_attr(k)).filter(|k| !k.is_null() && !k.is_unknown());
+            let key = |v: &'a Value| {
+                nested
+                    .identified_by
+                    .and_then(|k| v.get_attr(k))
+                    .filter(|k| !k.is_null() && !k.is_unknown())
+            };
             items
                 .iter()
                 .enumerate()
@@ -107,7 +118,10 @@ fn merge(block: &Block, config: &Value, prior: &Value, changing: bool) -> Value 
     for a in &block.attributes {
         let configured = attrs.get(&a.name).cloned().unwrap_or(Value::Null);
         let before = prior.get_attr(&a.name).cloned().unwrap_or(Value::Null);
-        out.insert(a.name.clone(), planned_attribute(a, configured, before, changing));
+        out.insert(
+            a.name.clone(),
+            planned_attribute(a, configured, before, changing),
+        );
     }
     for nested in &block.blocks {
         let configured = attrs.get(&nested.name).cloned().unwrap_or(Value::Null);
@@ -142,8 +156,14 @@ fn planned_attribute(a: &Attribute, configured: Value, before: Value, changing: 
 /// value of a marked attribute becomes its prior value, when there is one
 /// and the configuration does not itself say "unknown".
 pub fn use_state_for_unknown(block: &Block, config: &Value, prior: &Value, planned: &mut Value) {
-    let Value::Object(attrs) = planned else { return };
-    for a in block.attributes.iter().filter(|a| a.uses_state_for_unknown()) {
+    let Value::Object(attrs) = planned else {
+        return;
+    };
+    for a in block
+        .attributes
+        .iter()
+        .filter(|a| a.uses_state_for_unknown())
+    {
         let configured_unknown = config.get_attr(&a.name).is_some_and(Value::is_unknown);
         if let (Some(v), Some(before)) = (attrs.get_mut(&a.name), prior.get_attr(&a.name))
             && v.is_unknown()
@@ -154,7 +174,9 @@ pub fn use_state_for_unknown(block: &Block, config: &Value, prior: &Value, plann
         }
     }
     for nested in &block.blocks {
-        let Some(value) = attrs.get_mut(&nested.name) else { continue };
+        let Some(value) = attrs.get_mut(&nested.name) else {
+            continue;
+        };
         let before = prior.get_attr(&nested.name).unwrap_or(&Value::Null);
         let configured = config.get_attr(&nested.name).unwrap_or(&Value::Null);
         let snapshot = value.clone();
@@ -207,8 +229,7 @@ fn replace_in(
         let before = prior.get_attr(&nested.name).unwrap_or(&Value::Null);
         let after = planned.get_attr(&nested.name).unwrap_or(&Value::Null);
         if nested.nesting == Nesting::Set && nested.identified_by.is_none() {
-            if marked_values(&nested.block, before) != marked_values(&nested.block, after)
-            {
+            if marked_values(&nested.block, before) != marked_values(&nested.block, after) {
                 out.push(path.clone().attribute(&nested.name));
             }
             continue;
@@ -237,7 +258,11 @@ fn marked_values(block: &Block, set: &Value) -> Vec<String> {
             let picked: Vec<String> = block
                 .attributes
                 .iter()
-                .filter(|a| a.plan_modifiers.iter().any(|m| !matches!(m, super::PlanModifier::UseStateForUnknown)))
+                .filter(|a| {
+                    a.plan_modifiers
+                        .iter()
+                        .any(|m| !matches!(m, super::PlanModifier::UseStateForUnknown))
+                })
                 .map(|a| format!("{:?}", item.get_attr(&a.name)))
                 .collect();
             picked.join("\u{1f}")
@@ -269,23 +294,33 @@ mod tests {
 
     fn schema() -> Block {
         Block::new("t")
-            .attribute(Attribute::string("id").computed().modify_plan(PlanModifier::UseStateForUnknown))
+            .attribute(
+                Attribute::string("id")
+                    .computed()
+                    .modify_plan(PlanModifier::UseStateForUnknown),
+            )
             .attribute(Attribute::string("updated").computed())
-            .attribute(Attribute::string("name").required().modify_plan(PlanModifier::RequiresReplace))
+            .attribute(
+                Attribute::string("name")
+                    .required()
+                    .modify_plan(PlanModifier::RequiresReplace),
+            )
             .attribute(Attribute::number("size").default_value(n(2)))
             .block(NestedBlock::new(
                 "part",
                 Nesting::Single,
                 Block::new("p")
-                    .attribute(Attribute::string("kind").optional().modify_plan(PlanModifier::RequiresReplace))
                     .attribute(
-                        Attribute::number("count")
-                            .default_value(n(1))
-                            .modify_plan(PlanModifier::RequiresReplaceIf {
-                                when: only_grows,
-                                description: "when it shrinks",
-                            }),
-                    ),
+                        Attribute::string("kind")
+                            .optional()
+                            .modify_plan(PlanModifier::RequiresReplace),
+                    )
+                    .attribute(Attribute::number("count").default_value(n(1)).modify_plan(
+                        PlanModifier::RequiresReplaceIf {
+                            when: only_grows,
+                            description: "when it shrinks",
+                        },
+                    )),
             ))
             .block(
                 NestedBlock::new(
@@ -293,8 +328,16 @@ mod tests {
                     Nesting::Set,
                     Block::new("i")
                         .attribute(Attribute::string("key").required())
-                        .attribute(Attribute::string("arn").computed().modify_plan(PlanModifier::UseStateForUnknown))
-                        .attribute(Attribute::string("zone").optional().modify_plan(PlanModifier::RequiresReplace)),
+                        .attribute(
+                            Attribute::string("arn")
+                                .computed()
+                                .modify_plan(PlanModifier::UseStateForUnknown),
+                        )
+                        .attribute(
+                            Attribute::string("zone")
+                                .optional()
+                                .modify_plan(PlanModifier::RequiresReplace),
+                        ),
                 )
                 .identified_by("key"),
             )
@@ -309,7 +352,11 @@ mod tests {
             ("part", obj(vec![("kind", s("k")), ("count", count)])),
             (
                 "item",
-                Value::Set(vec![obj(vec![("key", s("a")), ("arn", Value::Null), ("zone", s(zone))])]),
+                Value::Set(vec![obj(vec![
+                    ("key", s("a")),
+                    ("arn", Value::Null),
+                    ("zone", s(zone)),
+                ])]),
             ),
         ])
     }
@@ -323,7 +370,11 @@ mod tests {
             ("part", obj(vec![("kind", s("k")), ("count", n(count))])),
             (
                 "item",
-                Value::Set(vec![obj(vec![("key", s("a")), ("arn", s("arn:a")), ("zone", s(zone))])]),
+                Value::Set(vec![obj(vec![
+                    ("key", s("a")),
+                    ("arn", s("arn:a")),
+                    ("zone", s(zone)),
+                ])]),
             ),
         ])
     }
@@ -334,7 +385,11 @@ mod tests {
         assert_eq!(c.get_attr("size"), Some(&n(2)));
         assert_eq!(c.get_attr("part").unwrap().get_attr("count"), Some(&n(1)));
         let set = with_defaults(&schema(), &config("x", n(7), "z1"));
-        assert_eq!(set.get_attr("part").unwrap().get_attr("count"), Some(&n(7)), "a set value stays");
+        assert_eq!(
+            set.get_attr("part").unwrap().get_attr("count"),
+            Some(&n(7)),
+            "a set value stays"
+        );
     }
 
     #[test]
@@ -343,7 +398,9 @@ mod tests {
         let planned = framework_plan(&schema(), &c, &Value::Null);
         assert!(planned.get_attr("id").unwrap().is_unknown());
         assert!(planned.get_attr("updated").unwrap().is_unknown());
-        let Some(Value::Set(items)) = planned.get_attr("item") else { panic!() };
+        let Some(Value::Set(items)) = planned.get_attr("item") else {
+            panic!()
+        };
         assert!(items[0].get_attr("arn").unwrap().is_unknown());
     }
 
@@ -355,10 +412,23 @@ mod tests {
 
         let renamed = with_defaults(&schema(), &config("y", Value::Null, "z1"));
         let planned = framework_plan(&schema(), &renamed, &prior);
-        assert_eq!(planned.get_attr("id"), Some(&s("i-1")), "UseStateForUnknown");
-        assert!(planned.get_attr("updated").unwrap().is_unknown(), "unmarked computed value");
-        let Some(Value::Set(items)) = planned.get_attr("item") else { panic!() };
-        assert_eq!(items[0].get_attr("arn"), Some(&s("arn:a")), "in a set element, paired by key");
+        assert_eq!(
+            planned.get_attr("id"),
+            Some(&s("i-1")),
+            "UseStateForUnknown"
+        );
+        assert!(
+            planned.get_attr("updated").unwrap().is_unknown(),
+            "unmarked computed value"
+        );
+        let Some(Value::Set(items)) = planned.get_attr("item") else {
+            panic!()
+        };
+        assert_eq!(
+            items[0].get_attr("arn"),
+            Some(&s("arn:a")),
+            "in a set element, paired by key"
+        );
     }
 
     #[test]
@@ -373,7 +443,11 @@ mod tests {
         assert_eq!(planned.get_attr("id"), Some(&s("i-1")));
         let mut created = c.clone();
         use_state_for_unknown(&schema(), &c, &Value::Null, &mut created);
-        assert_eq!(created.get_attr("id"), Some(&Value::Null), "nothing to keep on create");
+        assert_eq!(
+            created.get_attr("id"),
+            Some(&Value::Null),
+            "nothing to keep on create"
+        );
     }
 
     #[test]
@@ -381,19 +455,38 @@ mod tests {
         let prior = state("x", 3, "z1");
         let paths = |planned: &Value| requires_replace_paths(&schema(), &prior, planned);
         assert!(paths(&prior).is_empty());
-        assert_eq!(paths(&state("y", 3, "z1")), vec![AttributePath::attr("name")]);
+        assert_eq!(
+            paths(&state("y", 3, "z1")),
+            vec![AttributePath::attr("name")]
+        );
         assert_eq!(
             paths(&state("x", 3, "z2")),
-            vec![AttributePath::attr("item").set_element(0, 1).attribute("zone")]
+            vec![
+                AttributePath::attr("item")
+                    .set_element(0, 1)
+                    .attribute("zone")
+            ]
         );
-        assert!(paths(&state("x", 5, "z1")).is_empty(), "count grows: updated in place");
+        assert!(
+            paths(&state("x", 5, "z1")).is_empty(),
+            "count grows: updated in place"
+        );
         let shrunk = paths(&state("x", 2, "z1"));
         assert_eq!(
             shrunk[0].steps,
-            vec![PathStep::Attribute("part".into()), PathStep::Attribute("count".into())]
+            vec![
+                PathStep::Attribute("part".into()),
+                PathStep::Attribute("count".into())
+            ]
         );
-        assert!(requires_replace_paths(&schema(), &Value::Null, &prior).is_empty(), "a create");
-        assert!(requires_replace_paths(&schema(), &prior, &Value::Null).is_empty(), "a destroy");
+        assert!(
+            requires_replace_paths(&schema(), &Value::Null, &prior).is_empty(),
+            "a create"
+        );
+        assert!(
+            requires_replace_paths(&schema(), &prior, &Value::Null).is_empty(),
+            "a destroy"
+        );
     }
 
     #[test]
@@ -402,7 +495,11 @@ mod tests {
             "rule",
             Nesting::Set,
             Block::new("r")
-                .attribute(Attribute::string("cidr").required().modify_plan(PlanModifier::RequiresReplace))
+                .attribute(
+                    Attribute::string("cidr")
+                        .required()
+                        .modify_plan(PlanModifier::RequiresReplace),
+                )
                 .attribute(Attribute::string("note").optional()),
         ));
         let rules = |cidr: &str, note: &str| {

@@ -30,7 +30,10 @@ pub struct CallContext {
 impl CallContext {
     /// The configured provider's data, or an error diagnostic saying why not.
     pub fn provider_data<T: Any + Send + Sync>(&self, diags: &mut Diagnostics) -> Option<Arc<T>> {
-        let data = self.provider_data.clone().and_then(|d| d.downcast::<T>().ok());
+        let data = self
+            .provider_data
+            .clone()
+            .and_then(|d| d.downcast::<T>().ok());
         if data.is_none() {
             diags.error(
                 "Provider is not configured",

@@ -179,7 +179,11 @@ impl Attribute {
 
     /// Whether changing this attribute from `prior` to `planned` replaces.
     pub fn change_replaces(&self, prior: &Value, planned: &Value) -> bool {
-        prior != planned && self.plan_modifiers.iter().any(|m| m.replaces(prior, planned))
+        prior != planned
+            && self
+                .plan_modifiers
+                .iter()
+                .any(|m| m.replaces(prior, planned))
     }
 }
 

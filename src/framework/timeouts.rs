@@ -163,24 +163,47 @@ mod tests {
     #[test]
     fn an_operation_gets_its_configured_timeout_or_the_default() {
         let defaults = [(Op::Create, "10m"), (Op::Delete, "15m")];
-        let value = |t: Value| {
-            Value::Object([("timeouts".to_string(), t)].into_iter().collect())
-        };
+        let value = |t: Value| Value::Object([("timeouts".to_string(), t)].into_iter().collect());
         let set = value(Value::Object(
-            [("create".to_string(), Value::String("90s".into())), ("delete".to_string(), Value::Null)]
-                .into_iter()
-                .collect(),
+            [
+                ("create".to_string(), Value::String("90s".into())),
+                ("delete".to_string(), Value::Null),
+            ]
+            .into_iter()
+            .collect(),
         ));
-        assert_eq!(operation_timeout(&set, Op::Create, &defaults), Duration::from_secs(90));
-        assert_eq!(operation_timeout(&set, Op::Delete, &defaults), Duration::from_secs(900));
-        assert_eq!(operation_timeout(&value(Value::Null), Op::Update, &defaults), DEFAULT_OPERATION_TIMEOUT);
+        assert_eq!(
+            operation_timeout(&set, Op::Create, &defaults),
+            Duration::from_secs(90)
+        );
+        assert_eq!(
+            operation_timeout(&set, Op::Delete, &defaults),
+            Duration::from_secs(900)
+        );
+        assert_eq!(
+            operation_timeout(&value(Value::Null), Op::Update, &defaults),
+            DEFAULT_OPERATION_TIMEOUT
+        );
         let huge = value(Value::Object(
-            [("create".to_string(), Value::String("18446744073709551616s".into()))].into_iter().collect(),
+            [(
+                "create".to_string(),
+                Value::String("18446744073709551616s".into()),
+            )]
+            .into_iter()
+            .collect(),
         ));
-        assert_eq!(operation_timeout(&huge, Op::Create, &defaults), Duration::from_secs(600), "an unbounded state value");
+        assert_eq!(
+            operation_timeout(&huge, Op::Create, &defaults),
+            Duration::from_secs(600),
+            "an unbounded state value"
+        );
         let d = Deadline::new(Op::Update, Duration::from_secs(5));
         assert!(d.remaining() <= Duration::from_secs(5));
-        assert!(d.ran_out().contains("timeouts { update = \"...\" }"), "{}", d.ran_out());
+        assert!(
+            d.ran_out().contains("timeouts { update = \"...\" }"),
+            "{}",
+            d.ran_out()
+        );
     }
 
     #[test]

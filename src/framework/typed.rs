@@ -153,7 +153,10 @@ fn decode<M: DeserializeOwned>(v: &Value, what: &str, diags: &mut Diagnostics) -
 fn encode<M: Serialize>(m: Option<&M>, ty: &Type, diags: &mut Diagnostics) -> Value {
     let Some(m) = m else { return Value::Null };
     to_value(m, ty).unwrap_or_else(|e| {
-        diags.error("Provider could not write a value", format!("{e}. Please report this bug."));
+        diags.error(
+            "Provider could not write a value",
+            format!("{e}. Please report this bug."),
+        );
         Value::Null
     })
 }
@@ -210,17 +213,29 @@ impl<R: TypedResource> Resource for TypedServer<R> {
             if !diags.has_errors() {
                 diags.error(
                     "No configuration to plan from",
-                    format!("Terraform sent no configuration for a {} change; please report this bug.", R::TYPE_NAME),
+                    format!(
+                        "Terraform sent no configuration for a {} change; please report this bug.",
+                        R::TYPE_NAME
+                    ),
                 );
             }
-            return PlanResponse { diagnostics: diags, ..Default::default() };
+            return PlanResponse {
+                diagnostics: diags,
+                ..Default::default()
+            };
         };
         self.inner.validate(&config, &mut diags);
         let Some(data) = self.data(req.ctx, &mut diags) else {
-            return PlanResponse { diagnostics: diags, ..Default::default() };
+            return PlanResponse {
+                diagnostics: diags,
+                ..Default::default()
+            };
         };
         if diags.has_errors() {
-            return PlanResponse { diagnostics: diags, ..Default::default() };
+            return PlanResponse {
+                diagnostics: diags,
+                ..Default::default()
+            };
         }
         let private: R::Private = private_from(req.prior_private);
         let plan = Plan {
@@ -275,7 +290,11 @@ impl<R: TypedResource> Resource for TypedServer<R> {
                 self.inner.delete(destroy, &mut diags).await
             }
             (prior, Some(planned), Some(config)) => {
-                let op = if prior.is_some() { Op::Update } else { Op::Create };
+                let op = if prior.is_some() {
+                    Op::Update
+                } else {
+                    Op::Create
+                };
                 let total = operation_timeout(req.planned, op, R::TIMEOUTS);
                 let change = Change {
                     prior,

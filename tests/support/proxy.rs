@@ -65,7 +65,7 @@ pub struct Proxy {
 }
 
 /// The operation a request is for: Kinesis/STS by header or form, Chime by route.
-fn operation(method: &str, path: &str, target: Option<&str>, body: &[u8]) -> String {
+fn operation(method: &str, path: &str, query: &str, target: Option<&str>, body: &[u8]) -> String {
     if let Some(t) = target {
         return t.rsplit('.').next().unwrap_or(t).to_string();
     }
@@ -100,6 +100,12 @@ fn operation(method: &str, path: &str, target: Option<&str>, body: &[u8]) -> Str
     match (method, path) {
         ("POST", "/app-instances") => return "CreateAppInstance".to_string(),
         ("GET", "/tags") => return "ListTagsForResource".to_string(),
+        ("POST", "/tags") if query.contains("operation=tag-resource") => {
+            return "TagResource".to_string();
+        }
+        ("POST", "/tags") if query.contains("operation=untag-resource") => {
+            return "UntagResource".to_string();
+        }
         _ => {}
     }
     format!("{method} {path}")
@@ -194,7 +200,13 @@ async fn handle(
         .headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok());
-    let op = operation(parts.method.as_str(), parts.uri.path(), target, &body);
+    let op = operation(
+        parts.method.as_str(),
+        parts.uri.path(),
+        parts.uri.query().unwrap_or(""),
+        target,
+        &body,
+    );
     let fault = {
         let mut s = shared.lock().unwrap();
         s.calls.push(op.clone());

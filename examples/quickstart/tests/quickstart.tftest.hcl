@@ -38,14 +38,14 @@ run "a_stream_name_without_the_prefix_is_refused" {
   expect_failures = [var.stream_name]
 }
 
-run "an_app_instance_arn_that_is_not_one_is_refused" {
+run "a_blank_app_instance_name_is_refused" {
   command = plan
 
   variables {
-    app_instance_arn = "arn:aws:chime:us-east-1:123456789012:channel/x"
+    app_instance_name = "   "
   }
 
-  expect_failures = [var.app_instance_arn]
+  expect_failures = [var.app_instance_name]
 }
 
 run "a_region_without_chime_sdk_messaging_is_refused" {
@@ -64,5 +64,10 @@ run "apply_streams_both_data_types_to_one_stream" {
   assert {
     condition     = length(output.stream_arns) == 2 && output.stream_arns["Channel"] == output.stream_arns["ChannelMessage"]
     error_message = "both data types stream to the one managed stream"
+  }
+
+  assert {
+    condition     = chimesdk_messaging_streaming_configuration.events.app_instance_arn == chimesdk_app_instance.this.arn
+    error_message = "the stream configuration is the created AppInstance's"
   }
 }

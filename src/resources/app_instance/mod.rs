@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use self::schema::{MAX_TAGS, Model};
 use crate::arn::AppInstanceArn;
 use crate::aws::app_instances::{self, AppInstance};
-use crate::aws::tags::{Tags, known_tags, merge, split_remote, chime_tag_problem, tags_attr};
+use crate::aws::tags::{Tags, chime_tag_problem, known_tags, merge, split_remote, tags_attr};
 use crate::aws::wait::within;
 use crate::aws::{AwsClients, AwsError};
 use crate::framework::{
@@ -69,7 +69,9 @@ fn state_of(a: &AppInstance, remote_tags: &Tags, like: &Model, defaults: &Tags) 
 }
 
 fn check_tags(m: &Model, defaults: &Tags, diags: &mut Diagnostics) {
-    let Some(own) = known_tags(&m.tags) else { return };
+    let Some(own) = known_tags(&m.tags) else {
+        return;
+    };
     let all = merge(defaults, &own);
     for (k, v) in &all {
         if let Some(why) = chime_tag_problem(k, v) {
@@ -155,7 +157,9 @@ impl TypedResource for AppInstanceResource {
 
     async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         let c = req.data;
-        let (Some(name), Some(tags)) = (req.planned.name.known(), known_tags(&req.planned.tags_all)) else {
+        let (Some(name), Some(tags)) =
+            (req.planned.name.known(), known_tags(&req.planned.tags_all))
+        else {
             diags.error(
                 "Planned values are not known at apply",
                 "name or tags were still unknown when apply started. This is a bug; please report it.",
@@ -175,7 +179,10 @@ impl TypedResource for AppInstanceResource {
         let arn = match created {
             Ok(arn) => arn,
             Err(e) => {
-                diags.error(format!("creating Chime SDK AppInstance ({name})"), explain(&req.deadline, &e));
+                diags.error(
+                    format!("creating Chime SDK AppInstance ({name})"),
+                    explain(&req.deadline, &e),
+                );
                 return None;
             }
         };
@@ -215,7 +222,10 @@ impl TypedResource for AppInstanceResource {
                 None
             }
             Err(e) => {
-                diags.error(format!("reading Chime SDK AppInstance ({arn})"), e.to_string());
+                diags.error(
+                    format!("reading Chime SDK AppInstance ({arn})"),
+                    e.to_string(),
+                );
                 Some(req.current)
             }
         }
@@ -224,9 +234,11 @@ impl TypedResource for AppInstanceResource {
     async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         let c = req.data;
         let prior = req.prior.clone().unwrap_or_default();
-        let (Some(arn), Some(name), Some(tags)) =
-            (prior.arn.known().cloned(), req.planned.name.known(), known_tags(&req.planned.tags_all))
-        else {
+        let (Some(arn), Some(name), Some(tags)) = (
+            prior.arn.known().cloned(),
+            req.planned.name.known(),
+            known_tags(&req.planned.tags_all),
+        ) else {
             diags.error(
                 "Planned values are not known at apply",
                 "arn, name or tags were unknown when apply started. This is a bug; please report it.",
@@ -243,7 +255,10 @@ impl TypedResource for AppInstanceResource {
             )
             .await;
             if let Err(e) = updated {
-                diags.error(format!("updating Chime SDK AppInstance ({arn})"), explain(&req.deadline, &e));
+                diags.error(
+                    format!("updating Chime SDK AppInstance ({arn})"),
+                    explain(&req.deadline, &e),
+                );
                 return Some(reached);
             }
             reached.name = req.planned.name.clone();
@@ -256,7 +271,10 @@ impl TypedResource for AppInstanceResource {
             })
             .await;
             if let Err(e) = tagged {
-                diags.error(format!("tagging Chime SDK AppInstance ({arn})"), explain(&req.deadline, &e));
+                diags.error(
+                    format!("tagging Chime SDK AppInstance ({arn})"),
+                    explain(&req.deadline, &e),
+                );
                 return Some(reached);
             }
             reached.tags = req.planned.tags.clone();
@@ -296,7 +314,10 @@ impl TypedResource for AppInstanceResource {
         match deleted {
             Ok(()) => None,
             Err(e) => {
-                diags.error(format!("deleting Chime SDK AppInstance ({arn})"), explain(&req.deadline, &e));
+                diags.error(
+                    format!("deleting Chime SDK AppInstance ({arn})"),
+                    explain(&req.deadline, &e),
+                );
                 Some(req.prior)
             }
         }
@@ -345,7 +366,10 @@ impl TypedResource for AppInstanceResource {
                 None
             }
             Err(e) => {
-                diags.error(format!("reading Chime SDK AppInstance ({arn})"), e.to_string());
+                diags.error(
+                    format!("reading Chime SDK AppInstance ({arn})"),
+                    e.to_string(),
+                );
                 None
             }
         }
@@ -387,8 +411,18 @@ mod tests {
     #[test]
     fn an_empty_metadata_reads_as_the_configuration_said() {
         assert_eq!(metadata_attr(Some(""), &Attr::Null), Attr::Null);
-        assert_eq!(metadata_attr(None, &Attr::Known(String::new())), Attr::Known(String::new()));
-        assert_eq!(metadata_attr(Some("x"), &Attr::Null), Attr::Known("x".into()));
-        assert_eq!(metadata_attr(None, &Attr::Known("was".into())), Attr::Null, "drift: removed");
+        assert_eq!(
+            metadata_attr(None, &Attr::Known(String::new())),
+            Attr::Known(String::new())
+        );
+        assert_eq!(
+            metadata_attr(Some("x"), &Attr::Null),
+            Attr::Known("x".into())
+        );
+        assert_eq!(
+            metadata_attr(None, &Attr::Known("was".into())),
+            Attr::Null,
+            "drift: removed"
+        );
     }
 }

@@ -3,17 +3,17 @@
 use serde::{Deserialize, Serialize};
 
 use crate::aws::tags::TagsAttr;
-use crate::framework::{
-    Attribute, Block, Op, PlanModifier, Schema, regex_match, timeouts_block,
-};
+use crate::framework::{Attribute, Block, Op, PlanModifier, Schema, regex_match, timeouts_block};
 use crate::value::{Attr, Type};
 
 pub const TYPE_NAME: &str = "chimesdk_app_instance";
-pub const DEFAULT_TIMEOUTS: &[(Op, &str)] = &[(Op::Create, "5m"), (Op::Update, "5m"), (Op::Delete, "5m")];
+pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
+    &[(Op::Create, "5m"), (Op::Update, "5m"), (Op::Delete, "5m")];
 /// An AppInstance takes at most 50 tags (the identity model's TagList).
 pub const MAX_TAGS: usize = 50;
 /// The model's NonEmptyResourceName: 1-256 characters of this class.
-const NAME_PATTERN: &str = r"^[\t\n\r\x20-\x7E\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]{1,256}$";
+const NAME_PATTERN: &str =
+    r"^[\t\n\r\x20-\x7E\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]{1,256}$";
 /// The model's Metadata: 0-1024 characters.
 const METADATA_PATTERN: &str = r"^(?s).{0,1024}$";
 
@@ -59,7 +59,7 @@ pub fn schema() -> Schema {
         .attribute(
             Attribute::string("name")
                 .required()
-                .describe("The AppInstance's name, 1-256 characters. Changing it updates the AppInstance in place.")
+                .describe("The AppInstance's name. Changing it updates the AppInstance in place.")
                 .validate(regex_match(NAME_PATTERN, "must be 1-256 printable characters")),
         )
         .attribute(
@@ -67,8 +67,8 @@ pub fn schema() -> Schema {
                 .optional()
                 .sensitive()
                 .describe(
-                    "Free-form metadata, at most 1024 characters. Sensitive, as the service model marks it. Changing it \
-                     updates the AppInstance in place.",
+                    "Free-form metadata. Sensitive, as the service model marks it. Changing it updates the AppInstance \
+                     in place.",
                 )
                 .validate(regex_match(METADATA_PATTERN, "must be at most 1024 characters")),
         )

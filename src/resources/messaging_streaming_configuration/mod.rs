@@ -21,7 +21,11 @@ use crate::framework::{
 pub struct MessagingStreamingConfiguration;
 
 /// What an apply reached, into the diagnostics and the private state.
-fn settle(outcome: reconcile::Outcome, private: &mut Private, diags: &mut Diagnostics) -> Option<Model> {
+fn settle(
+    outcome: reconcile::Outcome,
+    private: &mut Private,
+    diags: &mut Diagnostics,
+) -> Option<Model> {
     *private = outcome.private;
     diags.extend(outcome.diagnostics);
     outcome.model
@@ -77,8 +81,7 @@ impl TypedResource for MessagingStreamingConfiguration {
 
     async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         let private = std::mem::take(req.private);
-        let outcome =
-            reconcile::delete(req.data, &req.prior, private, req.deadline, req.ctx).await;
+        let outcome = reconcile::delete(req.data, &req.prior, private, req.deadline, req.ctx).await;
         settle(outcome, req.private, diags)
     }
 

@@ -1,8 +1,8 @@
 //! The resource's values as Rust types, and the resolved desired state that
 //! reconcile works from.
 
-use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 pub use crate::aws::tags::{Tags, TagsAttr, known_tags, tags_attr};
 use crate::value::Attr;

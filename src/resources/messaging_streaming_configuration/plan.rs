@@ -110,11 +110,7 @@ fn check_tag_count(config: &Model, planned: &Model, diags: &mut Diagnostics) {
 
 /// A managed stream's ARN is known at plan time when the account is:
 /// Kinesis ARNs are a function of partition, region, account and name.
-fn managed_arn(
-    stream: &StreamModel,
-    c: &AwsClients,
-    prior: Option<&BlockModel>,
-) -> Attr<String> {
+fn managed_arn(stream: &StreamModel, c: &AwsClients, prior: Option<&BlockModel>) -> Attr<String> {
     let Attr::Known(name) = &stream.name else {
         return Attr::Unknown;
     };

@@ -17,8 +17,11 @@ pub const DATA_TYPES: [&str; 2] = ["ChannelMessage", "Channel"];
 pub const DEFAULT_SHARDS: i64 = 2;
 pub const DEFAULT_KMS_KEY: &str = "alias/aws/kinesis";
 pub const DEFAULT_RETENTION_HOURS: i64 = 24;
-pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
-    &[(Op::Create, "10m"), (Op::Update, "30m"), (Op::Delete, "15m")];
+pub const DEFAULT_TIMEOUTS: &[(Op, &str)] = &[
+    (Op::Create, "10m"),
+    (Op::Update, "30m"),
+    (Op::Delete, "15m"),
+];
 pub const STREAM_NAME_PATTERN: &str = r"^[a-zA-Z0-9_.-]{1,128}$";
 /// Kinesis allows at most 10,000 shards per stream.
 pub const MAX_SHARDS: i64 = 10_000;
