@@ -302,9 +302,7 @@ impl TypedResource for AppInstanceResource {
     }
 
     async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        let Some(arn) = req.prior.arn.known().cloned() else {
-            return None;
-        };
+        let arn = req.prior.arn.known().cloned()?;
         let deleted = within(
             req.deadline.remaining(),
             "DeleteAppInstance",
