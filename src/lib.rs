@@ -12,5 +12,6 @@ pub mod plugin;
 pub mod proto;
 pub mod provider;
 pub mod resources;
+pub mod streaming;
 pub mod tfprotocol;
 pub mod value;

@@ -6,7 +6,8 @@ use std::time::Duration;
 use aws_sdk_kinesis::operation::create_stream::CreateStreamError;
 use aws_sdk_kinesis::operation::update_shard_count::UpdateShardCountError;
 use aws_sdk_kinesis::types::{
-    EncryptionType, ScalingType, StreamMode, StreamModeDetails, StreamStatus,
+    EncryptionType, ScalingType, StreamDescriptionSummary, StreamMode, StreamModeDetails,
+    StreamStatus,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -56,18 +57,25 @@ pub async fn find_stream_summary(
             "DescribeStreamSummary for {name} returned no summary"
         ))
     })?;
-    Ok(StreamSummary {
-        name: s.stream_name().to_string(),
-        arn: s.stream_arn().to_string(),
-        status: s.stream_status().as_str().to_string(),
-        open_shards: i64::from(s.open_shard_count()),
-        on_demand: s
-            .stream_mode_details()
-            .is_some_and(|m| *m.stream_mode() == StreamMode::OnDemand),
-        kms: s.encryption_type() == Some(&EncryptionType::Kms),
-        key_id: s.key_id().map(str::to_string),
-        retention_hours: i64::from(s.retention_period_hours()),
-    })
+    Ok(StreamSummary::from_description(s))
+}
+
+impl StreamSummary {
+    /// What DescribeStreamSummary says, as the checks read it.
+    pub fn from_description(s: &StreamDescriptionSummary) -> StreamSummary {
+        StreamSummary {
+            name: s.stream_name().to_string(),
+            arn: s.stream_arn().to_string(),
+            status: s.stream_status().as_str().to_string(),
+            open_shards: i64::from(s.open_shard_count()),
+            on_demand: s
+                .stream_mode_details()
+                .is_some_and(|m| *m.stream_mode() == StreamMode::OnDemand),
+            kms: s.encryption_type() == Some(&EncryptionType::Kms),
+            key_id: s.key_id().map(str::to_string),
+            retention_hours: i64::from(s.retention_period_hours()),
+        }
+    }
 }
 
 /// Waits until the stream is ACTIVE and returns its summary.

@@ -13,27 +13,13 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::streaming::DataType;
+
 pub use payload::{
     Channel, ChannelBan, ChannelMembership, ChannelMessage, ChannelModerator,
     ElasticChannelConfiguration, ExpirationSettings, Identity, MessageStatus, SubChannel, Target,
     Timestamp,
 };
-
-/// Which stream a data type goes to, as Chime SDK messaging names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataType {
-    ChannelMessage,
-    Channel,
-}
-
-impl DataType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DataType::ChannelMessage => "ChannelMessage",
-            DataType::Channel => "Channel",
-        }
-    }
-}
 
 macro_rules! event_types {
     ($($variant:ident = $name:literal => $data:ident),* $(,)?) => {

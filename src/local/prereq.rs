@@ -1,10 +1,39 @@
-//! The five streaming prerequisites, checked against the Kinesis endpoint as
-//! the service does before it accepts PutMessagingStreamingConfigurations.
+//! The five streaming prerequisites (`crate::streaming`), checked against
+//! the Kinesis endpoint as the service does before it accepts
+//! PutMessagingStreamingConfigurations.
 
 use crate::arn::{AppInstanceArn, StreamArn};
-use aws_sdk_kinesis::types::{EncryptionType, StreamMode};
+use crate::aws::kinesis::StreamSummary;
+use crate::streaming::{MIN_OPEN_SHARDS, STREAM_PREFIX, Unmet, unmet_by_arn, unmet_by_summary};
 
 use super::error::ApiError;
+
+fn refusal(stream: &str, unmet: &Unmet) -> ApiError {
+    ApiError::bad_request(match unmet {
+        Unmet::Placement(wrong) => {
+            let (what, _, app) = &wrong[0];
+            let what = if *what == "account" {
+                "AWS account"
+            } else {
+                what
+            };
+            format!(
+                "The Kinesis stream {stream} must be in the same {what} as the AppInstance ({app})"
+            )
+        }
+        Unmet::NamePrefix => {
+            format!("The Kinesis stream name {stream} must start with {STREAM_PREFIX}")
+        }
+        Unmet::TooFewShards { open } => {
+            format!(
+                "The Kinesis stream {stream} must have at least {MIN_OPEN_SHARDS} shards; it has {open}"
+            )
+        }
+        Unmet::NotEncrypted => {
+            format!("The Kinesis stream {stream} must have server-side encryption (KMS) enabled")
+        }
+    })
+}
 
 pub async fn check_stream(
     kinesis: &aws_sdk_kinesis::Client,
@@ -16,23 +45,8 @@ pub async fn check_stream(
             "ResourceArn {resource_arn} is not a Kinesis data stream ARN: {why}"
         ))
     })?;
-    if stream.account != app.account {
-        return Err(ApiError::bad_request(format!(
-            "The Kinesis stream {} must be in the same AWS account as the AppInstance ({})",
-            stream.name, app.account
-        )));
-    }
-    if stream.region != app.region {
-        return Err(ApiError::bad_request(format!(
-            "The Kinesis stream {} must be in the same region as the AppInstance ({})",
-            stream.name, app.region
-        )));
-    }
-    if !stream.name.starts_with("chime-messaging-") {
-        return Err(ApiError::bad_request(format!(
-            "The Kinesis stream name {} must start with chime-messaging-",
-            stream.name
-        )));
+    if let Some(unmet) = unmet_by_arn(&stream, Some(app)).first() {
+        return Err(refusal(&stream.name, unmet));
     }
     let summary = match kinesis
         .describe_stream_summary()
@@ -42,6 +56,8 @@ pub async fn check_stream(
     {
         Ok(out) => out
             .stream_description_summary
+            .as_ref()
+            .map(StreamSummary::from_description)
             .ok_or_else(|| ApiError::service_failure("Kinesis returned no stream summary"))?,
         Err(e)
             if e.as_service_error()
@@ -65,21 +81,8 @@ pub async fn check_stream(
             });
         }
     };
-    let on_demand = summary
-        .stream_mode_details()
-        .is_some_and(|m| *m.stream_mode() == StreamMode::OnDemand);
-    if !on_demand && summary.open_shard_count() < 2 {
-        return Err(ApiError::bad_request(format!(
-            "The Kinesis stream {} must have at least 2 shards; it has {}",
-            stream.name,
-            summary.open_shard_count()
-        )));
+    match unmet_by_summary(summary.open_shards, summary.kms).first() {
+        Some(unmet) => Err(refusal(&stream.name, unmet)),
+        None => Ok(()),
     }
-    if summary.encryption_type() != Some(&EncryptionType::Kms) {
-        return Err(ApiError::bad_request(format!(
-            "The Kinesis stream {} must have server-side encryption (KMS) enabled",
-            stream.name
-        )));
-    }
-    Ok(())
 }

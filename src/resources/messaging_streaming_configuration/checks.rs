@@ -7,6 +7,7 @@ use crate::aws::AwsClients;
 use crate::aws::kinesis::StreamSummary;
 use crate::aws::regions::chime_region_problem;
 use crate::framework::Diagnostics;
+use crate::streaming::{MIN_OPEN_SHARDS, Unmet, unmet_by_summary};
 use crate::value::AttributePath;
 
 /// Rule 7: streams are read and made with the provider's credentials, so the
@@ -102,7 +103,7 @@ pub async fn check_app_instance_exists(
             "AppInstance does not exist",
             format!(
                 "app_instance_arn = {app:?} names no AppInstance in region {} of this account. Create it first (for \
-                 example awscc_chime_app_instance) and reference its app_instance_arn, or correct the ARN.",
+                 example chimesdk_app_instance or awscc_chime_app_instance) and reference its ARN, or correct the ARN.",
                 c.region
             ),
         ),
@@ -117,33 +118,31 @@ pub async fn check_app_instance_exists(
 
 /// Rule 8: what is wrong with an existing stream, as (summary, detail) pairs.
 pub fn stream_problems(s: &StreamSummary) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    // The guide asks for "at least two shards" and does not exempt ON_DEMAND
-    // streams, which have open shards too: the same count applies to both.
-    if s.open_shards < 2 {
-        out.push((
-            format!("Kinesis stream {} has too few shards", s.name),
-            format!(
-                "The stream {} has {} open shard(s); Chime SDK messaging needs at least 2. Fix: set `shard_count = 2` \
-                 on the aws_kinesis_stream, or run `aws kinesis update-shard-count --stream-name {} --target-shard-count 2 \
-                 --scaling-type UNIFORM_SCALING`.",
-                s.name, s.open_shards, s.name
-            ),
-        ));
-    }
-    if !s.kms {
-        out.push((
-            format!("Kinesis stream {} is not encrypted", s.name),
-            format!(
-                "The stream {} has server-side encryption off (EncryptionType NONE); Chime SDK messaging requires KMS \
-                 encryption. Fix: set `encryption_type = \"KMS\"` and `kms_key_id = \"alias/aws/kinesis\"` on the \
-                 aws_kinesis_stream, or run `aws kinesis start-stream-encryption --stream-name {} --encryption-type KMS \
-                 --key-id alias/aws/kinesis`.",
-                s.name, s.name
-            ),
-        ));
-    }
-    out
+    unmet_by_summary(s.open_shards, s.kms)
+        .into_iter()
+        .filter_map(|unmet| match unmet {
+            Unmet::TooFewShards { open } => Some((
+                format!("Kinesis stream {} has too few shards", s.name),
+                format!(
+                    "The stream {} has {open} open shard(s); Chime SDK messaging needs at least {MIN_OPEN_SHARDS}. Fix: set \
+                     `shard_count = {MIN_OPEN_SHARDS}` on the aws_kinesis_stream, or run `aws kinesis update-shard-count \
+                     --stream-name {} --target-shard-count {MIN_OPEN_SHARDS} --scaling-type UNIFORM_SCALING`.",
+                    s.name, s.name
+                ),
+            )),
+            Unmet::NotEncrypted => Some((
+                format!("Kinesis stream {} is not encrypted", s.name),
+                format!(
+                    "The stream {} has server-side encryption off (EncryptionType NONE); Chime SDK messaging requires KMS \
+                     encryption. Fix: set `encryption_type = \"KMS\"` and `kms_key_id = \"alias/aws/kinesis\"` on the \
+                     aws_kinesis_stream, or run `aws kinesis start-stream-encryption --stream-name {} --encryption-type KMS \
+                     --key-id alias/aws/kinesis`.",
+                    s.name, s.name
+                ),
+            )),
+            Unmet::NamePrefix | Unmet::Placement(_) => None,
+        })
+        .collect()
 }
 
 /// The stream name of a referenced ARN (already validated statically).

@@ -5,6 +5,7 @@ use crate::framework::{
     Attribute, Block, NestedBlock, Nesting, Op, PlanModifier, Schema, between, not_empty, one_of,
     regex_match, starts_with, timeouts_block,
 };
+use crate::streaming::{DataType, STREAM_PREFIX};
 use crate::value::{Number, Type, Value};
 
 fn tag_map() -> Type {
@@ -12,8 +13,6 @@ fn tag_map() -> Type {
 }
 
 pub const TYPE_NAME: &str = "chimesdk_messaging_streaming_configuration";
-pub const STREAM_PREFIX: &str = "chime-messaging-";
-pub const DATA_TYPES: [&str; 2] = ["ChannelMessage", "Channel"];
 pub const DEFAULT_SHARDS: i64 = 2;
 pub const DEFAULT_KMS_KEY: &str = "alias/aws/kinesis";
 pub const DEFAULT_RETENTION_HOURS: i64 = 24;
@@ -85,7 +84,7 @@ pub fn schema() -> Schema {
         Attribute::string("data_type")
             .required()
             .describe("`ChannelMessage` (message events) or `Channel` (channel, membership, ban, moderator and sub-channel events).")
-            .validate(one_of(&DATA_TYPES)),
+            .validate(one_of(&DataType::NAMES)),
     )
     .attribute(Attribute::string("resource_arn").optional().computed().describe(
         "ARN of an existing Kinesis data stream, checked at plan time and never modified: same account and region as the \

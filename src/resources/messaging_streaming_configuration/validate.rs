@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{Model, StreamSpec, TagsAttr};
-use super::schema::STREAM_PREFIX;
 use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
 use crate::framework::Diagnostics;
+use crate::streaming::{STREAM_PREFIX, Unmet, unmet_by_arn};
 use crate::value::{Attr, AttributePath};
 
 /// Path of the i-th block of `len` (see `AttributePath::set_element`).
@@ -28,7 +28,7 @@ pub fn validate_model(m: &Model, diags: &mut Diagnostics) {
                     "Invalid AppInstance ARN",
                     format!(
                         "app_instance_arn = {raw:?} is not an AppInstance ARN: {why}. Use the ARN of the AppInstance, \
-                         arn:aws:chime:REGION:ACCOUNT:app-instance/ID (for example awscc_chime_app_instance.main.app_instance_arn)."
+                         arn:aws:chime:REGION:ACCOUNT:app-instance/ID (for example chimesdk_app_instance.main.arn or awscc_chime_app_instance.main.app_instance_arn)."
                     ),
                 );
                 None
@@ -223,40 +223,37 @@ pub fn check_stream_arn(
             return;
         }
     };
-    if !stream.name.starts_with(STREAM_PREFIX) {
-        diags.error_at(
-            path.clone(),
-            "Stream name must start with chime-messaging-",
-            format!(
-                "In the streaming_configuration block for data_type {data_type}, the stream {:?} in resource_arn does not \
-                 start with \"chime-messaging-\"; Chime SDK messaging only streams to streams whose name does. Rename the \
-                 stream (aws_kinesis_stream's `name`, which re-creates it), e.g. \"chime-messaging-{}\".",
-                stream.name, stream.name
+    for unmet in unmet_by_arn(&stream, app_instance) {
+        match unmet {
+            Unmet::NamePrefix => diags.error_at(
+                path.clone(),
+                "Stream name must start with chime-messaging-",
+                format!(
+                    "In the streaming_configuration block for data_type {data_type}, the stream {:?} in resource_arn does not \
+                     start with \"{STREAM_PREFIX}\"; Chime SDK messaging only streams to streams whose name does. Rename the \
+                     stream (aws_kinesis_stream's `name`, which re-creates it), e.g. \"{STREAM_PREFIX}{}\".",
+                    stream.name, stream.name
+                ),
             ),
-        );
-    }
-    let Some(app) = app_instance else { return };
-    let mismatches: Vec<String> = [
-        ("partition", &stream.partition, &app.partition),
-        ("region", &stream.region, &app.region),
-        ("account", &stream.account, &app.account),
-    ]
-    .iter()
-    .filter(|(_, s, a)| s != a)
-    .map(|(what, s, a)| format!("{what} {s:?} (AppInstance: {a:?})"))
-    .collect();
-    if !mismatches.is_empty() {
-        diags.error_at(
-            path,
-            "Stream is not in the AppInstance's account and region",
-            format!(
-                "In the streaming_configuration block for data_type {data_type}, the stream {:?} is in {}. Chime SDK \
-                 messaging streams only to Kinesis streams in the same account and region as the AppInstance: create the \
-                 stream there (with a provider alias for that account/region).",
-                stream.name,
-                mismatches.join(", ")
-            ),
-        );
+            Unmet::Placement(wrong) => {
+                let mismatches: Vec<String> = wrong
+                    .iter()
+                    .map(|(what, s, a)| format!("{what} {s:?} (AppInstance: {a:?})"))
+                    .collect();
+                diags.error_at(
+                    path.clone(),
+                    "Stream is not in the AppInstance's account and region",
+                    format!(
+                        "In the streaming_configuration block for data_type {data_type}, the stream {:?} is in {}. Chime SDK \
+                         messaging streams only to Kinesis streams in the same account and region as the AppInstance: create the \
+                         stream there (with a provider alias for that account/region).",
+                        stream.name,
+                        mismatches.join(", ")
+                    ),
+                );
+            }
+            Unmet::TooFewShards { .. } | Unmet::NotEncrypted => {}
+        }
     }
 }
 
