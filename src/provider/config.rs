@@ -25,7 +25,7 @@ const ENDPOINTS: [(&str, &str); 4] = [
     ("chime_sdk_messaging", "Amazon Chime SDK messaging"),
     (
         "chime_sdk_identity",
-        "Amazon Chime SDK identity (DescribeAppInstance)",
+        "Amazon Chime SDK identity (AppInstances and their tags)",
     ),
     (
         "sts",

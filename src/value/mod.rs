@@ -35,14 +35,6 @@ impl Number {
             Number::Decimal(s) => s.parse::<i64>().ok(),
         }
     }
-
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Number::Int(i) => Some(*i as f64),
-            Number::Float(f) => Some(*f),
-            Number::Decimal(s) => s.parse::<f64>().ok(),
-        }
-    }
 }
 
 impl std::fmt::Display for Number {
