@@ -52,8 +52,8 @@ fn allowed(s: &str) -> bool {
         .all(|c| c.is_alphanumeric() || c.is_whitespace() || ALLOWED_SYMBOLS.contains(c))
 }
 
-/// Why a tag cannot be set on a stream, or `None` if it can.
-pub fn tag_problem(key: &str, value: &str) -> Option<String> {
+/// What every AWS tag key must be: 1-128 characters, not `aws:...`.
+fn key_problem(key: &str) -> Option<String> {
     let key_chars = key.chars().count();
     if key_chars == 0 || key_chars > MAX_KEY_CHARS {
         return Some(format!(
@@ -62,6 +62,14 @@ pub fn tag_problem(key: &str, value: &str) -> Option<String> {
     }
     if key.to_ascii_lowercase().starts_with("aws:") {
         return Some("keys starting with `aws:` are reserved for AWS".into());
+    }
+    None
+}
+
+/// Why a tag cannot be set on a stream, or `None` if it can.
+pub fn tag_problem(key: &str, value: &str) -> Option<String> {
+    if let Some(why) = key_problem(key) {
+        return Some(why);
     }
     if key == OWNER_TAG {
         return Some(format!(
@@ -91,14 +99,8 @@ pub fn tag_problem(key: &str, value: &str) -> Option<String> {
 /// the identity model's TagKey is 1-128 characters and TagValue 1-256 (no
 /// pattern); `aws:` keys are AWS's own.
 pub fn chime_tag_problem(key: &str, value: &str) -> Option<String> {
-    let key_chars = key.chars().count();
-    if key_chars == 0 || key_chars > MAX_KEY_CHARS {
-        return Some(format!(
-            "the key is {key_chars} characters long; tag keys are 1-{MAX_KEY_CHARS} characters"
-        ));
-    }
-    if key.to_ascii_lowercase().starts_with("aws:") {
-        return Some("keys starting with `aws:` are reserved for AWS".into());
+    if let Some(why) = key_problem(key) {
+        return Some(why);
     }
     let value_chars = value.chars().count();
     if value_chars == 0 || value_chars > MAX_VALUE_CHARS {
