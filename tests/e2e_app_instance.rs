@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::aws::enc;
-use support::env::Env;
+use support::env::{Env, MUTATING};
 use support::proxy::{Fault, Proxy};
 
 const ADDRESS: &str = "chimesdk_app_instance.this";

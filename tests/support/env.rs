@@ -83,4 +83,9 @@ pub const MUTATING: &[&str] = &[
     "RemoveTagsFromStream",
     "PutMessagingStreamingConfigurations",
     "DeleteMessagingStreamingConfigurations",
+    "CreateAppInstance",
+    "UpdateAppInstance",
+    "DeleteAppInstance",
+    "TagResource",
+    "UntagResource",
 ];
