@@ -109,8 +109,16 @@ async fn metadata_and_schema() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(m.resources[0].type_name, RT);
-    assert_eq!(m.data_sources[0].type_name, RT);
+    let names = |list: Vec<String>| list.into_iter().collect::<std::collections::BTreeSet<_>>();
+    let expected = names(vec![RT.to_string(), "chimesdk_app_instance".to_string()]);
+    assert_eq!(
+        names(m.resources.iter().map(|r| r.type_name.clone()).collect()),
+        expected
+    );
+    assert_eq!(
+        names(m.data_sources.iter().map(|d| d.type_name.clone()).collect()),
+        expected
+    );
     let caps = m.server_capabilities.unwrap();
     assert!(caps.plan_destroy && caps.get_provider_schema_optional);
 
