@@ -96,6 +96,16 @@ fn lifecycle_create_update_tags_drift_disappears_import_destroy() {
         0,
         "an applied AppInstance plans no change"
     );
+    env.chime.take_calls();
+    ws.apply().assert_ok();
+    let calls = env.chime.take_calls();
+    for op in MUTATING {
+        assert_eq!(
+            Proxy::count(&calls, op),
+            0,
+            "an up-to-date apply makes no {op}: {calls:?}"
+        );
+    }
 
     // Rename and new metadata: updated in place, same ARN.
     ws.write(
