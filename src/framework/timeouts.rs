@@ -86,6 +86,12 @@ impl Deadline {
         }
     }
 
+    /// The budget for `op` from a resource value's `timeouts` block, or
+    /// the declared default (see `operation_timeout`).
+    pub fn for_operation(value: &Value, op: Op, defaults: &[(Op, &str)]) -> Self {
+        Self::new(op, operation_timeout(value, op, defaults))
+    }
+
     pub fn op(&self) -> Op {
         self.op
     }

@@ -17,7 +17,7 @@ use super::resource::{
     ReadResponse, Resource,
 };
 use super::schema::Schema;
-use super::timeouts::{Deadline, Op, operation_timeout};
+use super::timeouts::{Deadline, Op};
 use crate::value::{Type, Value, from_value, to_value};
 
 /// A value a model type can be: read from and written to cty values.
@@ -279,12 +279,11 @@ impl<R: TypedResource> Resource for TypedServer<R> {
         let mut private: R::Private = private_from(req.private);
         let state = match (prior, planned, config) {
             (Some(prior), None, _) => {
-                let total = operation_timeout(req.prior, Op::Delete, R::TIMEOUTS);
                 let destroy = Destroy {
                     prior,
                     private: &mut private,
                     data: &*data,
-                    deadline: Deadline::new(Op::Delete, total),
+                    deadline: Deadline::for_operation(req.prior, Op::Delete, R::TIMEOUTS),
                     ctx: req.ctx,
                 };
                 self.inner.delete(destroy, &mut diags).await
@@ -295,14 +294,13 @@ impl<R: TypedResource> Resource for TypedServer<R> {
                 } else {
                     Op::Create
                 };
-                let total = operation_timeout(req.planned, op, R::TIMEOUTS);
                 let change = Change {
                     prior,
                     planned,
                     config,
                     private: &mut private,
                     data: &*data,
-                    deadline: Deadline::new(op, total),
+                    deadline: Deadline::for_operation(req.planned, op, R::TIMEOUTS),
                     ctx: req.ctx,
                 };
                 match op {

@@ -5,11 +5,21 @@ pub mod messaging_streaming_configuration;
 
 use std::sync::Arc;
 
-use crate::framework::{Resource, resource};
+use crate::aws::AwsError;
+use crate::framework::{Deadline, Resource, resource};
 
 pub fn all() -> Vec<Arc<dyn Resource>> {
     vec![
         resource(app_instance::AppInstanceResource),
         resource(messaging_streaming_configuration::MessagingStreamingConfiguration),
     ]
+}
+
+/// A failed call's text for a diagnostic; a timeout also names the budget
+/// that ran out and how to raise it.
+fn explain(deadline: &Deadline, e: &AwsError) -> String {
+    match e {
+        AwsError::TimedOut { .. } => format!("{e}. {}", deadline.ran_out()),
+        other => other.to_string(),
+    }
 }

@@ -15,19 +15,12 @@ use crate::aws::tags::{Tags, chime_tag_problem, known_tags, merge, split_remote,
 use crate::aws::wait::within;
 use crate::aws::{AwsClients, AwsError};
 use crate::framework::{
-    CallContext, Change, Deadline, Destroy, Diagnostics, Op, Plan, Refresh, Schema, TypedResource,
+    CallContext, Change, Destroy, Diagnostics, Op, Plan, Refresh, Schema, TypedResource,
 };
+use crate::resources::explain;
 use crate::value::{Attr, AttributePath};
 
 pub struct AppInstanceResource;
-
-/// A diagnostic's text for a failed call; a timeout names its budget.
-fn explain(deadline: &Deadline, e: &AwsError) -> String {
-    match e {
-        AwsError::TimedOut { .. } => format!("{e}. {}", deadline.ran_out()),
-        other => other.to_string(),
-    }
-}
 
 /// Metadata as state holds it. The service does not tell an absent value
 /// from an empty one (unverified for the real service; chimesdk-local keeps
@@ -196,7 +189,13 @@ impl TypedResource for AppInstanceResource {
             last_updated_timestamp: Attr::Null,
             ..req.planned.clone()
         };
-        match within(req.deadline.remaining(), "DescribeAppInstance", read_state(c, &arn, &req.planned, req.ctx)).await {
+        let read = within(
+            req.deadline.remaining(),
+            "DescribeAppInstance",
+            read_state(c, &arn, &req.planned, req.ctx),
+        )
+        .await;
+        match read {
             Ok(Some(read)) => reached = read,
             Ok(None) => diags.error(
                 format!("reading Chime SDK AppInstance ({arn}) after creating it"),
@@ -282,9 +281,11 @@ impl TypedResource for AppInstanceResource {
         }
         reached.timeouts = req.planned.timeouts.clone();
         if req.planned.last_updated_timestamp.is_unknown() {
-            match within(req.deadline.remaining(), "DescribeAppInstance", async {
-                app_instances::find_app_instance(c, &arn, &req.ctx.cancel).await
-            })
+            match within(
+                req.deadline.remaining(),
+                "DescribeAppInstance",
+                app_instances::find_app_instance(c, &arn, &req.ctx.cancel),
+            )
             .await
             {
                 Ok(Some(a)) => reached.last_updated_timestamp = a.last_updated.into(),

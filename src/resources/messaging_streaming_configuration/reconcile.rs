@@ -12,6 +12,7 @@ use crate::arn::AppInstanceArn;
 use crate::aws::kinesis::{self, StreamSummary};
 use crate::aws::{AwsClients, AwsError, chime};
 use crate::framework::{CallContext, Deadline, Diagnostics};
+use crate::resources::explain;
 use crate::value::Attr;
 
 /// What an apply reached, whatever happened.
@@ -19,14 +20,6 @@ pub struct Outcome {
     pub model: Option<Model>,
     pub private: Private,
     pub diagnostics: Diagnostics,
-}
-
-/// An error for a diagnostic; a timeout names the budget that ran out.
-fn explain(deadline: &Deadline, e: AwsError) -> String {
-    match e {
-        AwsError::TimedOut { .. } => format!("{e}. {}", deadline.ran_out()),
-        other => other.to_string(),
-    }
 }
 
 /// Create or update. On failure the returned model is the prior state for
@@ -108,7 +101,7 @@ pub async fn create_or_update(
             Err((doing, e)) => {
                 diags.error(
                     format!("{doing} Kinesis stream ({name})"),
-                    explain(&deadline, e),
+                    explain(&deadline, &e),
                 );
                 return fail(private, diags);
             }
@@ -153,7 +146,7 @@ pub async fn create_or_update(
             {
                 diags.error(
                     format!("deleting Kinesis stream ({name}) that this resource no longer uses"),
-                    explain(&deadline, e),
+                    explain(&deadline, &e),
                 );
                 return fail(private, diags);
             }
@@ -217,7 +210,7 @@ pub async fn delete(
         if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, &deadline, ctx).await {
             diags.error(
                 format!("deleting Kinesis stream ({name})"),
-                explain(&deadline, e),
+                explain(&deadline, &e),
             );
             return Outcome {
                 model: Some(prior.clone()),
