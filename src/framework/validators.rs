@@ -2,7 +2,7 @@
 //! generated docs and in error details. Null and unknown values are skipped
 //! by the caller, so a validator only ever sees a known value.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use crate::value::Value;
 
@@ -15,11 +15,23 @@ pub trait Validator: Send + Sync {
 
 struct OneOf(Vec<&'static str>);
 struct StartsWith(&'static str);
-struct RegexMatch(regex_lite::Regex, &'static str);
+/// The regex compiles on the first check, not when the schema is built: a
+/// provider launch builds every schema but most launches check no value
+/// against a pattern, and compiling them all was half of start-up's work.
+struct RegexMatch {
+    pattern: &'static str,
+    compiled: OnceLock<regex_lite::Regex>,
+    what: &'static str,
+}
 struct NotEmpty;
 struct AtLeast(i64);
 struct Between(i64, i64);
-struct DurationAtMost(regex_lite::Regex, std::time::Duration);
+struct DurationAtMost(std::time::Duration);
+
+/// Compiled on first use, for the same reason as [`RegexMatch`].
+static GO_DURATION: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
+    regex_lite::Regex::new(r"^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$").expect("constant regex")
+});
 
 pub fn one_of(values: &[&'static str]) -> Arc<dyn Validator> {
     Arc::new(OneOf(values.to_vec()))
@@ -27,12 +39,18 @@ pub fn one_of(values: &[&'static str]) -> Arc<dyn Validator> {
 pub fn starts_with(prefix: &'static str) -> Arc<dyn Validator> {
     Arc::new(StartsWith(prefix))
 }
-/// `pattern` must be a valid regex; `what` says in words what it accepts.
-pub fn regex_match(pattern: &str, what: &'static str) -> Arc<dyn Validator> {
-    Arc::new(RegexMatch(
-        regex_lite::Regex::new(pattern).expect("validator regex is a constant"),
+/// `pattern` must be a valid regex (debug builds, and so every test that
+/// builds a schema, check it here); `what` says in words what it accepts.
+pub fn regex_match(pattern: &'static str, what: &'static str) -> Arc<dyn Validator> {
+    debug_assert!(
+        regex_lite::Regex::new(pattern).is_ok(),
+        "validator regex {pattern:?} does not compile"
+    );
+    Arc::new(RegexMatch {
+        pattern,
+        compiled: OnceLock::new(),
         what,
-    ))
+    })
 }
 pub fn not_empty() -> Arc<dyn Validator> {
     Arc::new(NotEmpty)
@@ -47,10 +65,7 @@ pub fn between(min: i64, max: i64) -> Arc<dyn Validator> {
 /// A Go-style duration in hours, minutes, seconds or milliseconds (`10m`,
 /// `1h30m`) of at most `max`: one rule, so one diagnostic per bad value.
 pub fn duration_at_most(max: std::time::Duration) -> Arc<dyn Validator> {
-    Arc::new(DurationAtMost(
-        regex_lite::Regex::new(r"^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$").expect("constant regex"),
-        max,
-    ))
+    Arc::new(DurationAtMost(max))
 }
 
 fn quoted(list: &[&str]) -> String {
@@ -95,14 +110,22 @@ impl Validator for StartsWith {
     }
 }
 
+impl RegexMatch {
+    fn regex(&self) -> &regex_lite::Regex {
+        self.compiled.get_or_init(|| {
+            regex_lite::Regex::new(self.pattern).expect("validator regex is a constant")
+        })
+    }
+}
+
 impl Validator for RegexMatch {
     fn description(&self) -> String {
-        self.1.to_string()
+        self.what.to_string()
     }
     fn check(&self, value: &Value) -> Result<(), String> {
         match value.as_str() {
-            Some(s) if self.0.is_match(s) => Ok(()),
-            Some(s) => Err(format!("{s:?} does not match: {}", self.1)),
+            Some(s) if self.regex().is_match(s) => Ok(()),
+            Some(s) => Err(format!("{s:?} does not match: {}", self.what)),
             None => Err("expected a string".into()),
         }
     }
@@ -153,21 +176,21 @@ impl Validator for DurationAtMost {
     fn description(&self) -> String {
         format!(
             "must be a duration such as `10m` or `1h30m`, at most {}h",
-            self.1.as_secs() / 3600
+            self.0.as_secs() / 3600
         )
     }
     fn check(&self, value: &Value) -> Result<(), String> {
         let s = value.as_str().ok_or("expected a string")?;
-        if !self.0.is_match(s) {
+        if !GO_DURATION.is_match(s) {
             return Err(format!(
                 "{s:?} does not match: must be a duration such as `10m` or `1h30m`"
             ));
         }
         let d = super::timeouts::parse_duration(s)?;
-        if d <= self.1 {
+        if d <= self.0 {
             Ok(())
         } else {
-            Err(format!("{s:?} is longer than {}h", self.1.as_secs() / 3600))
+            Err(format!("{s:?} is longer than {}h", self.0.as_secs() / 3600))
         }
     }
 }

@@ -645,7 +645,10 @@ fn elements(config: &Value, name: &str) -> Vec<(AttributePath, String)> {
 }
 
 fn validate_accounts(config: &Value, diags: &mut Diagnostics) {
-    let account = regex_lite::Regex::new(ACCOUNT_ID).expect("constant regex");
+    // Compiled on first use: most configurations list no account ids.
+    static ACCOUNT: std::sync::LazyLock<regex_lite::Regex> =
+        std::sync::LazyLock::new(|| regex_lite::Regex::new(ACCOUNT_ID).expect("constant regex"));
+    let account = &*ACCOUNT;
     let mut lists = Vec::new();
     for name in ["allowed_account_ids", "forbidden_account_ids"] {
         let ids = elements(config, name);
@@ -720,7 +723,9 @@ fn validate_role_session(block: &Value, path: &AttributePath, diags: &mut Diagno
             format!("policy must be an IAM policy document in JSON ({e}). Use jsonencode({{...}}) or data.aws_iam_policy_document.json."),
         );
     }
-    let policy_arn = regex_lite::Regex::new(POLICY_ARN).expect("constant regex");
+    static POLICY_ARN_RE: std::sync::LazyLock<regex_lite::Regex> =
+        std::sync::LazyLock::new(|| regex_lite::Regex::new(POLICY_ARN).expect("constant regex"));
+    let policy_arn = &*POLICY_ARN_RE;
     if let Some(Value::Set(arns)) = block.get_attr("policy_arns") {
         for arn in arns.iter().filter_map(Value::as_str) {
             if !policy_arn.is_match(arn) {
