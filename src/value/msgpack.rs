@@ -33,7 +33,7 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     if !rd.is_empty() {
         return Err(DecodeError::Trailing);
     }
-    from_mp(&mp, ty, "")
+    from_mp(&mp, ty, &Path::Root)
 }
 
 pub fn encode(value: &Value, ty: &Type) -> Vec<u8> {
@@ -43,7 +43,29 @@ pub fn encode(value: &Value, ty: &Type) -> Vec<u8> {
     out
 }
 
-fn mismatch(path: &str, expected: &str, found: &Mp) -> DecodeError {
+/// Where the decoder is, written out only for an error: formatting the path
+/// of every value decoded was a fifth of decoding a configuration.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Attribute(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+    Key(&'a Path<'a>, &'a str),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Attribute(Path::Root, name) => write!(f, "{name}"),
+            Path::Attribute(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+            Path::Key(parent, key) => write!(f, "{parent}[{key:?}]"),
+        }
+    }
+}
+
+fn mismatch(path: &Path, expected: &str, found: &Mp) -> DecodeError {
     let found = match found {
         Mp::Nil => "nil",
         Mp::Boolean(_) => "bool",
@@ -56,17 +78,16 @@ fn mismatch(path: &str, expected: &str, found: &Mp) -> DecodeError {
         Mp::Ext(..) => "extension",
     };
     DecodeError::Mismatch {
-        path: if path.is_empty() {
-            "(root)".into()
-        } else {
-            path.to_string()
+        path: match path {
+            Path::Root => "(root)".into(),
+            _ => path.to_string(),
         },
         expected: expected.to_string(),
         found: found.to_string(),
     }
 }
 
-fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
+fn from_mp(mp: &Mp, ty: &Type, path: &Path) -> Result<Value, DecodeError> {
     match mp {
         Mp::Nil => return Ok(Value::Null),
         Mp::Ext(code, payload) => return Ok(Value::Unknown(decode_refinements(*code, payload))),
@@ -94,7 +115,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
             let values = items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| from_mp(item, elem, &format!("{path}[{i}]")))
+                .map(|(i, item)| from_mp(item, elem, &Path::Index(path, i)))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if matches!(ty, Type::Set(_)) {
                 Value::Set(values)
@@ -113,7 +134,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
                 .iter()
                 .zip(elems)
                 .enumerate()
-                .map(|(i, (item, t))| from_mp(item, t, &format!("{path}[{i}]")))
+                .map(|(i, (item, t))| from_mp(item, t, &Path::Index(path, i)))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::Tuple(values))
         }
@@ -124,10 +145,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
             let mut out = BTreeMap::new();
             for (k, v) in entries {
                 let key = k.as_str().ok_or_else(|| mismatch(path, "string key", k))?;
-                out.insert(
-                    key.to_string(),
-                    from_mp(v, elem, &format!("{path}[{key:?}]"))?,
-                );
+                out.insert(key.to_string(), from_mp(v, elem, &Path::Key(path, key))?);
             }
             Ok(Value::Map(out))
         }
@@ -145,12 +163,10 @@ fn from_mp(mp: &Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
                         found: format!("attribute {key:?}"),
                     });
                 };
-                let child = if path.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{path}.{key}")
-                };
-                out.insert(key.to_string(), from_mp(v, attr_ty, &child)?);
+                out.insert(
+                    key.to_string(),
+                    from_mp(v, attr_ty, &Path::Attribute(path, key))?,
+                );
             }
             // A missing attribute is null: we always see every attribute.
             for name in attrs.keys() {
