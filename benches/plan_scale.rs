@@ -4,8 +4,9 @@
 //! that share one stream, against moto and chimesdk-local, next to the same
 //! number of `terraform_data` resources (Terraform alone: the floor).
 //!
-//! Each provider launch runs under GNU time, so its CPU time and peak RSS
-//! are its own; Terraform's CPU is what is left of the run's. API calls are
+//! Each provider launch runs under this bench binary (`run_as_provider`),
+//! which reads its CPU time and peak RSS from getrusage(2), so they are its
+//! own, to the microsecond; Terraform's CPU is what is left of the run's. API calls are
 //! counted by the recording proxies in front of moto and chimesdk-local.
 //! Prints a table; run with `scripts/bench plan-scale`.
 
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use nix::sys::resource::{UsageWho, getrusage};
 use support::Workspace;
 use support::env::{Env, referenced};
 
@@ -27,36 +29,71 @@ fn sizes() -> Vec<usize> {
         .unwrap_or_else(|| vec![1, 50, 500])
 }
 
-/// User + system CPU of this process's waited-for children (terraform and,
-/// through it, every provider it launched and waited for).
-fn children_cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
-    // Fields after the command name (which may hold spaces) in parentheses.
-    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
-    let ticks: u64 = fields[13].parse::<u64>().unwrap() + fields[14].parse::<u64>().unwrap();
-    Duration::from_secs_f64(ticks as f64 / 100.0)
+/// CPU (user + system) and peak RSS of this process's waited-for children,
+/// from getrusage(2): microseconds, where /proc's clock ticks are 10 ms.
+fn children_usage() -> (Duration, u64) {
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
+    let micros = |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1_000_000 + t.tv_usec() as u64;
+    (
+        Duration::from_micros(micros(usage.user_time()) + micros(usage.system_time())),
+        usage.max_rss() as u64,
+    )
 }
 
-/// A dev_overrides directory whose provider is the real binary under GNU
-/// time, appending "user system maxrss_kb" per launch to `log`.
-fn timed_provider(dir: &Path, log: &Path) -> PathBuf {
-    let real = env!("CARGO_BIN_EXE_terraform-provider-chimesdk");
+/// Set in the environment Terraform passes to the providers it launches:
+/// the file each launch appends "cpu_micros peak_rss_kib" to.
+const LAUNCH_LOG: &str = "CHIMESDK_BENCH_LAUNCH_LOG";
+
+/// Terraform launched this bench binary as "the provider" (dev_overrides
+/// points at a link to it): run the real provider in its place, with the
+/// same arguments, standard streams and environment, and log its usage.
+/// Its only child is the provider, so the children's usage is the provider's.
+fn run_as_provider(log: std::ffi::OsString) -> ! {
+    // CHIMESDK_PROVIDER_BIN: the binary to measure (scripts/bench sets it to
+    // the release build, not the one `cargo bench` builds with dev features).
+    let real = std::env::var_os("CHIMESDK_PROVIDER_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_terraform-provider-chimesdk").into());
+    // A profiler to run the provider under, e.g.
+    // "valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p".
+    let under = std::env::var("CHIMESDK_BENCH_PROVIDER_UNDER").unwrap_or_default();
+    let argv: Vec<String> = under.split_whitespace().map(String::from).collect();
+    let mut command = match argv.split_first() {
+        Some((first, rest)) => {
+            let mut c = std::process::Command::new(first);
+            c.args(rest).arg(&real);
+            c
+        }
+        None => std::process::Command::new(&real),
+    };
+    let status = command
+        .args(std::env::args_os().skip(1))
+        .env_remove(LAUNCH_LOG)
+        .status()
+        .expect("starting the provider");
+    let (cpu, rss_kib) = children_usage();
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("opening the launch log");
+    std::io::Write::write_all(
+        &mut f,
+        format!("{} {rss_kib}\n", cpu.as_micros()).as_bytes(),
+    )
+    .expect("writing the launch log");
+    std::process::exit(status.code().unwrap_or(1));
+}
+
+/// A dev_overrides directory whose provider is this bench binary, which
+/// runs the real one and logs its usage (`run_as_provider`).
+fn timed_provider(dir: &Path) -> PathBuf {
     let wrapper_dir = dir.join("timed-provider");
     std::fs::create_dir_all(&wrapper_dir).unwrap();
-    let wrapper = wrapper_dir.join("terraform-provider-chimesdk");
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nexec /usr/bin/time -a -o '{}' -f '%U %S %M' {} '{real}' \"$@\"\n",
-            log.display(),
-            // A profiler to run the provider under, e.g.
-            // "valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p".
-            std::env::var("CHIMESDK_BENCH_PROVIDER_UNDER").unwrap_or_default()
-        ),
+    std::os::unix::fs::symlink(
+        std::env::current_exe().unwrap(),
+        wrapper_dir.join("terraform-provider-chimesdk"),
     )
     .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     wrapper_dir
 }
 
@@ -74,18 +111,13 @@ fn read_launches(log: &Path) -> Launches {
         peak_rss_kib: 0,
     };
     for line in text.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        // GNU time prints "Command exited with non-zero status" lines too.
-        let (Some(u), Some(s), Some(m)) = (
-            f.first().and_then(|v| v.parse::<f64>().ok()),
-            f.get(1).and_then(|v| v.parse::<f64>().ok()),
-            f.get(2).and_then(|v| v.parse::<u64>().ok()),
-        ) else {
-            continue;
+        let mut f = line.split_whitespace().map(|v| v.parse::<u64>().unwrap());
+        let (Some(micros), Some(rss)) = (f.next(), f.next()) else {
+            panic!("bad launch log line {line:?}");
         };
         l.count += 1;
-        l.cpu += Duration::from_secs_f64(u + s);
-        l.peak_rss_kib = l.peak_rss_kib.max(m);
+        l.cpu += Duration::from_micros(micros);
+        l.peak_rss_kib = l.peak_rss_kib.max(rss);
     }
     std::fs::write(log, "").unwrap();
     l
@@ -115,7 +147,7 @@ fn measure(
         env.chime.take_calls();
     }
     read_launches(log);
-    let cpu_before = children_cpu();
+    let (cpu_before, _) = children_usage();
     let started = Instant::now();
     let run = ws.run(args);
     let wall = started.elapsed();
@@ -124,7 +156,7 @@ fn measure(
         "terraform {args:?} failed:\n{}",
         run.output()
     );
-    let total_cpu = children_cpu() - cpu_before;
+    let total_cpu = children_usage().0 - cpu_before;
     let mut calls = BTreeMap::new();
     if let Some(env) = env {
         for op in env
@@ -151,7 +183,8 @@ fn workspace(log: &Path) -> Workspace {
     let mut ws = Workspace::new();
     // Terraform's own debug log would be part of what is measured.
     ws.set_env("TF_LOG", "");
-    let wrapper = timed_provider(ws.path(), log);
+    ws.set_env(LAUNCH_LOG, &log.display().to_string());
+    let wrapper = timed_provider(ws.path());
     ws.set_cli_config(&format!(
         "provider_installation {{\n  dev_overrides {{\n    \"registry.terraform.io/chimesdk/chimesdk\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
         wrapper.display()
@@ -245,10 +278,9 @@ fn run_size(n: usize, rows: &mut Vec<Row>) {
 }
 
 fn main() {
-    assert!(
-        Path::new("/usr/bin/time").exists(),
-        "GNU time is needed (Debian: apt-get install time); scripts/bench installs it"
-    );
+    if let Some(log) = std::env::var_os(LAUNCH_LOG) {
+        run_as_provider(log);
+    }
     let mut rows = Vec::new();
     for n in sizes() {
         run_size(n, &mut rows);
