@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use rmpv::Value as Mp;
 
+use super::path::Breadcrumb;
 use super::{Number, Refinements, Type, Value};
 
 /// cty's extension code for a refined unknown; every other code is a plain unknown.
@@ -33,7 +34,7 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     if !rd.is_empty() {
         return Err(DecodeError::Trailing);
     }
-    from_mp(&mp, ty, &Path::Root)
+    from_mp(&mp, ty, &Breadcrumb::Root)
 }
 
 pub fn encode(value: &Value, ty: &Type) -> Vec<u8> {
@@ -43,29 +44,7 @@ pub fn encode(value: &Value, ty: &Type) -> Vec<u8> {
     out
 }
 
-/// Where the decoder is, written out only for an error: formatting the path
-/// of every value decoded was a fifth of decoding a configuration.
-#[derive(Clone, Copy)]
-enum Path<'a> {
-    Root,
-    Attribute(&'a Path<'a>, &'a str),
-    Index(&'a Path<'a>, usize),
-    Key(&'a Path<'a>, &'a str),
-}
-
-impl std::fmt::Display for Path<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Path::Root => Ok(()),
-            Path::Attribute(Path::Root, name) => write!(f, "{name}"),
-            Path::Attribute(parent, name) => write!(f, "{parent}.{name}"),
-            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
-            Path::Key(parent, key) => write!(f, "{parent}[{key:?}]"),
-        }
-    }
-}
-
-fn mismatch(path: &Path, expected: &str, found: &Mp) -> DecodeError {
+fn mismatch(path: &Breadcrumb, expected: &str, found: &Mp) -> DecodeError {
     let found = match found {
         Mp::Nil => "nil",
         Mp::Boolean(_) => "bool",
@@ -78,16 +57,13 @@ fn mismatch(path: &Path, expected: &str, found: &Mp) -> DecodeError {
         Mp::Ext(..) => "extension",
     };
     DecodeError::Mismatch {
-        path: match path {
-            Path::Root => "(root)".into(),
-            _ => path.to_string(),
-        },
+        path: path.describe(),
         expected: expected.to_string(),
         found: found.to_string(),
     }
 }
 
-fn from_mp(mp: &Mp, ty: &Type, path: &Path) -> Result<Value, DecodeError> {
+fn from_mp(mp: &Mp, ty: &Type, path: &Breadcrumb) -> Result<Value, DecodeError> {
     match mp {
         Mp::Nil => return Ok(Value::Null),
         Mp::Ext(code, payload) => return Ok(Value::Unknown(decode_refinements(*code, payload))),
@@ -115,7 +91,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &Path) -> Result<Value, DecodeError> {
             let values = items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| from_mp(item, elem, &Path::Index(path, i)))
+                .map(|(i, item)| from_mp(item, elem, &Breadcrumb::Index(path, i)))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if matches!(ty, Type::Set(_)) {
                 Value::Set(values)
@@ -134,7 +110,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &Path) -> Result<Value, DecodeError> {
                 .iter()
                 .zip(elems)
                 .enumerate()
-                .map(|(i, (item, t))| from_mp(item, t, &Path::Index(path, i)))
+                .map(|(i, (item, t))| from_mp(item, t, &Breadcrumb::Index(path, i)))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::Tuple(values))
         }
@@ -145,7 +121,10 @@ fn from_mp(mp: &Mp, ty: &Type, path: &Path) -> Result<Value, DecodeError> {
             let mut out = BTreeMap::new();
             for (k, v) in entries {
                 let key = k.as_str().ok_or_else(|| mismatch(path, "string key", k))?;
-                out.insert(key.to_string(), from_mp(v, elem, &Path::Key(path, key))?);
+                out.insert(
+                    key.to_string(),
+                    from_mp(v, elem, &Breadcrumb::Key(path, key))?,
+                );
             }
             Ok(Value::Map(out))
         }
@@ -165,7 +144,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &Path) -> Result<Value, DecodeError> {
                 };
                 out.insert(
                     key.to_string(),
-                    from_mp(v, attr_ty, &Path::Attribute(path, key))?,
+                    from_mp(v, attr_ty, &Breadcrumb::Attribute(path, key))?,
                 );
             }
             // A missing attribute is null: we always see every attribute.

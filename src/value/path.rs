@@ -68,3 +68,60 @@ impl fmt::Display for AttributePath {
         Ok(())
     }
 }
+
+/// Where a decoder (msgpack, typed JSON) is in a value, written out only
+/// for an error: formatting the path of every value decoded was a fifth of
+/// decoding a configuration. Same notation as [`AttributePath`].
+#[derive(Clone, Copy)]
+pub(super) enum Breadcrumb<'a> {
+    Root,
+    Attribute(&'a Breadcrumb<'a>, &'a str),
+    Index(&'a Breadcrumb<'a>, usize),
+    Key(&'a Breadcrumb<'a>, &'a str),
+}
+
+impl Breadcrumb<'_> {
+    /// For an error message: the path, or "(root)".
+    pub(super) fn describe(&self) -> String {
+        match self {
+            Breadcrumb::Root => "(root)".into(),
+            _ => self.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Breadcrumb<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Breadcrumb::Root => Ok(()),
+            Breadcrumb::Attribute(Breadcrumb::Root, name) => write!(f, "{name}"),
+            Breadcrumb::Attribute(parent, name) => write!(f, "{parent}.{name}"),
+            Breadcrumb::Index(parent, i) => write!(f, "{parent}[{i}]"),
+            Breadcrumb::Key(parent, key) => write!(f, "{parent}[{key:?}]"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_breadcrumb_reads_like_the_attribute_path_it_stands_for() {
+        let root = Breadcrumb::Root;
+        assert_eq!(root.describe(), "(root)");
+        let blocks = Breadcrumb::Attribute(&root, "streaming_configuration");
+        let first = Breadcrumb::Index(&blocks, 0);
+        let tags = Breadcrumb::Attribute(&first, "tags");
+        let team = Breadcrumb::Key(&tags, "team");
+        let expected = AttributePath::attr("streaming_configuration")
+            .index(0)
+            .attribute("tags")
+            .key("team");
+        assert_eq!(team.describe(), expected.to_string());
+        assert_eq!(
+            team.describe(),
+            r#"streaming_configuration[0].tags["team"]"#
+        );
+    }
+}

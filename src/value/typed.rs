@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value as Json};
 
+use super::path::Breadcrumb;
 use super::{Number, Type, Value};
 
 const UNKNOWN_MARKER: &str = "$cty.unknown";
@@ -90,32 +91,25 @@ pub enum TypedError {
 
 /// Reads a cty value into a Rust type.
 pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, TypedError> {
-    Ok(serde_json::from_value(to_json(value, "")?)?)
+    Ok(serde_json::from_value(to_json(value, &Breadcrumb::Root)?)?)
 }
 
 /// Writes a Rust value as a cty value of the given type.
 pub fn to_value<T: Serialize>(data: &T, ty: &Type) -> Result<Value, TypedError> {
     let json = serde_json::to_value(data)?;
-    from_json(&json, ty, "")
+    from_json(&json, ty, &Breadcrumb::Root)
 }
 
 /// Reads a stored state (JSON, as Terraform keeps it) under the current
 /// schema type. Attributes the schema no longer has are dropped, as
 /// terraform-plugin-framework does, so removing one never breaks a state.
 pub fn from_state_json(json: &Json, ty: &Type) -> Result<Value, TypedError> {
-    from_json_lenient(json, ty, "", true)
+    from_json_lenient(json, ty, &Breadcrumb::Root, true)
 }
 
 /// The JSON a Rust type reads. An infinite number has no JSON form and no
 /// Rust field takes it: an error at its path, not a silent null.
-fn to_json(value: &Value, path: &str) -> Result<Json, TypedError> {
-    let child = |name: &str| {
-        if path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{path}.{name}")
-        }
-    };
+fn to_json(value: &Value, path: &Breadcrumb) -> Result<Json, TypedError> {
     Ok(match value {
         Value::Null => Json::Null,
         Value::Unknown(_) => {
@@ -138,40 +132,36 @@ fn to_json(value: &Value, path: &str) -> Result<Json, TypedError> {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| to_json(v, &format!("{path}[{i}]")))
+                .map(|(i, v)| to_json(v, &Breadcrumb::Index(path, i)))
                 .collect::<Result<_, _>>()?,
         ),
         Value::Map(m) | Value::Object(m) => Json::Object(
             m.iter()
-                .map(|(k, v)| Ok((k.clone(), to_json(v, &child(k))?)))
+                .map(|(k, v)| Ok((k.clone(), to_json(v, &Breadcrumb::Attribute(path, k))?)))
                 .collect::<Result<_, TypedError>>()?,
         ),
         Value::Dynamic(_, inner) => to_json(inner, path)?,
     })
 }
 
-fn shape(path: &str, message: impl Into<String>) -> TypedError {
+fn shape(path: &Breadcrumb, message: impl Into<String>) -> TypedError {
     TypedError::Shape {
-        path: if path.is_empty() {
-            "(root)".into()
-        } else {
-            path.into()
-        },
+        path: path.describe(),
         message: message.into(),
     }
 }
 
-fn from_json(json: &Json, ty: &Type, path: &str) -> Result<Value, TypedError> {
+fn from_json(json: &Json, ty: &Type, path: &Breadcrumb) -> Result<Value, TypedError> {
     from_json_lenient(json, ty, path, false)
 }
 
 fn from_json_lenient(
     json: &Json,
     ty: &Type,
-    path: &str,
+    path: &Breadcrumb,
     drop_extra: bool,
 ) -> Result<Value, TypedError> {
-    let from_json = |j: &Json, t: &Type, p: &str| from_json_lenient(j, t, p, drop_extra);
+    let from_json = |j: &Json, t: &Type, p: &Breadcrumb| from_json_lenient(j, t, p, drop_extra);
     if json.is_null() {
         return Ok(Value::Null);
     }
@@ -206,7 +196,7 @@ fn from_json_lenient(
             let values = items
                 .iter()
                 .enumerate()
-                .map(|(i, j)| from_json(j, elem, &format!("{path}[{i}]")))
+                .map(|(i, j)| from_json(j, elem, &Breadcrumb::Index(path, i)))
                 .collect::<Result<Vec<_>, _>>()?;
             if matches!(ty, Type::Set(_)) {
                 Value::Set(values)
@@ -226,7 +216,7 @@ fn from_json_lenient(
                     .iter()
                     .zip(types)
                     .enumerate()
-                    .map(|(i, (j, t))| from_json(j, t, &format!("{path}[{i}]")))
+                    .map(|(i, (j, t))| from_json(j, t, &Breadcrumb::Index(path, i)))
                     .collect::<Result<_, _>>()?,
             )
         }
@@ -236,7 +226,7 @@ fn from_json_lenient(
                 .ok_or_else(|| shape(path, "expected a map"))?;
             Value::Map(
                 m.iter()
-                    .map(|(k, j)| Ok((k.clone(), from_json(j, elem, &format!("{path}[{k:?}]"))?)))
+                    .map(|(k, j)| Ok((k.clone(), from_json(j, elem, &Breadcrumb::Key(path, k))?)))
                     .collect::<Result<_, TypedError>>()?,
             )
         }
@@ -249,14 +239,13 @@ fn from_json_lenient(
             }
             let mut out = BTreeMap::new();
             for (name, t) in attrs {
-                let child = if path.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{path}.{name}")
-                };
                 out.insert(
                     name.clone(),
-                    from_json(m.get(name).unwrap_or(&Json::Null), t, &child)?,
+                    from_json(
+                        m.get(name).unwrap_or(&Json::Null),
+                        t,
+                        &Breadcrumb::Attribute(path, name),
+                    )?,
                 );
             }
             Value::Object(out)
