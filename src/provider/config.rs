@@ -648,12 +648,11 @@ fn validate_accounts(config: &Value, diags: &mut Diagnostics) {
     // Compiled on first use: most configurations list no account ids.
     static ACCOUNT: std::sync::LazyLock<regex_lite::Regex> =
         std::sync::LazyLock::new(|| regex_lite::Regex::new(ACCOUNT_ID).expect("constant regex"));
-    let account = &*ACCOUNT;
     let mut lists = Vec::new();
     for name in ["allowed_account_ids", "forbidden_account_ids"] {
         let ids = elements(config, name);
         for (path, id) in &ids {
-            if !account.is_match(id) {
+            if !ACCOUNT.is_match(id) {
                 diags.error_at(
                     path.clone(),
                     format!("Invalid account ID in {name}"),
@@ -725,10 +724,9 @@ fn validate_role_session(block: &Value, path: &AttributePath, diags: &mut Diagno
     }
     static POLICY_ARN_RE: std::sync::LazyLock<regex_lite::Regex> =
         std::sync::LazyLock::new(|| regex_lite::Regex::new(POLICY_ARN).expect("constant regex"));
-    let policy_arn = &*POLICY_ARN_RE;
     if let Some(Value::Set(arns)) = block.get_attr("policy_arns") {
         for arn in arns.iter().filter_map(Value::as_str) {
-            if !policy_arn.is_match(arn) {
+            if !POLICY_ARN_RE.is_match(arn) {
                 diags.error_at(
                     path.clone().attribute("policy_arns"),
                     "Invalid policy ARN",
