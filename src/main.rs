@@ -1,13 +1,30 @@
 //! The provider binary: Terraform launches it; `--debug` runs it by hand.
-#![forbid(unsafe_code)]
+// One `unsafe` attribute: the loader constructor below (`link_section`).
+#![deny(unsafe_code)]
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chimesdk_provider::plugin::{self, ProcessSignals, ServeError, ServeOptions, handshake};
+use chimesdk_provider::plugin::{
+    self, EarlyInterrupt, ProcessSignals, ServeError, ServeOptions, handshake,
+};
 use chimesdk_provider::provider::{ChimeSdkProvider, REGISTRY_ADDRESS};
 
+/// Takes SIGINT over before Rust's runtime init and `main`: Terraform sends
+/// SIGINT to its whole process group on Ctrl-C, and this process may be
+/// microseconds old. The loader runs the functions in this section; naming
+/// a section is the only unsafe thing here (it must hold function pointers).
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+#[used]
+#[allow(unsafe_code)]
+#[cfg_attr(target_os = "linux", unsafe(link_section = ".init_array"))]
+#[cfg_attr(target_os = "macos", unsafe(link_section = "__DATA,__mod_init_func"))]
+static TAKE_OVER_SIGINT_BEFORE_MAIN: extern "C" fn() =
+    plugin::early_interrupt::take_over_before_main;
+
 fn main() -> ExitCode {
+    // First, before anything else (where no constructor ran, this is it).
+    let early_interrupt = EarlyInterrupt::claim();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--version" || a == "-v") {
         println!("terraform-provider-chimesdk {}", env!("CARGO_PKG_VERSION"));
@@ -30,11 +47,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // First, before logging or the handshake: Terraform sends SIGINT to the
-    // whole process group on Ctrl-C, possibly while we are still starting.
+    // Before logging or the handshake: SIGTERM and SIGHUP, and tokio's
+    // SIGINT handler in place of the early one.
     let signals = {
         let _in_runtime = runtime.enter();
-        ProcessSignals::install()
+        ProcessSignals::install(early_interrupt)
     };
     plugin::logging::init();
     let opts = ServeOptions {

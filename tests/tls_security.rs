@@ -4,6 +4,8 @@
 
 #[path = "support/plugin_client.rs"]
 mod plugin_client;
+#[path = "support/signals.rs"]
+mod signals;
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
@@ -12,6 +14,7 @@ use std::process::{Command, Stdio};
 use chimesdk_provider::proto::plugin::Empty;
 use chimesdk_provider::proto::plugin::grpc_controller_client::GrpcControllerClient;
 use plugin_client::{channel, client_config, client_identity, schema_call};
+use signals::{caught_signals, signal_bit};
 
 /// Stops a provider started by hand as Terraform would if it could not call
 /// Shutdown, and waits for it.
@@ -279,21 +282,6 @@ fn debug_mode_prints_a_reattach_line() {
         .unwrap();
     assert!(child.wait().unwrap().success());
     assert_empty(scratch.path());
-}
-
-/// The signals whose handler is installed (SigCgt in /proc/PID/status).
-fn caught_signals(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let mask = status
-        .lines()
-        .find_map(|l| l.strip_prefix("SigCgt:"))
-        .unwrap()
-        .trim();
-    u64::from_str_radix(mask, 16).unwrap()
-}
-
-fn signal_bit(signal: u32) -> u64 {
-    1 << (signal - 1)
 }
 
 #[tokio::test]

@@ -1,9 +1,11 @@
 //! `chimesdk-local`: the local Chime SDK identity + messaging endpoint.
-#![forbid(unsafe_code)]
+// One `unsafe` attribute: the loader constructor below (`link_section`).
+#![deny(unsafe_code)]
 
 use std::process::ExitCode;
 
 use chimesdk_provider::local::{Config, serve};
+use chimesdk_provider::plugin::EarlyInterrupt;
 
 const USAGE: &str = "\
 chimesdk-local: a local Amazon Chime SDK identity + messaging endpoint that streams events to Kinesis
@@ -77,7 +79,21 @@ fn parse(args: &[String]) -> Result<Config, String> {
     })
 }
 
+/// Takes SIGINT over before Rust's runtime init and `main`, so a Ctrl-C in
+/// the first milliseconds stops the endpoint cleanly (through `serve`'s
+/// shutdown) instead of killing it. Naming a section is the only unsafe
+/// thing here (the loader runs the function pointers it holds).
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+#[used]
+#[allow(unsafe_code)]
+#[cfg_attr(target_os = "linux", unsafe(link_section = ".init_array"))]
+#[cfg_attr(target_os = "macos", unsafe(link_section = "__DATA,__mod_init_func"))]
+static TAKE_OVER_SIGINT_BEFORE_MAIN: extern "C" fn() =
+    chimesdk_provider::plugin::early_interrupt::take_over_before_main;
+
 fn main() -> ExitCode {
+    // First (where no constructor ran, this is the take-over).
+    let early_interrupt = EarlyInterrupt::claim();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{USAGE}");
@@ -98,8 +114,13 @@ fn main() -> ExitCode {
     let result = runtime.block_on(serve(config, async {
         use tokio::signal::unix::{SignalKind, signal};
         let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        let mut interrupt = signal(SignalKind::interrupt()).expect("SIGINT handler");
+        // tokio owns SIGINT now; a Ctrl-C that came before it means stop.
+        if early_interrupt.hand_over() {
+            return;
+        }
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
+            _ = interrupt.recv() => {}
             _ = term.recv() => {}
         }
     }));

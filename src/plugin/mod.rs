@@ -3,6 +3,7 @@
 //!
 //! It serves any `framework::Provider`; it knows nothing of AWS.
 
+pub mod early_interrupt;
 pub mod handshake;
 mod listen;
 pub mod logging;
@@ -13,5 +14,6 @@ pub mod signals;
 mod socket;
 pub mod tls;
 
+pub use early_interrupt::EarlyInterrupt;
 pub use serve::{ServeError, ServeOptions, serve};
 pub use signals::ProcessSignals;

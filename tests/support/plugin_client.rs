@@ -87,9 +87,24 @@ pub fn start_plugin_with(
 
 /// Launches the plugin with `cmd` (a binary, or an emulator running one)
 /// in Terraform's launch environment.
-pub fn start_plugin_command(mut cmd: Command, client_cert_pem: &str) -> Plugin {
+pub fn start_plugin_command(cmd: Command, client_cert_pem: &str) -> Plugin {
+    launch_plugin(cmd, client_cert_pem)
+        .handshake()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A provider process launched as Terraform launches it, its handshake
+/// line not yet read.
+pub struct Launched {
+    /// Both taken by `handshake`; a launch dropped before it is killed.
+    child: Option<Child>,
+    socket_parent: Option<tempfile::TempDir>,
+}
+
+/// Launches the provider with Terraform's handshake environment.
+pub fn launch_plugin(mut cmd: Command, client_cert_pem: &str) -> Launched {
     let socket_parent = tempfile::tempdir().unwrap();
-    let mut child = cmd
+    let child = cmd
         .env("PLUGIN_UNIX_SOCKET_DIR", socket_parent.path())
         .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
@@ -98,31 +113,62 @@ pub fn start_plugin_command(mut cmd: Command, client_cert_pem: &str) -> Plugin {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let fields: Vec<&str> = line.trim().split('|').collect();
-    assert_eq!(fields.len(), 6, "handshake line: {line}");
-    assert_eq!(&fields[..2], &["1", "6"]);
-    assert!(
-        fields[2] == "unix" || fields[2] == "tcp",
-        "network in {line}"
-    );
-    assert_eq!(fields[4], "grpc");
-    assert!(
-        !fields[5].ends_with('='),
-        "certificate must be unpadded base64"
-    );
-    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(fields[5])
-        .unwrap();
-    Plugin {
-        child,
-        network: fields[2].to_string(),
-        socket: PathBuf::from(fields[3]),
-        server_cert,
-        socket_parent,
+    Launched {
+        child: Some(child),
+        socket_parent: Some(socket_parent),
+    }
+}
+
+impl Launched {
+    /// Reads and checks the handshake line; a process that ends without
+    /// printing one is an error that says how it ended.
+    pub fn handshake(mut self) -> Result<Plugin, String> {
+        let mut child = self.child.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        if line.is_empty() {
+            let status = child.wait().unwrap();
+            return Err(format!(
+                "the provider ended without a handshake line ({status})"
+            ));
+        }
+        let fields: Vec<&str> = line.trim().split('|').collect();
+        assert_eq!(fields.len(), 6, "handshake line: {line}");
+        assert_eq!(&fields[..2], &["1", "6"]);
+        assert!(
+            fields[2] == "unix" || fields[2] == "tcp",
+            "network in {line}"
+        );
+        assert_eq!(fields[4], "grpc");
+        assert!(
+            !fields[5].ends_with('='),
+            "certificate must be unpadded base64"
+        );
+        let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(fields[5])
+            .unwrap();
+        Ok(Plugin {
+            network: fields[2].to_string(),
+            socket: PathBuf::from(fields[3]),
+            server_cert,
+            child,
+            socket_parent: self.socket_parent.take().unwrap(),
+        })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+}
+
+impl Drop for Launched {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
