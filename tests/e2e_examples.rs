@@ -327,3 +327,144 @@ fn app_instance_examples_run_and_need_only_the_documented_permissions() {
         "examples/iam/iam-policy-app-instance.json allows what is never called: {unused:?}"
     );
 }
+
+/// The Terraforms the suite runs: (name, command). scripts/test sets all three.
+fn terraforms() -> Vec<(&'static str, String)> {
+    ["TERRAFORM", "TERRAFORM_1_11", "TERRAFORM_1_0"]
+        .into_iter()
+        .map(|var| {
+            let command = std::env::var(var).unwrap_or_else(|_| {
+                panic!("{var} is not set: run scripts/test, which installs it")
+            });
+            (var, command)
+        })
+        .collect()
+}
+
+/// `Terraform vX.Y.Z` from `terraform version`, as (X, Y, Z).
+fn terraform_version(command: &str) -> (u32, u32, u32) {
+    let out = std::process::Command::new(command)
+        .arg("version")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("Terraform v"))
+        .unwrap_or_else(|| panic!("{command} version printed {text:?}"));
+    parse_version(version)
+}
+
+fn parse_version(text: &str) -> (u32, u32, u32) {
+    let mut parts = text.trim().split('.').map(|p| p.parse::<u32>().unwrap());
+    (
+        parts.next().unwrap(),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    )
+}
+
+/// The lowest version an example's `required_version = ">= X.Y"` lines allow.
+fn required_version(files: &[std::path::PathBuf]) -> Option<(u32, u32, u32)> {
+    files
+        .iter()
+        .flat_map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("required_version"))
+                .map(|v| {
+                    // required_version = ">= X.Y"  # a comment
+                    let v = v.split('"').nth(1).unwrap_or_default();
+                    let lower = v
+                        .strip_prefix(">=")
+                        .unwrap_or_else(|| panic!("{}: use \">= X.Y\", not {v:?}", f.display()));
+                    parse_version(lower.trim())
+                })
+                .collect::<Vec<_>>()
+        })
+        .max()
+}
+
+#[test]
+fn every_example_declares_the_terraform_it_needs() {
+    // Checked on each Terraform the suite has: one at or above an example's
+    // required_version validates it, one below refuses it.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let tf_files = |dir: &std::path::Path| -> Vec<std::path::PathBuf> {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+            .collect();
+        files.sort();
+        files
+    };
+    // A module is a directory; the Registry snippets are one file each.
+    let mut examples: Vec<Vec<std::path::PathBuf>> = ["quickstart", "gitops", "provider"]
+        .iter()
+        .map(|dir| tf_files(&root.join(dir)))
+        .collect();
+    for group in ["resources", "data-sources"] {
+        for entry in std::fs::read_dir(root.join(group)).unwrap() {
+            examples.extend(
+                tf_files(&entry.unwrap().path())
+                    .into_iter()
+                    .map(|f| vec![f]),
+            );
+        }
+    }
+    let terraforms: Vec<_> = terraforms()
+        .into_iter()
+        .map(|(var, command)| (var, terraform_version(&command), command))
+        .collect();
+    for files in examples {
+        for file in &files {
+            assert!(
+                required_version(std::slice::from_ref(file)).is_some(),
+                "{} has no required_version",
+                file.display()
+            );
+        }
+        let dir = files[0].parent().unwrap().join(if files.len() == 1 {
+            files[0].file_name().unwrap()
+        } else {
+            std::ffi::OsStr::new("")
+        });
+        let needed = required_version(&files).unwrap();
+        for (var, version, command) in &terraforms {
+            let ws = Workspace::with_terraform(command);
+            for file in &files {
+                std::fs::copy(file, ws.path().join(file.file_name().unwrap())).unwrap();
+            }
+            let declares_source = files.iter().any(|f| {
+                std::fs::read_to_string(f)
+                    .unwrap()
+                    .contains("required_providers")
+            });
+            if !declares_source {
+                // A snippet leaves the provider's source to its page's reader.
+                ws.write(
+                    "provider_source.tf",
+                    "terraform {\n  required_providers {\n    chimesdk = { source = \"chimesdk/chimesdk\" }\n  }\n}\n",
+                );
+            }
+            let run = ws.run(&["validate", "-no-color"]);
+            if *version >= needed {
+                assert!(
+                    run.code == 0,
+                    "{} declares {needed:?} but {var} ({version:?}) cannot validate it:\n{}",
+                    dir.display(),
+                    run.output()
+                );
+            } else {
+                assert!(
+                    run.code != 0,
+                    "{} declares {needed:?}, yet {var} ({version:?}) validates it",
+                    dir.display()
+                );
+            }
+        }
+    }
+}

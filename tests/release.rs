@@ -206,6 +206,7 @@ fn linux_amd64_release_is_reproducible_signed_and_installs_from_a_mirror() {
     let h1 = {
         let mut terraforms =
             vec![std::env::var("TERRAFORM").unwrap_or_else(|_| "terraform".into())];
+        terraforms.extend(std::env::var("TERRAFORM_1_11").ok());
         terraforms.extend(std::env::var("TERRAFORM_1_0").ok());
         let mut hashes = Vec::new();
         for tf in terraforms {

@@ -2,6 +2,8 @@
 # streaming, credentials by web identity (AWS_ROLE_ARN and
 # AWS_WEB_IDENTITY_TOKEN_FILE, set by the workflow).
 terraform {
+  required_version = ">= 1.0"
+
   required_providers {
     chimesdk = {
       source  = "chimesdk/chimesdk"

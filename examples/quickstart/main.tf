@@ -5,6 +5,8 @@
 # Locally (scripts/demo does this): the endpoints point at moto and chimesdk-local.
 
 terraform {
+  required_version = ">= 1.3" # startswith(); free-form validation messages: 1.2
+
   required_providers {
     chimesdk = {
       source  = "chimesdk/chimesdk"

@@ -1,3 +1,7 @@
+terraform {
+  required_version = ">= 1.6"
+}
+
 variable "app_instance_arn" {
   type = string
 }

@@ -1,5 +1,9 @@
 # One AppInstance per tenant, tagged, with its data streamed to a stream the
 # provider manages.
+terraform {
+  required_version = ">= 1.0"
+}
+
 variable "tenant" {
   type    = string
   default = "acme"
