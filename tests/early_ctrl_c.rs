@@ -42,8 +42,8 @@ async fn the_provider_neither_dies_nor_stops() {
                         None => Ok(()),
                     },
                 };
-                // A clean stop is another test's subject (and SIGTERM's
-                // grace takes 0.5 s); the socket directory goes with `plugin`.
+                // A clean stop is another test's subject (and a SIGTERM stop
+                // takes 0.5 s here); the socket directory goes with `plugin`.
                 plugin.child.kill().unwrap();
                 plugin.child.wait().unwrap();
                 outcome
