@@ -12,7 +12,6 @@ mod plugin_client;
 #[path = "../tests/support/signals.rs"]
 mod signals;
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -22,15 +21,6 @@ use nix::unistd::Pid;
 
 const LAUNCHES_PER_DELAY: u32 = 20;
 const DELAYS_US: [u64; 9] = [0, 100, 250, 500, 750, 1000, 1500, 2000, 3500];
-
-fn binary() -> PathBuf {
-    std::env::var_os("CHIMESDK_PROVIDER_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("target/release/terraform-provider-chimesdk")
-        })
-}
 
 fn pin(pid: Pid, cpu: usize) {
     let mut set = CpuSet::new();
@@ -57,12 +47,7 @@ fn died(bin: &std::path::Path, pem: &str, delay: Duration, start: fn(u32)) -> bo
 }
 
 fn main() {
-    let bin = binary();
-    assert!(
-        bin.exists(),
-        "{} not found: run `cargo build --release --bins` (scripts/bench does)",
-        bin.display()
-    );
+    let bin = plugin_client::release_binary();
     pin(Pid::from_raw(0), 0);
     let (pem, _, _) = plugin_client::client_identity();
     println!(

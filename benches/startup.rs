@@ -9,7 +9,6 @@
 #[path = "../tests/support/plugin_client.rs"]
 mod plugin_client;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chimesdk_provider::proto::tfplugin6::get_provider_schema;
@@ -23,15 +22,6 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn binary() -> PathBuf {
-    std::env::var_os("CHIMESDK_PROVIDER_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("target/release/terraform-provider-chimesdk")
-        })
-}
-
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -43,12 +33,7 @@ fn rss_kib(pid: u32) -> u64 {
 }
 
 fn main() {
-    let bin = binary();
-    assert!(
-        bin.exists(),
-        "{} not found: run `cargo build --release --bins` (scripts/bench does)",
-        bin.display()
-    );
+    let bin = plugin_client::release_binary();
     let (pem, der, key) = plugin_client::client_identity();
 
     // 1. exec -> handshake line.

@@ -60,6 +60,23 @@ impl Drop for Plugin {
     }
 }
 
+/// The release provider the benchmarks measure: CHIMESDK_PROVIDER_BIN
+/// (scripts/bench copies the release binaries), else target/release.
+pub fn release_binary() -> PathBuf {
+    let bin = std::env::var_os("CHIMESDK_PROVIDER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target/release/terraform-provider-chimesdk")
+        });
+    assert!(
+        bin.exists(),
+        "{} not found: run `cargo build --release --bins` (scripts/bench does)",
+        bin.display()
+    );
+    bin
+}
+
 /// A client identity like Terraform's (self-signed).
 pub fn client_identity() -> (String, Vec<u8>, Vec<u8>) {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
