@@ -347,9 +347,11 @@ struct Fields {
     private: Vec<u8>,
     text: String,
     version: i64,
+    /// An identity: mostly of the streaming configuration's identity type.
+    identity: Option<pb::ResourceIdentityData>,
 }
 
-const RPCS: usize = 17;
+const RPCS: usize = 21;
 
 fn dynamic_value(ty: Type) -> impl Strategy<Value = Option<pb::DynamicValue>> {
     prop_oneof![
@@ -377,17 +379,26 @@ fn fields() -> impl Strategy<Value = Fields> {
         ],
         text(),
         any::<i64>(),
+        dynamic_value(Type::Object(BTreeMap::from([(
+            "app_instance_arn".to_string(),
+            Type::String,
+        )]))),
     )
-        .prop_map(|(rpc, type_name, a, b, c, private, text, version)| Fields {
-            rpc,
-            type_name,
-            a,
-            b,
-            c,
-            private,
-            text,
-            version,
-        })
+        .prop_map(
+            |(rpc, type_name, a, b, c, private, text, version, identity)| Fields {
+                rpc,
+                type_name,
+                a,
+                b,
+                c,
+                private,
+                text,
+                version,
+                identity: identity.map(|d| pb::ResourceIdentityData {
+                    identity_data: Some(d),
+                }),
+            },
+        )
 }
 
 /// A provider configured the way the e2e tests do, every endpoint on a
@@ -454,6 +465,7 @@ async fn call(server: &ProviderServer, f: Fields) -> Result<Vec<pb::Diagnostic>,
         private,
         text,
         version,
+        identity,
     } = f;
     Ok(match rpc {
         0 => {
@@ -484,6 +496,7 @@ async fn call(server: &ProviderServer, f: Fields) -> Result<Vec<pb::Diagnostic>,
                 .validate_resource_config(R::new(pb::validate_resource_config::Request {
                     type_name,
                     config: a,
+                    client_capabilities: None,
                 }))
                 .await?
                 .into_inner()
@@ -524,6 +537,7 @@ async fn call(server: &ProviderServer, f: Fields) -> Result<Vec<pb::Diagnostic>,
                     private,
                     provider_meta: None,
                     client_capabilities: None,
+                    current_identity: identity,
                 }))
                 .await?
                 .into_inner()
@@ -539,6 +553,7 @@ async fn call(server: &ProviderServer, f: Fields) -> Result<Vec<pb::Diagnostic>,
                     prior_private: private,
                     provider_meta: None,
                     client_capabilities: None,
+                    prior_identity: identity,
                 }))
                 .await?
                 .into_inner()
@@ -553,6 +568,7 @@ async fn call(server: &ProviderServer, f: Fields) -> Result<Vec<pb::Diagnostic>,
                     config: c,
                     planned_private: private,
                     provider_meta: None,
+                    planned_identity: identity,
                 }))
                 .await?
                 .into_inner()
@@ -564,6 +580,7 @@ async fn call(server: &ProviderServer, f: Fields) -> Result<Vec<pb::Diagnostic>,
                     type_name,
                     id: text,
                     client_capabilities: None,
+                    identity,
                 }))
                 .await?
                 .into_inner()
@@ -581,6 +598,13 @@ async fn call(server: &ProviderServer, f: Fields) -> Result<Vec<pb::Diagnostic>,
                     }),
                     target_type_name: type_name,
                     source_private: Vec::new(),
+                    source_identity: identity
+                        .and_then(|i| i.identity_data)
+                        .map(|d| pb::RawState {
+                            json: d.json,
+                            flatmap: Default::default(),
+                        }),
+                    source_identity_schema_version: version,
                 }))
                 .await?
                 .into_inner()
@@ -642,6 +666,54 @@ async fn call(server: &ProviderServer, f: Fields) -> Result<Vec<pb::Diagnostic>,
                 ..Default::default()
             })
             .collect(),
+        17 => {
+            server
+                .upgrade_resource_identity(R::new(pb::upgrade_resource_identity::Request {
+                    type_name,
+                    version: version.rem_euclid(3) - 1,
+                    raw_identity: Some(pb::RawState {
+                        json: identity
+                            .and_then(|i| i.identity_data)
+                            .map(|d| d.json)
+                            .unwrap_or(private),
+                        flatmap: Default::default(),
+                    }),
+                }))
+                .await?
+                .into_inner()
+                .diagnostics
+        }
+        18 => {
+            server
+                .generate_resource_config(R::new(pb::generate_resource_config::Request {
+                    type_name,
+                    state: a,
+                }))
+                .await?
+                .into_inner()
+                .diagnostics
+        }
+        19 => {
+            server
+                .validate_list_resource_config(R::new(pb::validate_list_resource_config::Request {
+                    type_name,
+                    config: a,
+                    include_resource_object: b,
+                    limit: c,
+                }))
+                .await?
+                .into_inner()
+                .diagnostics
+        }
+        20 => {
+            server
+                .get_resource_identity_schemas(R::new(
+                    pb::get_resource_identity_schemas::Request {},
+                ))
+                .await?
+                .into_inner()
+                .diagnostics
+        }
         _ => {
             server
                 .validate_provider_config(R::new(pb::validate_provider_config::Request {

@@ -197,6 +197,7 @@ async fn validate_resource_config_skips_unknowns_and_points_at_errors() {
         .validate_resource_config(pb::validate_resource_config::Request {
             type_name: RT.into(),
             config: dv(&unknown_cfg, &ty),
+            client_capabilities: None,
         })
         .await
         .unwrap()
@@ -218,6 +219,7 @@ async fn validate_resource_config_skips_unknowns_and_points_at_errors() {
         .validate_resource_config(pb::validate_resource_config::Request {
             type_name: RT.into(),
             config: dv(&bad, &ty),
+            client_capabilities: None,
         })
         .await
         .unwrap()
@@ -263,6 +265,7 @@ async fn validate_resource_config_skips_unknowns_and_points_at_errors() {
         .validate_resource_config(pb::validate_resource_config::Request {
             type_name: RT.into(),
             config: dv(&two, &ty),
+            client_capabilities: None,
         })
         .await
         .unwrap()
@@ -275,6 +278,7 @@ async fn validate_resource_config_skips_unknowns_and_points_at_errors() {
         .validate_resource_config(pb::validate_resource_config::Request {
             type_name: "chimesdk_nope".into(),
             config: None,
+            client_capabilities: None,
         })
         .await
         .unwrap()
@@ -518,6 +522,7 @@ async fn import_rejects_what_is_not_an_app_instance_arn() {
             type_name: RT.into(),
             id: "nope".into(),
             client_capabilities: None,
+            identity: None,
         })
         .await
         .unwrap()
@@ -677,6 +682,7 @@ async fn diagnostics_stay_small_whatever_the_input() {
         .validate_resource_config(pb::validate_resource_config::Request {
             type_name: RT.into(),
             config: dv(&config(s(APP), blocks), &ty),
+            client_capabilities: None,
         })
         .await
         .unwrap()
@@ -711,6 +717,7 @@ async fn diagnostics_stay_small_whatever_the_input() {
                 &config(s(APP), vec![block("Channel", s(&huge), Value::Null)]),
                 &ty,
             ),
+            client_capabilities: None,
         })
         .await
         .unwrap()

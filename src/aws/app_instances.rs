@@ -192,3 +192,46 @@ pub async fn set_tags(
     }
     Ok(())
 }
+
+/// One AppInstance as ListAppInstances names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppInstanceSummary {
+    pub arn: String,
+    pub name: String,
+}
+
+/// The most ListAppInstances returns per page (the model's MaxResults).
+pub const LIST_PAGE_MAX: i32 = 50;
+
+/// One page of ListAppInstances, with the token of the next (`None`: last).
+pub async fn list_app_instances_page(
+    c: &AwsClients,
+    next_token: Option<String>,
+    max_results: i32,
+    cancel: &CancellationToken,
+) -> Result<(Vec<AppInstanceSummary>, Option<String>), AwsError> {
+    let out = with_retries(c.retry, cancel, "ListAppInstances", classify, || {
+        c.identity
+            .list_app_instances()
+            .max_results(max_results.clamp(1, LIST_PAGE_MAX))
+            .set_next_token(next_token.clone())
+            .send()
+    })
+    .await?;
+    let page = out
+        .app_instances()
+        .iter()
+        .filter_map(|a| {
+            Some(AppInstanceSummary {
+                arn: a.app_instance_arn()?.to_string(),
+                name: a.name().unwrap_or_default().to_string(),
+            })
+        })
+        .collect();
+    Ok((
+        page,
+        out.next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+    ))
+}

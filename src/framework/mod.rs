@@ -1,12 +1,16 @@
 //! The provider-building toolkit: schemas, validators, plan modifiers,
-//! timeouts, diagnostics, and typed resources and data sources served
-//! through the object-safe Resource / DataSource / Provider traits.
+//! timeouts, diagnostics, identities, and typed resources, list resources
+//! and data sources served through the object-safe Resource / ListResource
+//! / DataSource / Provider traits.
 //!
 //! It knows cty values (crate::value) but neither gRPC nor AWS: the protocol
 //! layer drives these traits, and resources implement them.
 
 mod diag;
 mod docs;
+mod generate;
+mod identity;
+mod list;
 mod plan;
 mod resource;
 mod schema;
@@ -17,6 +21,12 @@ mod walk;
 
 pub use diag::{Diagnostic, Diagnostics, Severity, truncated};
 pub use docs::schema_markdown;
+pub use generate::generated_config;
+pub use identity::{IdentityAttribute, IdentitySchema};
+pub use list::{
+    Found, ListEvent, ListRequest, ListResource, Listing, NoListConfig, OBJECT_READ_CONCURRENCY,
+    TypedList, list_resource,
+};
 pub use plan::{framework_plan, requires_replace_paths, use_state_for_unknown, with_defaults};
 pub use resource::{
     ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, Provider,

@@ -11,6 +11,9 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::diag::Diagnostics;
+use super::generate::generated_config;
+use super::identity::IdentitySchema;
+use super::list::ListResource;
 use super::schema::Schema;
 use crate::value::{AttributePath, Value};
 
@@ -105,6 +108,12 @@ pub trait Resource: Send + Sync {
     async fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse;
     async fn read(&self, req: ReadRequest<'_>) -> ReadResponse;
 
+    /// The attributes that name the remote object for life; `None`: no
+    /// identity (Terraform then imports by ID only).
+    fn identity(&self) -> Option<IdentitySchema> {
+        None
+    }
+
     /// The state for `terraform import ID`, completed by a Read afterwards.
     async fn import(&self, _id: &str, _ctx: &CallContext) -> (Value, Diagnostics) {
         let mut d = Diagnostics::new();
@@ -113,6 +122,14 @@ pub trait Resource: Send + Sync {
             "Remove the import block or the `terraform import` command for this resource type.",
         );
         (Value::Null, d)
+    }
+
+    /// The configuration a person would write for `state`.
+    fn generate_config(&self, state: &Value) -> (Value, Diagnostics) {
+        (
+            generated_config(&self.schema().block, state),
+            Diagnostics::new(),
+        )
     }
 }
 
@@ -140,4 +157,7 @@ pub trait Provider: Send + Sync {
     ) -> (Option<ProviderData>, Diagnostics);
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
 }

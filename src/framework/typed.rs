@@ -11,6 +11,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::diag::Diagnostics;
+use super::generate::generated_config;
+use super::identity::IdentitySchema;
 use super::plan::{framework_plan, requires_replace_paths, use_state_for_unknown, with_defaults};
 use super::resource::{
     ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, ReadRequest,
@@ -101,6 +103,18 @@ pub trait TypedResource: Send + Sync + Sized + 'static {
     async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Self::Model>;
     /// Returns what is left: `None` once deleted.
     async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Self::Model>;
+
+    /// The state attributes that name the remote object for life (see
+    /// `framework::identity`). With one, `import` also serves import blocks
+    /// that give an identity instead of an ID.
+    fn identity(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// What only this resource knows to leave out of a generated
+    /// configuration, after the framework left out computed values,
+    /// defaults and empty collections.
+    fn tidy_generated_config(&self, _config: &mut Self::Model) {}
 
     /// The state for `terraform import ID`, completed by a Read afterwards.
     async fn import(
@@ -349,6 +363,10 @@ impl<R: TypedResource> Resource for TypedServer<R> {
         }
     }
 
+    fn identity(&self) -> Option<IdentitySchema> {
+        self.inner.identity()
+    }
+
     async fn import(&self, id: &str, ctx: &CallContext) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
         let Some(data) = self.data(ctx, &mut diags) else {
@@ -356,6 +374,17 @@ impl<R: TypedResource> Resource for TypedServer<R> {
         };
         let model = self.inner.import(id, &data, ctx, &mut diags).await;
         (encode(model.as_ref(), &self.ty, &mut diags), diags)
+    }
+
+    fn generate_config(&self, state: &Value) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let reduced = generated_config(&self.schema.block, state);
+        let Some(mut model) = decode::<R::Model>(&reduced, "generated configuration", &mut diags)
+        else {
+            return (reduced, diags);
+        };
+        self.inner.tidy_generated_config(&mut model);
+        (encode(Some(&model), &self.ty, &mut diags), diags)
     }
 }
 

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use crate::aws::AwsClients;
 use crate::aws::clients::ConfigureError;
 use crate::framework::{
-    CallContext, DataSource, Diagnostics, Provider, ProviderData, Resource, Schema,
+    CallContext, DataSource, Diagnostics, ListResource, Provider, ProviderData, Resource, Schema,
 };
 use crate::value::{AttributePath, Value};
 
@@ -88,6 +88,10 @@ impl Provider for ChimeSdkProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         crate::data_sources::all()
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        crate::resources::lists()
     }
 }
 

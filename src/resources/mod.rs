@@ -6,12 +6,20 @@ pub mod messaging_streaming_configuration;
 use std::sync::Arc;
 
 use crate::aws::AwsError;
-use crate::framework::{Deadline, Resource, resource};
+use crate::framework::{Deadline, ListResource, Resource, list_resource, resource};
 
 pub fn all() -> Vec<Arc<dyn Resource>> {
     vec![
         resource(app_instance::AppInstanceResource),
         resource(messaging_streaming_configuration::MessagingStreamingConfiguration),
+    ]
+}
+
+/// The `list` blocks (`terraform query`): one per managed resource type.
+pub fn lists() -> Vec<Arc<dyn ListResource>> {
+    vec![
+        list_resource(app_instance::AppInstanceResource),
+        list_resource(messaging_streaming_configuration::MessagingStreamingConfiguration),
     ]
 }
 

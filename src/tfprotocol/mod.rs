@@ -7,6 +7,9 @@
 //! RequiresReplace paths are computed from the schema.
 
 mod convert;
+mod identity;
+mod list;
 mod server;
+mod unsupported;
 
 pub use server::ProviderServer;

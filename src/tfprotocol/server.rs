@@ -8,6 +8,9 @@ use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
 use super::convert;
+use super::identity::Identity;
+use super::list::ListEntry;
+use super::unsupported;
 use crate::framework::{
     ApplyRequest, CallContext, DataSource, Diagnostics, PlanRequest, Provider, ProviderData,
     ReadRequest, Resource, Schema, validate_attributes,
@@ -19,6 +22,7 @@ struct ResourceEntry {
     resource: Arc<dyn Resource>,
     schema: Schema,
     ty: Type,
+    identity: Option<Identity>,
 }
 
 struct DataSourceEntry {
@@ -33,6 +37,7 @@ pub struct ProviderServer {
     provider_type: Type,
     resources: BTreeMap<&'static str, ResourceEntry>,
     data_sources: BTreeMap<&'static str, DataSourceEntry>,
+    list_resources: BTreeMap<&'static str, Arc<ListEntry>>,
     /// Built once: GetProviderSchema is on the path of every command.
     schema_response: pb::get_provider_schema::Response,
     stop: CancellationToken,
@@ -46,7 +51,8 @@ fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
-        move_resource_state: false,
+        move_resource_state: true,
+        generate_resource_config: true,
     }
 }
 
@@ -60,12 +66,14 @@ impl ProviderServer {
             .map(|r| {
                 let schema = r.schema();
                 let ty = schema.value_type();
+                let identity = Identity::new(r.identity(), &schema);
                 (
                     r.type_name(),
                     ResourceEntry {
                         resource: r,
                         schema,
                         ty,
+                        identity,
                     },
                 )
             })
@@ -86,6 +94,16 @@ impl ProviderServer {
                 )
             })
             .collect();
+        let list_resources: BTreeMap<_, _> = provider
+            .list_resources()
+            .into_iter()
+            .map(|l| {
+                let resource = resources
+                    .get(l.type_name())
+                    .map(|e| (&e.schema, e.resource.identity()));
+                (l.type_name(), Arc::new(ListEntry::new(l, resource)))
+            })
+            .collect();
         let schema_response = pb::get_provider_schema::Response {
             provider: Some(convert::schema(&provider_schema)),
             resource_schemas: resources
@@ -98,6 +116,12 @@ impl ProviderServer {
                 .collect(),
             functions: Default::default(),
             ephemeral_resource_schemas: Default::default(),
+            list_resource_schemas: list_resources
+                .iter()
+                .map(|(k, e)| (k.to_string(), convert::schema(&e.schema)))
+                .collect(),
+            state_store_schemas: Default::default(),
+            action_schemas: Default::default(),
             diagnostics: Vec::new(),
             provider_meta: None,
             server_capabilities: Some(capabilities()),
@@ -108,6 +132,7 @@ impl ProviderServer {
             provider_type,
             resources,
             data_sources,
+            list_resources,
             schema_response,
             stop: CancellationToken::new(),
             provider_data: OnceLock::new(),
@@ -234,6 +259,15 @@ impl provider_server::Provider for ProviderServer {
                 .collect(),
             functions: Vec::new(),
             ephemeral_resources: Vec::new(),
+            list_resources: self
+                .list_resources
+                .keys()
+                .map(|n| pb::get_metadata::ListResourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
+            state_stores: Vec::new(),
+            actions: Vec::new(),
         }))
     }
 
@@ -411,11 +445,31 @@ impl provider_server::Provider for ProviderServer {
                     ctx: &ctx,
                 })
                 .await;
+            let mut diagnostics = convert::diagnostics(&out.diagnostics);
+            let new_identity = match &entry.identity {
+                None => None,
+                Some(identity) => {
+                    match identity.after_read(req.current_identity.as_ref(), &out.new_state) {
+                        Ok(id) => id,
+                        Err(why) => {
+                            diagnostics.extend(identity_changed(&req.type_name, &why));
+                            return pb::read_resource::Response {
+                                new_state: req.current_state.clone(),
+                                diagnostics,
+                                private: req.private.clone(),
+                                deferred: None,
+                                new_identity: req.current_identity.clone(),
+                            };
+                        }
+                    }
+                }
+            };
             pb::read_resource::Response {
                 new_state: Some(convert::encode(&out.new_state, &entry.ty)),
-                diagnostics: convert::diagnostics(&out.diagnostics),
+                diagnostics,
                 private: out.private,
                 deferred: None,
+                new_identity,
             }
         }
         .instrument(span)
@@ -472,10 +526,11 @@ impl provider_server::Provider for ProviderServer {
                 }
             };
             if proposed.is_null() {
-                // Destroy: the plan is null; private state carries over.
+                // Destroy: the plan is null; private state and identity carry over.
                 return pb::plan_resource_change::Response {
                     planned_state: Some(convert::encode(&Value::Null, &entry.ty)),
                     planned_private: req.prior_private,
+                    planned_identity: req.prior_identity,
                     ..Default::default()
                 };
             }
@@ -498,6 +553,20 @@ impl provider_server::Provider for ProviderServer {
             let mut planned = out.planned;
             planned.keep_refinements_from(&proposed);
             let requires_replace = out.requires_replace.iter().map(convert::path).collect();
+            let planned_identity = match &entry.identity {
+                None => None,
+                Some(identity) => {
+                    match identity.planned(req.prior_identity.as_ref(), &prior, &planned) {
+                        Ok(id) => id,
+                        Err(why) => {
+                            return pb::plan_resource_change::Response {
+                                diagnostics: undecodable("prior identity", why),
+                                ..Default::default()
+                            };
+                        }
+                    }
+                }
+            };
             pb::plan_resource_change::Response {
                 planned_state: Some(convert::encode(&planned, &entry.ty)),
                 requires_replace,
@@ -505,6 +574,7 @@ impl provider_server::Provider for ProviderServer {
                 diagnostics: convert::diagnostics(&out.diagnostics),
                 legacy_type_system: false,
                 deferred: None,
+                planned_identity,
             }
         }
         .instrument(span)
@@ -545,6 +615,7 @@ impl provider_server::Provider for ProviderServer {
                         private: req.planned_private.clone(),
                         diagnostics,
                         legacy_type_system: false,
+                        new_identity: None,
                     };
                 }
             };
@@ -563,6 +634,10 @@ impl provider_server::Provider for ProviderServer {
                 private: out.private,
                 diagnostics: convert::diagnostics(&out.diagnostics),
                 legacy_type_system: false,
+                new_identity: entry
+                    .identity
+                    .as_ref()
+                    .and_then(|i| i.of_state(&out.new_state)),
             }
         }
         .instrument(span)
@@ -587,7 +662,16 @@ impl provider_server::Provider for ProviderServer {
                     };
                 }
             };
-            let (state, diags) = entry.resource.import(&req.id, &ctx).await;
+            let id = match import_id(entry, &req) {
+                Ok(id) => id,
+                Err(diagnostics) => {
+                    return pb::import_resource_state::Response {
+                        diagnostics,
+                        ..Default::default()
+                    };
+                }
+            };
+            let (state, diags) = entry.resource.import(&id, &ctx).await;
             let imported_resources = if diags.has_errors() || state.is_null() {
                 Vec::new()
             } else {
@@ -595,6 +679,7 @@ impl provider_server::Provider for ProviderServer {
                     type_name: req.type_name.clone(),
                     state: Some(convert::encode(&state, &entry.ty)),
                     private: Vec::new(),
+                    identity: entry.identity.as_ref().and_then(|i| i.of_state(&state)),
                 }]
             };
             pb::import_resource_state::Response {
@@ -613,17 +698,118 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::move_resource_state::Request>,
     ) -> Rpc<pb::move_resource_state::Response> {
         let req = req.into_inner();
-        Ok(Response::new(pb::move_resource_state::Response {
-            target_state: None,
-            target_private: Vec::new(),
-            diagnostics: convert::error(
-                "Moving resources into this type is not supported",
-                format!(
-                    "A `moved` block from {} to {} needs the provider to translate state, which the chimesdk provider does not do. \
-                     Use `terraform import` for the target instead.",
-                    req.source_type_name, req.target_type_name
-                ),
-            ),
+        let _s = span("MoveResourceState", &req.target_type_name).entered();
+        Ok(Response::new(self.moved(req)))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> Rpc<pb::generate_resource_config::Response> {
+        let req = req.into_inner();
+        let _s = span("GenerateResourceConfig", &req.type_name).entered();
+        let response = match self.resource(&req.type_name).and_then(|entry| {
+            let state = decode_state(req.state.as_ref(), &entry.ty, "state")?;
+            Ok((entry, state))
+        }) {
+            Err(diagnostics) => pb::generate_resource_config::Response {
+                config: None,
+                diagnostics,
+            },
+            Ok((entry, state)) => {
+                let (config, diags) = entry.resource.generate_config(&state);
+                pb::generate_resource_config::Response {
+                    config: (!diags.has_errors()).then(|| convert::encode(&config, &entry.ty)),
+                    diagnostics: convert::diagnostics(&diags),
+                }
+            }
+        };
+        Ok(Response::new(response))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _req: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Rpc<pb::get_resource_identity_schemas::Response> {
+        let _s = span("GetResourceIdentitySchemas", "").entered();
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: self
+                .resources
+                .iter()
+                .filter_map(|(name, e)| {
+                    Some((name.to_string(), e.identity.as_ref()?.wire_schema()))
+                })
+                .collect(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Rpc<pb::upgrade_resource_identity::Response> {
+        let req = req.into_inner();
+        let _s = span("UpgradeResourceIdentity", &req.type_name).entered();
+        let upgraded = self.resource(&req.type_name).and_then(|entry| {
+            let Some(identity) = &entry.identity else {
+                return Err(convert::error(
+                    "Resource type has no identity",
+                    format!("{} declares no identity, so there is none to upgrade. Remove the identity from the state \
+                             (`terraform state rm` and import again).", req.type_name),
+                ));
+            };
+            if req.version != identity.schema.version {
+                return Err(convert::error(
+                    "Stored identity is of an unknown version",
+                    format!(
+                        "The stored identity of this {} has version {} and this provider knows only version {}. \
+                         It was written by another provider version: use that version, or `terraform state rm` and \
+                         import the resource again.",
+                        req.type_name, req.version, identity.schema.version
+                    ),
+                ));
+            }
+            let json = req.raw_identity.as_ref().map(|r| r.json.as_slice()).unwrap_or_default();
+            let value = identity.decode_json(json).map_err(|why| undecodable("stored identity", why))?;
+            Ok(identity.encode(&value))
+        });
+        Ok(Response::new(match upgraded {
+            Ok(upgraded_identity) => pb::upgrade_resource_identity::Response {
+                upgraded_identity,
+                diagnostics: Vec::new(),
+            },
+            Err(diagnostics) => pb::upgrade_resource_identity::Response {
+                upgraded_identity: None,
+                diagnostics,
+            },
+        }))
+    }
+
+    type ListResourceStream = super::list::EventStream;
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> Rpc<Self::ListResourceStream> {
+        let req = req.into_inner();
+        let span = span("ListResource", &req.type_name);
+        let ctx = self.ctx();
+        let entry = self.list_resources.get(req.type_name.as_str()).cloned();
+        Ok(Response::new(super::list::stream(entry, req, ctx, span)))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Rpc<pb::validate_list_resource_config::Response> {
+        let req = req.into_inner();
+        let _s = span("ValidateListResourceConfig", &req.type_name).entered();
+        let diagnostics = match self.list_resources.get(req.type_name.as_str()) {
+            None => super::list::unknown_type(&req.type_name),
+            Some(entry) => entry.validate(&req),
+        };
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics,
         }))
     }
 
@@ -671,7 +857,7 @@ impl provider_server::Provider for ProviderServer {
     ) -> Rpc<pb::validate_ephemeral_resource_config::Response> {
         Ok(Response::new(
             pb::validate_ephemeral_resource_config::Response {
-                diagnostics: no_ephemeral(&req.into_inner().type_name),
+                diagnostics: unsupported::no_ephemeral(&req.into_inner().type_name),
             },
         ))
     }
@@ -681,7 +867,7 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::open_ephemeral_resource::Request>,
     ) -> Rpc<pb::open_ephemeral_resource::Response> {
         Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: no_ephemeral(&req.into_inner().type_name),
+            diagnostics: unsupported::no_ephemeral(&req.into_inner().type_name),
             ..Default::default()
         }))
     }
@@ -691,7 +877,7 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Rpc<pb::renew_ephemeral_resource::Response> {
         Ok(Response::new(pb::renew_ephemeral_resource::Response {
-            diagnostics: no_ephemeral(&req.into_inner().type_name),
+            diagnostics: unsupported::no_ephemeral(&req.into_inner().type_name),
             ..Default::default()
         }))
     }
@@ -701,7 +887,7 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::close_ephemeral_resource::Request>,
     ) -> Rpc<pb::close_ephemeral_resource::Response> {
         Ok(Response::new(pb::close_ephemeral_resource::Response {
-            diagnostics: no_ephemeral(&req.into_inner().type_name),
+            diagnostics: unsupported::no_ephemeral(&req.into_inner().type_name),
         }))
     }
 
@@ -729,6 +915,106 @@ impl provider_server::Provider for ProviderServer {
         }))
     }
 
+    async fn validate_state_store_config(
+        &self,
+        req: Request<pb::validate_state_store::Request>,
+    ) -> Rpc<pb::validate_state_store::Response> {
+        Ok(Response::new(pb::validate_state_store::Response {
+            diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+        }))
+    }
+
+    async fn configure_state_store(
+        &self,
+        req: Request<pb::configure_state_store::Request>,
+    ) -> Rpc<pb::configure_state_store::Response> {
+        Ok(Response::new(pb::configure_state_store::Response {
+            diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+        }))
+    }
+
+    type ReadStateBytesStream = unsupported::OneShot<pb::read_state_bytes::Response>;
+
+    async fn read_state_bytes(
+        &self,
+        req: Request<pb::read_state_bytes::Request>,
+    ) -> Rpc<Self::ReadStateBytesStream> {
+        Ok(Response::new(unsupported::one_shot(
+            pb::read_state_bytes::Response {
+                diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+                ..Default::default()
+            },
+        )))
+    }
+
+    async fn write_state_bytes(
+        &self,
+        req: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>,
+    ) -> Rpc<pb::write_state_bytes::Response> {
+        let mut chunks = req.into_inner();
+        let type_name = match chunks.message().await {
+            Ok(Some(chunk)) => chunk.type_name,
+            _ => String::new(),
+        };
+        Ok(Response::new(pb::write_state_bytes::Response {
+            diagnostics: unsupported::no_state_store(&type_name),
+        }))
+    }
+
+    async fn get_states(
+        &self,
+        req: Request<pb::get_states::Request>,
+    ) -> Rpc<pb::get_states::Response> {
+        Ok(Response::new(pb::get_states::Response {
+            state_id: Vec::new(),
+            diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+        }))
+    }
+
+    async fn delete_state(
+        &self,
+        req: Request<pb::delete_state::Request>,
+    ) -> Rpc<pb::delete_state::Response> {
+        Ok(Response::new(pb::delete_state::Response {
+            diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+        }))
+    }
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> Rpc<pb::validate_action_config::Response> {
+        Ok(Response::new(pb::validate_action_config::Response {
+            diagnostics: unsupported::no_action(&req.into_inner().type_name),
+        }))
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<pb::plan_action::Request>,
+    ) -> Rpc<pb::plan_action::Response> {
+        Ok(Response::new(pb::plan_action::Response {
+            diagnostics: unsupported::no_action(&req.into_inner().action_type),
+            deferred: None,
+        }))
+    }
+
+    type InvokeActionStream = unsupported::OneShot<pb::invoke_action::Event>;
+
+    async fn invoke_action(
+        &self,
+        req: Request<pb::invoke_action::Request>,
+    ) -> Rpc<Self::InvokeActionStream> {
+        use pb::invoke_action::event::{Completed, Type};
+        Ok(Response::new(unsupported::one_shot(
+            pb::invoke_action::Event {
+                r#type: Some(Type::Completed(Completed {
+                    diagnostics: unsupported::no_action(&req.into_inner().action_type),
+                })),
+            },
+        )))
+    }
+
     async fn stop_provider(
         &self,
         _req: Request<pb::stop_provider::Request>,
@@ -741,9 +1027,93 @@ impl provider_server::Provider for ProviderServer {
     }
 }
 
-fn no_ephemeral(type_name: &str) -> Vec<pb::Diagnostic> {
+/// The ID `import` gets: the request's, or the one its identity stands for.
+fn import_id(
+    entry: &ResourceEntry,
+    req: &pb::import_resource_state::Request,
+) -> Result<String, Vec<pb::Diagnostic>> {
+    let Some(given) = req.identity.as_ref() else {
+        return Ok(req.id.clone());
+    };
+    let Some(identity) = &entry.identity else {
+        return Err(convert::error(
+            "Resource type has no identity",
+            format!(
+                "{} cannot be imported by identity. Give the import block an `id` instead.",
+                req.type_name
+            ),
+        ));
+    };
+    let value = identity
+        .decode(Some(given))
+        .map_err(|why| undecodable("import identity", why))?;
+    let mut diags = Diagnostics::new();
+    identity
+        .schema
+        .import_id(&req.type_name, &value, &mut diags)
+        .ok_or_else(|| convert::diagnostics(&diags))
+}
+
+fn identity_changed(type_name: &str, why: &str) -> Vec<pb::Diagnostic> {
     convert::error(
-        "Unknown ephemeral resource type",
-        format!("The chimesdk provider has no ephemeral resources; {type_name:?} does not exist."),
+        "Resource identity changed",
+        format!(
+            "{why}. The identity of a {type_name} names one remote object for its whole life, so the object in \
+             state is not the one found now. If the state was edited or restored from another workspace, \
+             `terraform state rm` the resource and import the object you mean."
+        ),
     )
+}
+
+impl ProviderServer {
+    /// MoveResourceState: a resource of the same type name from another
+    /// provider address (a fork, a renamed namespace) moves as it is; other
+    /// types cannot be translated.
+    fn moved(&self, req: pb::move_resource_state::Request) -> pb::move_resource_state::Response {
+        let refused = |diagnostics| pb::move_resource_state::Response {
+            diagnostics,
+            ..Default::default()
+        };
+        if req.source_type_name != req.target_type_name {
+            return refused(convert::error(
+                "Moving resources into this type is not supported",
+                format!(
+                    "A `moved` block from {} to {} needs the provider to translate state between types, which the \
+                     chimesdk provider does not do. Use an `import` block for the target instead.",
+                    req.source_type_name, req.target_type_name
+                ),
+            ));
+        }
+        let entry = match self.resource(&req.target_type_name) {
+            Ok(e) => e,
+            Err(d) => return refused(d),
+        };
+        if req.source_schema_version != entry.schema.version {
+            return refused(convert::error(
+                "Cannot move state of another schema version",
+                format!(
+                    "The {} state from {} has schema version {} and this provider's has {}. Upgrade the source \
+                     provider first, or use an `import` block.",
+                    req.target_type_name,
+                    req.source_provider_address,
+                    req.source_schema_version,
+                    entry.schema.version
+                ),
+            ));
+        }
+        let json = pb::DynamicValue {
+            msgpack: Vec::new(),
+            json: req.source_state.map(|r| r.json).unwrap_or_default(),
+        };
+        let state = match decode_state(Some(&json), &entry.ty, "moved state") {
+            Ok(s) => s,
+            Err(d) => return refused(d),
+        };
+        pb::move_resource_state::Response {
+            target_state: Some(convert::encode(&state, &entry.ty)),
+            diagnostics: Vec::new(),
+            target_private: req.source_private,
+            target_identity: entry.identity.as_ref().and_then(|i| i.of_state(&state)),
+        }
+    }
 }

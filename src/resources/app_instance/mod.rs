@@ -2,6 +2,7 @@
 //! and tags; created with an idempotency token, updated in place, imported
 //! by ARN.
 
+mod list;
 pub mod schema;
 
 use std::collections::BTreeSet;
@@ -15,7 +16,8 @@ use crate::aws::tags::{Tags, chime_tag_problem, known_tags, merge, split_remote,
 use crate::aws::wait::within;
 use crate::aws::{AwsClients, AwsError};
 use crate::framework::{
-    CallContext, Change, Destroy, Diagnostics, Op, Plan, Refresh, Schema, TypedResource,
+    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Schema,
+    TypedResource,
 };
 use crate::resources::explain;
 use crate::value::{Attr, AttributePath};
@@ -320,6 +322,13 @@ impl TypedResource for AppInstanceResource {
                 Some(req.prior)
             }
         }
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::of(&[(
+            "arn",
+            "The AppInstance ARN, e.g. `arn:aws:chime:us-east-1:123456789012:app-instance/ID`.",
+        )]))
     }
 
     async fn import(

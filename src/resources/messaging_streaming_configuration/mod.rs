@@ -3,6 +3,7 @@
 //! reconcile and read.
 
 mod checks;
+mod list;
 pub mod model;
 mod plan;
 mod read;
@@ -15,8 +16,10 @@ use async_trait::async_trait;
 use self::model::{Model, Private};
 use crate::aws::AwsClients;
 use crate::framework::{
-    CallContext, Change, Destroy, Diagnostics, Op, Plan, Refresh, Schema, TypedResource,
+    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Schema,
+    TypedResource,
 };
+use crate::value::Attr;
 
 pub struct MessagingStreamingConfiguration;
 
@@ -87,6 +90,22 @@ impl TypedResource for MessagingStreamingConfiguration {
 
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         read::refresh(req.data, &req.current, req.ctx, diags).await
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::of(&[(
+            "app_instance_arn",
+            "ARN of the AppInstance whose data is streamed; an AppInstance has at most one streaming configuration.",
+        )]))
+    }
+
+    /// A block with a managed `stream` gets its `resource_arn` from it.
+    fn tidy_generated_config(&self, config: &mut Model) {
+        if let Attr::Known(blocks) = &mut config.streaming_configuration {
+            for b in blocks.iter_mut().filter(|b| !b.stream.is_null()) {
+                b.resource_arn = Attr::Null;
+            }
+        }
     }
 
     async fn import(

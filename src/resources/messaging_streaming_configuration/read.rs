@@ -254,9 +254,15 @@ pub async fn import(
         );
         return None;
     }
-    Some(Model {
-        id: Attr::Known(id.to_string()),
-        app_instance_arn: Attr::Known(id.to_string()),
+    Some(imported(id, remote))
+}
+
+/// The state an import (or a list result) starts from: the AppInstance's
+/// configurations as `resource_arn` blocks, completed by a Read.
+pub fn imported(app_instance_arn: &str, remote: Vec<chime::Configured>) -> Model {
+    Model {
+        id: Attr::Known(app_instance_arn.to_string()),
+        app_instance_arn: Attr::Known(app_instance_arn.to_string()),
         streaming_configuration: Attr::Known(
             remote
                 .into_iter()
@@ -268,5 +274,5 @@ pub async fn import(
                 .collect(),
         ),
         timeouts: Attr::Null,
-    })
+    }
 }
