@@ -99,6 +99,7 @@ fn operation(method: &str, path: &str, query: &str, target: Option<&str>, body: 
     }
     match (method, path) {
         ("POST", "/app-instances") => return "CreateAppInstance".to_string(),
+        ("GET", "/app-instances") => return "ListAppInstances".to_string(),
         ("GET", "/tags") => return "ListTagsForResource".to_string(),
         ("POST", "/tags") if query.contains("operation=tag-resource") => {
             return "TagResource".to_string();
