@@ -1,7 +1,9 @@
 //! The docs stay true: every `<!-- schema: X -->` section is the Markdown
 //! generated from the schema Terraform sees, and every
 //! `<!-- example: PATH -->` block is that example file verbatim (the
-//! examples themselves run in tests/e2e_examples.rs).
+//! examples themselves run in tests/e2e_examples.rs, e2e_identity.rs and
+//! e2e_query.rs), and every `<!-- identity: NAME -->` section lists the
+//! resource's identity attributes.
 //! `UPDATE_DOCS=1 cargo test --test docs` rewrites stale sections.
 
 use chimesdk_provider::framework::{Provider, schema_markdown};
@@ -9,8 +11,9 @@ use chimesdk_provider::provider::ChimeSdkProvider;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Every page: the provider's, and one per resource and data source, at
-/// the path the registry uses (`docs/resources/<name without chimesdk_>.md`).
+/// Every page: the provider's, and one per resource, data source and list
+/// resource, at the path the registry uses (`docs/resources/<name without
+/// chimesdk_>.md`, `docs/list-resources/...`).
 fn pages() -> Vec<String> {
     let provider = ChimeSdkProvider::new();
     let short = |name: &str| name.strip_prefix("chimesdk_").unwrap_or(name).to_string();
@@ -27,7 +30,31 @@ fn pages() -> Vec<String> {
             .iter()
             .map(|d| format!("docs/data-sources/{}.md", short(d.type_name()))),
     );
+    pages.extend(
+        provider
+            .list_resources()
+            .iter()
+            .map(|l| format!("docs/list-resources/{}.md", short(l.type_name()))),
+    );
     pages
+}
+
+/// The identity attributes of resource `name`, as the docs list them.
+fn identity_markdown(name: &str) -> String {
+    let provider = ChimeSdkProvider::new();
+    let resource = provider
+        .resources()
+        .into_iter()
+        .find(|r| r.type_name() == name)
+        .unwrap_or_else(|| panic!("no resource {name:?}"));
+    let identity = resource
+        .identity()
+        .unwrap_or_else(|| panic!("{name} declares no identity"));
+    let mut md = String::from("### Identity Schema\n\n#### Required\n\n");
+    for a in &identity.attributes {
+        md += &format!("- `{}` (String) {}\n", a.name, a.description);
+    }
+    md
 }
 
 /// `provider`, `resource NAME` or `data-source NAME`.
@@ -45,6 +72,15 @@ fn generated_schema(kind: &str) -> String {
                 .schema()
                 .block
         }
+        "list-resource" => {
+            provider
+                .list_resources()
+                .into_iter()
+                .find(|l| l.type_name() == name)
+                .unwrap_or_else(|| panic!("no list resource {name:?}"))
+                .schema()
+                .block
+        }
         "data-source" => {
             provider
                 .data_sources()
@@ -56,7 +92,13 @@ fn generated_schema(kind: &str) -> String {
         }
         other => panic!("unknown schema kind {other}"),
     };
-    schema_markdown(&block)
+    let md = schema_markdown(&block);
+    if what == "list-resource" && block.attributes.is_empty() && block.blocks.is_empty() {
+        // A `list` block with nothing to set still gets its section.
+        return md
+            + "\nNo arguments: the provider configuration (its account and region) says where to list.\n";
+    }
+    md
 }
 
 /// Replaces the body of each marked section; returns the new text.
@@ -71,6 +113,11 @@ fn render(page: &str) -> String {
             .and_then(|r| r.strip_suffix(" -->"))
         {
             Some(("<!-- end schema -->", generated_schema(kind)))
+        } else if let Some(name) = line
+            .strip_prefix("<!-- identity: ")
+            .and_then(|r| r.strip_suffix(" -->"))
+        {
+            Some(("<!-- end identity -->", identity_markdown(name)))
         } else if let Some(path) = line
             .strip_prefix("<!-- example: ")
             .and_then(|r| r.strip_suffix(" -->"))
@@ -109,6 +156,8 @@ fn docs_match_the_schema_and_the_examples() {
         });
         let kind = if page.starts_with("docs/resources/") {
             "resource"
+        } else if page.starts_with("docs/list-resources/") {
+            "list-resource"
         } else {
             "data-source"
         };
@@ -121,6 +170,13 @@ fn docs_match_the_schema_and_the_examples() {
                 current.contains(&format!("<!-- schema: {kind} {name} -->")),
                 "{page} has no `<!-- schema: {kind} {name} -->` section"
             );
+            let has_identity = provider_resource_has_identity(&name);
+            if kind == "resource" && has_identity {
+                assert!(
+                    current.contains(&format!("<!-- identity: {name} -->")),
+                    "{page} has no `<!-- identity: {name} -->` section"
+                );
+            }
         }
         let wanted = render(&current);
         if wanted != current {
@@ -151,4 +207,11 @@ fn every_schema_attribute_has_a_description() {
         let after_type = line.split_once(") ").map(|(_, d)| d).unwrap_or("");
         assert!(after_type.trim().len() > 3, "undocumented: {line}");
     }
+}
+
+fn provider_resource_has_identity(name: &str) -> bool {
+    ChimeSdkProvider::new()
+        .resources()
+        .iter()
+        .any(|r| r.type_name() == name && r.identity().is_some())
 }

@@ -184,3 +184,33 @@ fn state_written_without_identity_gains_one_on_the_first_refresh() {
     assert_eq!(ws.plan_exit().code, 0);
     ws.destroy().assert_ok();
 }
+
+#[test]
+fn the_import_by_identity_examples_import_and_change_nothing() {
+    let env = Env::new();
+    let stream = env.aws.create_stream("chime-messaging-messages", 2, true);
+    let (status, body) = env
+        .aws
+        .put_streaming_configuration(&env.app, &[("ChannelMessage", &stream)]);
+    assert_eq!(status, 200, "{body}");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/import-by-identity");
+    for example in [
+        "chimesdk_app_instance",
+        "chimesdk_messaging_streaming_configuration",
+    ] {
+        let mut ws = Workspace::new();
+        ws.write("main.tf", &env.provider());
+        std::fs::copy(
+            root.join(example).join("import.tf"),
+            ws.path().join("import.tf"),
+        )
+        .unwrap();
+        ws.set_env("TF_VAR_app_instance_arn", &env.app);
+        ws.set_env("TF_VAR_messages_stream_arn", &stream);
+        let changes = planned_changes(&ws);
+        assert_eq!(changes.len(), 1, "{example}: {changes:?}");
+        assert_eq!(changes[0].1, vec!["import".to_string()], "{example}");
+        ws.apply().assert_ok();
+        assert_eq!(ws.plan_exit().code, 0, "{example}");
+    }
+}

@@ -128,7 +128,20 @@ fn one_app_instance_with_its_configuration_is_listed_generated_and_imported() {
     );
     assert_eq!(status, 200, "{body}");
     let bare = env.aws.create_app_instance("no-streaming");
-    let ws = query_workspace(&env, None);
+    // The two documented examples, as a user copies them.
+    let ws = Workspace::new();
+    ws.write("main.tf", &env.provider());
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/list-resources");
+    for list in [
+        "chimesdk_app_instance",
+        "chimesdk_messaging_streaming_configuration",
+    ] {
+        std::fs::copy(
+            examples.join(list).join("list.tfquery.hcl"),
+            ws.path().join(format!("{list}.tfquery.hcl")),
+        )
+        .unwrap();
+    }
     let r = ws.run(&["query", "-no-color"]);
     r.assert_ok();
     let mut apps = results(&r, "chimesdk_app_instance");
