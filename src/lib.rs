@@ -2,6 +2,7 @@
 //! Amazon Chime SDK messaging streaming, plus a local Chime SDK endpoint.
 #![forbid(unsafe_code)]
 
+pub mod actions;
 pub mod arn;
 pub mod aws;
 pub mod data_sources;

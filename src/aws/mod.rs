@@ -12,7 +12,9 @@ pub mod kinesis;
 pub mod lookups;
 pub mod regions;
 pub mod retry;
+pub mod stream_reader;
 pub mod tags;
+pub mod test_traffic;
 pub mod wait;
 
 pub use clients::AwsClients;

@@ -6,6 +6,7 @@
 //! It knows cty values (crate::value) but neither gRPC nor AWS: the protocol
 //! layer drives these traits, and resources implement them.
 
+mod action;
 mod diag;
 mod docs;
 mod generate;
@@ -19,6 +20,7 @@ mod typed;
 mod validators;
 mod walk;
 
+pub use action::{Action, Progress, TypedAction, action};
 pub use diag::{Diagnostic, Diagnostics, Severity, truncated};
 pub use docs::schema_markdown;
 pub use generate::generated_config;

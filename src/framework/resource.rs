@@ -10,6 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+use super::action::Action;
 use super::diag::Diagnostics;
 use super::generate::generated_config;
 use super::identity::IdentitySchema;
@@ -158,6 +159,9 @@ pub trait Provider: Send + Sync {
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
         Vec::new()
     }
 }

@@ -314,3 +314,18 @@ pub async fn describe_app_instance_user(
     })
     .await
 }
+
+/// DeleteAppInstanceUser: the user goes; channels and messages it made stay.
+pub async fn delete_app_instance_user(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.transact(|s, _| {
+        s.users
+            .remove(&arn)
+            .map(|_| ())
+            .ok_or_else(|| ApiError::bad_request(format!("AppInstanceUser {arn} not found")))
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -10,7 +10,8 @@ use async_trait::async_trait;
 use crate::aws::AwsClients;
 use crate::aws::clients::ConfigureError;
 use crate::framework::{
-    CallContext, DataSource, Diagnostics, ListResource, Provider, ProviderData, Resource, Schema,
+    Action, CallContext, DataSource, Diagnostics, ListResource, Provider, ProviderData, Resource,
+    Schema,
 };
 use crate::value::{AttributePath, Value};
 
@@ -92,6 +93,10 @@ impl Provider for ChimeSdkProvider {
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
         crate::resources::lists()
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        crate::actions::all()
     }
 }
 

@@ -6,6 +6,7 @@
 //! null, refinements of unknown config values survive planning, and
 //! RequiresReplace paths are computed from the schema.
 
+mod action;
 mod convert;
 mod identity;
 mod list;

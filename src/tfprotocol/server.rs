@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
+use super::action::ActionEntry;
 use super::convert;
 use super::identity::Identity;
 use super::list::ListEntry;
@@ -38,6 +39,7 @@ pub struct ProviderServer {
     resources: BTreeMap<&'static str, ResourceEntry>,
     data_sources: BTreeMap<&'static str, DataSourceEntry>,
     list_resources: BTreeMap<&'static str, Arc<ListEntry>>,
+    actions: BTreeMap<&'static str, Arc<ActionEntry>>,
     /// Built once: GetProviderSchema is on the path of every command.
     schema_response: pb::get_provider_schema::Response,
     stop: CancellationToken,
@@ -104,6 +106,11 @@ impl ProviderServer {
                 (l.type_name(), Arc::new(ListEntry::new(l, resource)))
             })
             .collect();
+        let actions: BTreeMap<_, _> = provider
+            .actions()
+            .into_iter()
+            .map(|a| (a.type_name(), Arc::new(ActionEntry::new(a))))
+            .collect();
         let schema_response = pb::get_provider_schema::Response {
             provider: Some(convert::schema(&provider_schema)),
             resource_schemas: resources
@@ -121,7 +128,17 @@ impl ProviderServer {
                 .map(|(k, e)| (k.to_string(), convert::schema(&e.schema)))
                 .collect(),
             state_store_schemas: Default::default(),
-            action_schemas: Default::default(),
+            action_schemas: actions
+                .iter()
+                .map(|(k, e)| {
+                    (
+                        k.to_string(),
+                        pb::ActionSchema {
+                            schema: Some(convert::schema(&e.schema)),
+                        },
+                    )
+                })
+                .collect(),
             diagnostics: Vec::new(),
             provider_meta: None,
             server_capabilities: Some(capabilities()),
@@ -133,6 +150,7 @@ impl ProviderServer {
             resources,
             data_sources,
             list_resources,
+            actions,
             schema_response,
             stop: CancellationToken::new(),
             provider_data: OnceLock::new(),
@@ -267,7 +285,13 @@ impl provider_server::Provider for ProviderServer {
                 })
                 .collect(),
             state_stores: Vec::new(),
-            actions: Vec::new(),
+            actions: self
+                .actions
+                .keys()
+                .map(|n| pb::get_metadata::ActionMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
         }))
     }
 
@@ -984,8 +1008,20 @@ impl provider_server::Provider for ProviderServer {
         &self,
         req: Request<pb::validate_action_config::Request>,
     ) -> Rpc<pb::validate_action_config::Response> {
+        let req = req.into_inner();
+        let _s = span("ValidateActionConfig", &req.type_name).entered();
+        let diagnostics = match self.actions.get(req.type_name.as_str()) {
+            None => super::action::unknown(&req.type_name),
+            Some(entry) => validate_config(
+                "action configuration",
+                &entry.schema,
+                &entry.ty,
+                req.config.as_ref(),
+                |config, diags| entry.action.validate(config, diags),
+            ),
+        };
         Ok(Response::new(pb::validate_action_config::Response {
-            diagnostics: unsupported::no_action(&req.into_inner().type_name),
+            diagnostics,
         }))
     }
 
@@ -993,25 +1029,40 @@ impl provider_server::Provider for ProviderServer {
         &self,
         req: Request<pb::plan_action::Request>,
     ) -> Rpc<pb::plan_action::Response> {
+        let req = req.into_inner();
+        let span = span("PlanAction", &req.action_type);
+        let ctx = self.ctx();
+        let diagnostics = async {
+            let Some(entry) = self.actions.get(req.action_type.as_str()) else {
+                return super::action::unknown(&req.action_type);
+            };
+            match decode_as(req.config.as_ref(), &entry.ty, "action configuration") {
+                Err(d) => d,
+                Ok(config) => convert::diagnostics(&entry.action.plan(&config, &ctx).await),
+            }
+        }
+        .instrument(span)
+        .await;
         Ok(Response::new(pb::plan_action::Response {
-            diagnostics: unsupported::no_action(&req.into_inner().action_type),
+            diagnostics,
             deferred: None,
         }))
     }
 
-    type InvokeActionStream = unsupported::OneShot<pb::invoke_action::Event>;
+    type InvokeActionStream = super::action::EventStream;
 
     async fn invoke_action(
         &self,
         req: Request<pb::invoke_action::Request>,
     ) -> Rpc<Self::InvokeActionStream> {
-        use pb::invoke_action::event::{Completed, Type};
-        Ok(Response::new(unsupported::one_shot(
-            pb::invoke_action::Event {
-                r#type: Some(Type::Completed(Completed {
-                    diagnostics: unsupported::no_action(&req.into_inner().action_type),
-                })),
-            },
+        let req = req.into_inner();
+        let span = span("InvokeAction", &req.action_type);
+        let entry = self.actions.get(req.action_type.as_str()).cloned();
+        Ok(Response::new(super::action::invoke(
+            entry,
+            req,
+            self.ctx(),
+            span,
         )))
     }
 

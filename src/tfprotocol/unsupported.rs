@@ -1,5 +1,5 @@
 //! Answers for what the 1.15 protocol has and this provider does not offer
-//! (ephemeral resources, state stores, actions it does not define): the
+//! (ephemeral resources, state stores): the
 //! schema never announces them, so Terraform calls these only by mistake,
 //! and gets an error diagnostic naming what does not exist.
 
@@ -32,12 +32,5 @@ pub fn no_state_store(type_name: &str) -> Vec<pb::Diagnostic> {
             "The chimesdk provider offers no state store; {type_name:?} does not exist. Store state with a \
              backend (for example `backend \"s3\"`) instead."
         ),
-    )
-}
-
-pub fn no_action(type_name: &str) -> Vec<pb::Diagnostic> {
-    convert::error(
-        "Unknown action type",
-        format!("The chimesdk provider has no action {type_name:?}."),
     )
 }

@@ -97,7 +97,28 @@ fn operation(method: &str, path: &str, query: &str, target: Option<&str>, body: 
         };
         return op.to_string();
     }
+    if path
+        .strip_prefix("/app-instance-users/")
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+    {
+        return match method {
+            "GET" => "DescribeAppInstanceUser",
+            "DELETE" => "DeleteAppInstanceUser",
+            _ => "Unknown",
+        }
+        .to_string();
+    }
+    if let Some(rest) = path.strip_prefix("/channels/") {
+        match (method, rest.split_once('/')) {
+            ("DELETE", None) => return "DeleteChannel".to_string(),
+            ("GET", None) => return "DescribeChannel".to_string(),
+            ("POST", Some((_, "messages"))) => return "SendChannelMessage".to_string(),
+            _ => {}
+        }
+    }
     match (method, path) {
+        ("POST", "/app-instance-users") => return "CreateAppInstanceUser".to_string(),
+        ("POST", "/channels") => return "CreateChannel".to_string(),
         ("POST", "/app-instances") => return "CreateAppInstance".to_string(),
         ("GET", "/app-instances") => return "ListAppInstances".to_string(),
         ("GET", "/tags") => return "ListTagsForResource".to_string(),

@@ -1,0 +1,135 @@
+//! The traffic `chimesdk_verify_streaming` makes to see events arrive: a
+//! temporary AppInstanceUser, a channel it creates, one message, and their
+//! removal. Every call carries an idempotency token where the API takes one,
+//! so a retried create makes nothing twice.
+
+use aws_sdk_chimesdkmessaging::types::{
+    ChannelMessagePersistenceType, ChannelMessageType, ChannelMode, ChannelPrivacy,
+};
+use tokio_util::sync::CancellationToken;
+
+use super::AwsClients;
+use super::error::AwsError;
+use super::retry::{classify, with_retries};
+
+/// CreateAppInstanceUser; returns its ARN.
+pub async fn create_user(
+    c: &AwsClients,
+    app_instance_arn: &str,
+    user_id: &str,
+    token: &str,
+    cancel: &CancellationToken,
+) -> Result<String, AwsError> {
+    let out = with_retries(c.retry, cancel, "CreateAppInstanceUser", classify, || {
+        c.identity
+            .create_app_instance_user()
+            .app_instance_arn(app_instance_arn)
+            .app_instance_user_id(user_id)
+            .name("chimesdk_verify_streaming")
+            .client_request_token(token)
+            .send()
+    })
+    .await?;
+    out.app_instance_user_arn()
+        .map(str::to_string)
+        .ok_or_else(|| {
+            AwsError::Other("CreateAppInstanceUser returned no AppInstanceUserArn".into())
+        })
+}
+
+/// DeleteAppInstanceUser; one already gone counts as deleted.
+pub async fn delete_user(
+    c: &AwsClients,
+    user_arn: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
+    let result = with_retries(c.retry, cancel, "DeleteAppInstanceUser", classify, || {
+        c.identity
+            .delete_app_instance_user()
+            .app_instance_user_arn(user_arn)
+            .send()
+    })
+    .await
+    .map_err(AwsError::from);
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// CreateChannel as `bearer` (private, restricted: nobody else sees it);
+/// returns its ARN.
+pub async fn create_channel(
+    c: &AwsClients,
+    app_instance_arn: &str,
+    name: &str,
+    bearer: &str,
+    token: &str,
+    cancel: &CancellationToken,
+) -> Result<String, AwsError> {
+    let out = with_retries(c.retry, cancel, "CreateChannel", classify, || {
+        c.chime
+            .create_channel()
+            .app_instance_arn(app_instance_arn)
+            .name(name)
+            .mode(ChannelMode::Restricted)
+            .privacy(ChannelPrivacy::Private)
+            .client_request_token(token)
+            .chime_bearer(bearer)
+            .send()
+    })
+    .await?;
+    out.channel_arn()
+        .map(str::to_string)
+        .ok_or_else(|| AwsError::Other("CreateChannel returned no ChannelArn".into()))
+}
+
+/// DeleteChannel as `bearer`; one already gone counts as deleted.
+pub async fn delete_channel(
+    c: &AwsClients,
+    channel_arn: &str,
+    bearer: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
+    let result = with_retries(c.retry, cancel, "DeleteChannel", classify, || {
+        c.chime
+            .delete_channel()
+            .channel_arn(channel_arn)
+            .chime_bearer(bearer)
+            .send()
+    })
+    .await
+    .map_err(AwsError::from);
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// SendChannelMessage as `bearer`: one standard, persistent message (whether
+/// non-persistent ones are streamed is unverified; this one goes with its
+/// channel).
+pub async fn send_message(
+    c: &AwsClients,
+    channel_arn: &str,
+    content: &str,
+    bearer: &str,
+    token: &str,
+    cancel: &CancellationToken,
+) -> Result<(), AwsError> {
+    with_retries(c.retry, cancel, "SendChannelMessage", classify, || {
+        c.chime
+            .send_channel_message()
+            .channel_arn(channel_arn)
+            .content(content)
+            .r#type(ChannelMessageType::Standard)
+            .persistence(ChannelMessagePersistenceType::Persistent)
+            .client_request_token(token)
+            .chime_bearer(bearer)
+            .send()
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,304 @@
+//! Action `chimesdk_verify_streaming` on the real Terraform 1.15.5
+//! (TERRAFORM) against chimesdk-local + moto: invoked with `terraform apply
+//! -invoke`, triggered by the streaming configuration's `action_trigger`,
+//! and failing, with the stream named, when a stream was deleted after the
+//! configuration (chimesdk-local dead-letters its records). Every run must
+//! leave no channel and no user behind.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::env::{Env, managed};
+use support::proxy::{Fault, Proxy};
+use support::terraform::provider_block;
+use support::{Aws, Services, Workspace};
+
+const ACTION: &str = "action.chimesdk_verify_streaming.check";
+
+fn action_block(app: &str, extra: &str) -> String {
+    format!(
+        "action \"chimesdk_verify_streaming\" \"check\" {{\n  config {{\n    app_instance_arn = \"{app}\"\n{extra}  }}\n}}\n"
+    )
+}
+
+fn invoke(ws: &Workspace) -> support::terraform::Run {
+    ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        &format!("-invoke={ACTION}"),
+    ])
+}
+
+/// The verification channels seen on `stream`: (created, deleted).
+fn verification_channels(env: &Env, stream: &str) -> (Vec<String>, Vec<String>) {
+    let records = env.aws.records(stream);
+    let channels = |event: &str| -> Vec<String> {
+        records
+            .iter()
+            .filter(|r| r.data["EventType"] == event)
+            .filter_map(|r| r.data["Payload"]["ChannelArn"].as_str().map(str::to_string))
+            .filter(|_| true)
+            .collect()
+    };
+    (channels("CREATE_CHANNEL"), channels("DELETE_CHANNEL"))
+}
+
+/// Every user and channel the action created was deleted.
+fn assert_nothing_left(env: &Env) {
+    let calls = env.chime.take_calls();
+    for (create, delete) in [
+        ("CreateAppInstanceUser", "DeleteAppInstanceUser"),
+        ("CreateChannel", "DeleteChannel"),
+    ] {
+        assert!(Proxy::count(&calls, create) >= 1, "{create}: {calls:?}");
+        assert_eq!(
+            Proxy::count(&calls, create),
+            Proxy::count(&calls, delete),
+            "{calls:?}"
+        );
+    }
+    let users: Vec<String> = env
+        .chime
+        .take_requests()
+        .into_iter()
+        .filter(|(op, _)| op == "CreateAppInstanceUser")
+        .filter_map(|(_, body)| serde_json::from_str::<serde_json::Value>(&body).ok())
+        .filter_map(|b| {
+            b["AppInstanceUserId"]
+                .as_str()
+                .map(|id| format!("{}/user/{id}", env.app))
+        })
+        .collect();
+    for user in users {
+        let (status, body) = env.aws.chime(
+            "GET",
+            &format!("/app-instance-users/{}", support::aws::enc(&user)),
+            None,
+            None,
+        );
+        assert!(status >= 400, "{user} still exists: {body}");
+    }
+}
+
+#[test]
+fn invoked_from_the_cli_it_sees_both_records_and_leaves_nothing() {
+    let env = Env::new();
+    let ws = Workspace::new();
+    env.write(
+        &ws,
+        &(managed("Channel", "chime-messaging-verify", "")
+            + &managed("ChannelMessage", "chime-messaging-verify", "")),
+    );
+    ws.write(
+        "action.tf",
+        &action_block(&env.app, "    timeout          = \"30s\"\n"),
+    );
+    ws.apply().assert_ok();
+    env.chime.take_calls();
+    env.chime.take_requests();
+    let r = invoke(&ws);
+    r.assert_ok();
+    let out = r.output();
+    for line in [
+        "chime-messaging-verify: 2 open shards, reading from now on",
+        "chime-messaging-verify: CREATE_CHANNEL arrived",
+        "chime-messaging-verify: CREATE_CHANNEL_MESSAGE arrived",
+        "deleted the verification channel and user",
+        "Actions: 1 invoked",
+    ] {
+        assert!(out.contains(line), "{line:?} missing:\n{out}");
+    }
+    let (created, deleted) = verification_channels(&env, "chime-messaging-verify");
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(deleted, created, "the channel was deleted");
+    assert_nothing_left(&env);
+}
+
+#[test]
+fn the_streaming_configuration_triggers_it_after_create_and_update_only() {
+    let env = Env::new();
+    let ws = Workspace::new();
+    let trigger = "  lifecycle {\n    action_trigger {\n      events  = [after_create, after_update]\n      actions = [action.chimesdk_verify_streaming.check]\n    }\n  }\n";
+    ws.write("action.tf", &action_block(&env.app, ""));
+    env.write(
+        &ws,
+        &(managed("Channel", "chime-messaging-trigger", "") + trigger),
+    );
+    let created = ws.apply();
+    created.assert_ok();
+    assert!(
+        created.output().contains("CREATE_CHANNEL arrived"),
+        "{}",
+        created.output()
+    );
+    assert!(
+        created.output().contains("Actions: 1 invoked"),
+        "{}",
+        created.output()
+    );
+
+    // Unchanged: nothing to trigger.
+    let unchanged = ws.apply();
+    unchanged.assert_ok();
+    assert!(
+        !unchanged.output().contains("Action started"),
+        "{}",
+        unchanged.output()
+    );
+
+    // Updated in place (a second data type): verified again, both types.
+    env.write(
+        &ws,
+        &(managed("Channel", "chime-messaging-trigger", "")
+            + &managed("ChannelMessage", "chime-messaging-trigger", "")
+            + trigger),
+    );
+    let updated = ws.apply();
+    updated.assert_ok();
+    assert!(
+        updated.output().contains("CREATE_CHANNEL_MESSAGE arrived"),
+        "{}",
+        updated.output()
+    );
+    assert_nothing_left(&env);
+    ws.destroy().assert_ok();
+}
+
+#[test]
+fn a_stream_deleted_after_the_configuration_fails_within_the_timeout_naming_it() {
+    let env = Env::new();
+    let ws = Workspace::new();
+    env.write(
+        &ws,
+        &(managed("Channel", "chime-messaging-kept", "")
+            + &managed("ChannelMessage", "chime-messaging-gone", "")),
+    );
+    ws.write(
+        "action.tf",
+        &action_block(&env.app, "    timeout          = \"20s\"\n"),
+    );
+    ws.apply().assert_ok();
+    env.aws.delete_stream("chime-messaging-gone");
+    env.chime.take_calls();
+    env.chime.take_requests();
+
+    let started = Instant::now();
+    let r = invoke(&ws);
+    let took = started.elapsed();
+    assert_eq!(r.code, 1, "{}", r.output());
+    assert!(took < Duration::from_secs(20 + 15), "took {took:?}");
+    let out = r.output();
+    assert!(
+        out.contains("Stream chime-messaging-gone does not exist"),
+        "{out}"
+    );
+    assert!(
+        out.contains("point\n`resource_arn`") || out.contains("`resource_arn`"),
+        "the fix: {out}"
+    );
+    // The stream that exists is still verified, and the message meant for
+    // the deleted one is dead-lettered by chimesdk-local.
+    assert!(
+        out.contains("chime-messaging-kept: CREATE_CHANNEL arrived"),
+        "{out}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = env
+            .aws
+            .chime("GET", "/_chimesdk-local/delivery", None, None)
+            .1;
+        if status["DeadLettered"].as_u64().unwrap_or(0) >= 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never dead-lettered: {status}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_nothing_left(&env);
+}
+
+#[test]
+fn bad_configuration_fails_at_plan_and_makes_nothing() {
+    let env = Env::new();
+    let ws = Workspace::new();
+    ws.write("main.tf", &env.provider());
+    let other_region = env.app.replace("us-east-1", "eu-central-1");
+    ws.write(
+        "action.tf",
+        &action_block(
+            &other_region,
+            "    data_types       = [\"Messages\"]\n    timeout          = \"2h\"\n",
+        ),
+    );
+    env.chime.take_calls();
+    let r = invoke(&ws);
+    assert_eq!(r.code, 1, "{}", r.output());
+    let out = r.output();
+    assert!(
+        out.contains("Unknown data type") && out.contains("\"Messages\""),
+        "{out}"
+    );
+    assert!(out.contains("timeout"), "{out}");
+    let calls = env.chime.take_calls();
+    assert_eq!(Proxy::count(&calls, "CreateChannel"), 0, "{calls:?}");
+    assert_eq!(
+        Proxy::count(&calls, "CreateAppInstanceUser"),
+        0,
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn records_that_never_arrive_fail_at_the_timeout_saying_what_was_seen() {
+    // chimesdk-local delivers through a proxy that throttles every
+    // PutRecords: it keeps retrying, and nothing reaches the stream.
+    let mut svc = Services::start();
+    let upstream = Proxy::start(&svc.moto_url);
+    svc.restart_chime(&upstream.url, None);
+    let aws = Aws::new(&svc.moto_url, &svc.chime_url);
+    let app = aws.create_app_instance("slow");
+    let stream = aws.create_stream("chime-messaging-slow", 2, true);
+    let (status, body) = aws.put_streaming_configuration(&app, &[("ChannelMessage", &stream)]);
+    assert_eq!(status, 200, "{body}");
+    upstream.inject("PutRecords", Fault::KinesisThrottle, 100_000);
+    let chime = Proxy::start(&svc.chime_url);
+    let ws = Workspace::new();
+    ws.write("main.tf", &provider_block(&svc.moto_url, &chime.url));
+    ws.write(
+        "action.tf",
+        &action_block(&app, "    timeout          = \"12s\"\n"),
+    );
+
+    let started = Instant::now();
+    let r = invoke(&ws);
+    let took = started.elapsed();
+    assert_eq!(r.code, 1, "{}", r.output());
+    assert!(
+        took >= Duration::from_secs(12) && took < Duration::from_secs(12 + 15),
+        "took {took:?}"
+    );
+    let out = r.output();
+    for text in [
+        "waiting on chime-messaging-slow, 2 shards: CREATE_CHANNEL_MESSAGE not yet",
+        "No CREATE_CHANNEL_MESSAGE record reached chime-messaging-slow",
+        "AWSServiceRoleForChimeSDKMessaging",
+        "raise `timeout`",
+        "deleted the verification channel and user",
+    ] {
+        assert!(out.contains(text), "{text:?} missing:\n{out}");
+    }
+    let calls = chime.take_calls();
+    assert_eq!(
+        Proxy::count(&calls, "CreateChannel"),
+        Proxy::count(&calls, "DeleteChannel"),
+        "{calls:?}"
+    );
+    assert_eq!(
+        Proxy::count(&calls, "CreateAppInstanceUser"),
+        Proxy::count(&calls, "DeleteAppInstanceUser"),
+        "{calls:?}"
+    );
+}
