@@ -351,7 +351,7 @@ struct Fields {
     identity: Option<pb::ResourceIdentityData>,
 }
 
-const RPCS: usize = 21;
+const RPCS: usize = 23;
 
 fn dynamic_value(ty: Type) -> impl Strategy<Value = Option<pb::DynamicValue>> {
     prop_oneof![
@@ -710,6 +710,31 @@ async fn call(server: &ProviderServer, f: Fields) -> Result<Vec<pb::Diagnostic>,
                 .get_resource_identity_schemas(R::new(
                     pb::get_resource_identity_schemas::Request {},
                 ))
+                .await?
+                .into_inner()
+                .diagnostics
+        }
+        21 => {
+            server
+                .validate_action_config(R::new(pb::validate_action_config::Request {
+                    type_name: if text.len() % 2 == 0 {
+                        "chimesdk_verify_streaming".into()
+                    } else {
+                        type_name
+                    },
+                    config: a,
+                }))
+                .await?
+                .into_inner()
+                .diagnostics
+        }
+        22 => {
+            server
+                .plan_action(R::new(pb::plan_action::Request {
+                    action_type: "chimesdk_verify_streaming".into(),
+                    config: a,
+                    client_capabilities: None,
+                }))
                 .await?
                 .into_inner()
                 .diagnostics

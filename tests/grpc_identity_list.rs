@@ -1,7 +1,8 @@
 //! The RPCs of protocol 6.9-6.10 (Terraform 1.12-1.15), served in-process:
 //! identity schemas and their upgrade, identity through plan, import and
-//! move, generated configuration, list validation, and the answers for
-//! what this provider does not offer (state stores, unknown actions).
+//! move, generated configuration, list validation, action validation and
+//! planning, and the answers for what this provider does not offer (state
+//! stores, unknown actions).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -141,7 +142,18 @@ async fn the_metadata_and_schema_announce_both_list_resources_and_generated_conf
         .unwrap()
         .into_inner();
     assert_eq!(schema.list_resource_schemas.len(), 2);
-    assert!(schema.state_store_schemas.is_empty() && schema.action_schemas.is_empty());
+    assert!(schema.state_store_schemas.is_empty());
+    let actions: Vec<_> = m.actions.iter().map(|a| a.type_name.as_str()).collect();
+    assert_eq!(actions, vec!["chimesdk_verify_streaming"]);
+    let action = schema.action_schemas["chimesdk_verify_streaming"]
+        .schema
+        .as_ref()
+        .unwrap();
+    let block = action.block.as_ref().unwrap();
+    assert!(
+        block.attributes.iter().all(|a| !a.computed),
+        "an action's configuration has no computed values"
+    );
 }
 
 #[tokio::test]
@@ -481,4 +493,77 @@ async fn state_stores_and_unknown_actions_are_refused_by_name() {
         Some(pb::invoke_action::event::Type::Completed(c)) => action(c.diagnostics),
         other => panic!("{other:?}"),
     }
+}
+
+fn action_type() -> Type {
+    chimesdk_provider::actions::verify_streaming::schema::schema().value_type()
+}
+
+fn action_config(pairs: Vec<(&str, Value)>) -> Value {
+    let mut all: BTreeMap<String, Value> = [
+        "app_instance_arn",
+        "data_types",
+        "app_instance_user_arn",
+        "timeout",
+    ]
+    .into_iter()
+    .map(|k| (k.to_string(), Value::Null))
+    .collect();
+    for (k, v) in pairs {
+        all.insert(k.to_string(), v);
+    }
+    Value::Object(all)
+}
+
+#[tokio::test]
+async fn action_configuration_is_validated_before_anything_runs() {
+    let srv = server();
+    let validate = |config: Value| {
+        srv.validate_action_config(Request::new(pb::validate_action_config::Request {
+            type_name: "chimesdk_verify_streaming".into(),
+            config: dv(&config, &action_type()),
+        }))
+    };
+    let ok = validate(action_config(vec![("app_instance_arn", s(APP))]))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+    // Unknown values (an ARN known after apply) are not judged.
+    let unknown = validate(action_config(vec![("app_instance_arn", Value::unknown())]))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(unknown.diagnostics.is_empty(), "{:?}", unknown.diagnostics);
+    let bad = validate(action_config(vec![
+        (
+            "app_instance_arn",
+            s("arn:aws:kinesis:us-east-1:123456789012:stream/x"),
+        ),
+        ("data_types", Value::Set(vec![s("Messages")])),
+        ("timeout", s("2h")),
+    ]))
+    .await
+    .unwrap()
+    .into_inner();
+    let summaries: Vec<_> = bad.diagnostics.iter().map(|d| d.summary.as_str()).collect();
+    assert!(summaries.contains(&"Unknown data type"), "{summaries:?}");
+    assert_eq!(bad.diagnostics.len(), 3, "{:?}", bad.diagnostics);
+}
+
+#[tokio::test]
+async fn planning_an_action_before_configure_is_a_diagnostic() {
+    let r = server()
+        .plan_action(Request::new(pb::plan_action::Request {
+            action_type: "chimesdk_verify_streaming".into(),
+            config: dv(
+                &action_config(vec![("app_instance_arn", s(APP))]),
+                &action_type(),
+            ),
+            client_capabilities: None,
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.diagnostics[0].summary, "Provider is not configured");
 }
