@@ -36,6 +36,12 @@ fn pages() -> Vec<String> {
             .iter()
             .map(|l| format!("docs/list-resources/{}.md", short(l.type_name()))),
     );
+    pages.extend(
+        provider
+            .actions()
+            .iter()
+            .map(|a| format!("docs/actions/{}.md", short(a.type_name()))),
+    );
     pages
 }
 
@@ -78,6 +84,15 @@ fn generated_schema(kind: &str) -> String {
                 .into_iter()
                 .find(|l| l.type_name() == name)
                 .unwrap_or_else(|| panic!("no list resource {name:?}"))
+                .schema()
+                .block
+        }
+        "action" => {
+            provider
+                .actions()
+                .into_iter()
+                .find(|a| a.type_name() == name)
+                .unwrap_or_else(|| panic!("no action {name:?}"))
                 .schema()
                 .block
         }
@@ -158,6 +173,8 @@ fn docs_match_the_schema_and_the_examples() {
             "resource"
         } else if page.starts_with("docs/list-resources/") {
             "list-resource"
+        } else if page.starts_with("docs/actions/") {
+            "action"
         } else {
             "data-source"
         };
@@ -202,6 +219,9 @@ fn every_schema_attribute_has_a_description() {
     }
     for d in provider.data_sources() {
         md += &schema_markdown(&d.schema().block);
+    }
+    for a in provider.actions() {
+        md += &schema_markdown(&a.schema().block);
     }
     for line in md.lines().filter(|l| l.starts_with("- `")) {
         let after_type = line.split_once(") ").map(|(_, d)| d).unwrap_or("");

@@ -406,7 +406,7 @@ fn every_example_declares_the_terraform_it_needs() {
         .iter()
         .map(|dir| tf_files(&root.join(dir)))
         .collect();
-    for group in ["resources", "data-sources", "import-by-identity"] {
+    for group in ["resources", "data-sources", "import-by-identity", "actions"] {
         for entry in std::fs::read_dir(root.join(group)).unwrap() {
             examples.extend(
                 tf_files(&entry.unwrap().path())

@@ -54,10 +54,10 @@ fn assert_nothing_left(env: &Env, calls: &[String]) {
         ("CreateAppInstanceUser", "DeleteAppInstanceUser"),
         ("CreateChannel", "DeleteChannel"),
     ] {
-        assert!(Proxy::count(&calls, create) >= 1, "{create}: {calls:?}");
+        assert!(Proxy::count(calls, create) >= 1, "{create}: {calls:?}");
         assert_eq!(
-            Proxy::count(&calls, create),
-            Proxy::count(&calls, delete),
+            Proxy::count(calls, create),
+            Proxy::count(calls, delete),
             "{calls:?}"
         );
     }
@@ -423,4 +423,43 @@ fn ctrl_c_while_waiting_stops_promptly_and_deletes_what_it_made() {
         1,
         "{calls:?}"
     );
+}
+
+#[test]
+fn the_documented_example_verifies_after_create_and_on_demand() {
+    let env = Env::new();
+    let mut ws = Workspace::new();
+    ws.write("main.tf", &env.provider());
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/actions/chimesdk_verify_streaming/action.tf"
+        ),
+        ws.path().join("action.tf"),
+    )
+    .unwrap();
+    ws.set_env("TF_VAR_app_instance_arn", &env.app);
+    let created = ws.apply();
+    created.assert_ok();
+    assert!(
+        created
+            .output()
+            .contains("chime-messaging-verified: CREATE_CHANNEL_MESSAGE arrived"),
+        "{}",
+        created.output()
+    );
+    let on_demand = ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-invoke=action.chimesdk_verify_streaming.this",
+    ]);
+    on_demand.assert_ok();
+    assert!(
+        on_demand.output().contains("Actions: 1 invoked"),
+        "{}",
+        on_demand.output()
+    );
+    ws.destroy().assert_ok();
 }
