@@ -182,6 +182,9 @@ fn sixty_app_instances_page_through_and_limit_stops_early() {
         "limit = 7:\n{}",
         r.output()
     );
+    // Generated configuration honours the limit too, and imports cleanly.
+    let limited = query_workspace(&env, Some(7));
+    generate_and_import(&env, &limited, 7);
     env.chime.take_calls();
 
     // Throttled twice: the provider's one retry policy carries the listing.

@@ -596,6 +596,21 @@ async fn calls_before_configure_are_diagnostics_not_panics() {
 #[tokio::test]
 async fn the_rest_of_the_service_answers() {
     let mut c = client().await;
+    // A client stream: WriteStateBytes names the state store it was given.
+    let chunks = tokio_stream::iter(vec![pb::write_state_bytes::RequestChunk {
+        type_name: "chimesdk_s3".into(),
+        bytes: b"{}".to_vec(),
+        state_id: "default".into(),
+        total_length: 2,
+        range: Some(pb::StateRange { start: 0, end: 1 }),
+    }]);
+    let w = c.write_state_bytes(chunks).await.unwrap().into_inner();
+    assert_eq!(w.diagnostics[0].summary, "Unknown state store");
+    assert!(
+        w.diagnostics[0].detail.contains("\"chimesdk_s3\""),
+        "{}",
+        w.diagnostics[0].detail
+    );
     let f = c
         .get_functions(pb::get_functions::Request {})
         .await
