@@ -8,6 +8,7 @@ pub mod aws;
 pub mod data_sources;
 pub mod events;
 pub mod framework;
+pub mod kms_policy;
 pub mod local;
 pub mod plugin;
 pub mod proto;

@@ -31,6 +31,7 @@ pub struct ClientSettings {
     pub allowed_account_ids: Vec<String>,
     pub forbidden_account_ids: Vec<String>,
     pub kinesis_endpoint: Option<String>,
+    pub kms_endpoint: Option<String>,
     pub chime_sdk_messaging_endpoint: Option<String>,
     pub chime_sdk_identity_endpoint: Option<String>,
     pub sts_endpoint: Option<String>,
@@ -43,6 +44,7 @@ pub struct ClientSettings {
 
 pub struct AwsClients {
     pub kinesis: aws_sdk_kinesis::Client,
+    pub kms: aws_sdk_kms::Client,
     pub chime: aws_sdk_chimesdkmessaging::Client,
     pub identity: aws_sdk_chimesdkidentity::Client,
     pub region: String,
@@ -233,6 +235,11 @@ impl AwsClients {
         if let Some(url) = &settings.kinesis_endpoint {
             kinesis = kinesis.endpoint_url(url);
         }
+        let mut kms = aws_sdk_kms::config::Builder::from(&config)
+            .http_client(http.for_endpoint(settings.kms_endpoint.as_deref()));
+        if let Some(url) = &settings.kms_endpoint {
+            kms = kms.endpoint_url(url);
+        }
         let mut chime = aws_sdk_chimesdkmessaging::config::Builder::from(&config)
             .http_client(http.for_endpoint(settings.chime_sdk_messaging_endpoint.as_deref()));
         if let Some(url) = &settings.chime_sdk_messaging_endpoint {
@@ -245,6 +252,7 @@ impl AwsClients {
         }
         Ok(AwsClients {
             kinesis: aws_sdk_kinesis::Client::from_conf(kinesis.build()),
+            kms: aws_sdk_kms::Client::from_conf(kms.build()),
             chime: aws_sdk_chimesdkmessaging::Client::from_conf(chime.build()),
             identity: aws_sdk_chimesdkidentity::Client::from_conf(identity.build()),
             partition: partition_of(&region).to_string(),

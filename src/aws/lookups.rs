@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::AwsClients;
 use super::error::AwsError;
 use super::kinesis::{self, ShardLimits, StreamSummary};
+use super::kms::{self as kms_calls, KeyFacts};
 
 type Slot<T> = Arc<OnceCell<Result<T, AwsError>>>;
 
@@ -21,6 +22,10 @@ pub struct SharedLookups {
     streams: Mutex<HashMap<String, Slot<StreamSummary>>>,
     app_instances: Mutex<HashMap<String, Slot<bool>>>,
     limits: OnceCell<Result<ShardLimits, AwsError>>,
+    /// By the key as the stream names it (alias, ARN or ID).
+    keys: Mutex<HashMap<String, Slot<KeyFacts>>>,
+    /// By key ID.
+    key_policies: Mutex<HashMap<String, Slot<String>>>,
 }
 
 /// The first caller runs `call`; its answer (a NotFound included) is kept.
@@ -67,6 +72,26 @@ impl SharedLookups {
     ) -> Result<bool, AwsError> {
         let cell = slot(&self.app_instances, arn);
         once(&cell, || super::chime::app_instance_exists(c, arn, cancel)).await
+    }
+
+    pub async fn key(
+        &self,
+        c: &AwsClients,
+        key: &str,
+        cancel: &CancellationToken,
+    ) -> Result<KeyFacts, AwsError> {
+        let cell = slot(&self.keys, key);
+        once(&cell, || kms_calls::describe_key(c, key, cancel)).await
+    }
+
+    pub async fn key_policy(
+        &self,
+        c: &AwsClients,
+        key_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<String, AwsError> {
+        let cell = slot(&self.key_policies, key_id);
+        once(&cell, || kms_calls::key_policy(c, key_id, cancel)).await
     }
 
     pub async fn shard_limits(

@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod kinesis;
+pub mod kms;
 pub mod lookups;
 pub mod regions;
 pub mod retry;

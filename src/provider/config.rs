@@ -20,8 +20,12 @@ use crate::framework::{
 use crate::value::{Attr, AttributePath, Type, Value, from_value};
 
 pub const DEFAULT_MAX_RETRIES: i64 = 10;
-const ENDPOINTS: [(&str, &str); 4] = [
+const ENDPOINTS: [(&str, &str); 5] = [
     ("kinesis", "Amazon Kinesis Data Streams"),
+    (
+        "kms",
+        "AWS KMS (DescribeKey and GetKeyPolicy: plan-time checks of customer-managed stream keys)",
+    ),
     ("chime_sdk_messaging", "Amazon Chime SDK messaging"),
     (
         "chime_sdk_identity",
@@ -221,6 +225,7 @@ struct DefaultTagsBlock {
 #[derive(Debug, Clone, Deserialize)]
 struct Endpoints {
     kinesis: Attr<String>,
+    kms: Attr<String>,
     chime_sdk_messaging: Attr<String>,
     chime_sdk_identity: Attr<String>,
     sts: Attr<String>,
@@ -365,6 +370,7 @@ impl ProviderConfig {
             allowed_account_ids: known_strings(&self.allowed_account_ids),
             forbidden_account_ids: known_strings(&self.forbidden_account_ids),
             kinesis_endpoint: ep(|e| &e.kinesis),
+            kms_endpoint: ep(|e| &e.kms),
             chime_sdk_messaging_endpoint: ep(|e| &e.chime_sdk_messaging),
             chime_sdk_identity_endpoint: ep(|e| &e.chime_sdk_identity),
             sts_endpoint: ep(|e| &e.sts),

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 pub struct Aws {
     pub kinesis: aws_sdk_kinesis::Client,
+    pub kms: aws_sdk_kms::Client,
     pub chime_url: String,
     rt: tokio::runtime::Runtime,
 }
@@ -25,12 +26,20 @@ impl Aws {
         let conf = aws_sdk_kinesis::Config::builder()
             .behavior_version(aws_sdk_kinesis::config::BehaviorVersion::latest())
             .region(aws_sdk_kinesis::config::Region::new("us-east-1"))
+            .credentials_provider(creds.clone())
+            .endpoint_url(moto_url)
+            .http_client(chimesdk_provider::aws::http::direct_client(Some(moto_url)))
+            .build();
+        let kms = aws_sdk_kms::Config::builder()
+            .behavior_version(aws_sdk_kms::config::BehaviorVersion::latest())
+            .region(aws_sdk_kms::config::Region::new("us-east-1"))
             .credentials_provider(creds)
             .endpoint_url(moto_url)
             .http_client(chimesdk_provider::aws::http::direct_client(Some(moto_url)))
             .build();
         Aws {
             kinesis: aws_sdk_kinesis::Client::from_conf(conf),
+            kms: aws_sdk_kms::Client::from_conf(kms),
             chime_url: chime_url.to_string(),
             rt,
         }
@@ -155,6 +164,46 @@ impl Aws {
             None,
         );
         assert_eq!(status, 204);
+    }
+
+    /// A customer-managed symmetric key with this key policy; its key ID.
+    pub fn create_key(&self, policy: &str) -> String {
+        self.block_on(async {
+            let out = self.kms.create_key().policy(policy).send().await.unwrap();
+            out.key_metadata().unwrap().key_id().to_string()
+        })
+    }
+
+    pub fn disable_key(&self, key_id: &str) {
+        self.block_on(async { self.kms.disable_key().key_id(key_id).send().await.unwrap() });
+    }
+
+    pub fn schedule_key_deletion(&self, key_id: &str) {
+        self.block_on(async {
+            self.kms
+                .schedule_key_deletion()
+                .key_id(key_id)
+                .pending_window_in_days(7)
+                .send()
+                .await
+                .unwrap()
+        });
+    }
+
+    /// Creates a stream encrypted with `key` (any form StartStreamEncryption takes).
+    pub fn create_stream_with_key(&self, name: &str, key: &str) -> String {
+        let arn = self.create_stream(name, 2, false);
+        self.block_on(async {
+            self.kinesis
+                .start_stream_encryption()
+                .stream_name(name)
+                .encryption_type(EncryptionType::Kms)
+                .key_id(key)
+                .send()
+                .await
+                .unwrap()
+        });
+        arn
     }
 
     /// Creates a stream out of band, optionally encrypted; waits for nothing (moto is instant).

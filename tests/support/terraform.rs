@@ -250,6 +250,7 @@ provider "chimesdk" {{
   max_retries = 3
   endpoints {{
     kinesis             = "{kinesis}"
+    kms                 = "{kinesis}"
     chime_sdk_messaging = "{chime}"
     chime_sdk_identity  = "{chime}"
     sts                 = "{kinesis}"

@@ -74,6 +74,30 @@ impl Asking {
         }
     }
 
+    pub async fn key(
+        self,
+        c: &AwsClients,
+        key: &str,
+        cancel: &tokio_util::sync::CancellationToken,
+    ) -> Result<crate::aws::kms::KeyFacts, crate::aws::AwsError> {
+        match self {
+            Asking::SharedPlanLookup => c.lookups.key(c, key, cancel).await,
+            Asking::AwsNow => crate::aws::kms::describe_key(c, key, cancel).await,
+        }
+    }
+
+    pub async fn key_policy(
+        self,
+        c: &AwsClients,
+        key_id: &str,
+        cancel: &tokio_util::sync::CancellationToken,
+    ) -> Result<String, crate::aws::AwsError> {
+        match self {
+            Asking::SharedPlanLookup => c.lookups.key_policy(c, key_id, cancel).await,
+            Asking::AwsNow => crate::aws::kms::key_policy(c, key_id, cancel).await,
+        }
+    }
+
     async fn app_instance_exists(
         self,
         c: &AwsClients,

@@ -3,6 +3,7 @@
 //! reconcile and read.
 
 mod checks;
+mod keys;
 mod list;
 pub mod model;
 mod plan;

@@ -289,6 +289,7 @@ pub async fn live_checks(
         return;
     }
     check_referenced_streams(c, config, Asking::SharedPlanLookup, ctx, diags).await;
+    super::keys::check_stream_keys(c, config, Asking::SharedPlanLookup, ctx, diags).await;
     if !changed {
         return;
     }

@@ -71,6 +71,7 @@ pub async fn create_or_update(
         .await;
     }
     check_referenced_streams(c, planned, Asking::AwsNow, ctx, &mut diags).await;
+    super::keys::check_stream_keys(c, planned, Asking::AwsNow, ctx, &mut diags).await;
     if diags.has_errors() {
         return fail(private, diags);
     }
