@@ -174,6 +174,18 @@ impl Aws {
         })
     }
 
+    pub fn create_alias(&self, alias: &str, key_id: &str) {
+        self.block_on(async {
+            self.kms
+                .create_alias()
+                .alias_name(alias)
+                .target_key_id(key_id)
+                .send()
+                .await
+                .unwrap()
+        });
+    }
+
     pub fn disable_key(&self, key_id: &str) {
         self.block_on(async { self.kms.disable_key().key_id(key_id).send().await.unwrap() });
     }
