@@ -137,7 +137,14 @@ fn create_then_update_in_every_direction() {
     );
     assert_eq!(ws.plan_exit().code, 0);
 
-    // Scaling down in steps, and a new key.
+    // Scaling down in steps, and a new key: a customer-managed one whose
+    // policy lets the account's IAM (and so Chime SDK messaging) use it.
+    env.aws.create_alias(
+        "alias/custom",
+        &env.aws.create_key(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}"#,
+        ),
+    );
     env.write(
         &ws,
         &(managed(

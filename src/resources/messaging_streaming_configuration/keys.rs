@@ -12,6 +12,7 @@ use super::checks::{Asking, stream_name};
 use super::model::Model;
 use super::validate::block_path;
 use crate::arn::AppInstanceArn;
+use crate::aws::kinesis::StreamSummary;
 use crate::aws::kms::{AWS_MANAGED_KINESIS_KEY, KeyFacts};
 use crate::aws::{AwsClients, AwsError};
 use crate::framework::{CallContext, Diagnostics};
@@ -25,13 +26,13 @@ struct KeyUse {
 }
 
 /// The keys of the configuration's streams: a managed stream's
-/// `kms_key_id`, a referenced stream's current key.
-async fn key_uses(
+/// `kms_key_id`, a referenced stream's current key (from `referenced`,
+/// what the stream checks just read).
+fn key_uses(
     c: &AwsClients,
     config: &Model,
     app: &AppInstanceArn,
-    asking: Asking,
-    ctx: &CallContext,
+    referenced: &BTreeMap<String, StreamSummary>,
 ) -> BTreeMap<String, Vec<KeyUse>> {
     let account = c.account_id.clone().unwrap_or_else(|| app.account.clone());
     let stream_arn = |name: &str| {
@@ -58,9 +59,9 @@ async fn key_uses(
                     continue;
                 };
                 // Not found or refused: check_referenced_streams says so.
-                if let Ok(summary) = asking.stream_summary(c, &name, &ctx.cancel).await
+                if let Some(summary) = referenced.get(&name)
                     && summary.kms
-                    && let Some(key) = summary.key_id
+                    && let Some(key) = summary.key_id.clone()
                 {
                     uses.entry(key).or_default().push(KeyUse {
                         stream_arn: arn.clone(),
@@ -78,6 +79,7 @@ async fn key_uses(
 pub async fn check_stream_keys(
     c: &AwsClients,
     config: &Model,
+    referenced: &BTreeMap<String, StreamSummary>,
     asking: Asking,
     ctx: &CallContext,
     diags: &mut Diagnostics,
@@ -89,7 +91,7 @@ pub async fn check_stream_keys(
     else {
         return;
     };
-    for (key, uses) in key_uses(c, config, &app, asking, ctx).await {
+    for (key, uses) in key_uses(c, config, &app, referenced) {
         if key == AWS_MANAGED_KINESIS_KEY {
             continue;
         }

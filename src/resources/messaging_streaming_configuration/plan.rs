@@ -135,14 +135,16 @@ fn block_paths(config: &Model) -> BTreeMap<String, AttributePath> {
 }
 
 /// Checks each referenced stream against the prerequisites, one
-/// DescribeStreamSummary per distinct stream. Shared with apply.
+/// DescribeStreamSummary per distinct stream; returns what was found, by
+/// stream name, for the key checks. Shared with apply.
 pub async fn check_referenced_streams(
     c: &AwsClients,
     config: &Model,
     asking: Asking,
     ctx: &CallContext,
     diags: &mut Diagnostics,
-) {
+) -> BTreeMap<String, StreamSummary> {
+    let mut found = BTreeMap::new();
     let paths = block_paths(config);
     let mut by_arn: BTreeMap<String, Vec<AttributePath>> = BTreeMap::new();
     for b in config.blocks() {
@@ -167,6 +169,7 @@ pub async fn check_referenced_streams(
                         diags.error_at(p.clone(), summary_text.clone(), detail.clone());
                     }
                 }
+                found.insert(name, summary);
             }
             Err(e) if e.is_not_found() => {
                 for p in &paths {
@@ -197,6 +200,7 @@ pub async fn check_referenced_streams(
             Err(e) => diags.error(format!("checking Kinesis stream ({name})"), e.to_string()),
         }
     }
+    found
 }
 
 /// Refuses to take over an AppInstance whose streaming configuration this
@@ -288,8 +292,10 @@ pub async fn live_checks(
     if diags.has_errors() {
         return;
     }
-    check_referenced_streams(c, config, Asking::SharedPlanLookup, ctx, diags).await;
-    super::keys::check_stream_keys(c, config, Asking::SharedPlanLookup, ctx, diags).await;
+    let referenced =
+        check_referenced_streams(c, config, Asking::SharedPlanLookup, ctx, diags).await;
+    super::keys::check_stream_keys(c, config, &referenced, Asking::SharedPlanLookup, ctx, diags)
+        .await;
     if !changed {
         return;
     }

@@ -70,8 +70,8 @@ pub async fn create_or_update(
         )
         .await;
     }
-    check_referenced_streams(c, planned, Asking::AwsNow, ctx, &mut diags).await;
-    super::keys::check_stream_keys(c, planned, Asking::AwsNow, ctx, &mut diags).await;
+    let referenced = check_referenced_streams(c, planned, Asking::AwsNow, ctx, &mut diags).await;
+    super::keys::check_stream_keys(c, planned, &referenced, Asking::AwsNow, ctx, &mut diags).await;
     if diags.has_errors() {
         return fail(private, diags);
     }
