@@ -1,7 +1,9 @@
 //! Rule 9 through the real `terraform` against moto's KMS: a stream's
 //! customer-managed key must let Chime SDK messaging's service-linked role
 //! write, checked at plan (one DescribeKey and one GetKeyPolicy per key per
-//! plan) and before apply mutates anything.
+//! plan) and before apply mutates anything; and chimesdk-local losing the
+//! records of a stream whose key the service could not use, which the
+//! chimesdk_verify_streaming action then reports.
 
 mod support;
 
@@ -218,5 +220,94 @@ fn many_resources_sharing_one_key_look_it_up_once_per_plan() {
         kms_calls(&env.kinesis.take_calls()),
         (1, 1),
         "one key, one lookup of each kind"
+    );
+}
+
+/// Streams `Channel` events of the Env's AppInstance to a new stream
+/// encrypted with `key`, set up by hand (as the AWS CLI would), and runs
+/// the verify action on it.
+fn verify_with_key(env: &Env, stream: &str, key: &str) -> support::terraform::Run {
+    let arn = env.aws.create_stream_with_key(stream, key);
+    let (status, body) = env
+        .aws
+        .put_streaming_configuration(&env.app, &[("Channel", &arn)]);
+    assert_eq!(status, 200, "{body}");
+    let ws = Workspace::new();
+    ws.write("main.tf", &env.provider());
+    ws.write(
+        "action.tf",
+        &format!(
+            "action \"chimesdk_verify_streaming\" \"check\" {{\n  config {{\n    app_instance_arn = \"{}\"\n    timeout = \"6s\"\n  }}\n}}\n",
+            env.app
+        ),
+    );
+    ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-invoke=action.chimesdk_verify_streaming.check",
+    ])
+}
+
+fn dead_letters(env: &Env) -> serde_json::Value {
+    env.aws
+        .chime("GET", "/_chimesdk-local/delivery", None, None)
+        .1
+}
+
+#[test]
+fn chimesdk_local_loses_records_for_a_key_the_service_cannot_use_and_the_action_says_why() {
+    let env = Env::new();
+    let key = env.aws.create_key(OTHER_PRINCIPAL_POLICY);
+    let r = verify_with_key(&env, "chime-messaging-locked", &key);
+    assert_eq!(r.code, 1, "{}", r.output());
+    let out = r.output();
+    assert!(
+        out.contains("No CREATE_CHANNEL record reached chime-messaging-locked"),
+        "{out}"
+    );
+    assert!(out.contains("customer-managed KMS key"), "{out}");
+    let status = dead_letters(&env);
+    let errors: Vec<&str> = status["RecentDeadLetters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["Error"].as_str())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("KMSAccessDeniedException")),
+        "{status}"
+    );
+}
+
+#[test]
+fn chimesdk_local_delivers_for_a_key_whose_policy_lets_the_service_write() {
+    let env = Env::new();
+    let key = env.aws.create_key(ROOT_POLICY);
+    let r = verify_with_key(&env, "chime-messaging-open", &key);
+    r.assert_ok();
+    assert!(
+        r.output()
+            .contains("chime-messaging-open: CREATE_CHANNEL arrived"),
+        "{}",
+        r.output()
+    );
+    assert_eq!(dead_letters(&env)["DeadLettered"], 0);
+}
+
+#[test]
+fn chimesdk_local_loses_records_for_a_disabled_key() {
+    let env = Env::new();
+    let key = env.aws.create_key(ROOT_POLICY);
+    env.aws.disable_key(&key);
+    let r = verify_with_key(&env, "chime-messaging-disabled", &key);
+    assert_eq!(r.code, 1, "{}", r.output());
+    let status = dead_letters(&env);
+    assert!(
+        status.to_string().contains("KMSDisabledException"),
+        "{status}"
     );
 }

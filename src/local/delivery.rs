@@ -4,8 +4,9 @@
 //! least once). While Kinesis is unreachable or throttling, a worker waits
 //! and retries for as long as it takes; a record that can never be
 //! delivered (over Kinesis' size limit, refused as invalid, its stream
-//! gone) is dead-lettered with a log line and a counter instead of being
-//! retried forever.
+//! gone, its stream's KMS key one the service could not use: `key_gate`)
+//! is dead-lettered with a log line and a counter instead of being retried
+//! forever.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +19,7 @@ use aws_sdk_kinesis::types::PutRecordsRequestEntry;
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+use super::key_gate::KeyGate;
 use super::persist::Db;
 
 /// One record on its way, numbered in the order its operation ran.
@@ -98,15 +100,21 @@ pub struct Status {
 
 pub struct Delivery {
     client: aws_sdk_kinesis::Client,
+    keys: Arc<KeyGate>,
     db: Option<Arc<Mutex<Db>>>,
     counters: Arc<Counters>,
     workers: Mutex<HashMap<String, mpsc::UnboundedSender<Record>>>,
 }
 
 impl Delivery {
-    pub fn new(client: aws_sdk_kinesis::Client, db: Option<Arc<Mutex<Db>>>) -> Delivery {
+    pub fn new(
+        client: aws_sdk_kinesis::Client,
+        keys: KeyGate,
+        db: Option<Arc<Mutex<Db>>>,
+    ) -> Delivery {
         Delivery {
             client,
+            keys: Arc::new(keys),
             db,
             counters: Arc::default(),
             workers: Mutex::new(HashMap::new()),
@@ -126,6 +134,7 @@ impl Delivery {
                     let worker = Worker {
                         stream: record.stream_name.clone(),
                         client: self.client.clone(),
+                        keys: self.keys.clone(),
                         db: self.db.clone(),
                         counters: self.counters.clone(),
                     };
@@ -182,6 +191,7 @@ enum Rest {
 struct Worker {
     stream: String,
     client: aws_sdk_kinesis::Client,
+    keys: Arc<KeyGate>,
     db: Option<Arc<Mutex<Db>>>,
     counters: Arc<Counters>,
 }
@@ -258,6 +268,13 @@ impl Worker {
     }
 
     async fn attempt(&self, batch: impl Iterator<Item = &Record>) -> Outcome {
+        // The service-linked role must be able to use the stream's key.
+        if let Some(why) = self.keys.refusal(&self.stream).await {
+            return Outcome {
+                settled: 0,
+                rest: Rest::StreamRefused(why),
+            };
+        }
         let entries: Vec<PutRecordsRequestEntry> = batch
             .map(|r| {
                 PutRecordsRequestEntry::builder()

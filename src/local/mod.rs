@@ -9,6 +9,7 @@ mod constraints;
 mod delivery;
 mod error;
 mod identity;
+mod key_gate;
 mod messaging;
 mod persist;
 mod prereq;
@@ -82,7 +83,12 @@ impl App {
             None => (None, Store::default(), Vec::new(), 0),
         };
         let kinesis = delivery::kinesis_client(&config.kinesis_endpoint, &config.region);
-        let delivery = delivery::Delivery::new(kinesis.clone(), db.clone());
+        let keys = key_gate::KeyGate::new(
+            kinesis.clone(),
+            key_gate::kms_client(&config.kinesis_endpoint, &config.region),
+            &config.region,
+        );
+        let delivery = delivery::Delivery::new(kinesis.clone(), keys, db.clone());
         if !outbox.is_empty() {
             tracing::info!(
                 records = outbox.len(),
