@@ -311,3 +311,32 @@ fn chimesdk_local_loses_records_for_a_disabled_key() {
         "{status}"
     );
 }
+
+#[test]
+fn a_key_in_another_account_is_a_warning_that_says_what_its_policy_must_allow() {
+    let env = Env::new();
+    let key = env.aws.create_key(ROOT_POLICY);
+    let ws = Workspace::new();
+    env.write(&ws, &with_key(&key));
+    // moto has one account: the key is made to answer from another.
+    env.kinesis.inject(
+        "DescribeKey",
+        Fault::Rewrite("123456789012".into(), "111122223333".into()),
+        100,
+    );
+    env.kinesis.take_calls();
+    let (code, r) = plan(&ws);
+    assert_eq!(code, 0, "{}", r.output());
+    let found = r.find("warning", &format!("KMS key {key} is in another account"));
+    assert_eq!(found.len(), 1, "{}", r.output());
+    let detail = found[0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("111122223333") && detail.contains("kms:GenerateDataKey"),
+        "{detail}"
+    );
+    assert_eq!(
+        kms_calls(&env.kinesis.take_calls()),
+        (1, 0),
+        "its policy is not asked for"
+    );
+}
