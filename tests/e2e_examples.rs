@@ -28,6 +28,8 @@ const ONLY_FOR_CUSTOMER_MANAGED_KEYS: &[&str] = &["kms:DescribeKey", "kms:GetKey
 /// The operations the Kinesis proxy sees that are KMS's (the provider's
 /// `kms` endpoint is the same moto).
 const KMS_OPERATIONS: &[&str] = &["DescribeKey", "GetKeyPolicy"];
+/// Likewise IAM's (the provider's `iam` endpoint).
+const IAM_OPERATIONS: &[&str] = &["GetRole"];
 
 fn policy_actions(file: &str) -> BTreeSet<String> {
     let text = std::fs::read_to_string(format!(
@@ -60,6 +62,8 @@ fn used_calls(env: &Env) -> BTreeSet<String> {
         .map(|c| {
             if KMS_OPERATIONS.contains(&c.as_str()) {
                 format!("kms:{c}")
+            } else if IAM_OPERATIONS.contains(&c.as_str()) {
+                format!("iam:{c}")
             } else {
                 format!("kinesis:{c}")
             }

@@ -340,3 +340,45 @@ fn a_key_in_another_account_is_a_warning_that_says_what_its_policy_must_allow() 
         "its policy is not asked for"
     );
 }
+
+#[test]
+fn a_missing_service_linked_role_is_a_warning_until_it_exists() {
+    let env = Env::new();
+    let ws = Workspace::new();
+    env.write(&ws, &managed("Channel", "chime-messaging-role", ""));
+    let summary = "Chime SDK messaging's service-linked role AWSServiceRoleForChimeSDKMessaging does not exist yet";
+    let (code, r) = plan(&ws);
+    assert_eq!(code, 0, "{}", r.output());
+    let found = r.find("warning", summary);
+    assert_eq!(found.len(), 1, "{}", r.output());
+    assert!(
+        found[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("iam:CreateServiceLinkedRole")
+    );
+
+    env.aws.create_service_linked_role();
+    let (code, r) = plan(&ws);
+    assert_eq!(code, 0, "{}", r.output());
+    assert!(r.find("warning", summary).is_empty(), "{}", r.output());
+
+    env.kinesis.inject(
+        "GetRole",
+        Fault::XmlError(403, "AccessDenied", "not authorized to perform iam:GetRole"),
+        100,
+    );
+    let (code, r) = plan(&ws);
+    assert_eq!(code, 0, "{}", r.output());
+    let refused = r.find(
+        "warning",
+        "Could not check that AWSServiceRoleForChimeSDKMessaging exists",
+    );
+    assert_eq!(refused.len(), 1, "{}", r.output());
+    assert!(
+        refused[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("iam:GetRole")
+    );
+}

@@ -32,6 +32,7 @@ pub struct ClientSettings {
     pub forbidden_account_ids: Vec<String>,
     pub kinesis_endpoint: Option<String>,
     pub kms_endpoint: Option<String>,
+    pub iam_endpoint: Option<String>,
     pub chime_sdk_messaging_endpoint: Option<String>,
     pub chime_sdk_identity_endpoint: Option<String>,
     pub sts_endpoint: Option<String>,
@@ -45,6 +46,7 @@ pub struct ClientSettings {
 pub struct AwsClients {
     pub kinesis: aws_sdk_kinesis::Client,
     pub kms: aws_sdk_kms::Client,
+    pub iam: aws_sdk_iam::Client,
     pub chime: aws_sdk_chimesdkmessaging::Client,
     pub identity: aws_sdk_chimesdkidentity::Client,
     pub region: String,
@@ -240,6 +242,11 @@ impl AwsClients {
         if let Some(url) = &settings.kms_endpoint {
             kms = kms.endpoint_url(url);
         }
+        let mut iam = aws_sdk_iam::config::Builder::from(&config)
+            .http_client(http.for_endpoint(settings.iam_endpoint.as_deref()));
+        if let Some(url) = &settings.iam_endpoint {
+            iam = iam.endpoint_url(url);
+        }
         let mut chime = aws_sdk_chimesdkmessaging::config::Builder::from(&config)
             .http_client(http.for_endpoint(settings.chime_sdk_messaging_endpoint.as_deref()));
         if let Some(url) = &settings.chime_sdk_messaging_endpoint {
@@ -253,6 +260,7 @@ impl AwsClients {
         Ok(AwsClients {
             kinesis: aws_sdk_kinesis::Client::from_conf(kinesis.build()),
             kms: aws_sdk_kms::Client::from_conf(kms.build()),
+            iam: aws_sdk_iam::Client::from_conf(iam.build()),
             chime: aws_sdk_chimesdkmessaging::Client::from_conf(chime.build()),
             identity: aws_sdk_chimesdkidentity::Client::from_conf(identity.build()),
             partition: partition_of(&region).to_string(),

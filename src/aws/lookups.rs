@@ -26,6 +26,7 @@ pub struct SharedLookups {
     keys: Mutex<HashMap<String, Slot<KeyFacts>>>,
     /// By key ID.
     key_policies: Mutex<HashMap<String, Slot<String>>>,
+    service_linked_role: OnceCell<Result<bool, AwsError>>,
 }
 
 /// The first caller runs `call`; its answer (a NotFound included) is kept.
@@ -92,6 +93,17 @@ impl SharedLookups {
     ) -> Result<String, AwsError> {
         let cell = slot(&self.key_policies, key_id);
         once(&cell, || kms_calls::key_policy(c, key_id, cancel)).await
+    }
+
+    pub async fn service_linked_role_exists(
+        &self,
+        c: &AwsClients,
+        cancel: &CancellationToken,
+    ) -> Result<bool, AwsError> {
+        once(&self.service_linked_role, || {
+            super::iam::service_linked_role_exists(c, cancel)
+        })
+        .await
     }
 
     pub async fn shard_limits(

@@ -8,6 +8,7 @@ pub mod clients;
 pub mod credentials;
 pub mod error;
 pub mod http;
+pub mod iam;
 pub mod kinesis;
 pub mod kms;
 pub mod lookups;

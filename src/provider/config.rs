@@ -20,8 +20,12 @@ use crate::framework::{
 use crate::value::{Attr, AttributePath, Type, Value, from_value};
 
 pub const DEFAULT_MAX_RETRIES: i64 = 10;
-const ENDPOINTS: [(&str, &str); 5] = [
+const ENDPOINTS: [(&str, &str); 6] = [
     ("kinesis", "Amazon Kinesis Data Streams"),
+    (
+        "iam",
+        "AWS IAM (GetRole: whether Chime SDK messaging's service-linked role exists, at plan)",
+    ),
     (
         "kms",
         "AWS KMS (DescribeKey and GetKeyPolicy: plan-time checks of customer-managed stream keys)",
@@ -225,6 +229,7 @@ struct DefaultTagsBlock {
 #[derive(Debug, Clone, Deserialize)]
 struct Endpoints {
     kinesis: Attr<String>,
+    iam: Attr<String>,
     kms: Attr<String>,
     chime_sdk_messaging: Attr<String>,
     chime_sdk_identity: Attr<String>,
@@ -371,6 +376,7 @@ impl ProviderConfig {
             forbidden_account_ids: known_strings(&self.forbidden_account_ids),
             kinesis_endpoint: ep(|e| &e.kinesis),
             kms_endpoint: ep(|e| &e.kms),
+            iam_endpoint: ep(|e| &e.iam),
             chime_sdk_messaging_endpoint: ep(|e| &e.chime_sdk_messaging),
             chime_sdk_identity_endpoint: ep(|e| &e.chime_sdk_identity),
             sts_endpoint: ep(|e| &e.sts),

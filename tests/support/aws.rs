@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 pub struct Aws {
     pub kinesis: aws_sdk_kinesis::Client,
     pub kms: aws_sdk_kms::Client,
+    pub iam: aws_sdk_iam::Client,
     pub chime_url: String,
     rt: tokio::runtime::Runtime,
 }
@@ -30,6 +31,13 @@ impl Aws {
             .endpoint_url(moto_url)
             .http_client(chimesdk_provider::aws::http::direct_client(Some(moto_url)))
             .build();
+        let iam = aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .region(aws_sdk_iam::config::Region::new("us-east-1"))
+            .credentials_provider(creds.clone())
+            .endpoint_url(moto_url)
+            .http_client(chimesdk_provider::aws::http::direct_client(Some(moto_url)))
+            .build();
         let kms = aws_sdk_kms::Config::builder()
             .behavior_version(aws_sdk_kms::config::BehaviorVersion::latest())
             .region(aws_sdk_kms::config::Region::new("us-east-1"))
@@ -40,6 +48,7 @@ impl Aws {
         Aws {
             kinesis: aws_sdk_kinesis::Client::from_conf(conf),
             kms: aws_sdk_kms::Client::from_conf(kms),
+            iam: aws_sdk_iam::Client::from_conf(iam),
             chime_url: chime_url.to_string(),
             rt,
         }
@@ -172,6 +181,21 @@ impl Aws {
             let out = self.kms.create_key().policy(policy).send().await.unwrap();
             out.key_metadata().unwrap().key_id().to_string()
         })
+    }
+
+    /// Chime SDK messaging's service-linked role, as the service makes it.
+    pub fn create_service_linked_role(&self) {
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"messaging.chime.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        self.block_on(async {
+            self.iam
+                .create_role()
+                .role_name("AWSServiceRoleForChimeSDKMessaging")
+                .path("/aws-service-role/messaging.chime.amazonaws.com/")
+                .assume_role_policy_document(trust)
+                .send()
+                .await
+                .unwrap()
+        });
     }
 
     pub fn create_alias(&self, alias: &str, key_id: &str) {

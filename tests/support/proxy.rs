@@ -38,6 +38,8 @@ pub enum Fault {
     Error(u16, &'static str, &'static str),
     /// Forwards, then replaces text in the response body.
     Rewrite(String, String),
+    /// (status, code, message) as a Query API (IAM, STS) answers: XML.
+    XmlError(u16, &'static str, &'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -164,6 +166,16 @@ fn fault_response(fault: &Fault) -> Response<Full<Bytes>> {
                     serde_json::json!({ "__type": code, "Code": code, "message": message, "Message": message })
                         .to_string(),
                 )))
+                .unwrap();
+        }
+        Fault::XmlError(status, code, message) => {
+            return Response::builder()
+                .status(*status)
+                .header("content-type", "text/xml")
+                .body(Full::new(Bytes::from(format!(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>\
+                     <RequestId>fault</RequestId></ErrorResponse>"
+                ))))
                 .unwrap();
         }
         _ => unreachable!("handled by forwarding"),

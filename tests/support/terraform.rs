@@ -251,6 +251,7 @@ provider "chimesdk" {{
   endpoints {{
     kinesis             = "{kinesis}"
     kms                 = "{kinesis}"
+    iam                 = "{kinesis}"
     chime_sdk_messaging = "{chime}"
     chime_sdk_identity  = "{chime}"
     sts                 = "{kinesis}"

@@ -268,3 +268,29 @@ fn lookup_failed(
         }
     }
 }
+
+/// The service writes with its service-linked role: say so when the
+/// account has none yet, before a plan that writes a configuration.
+pub async fn check_service_linked_role(c: &AwsClients, ctx: &CallContext, diags: &mut Diagnostics) {
+    match c.lookups.service_linked_role_exists(c, &ctx.cancel).await {
+        Ok(true) => {}
+        Ok(false) => diags.warning(
+            format!("Chime SDK messaging's service-linked role {SERVICE_LINKED_ROLE} does not exist yet"),
+            format!(
+                "The service writes to the streams with the role {SERVICE_LINKED_ROLE}, which this account does not \
+                 have. The AWS guide says the first PutMessagingStreamingConfigurations creates it: the credentials \
+                 that apply this plan need iam:CreateServiceLinkedRole with iam:AWSServiceName = \
+                 messaging.chime.amazonaws.com (examples/iam/iam-policy.json grants it). Or create it beforehand: \
+                 `aws iam create-service-linked-role --aws-service-name messaging.chime.amazonaws.com`."
+            ),
+        ),
+        Err(e) if e.is_access_denied() => diags.warning(
+            format!("Could not check that {SERVICE_LINKED_ROLE} exists"),
+            format!(
+                "iam:GetRole was refused ({e}), so whether Chime SDK messaging's service-linked role exists was not \
+                 checked. Grant iam:GetRole on it to check at plan time."
+            ),
+        ),
+        Err(e) => diags.warning(format!("Could not check that {SERVICE_LINKED_ROLE} exists"), format!("GetRole: {e}")),
+    }
+}

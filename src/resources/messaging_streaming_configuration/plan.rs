@@ -299,6 +299,7 @@ pub async fn live_checks(
     if !changed {
         return;
     }
+    super::keys::check_service_linked_role(c, ctx, diags).await;
     let desired = Desired::from_model(planned);
     let new_instance = prior.is_none_or(|p| p.app_instance_arn != config.app_instance_arn);
     if new_instance {
