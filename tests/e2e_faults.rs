@@ -299,4 +299,9 @@ fn ctrl_c_during_a_long_wait_stops_promptly_with_a_diagnostic() {
         "{text}"
     );
     assert!(!ws.log().contains("failed to exit gracefully"));
+    assert_eq!(
+        ws.providers_left(Duration::from_secs(5)),
+        Vec::<u32>::new(),
+        "no provider outlives Terraform"
+    );
 }

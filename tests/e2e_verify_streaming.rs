@@ -423,6 +423,13 @@ fn ctrl_c_while_waiting_stops_promptly_and_deletes_what_it_made() {
         1,
         "{calls:?}"
     );
+    // Terraform (here an embedding that exits without stopping its plugins)
+    // is gone: the provider notices and ends.
+    assert_eq!(
+        ws.providers_left(Duration::from_secs(5)),
+        Vec::<u32>::new(),
+        "a provider outlived Terraform"
+    );
 }
 
 #[test]

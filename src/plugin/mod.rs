@@ -7,6 +7,7 @@ pub mod early_interrupt;
 pub mod handshake;
 mod listen;
 pub mod logging;
+mod parent;
 mod serve;
 mod services;
 pub mod signals;

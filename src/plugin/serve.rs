@@ -244,13 +244,26 @@ where
     rx
 }
 
-/// Resolves when Terraform calls Shutdown or the process gets SIGTERM or
-/// SIGHUP (and, in debug mode only, SIGINT). Outside debug mode SIGINT is
+/// Resolves when Terraform calls Shutdown, the process gets SIGTERM or
+/// SIGHUP (and, in debug mode only, SIGINT), or Terraform is gone. Outside debug mode SIGINT is
 /// ignored, as go-plugin does: Terraform handles Ctrl-C and calls StopProvider.
 async fn wait_for_shutdown(shutdown: CancellationToken, mut signals: ProcessSignals, debug: bool) {
+    // Launched by hand (debug), the provider outlives its shell on purpose.
+    let launcher_gone = async {
+        if debug {
+            std::future::pending::<()>().await
+        } else {
+            super::parent::gone().await
+        }
+    };
+    tokio::pin!(launcher_gone);
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
+            () = &mut launcher_gone => {
+                shutdown.cancel();
+                return;
+            }
             action = signals.next(debug) => match action {
                 SignalAction::Stop(name) => {
                     tracing::debug!(signal = name, "stopping on signal");

@@ -221,6 +221,32 @@ impl Workspace {
         serde_json::from_str(&r.stdout).unwrap()
     }
 
+    /// Provider processes still running in this workspace (Linux: by their
+    /// working directory), waiting up to `within` for them to end.
+    pub fn providers_left(&self, within: std::time::Duration) -> Vec<u32> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let left: Vec<u32> = std::fs::read_dir("/proc")
+                .map(|d| {
+                    d.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                        .filter(|pid| {
+                            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok();
+                            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+                            cwd.as_deref() == Some(self.dir.path())
+                                && exe.is_some_and(|e| {
+                                    e.to_string_lossy().contains("terraform-provider-chimesdk")
+                                })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if left.is_empty() || std::time::Instant::now() >= deadline {
+                return left;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("terraform.log")).unwrap_or_default()
     }
