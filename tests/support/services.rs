@@ -2,7 +2,6 @@
 //! stopped when the value drops.
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,13 +12,15 @@ pub struct Services {
     pub chime_url: String,
 }
 
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+/// moto's threaded server on a port the OS picks, printed on the first line.
+const MOTO_ON_A_FREE_PORT: &str = "import sys
+from moto.server import ThreadedMotoServer
+server = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False)
+server.start()
+print(server.get_host_and_port()[1], flush=True)
+sys.stdin.read()
+server.stop()
+";
 
 fn wait_http(url: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -42,21 +43,23 @@ impl Services {
     /// `kinesis_override`: the Kinesis URL chimesdk-local delivers to
     /// (a fault proxy in front of moto, say).
     pub fn start_with_chime_upstream(kinesis_override: Option<&str>) -> Services {
-        let port = free_port();
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        // moto binds port 0 itself and says which port it got: no other
+        // test can take it between a pick and the bind. It ends when its
+        // stdin closes, so a test process that dies leaves no moto behind.
         let mut moto = Command::new(&python)
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdout(Stdio::null())
+            .args(["-c", MOTO_ON_A_FREE_PORT])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("starting moto: `python3 -m moto.server` (pip install 'moto[server]')");
+        let mut line = String::new();
+        let _ = BufReader::new(moto.stdout.take().unwrap()).read_line(&mut line);
+        let Ok(port) = line.trim().parse::<u16>() else {
+            let _ = moto.kill();
+            panic!("moto did not start (it printed {line:?})");
+        };
         let moto_url = format!("http://127.0.0.1:{port}");
         let started =
             std::panic::catch_unwind(|| wait_http(&format!("{moto_url}/moto-api/"), "moto"));
