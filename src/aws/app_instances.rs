@@ -6,7 +6,7 @@ use aws_smithy_types::date_time::Format;
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::AwsError;
+use super::error::{AwsError, deleted};
 use super::retry::{classify, with_retries};
 use super::tags::{TagChanges, Tags};
 
@@ -137,11 +137,7 @@ pub async fn delete_app_instance(
     })
     .await
     .map_err(AwsError::from);
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    deleted(result)
 }
 
 pub async fn list_tags(

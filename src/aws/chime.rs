@@ -5,7 +5,7 @@ use aws_sdk_chimesdkmessaging::types::{MessagingDataType, StreamingConfiguration
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::AwsError;
+use super::error::{AwsError, deleted};
 use super::retry::{classify, with_retries};
 
 /// One (data type, stream ARN) pair as the service holds it.
@@ -93,25 +93,22 @@ pub async fn delete_streaming_configurations(
     app_instance_arn: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    match with_retries(
-        c.retry,
-        cancel,
-        "DeleteMessagingStreamingConfigurations",
-        classify,
-        || {
-            c.chime
-                .delete_messaging_streaming_configurations()
-                .app_instance_arn(app_instance_arn)
-                .send()
-        },
+    deleted(
+        with_retries(
+            c.retry,
+            cancel,
+            "DeleteMessagingStreamingConfigurations",
+            classify,
+            || {
+                c.chime
+                    .delete_messaging_streaming_configurations()
+                    .app_instance_arn(app_instance_arn)
+                    .send()
+            },
+        )
+        .await
+        .map_err(AwsError::from),
     )
-    .await
-    .map_err(AwsError::from)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
 }
 
 /// Whether the AppInstance exists (see `app_instances::find_app_instance`

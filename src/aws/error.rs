@@ -38,6 +38,15 @@ const DENIED: &[&str] = &[
     "AccessDenied",
 ];
 
+/// A delete's outcome: an object already gone counts as deleted.
+pub fn deleted<T>(result: Result<T, AwsError>) -> Result<(), AwsError> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 impl AwsError {
     pub fn service(code: &str, message: impl Into<String>) -> Self {
         AwsError::Service {

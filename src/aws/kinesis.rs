@@ -16,7 +16,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::AwsError;
+use super::error::{AwsError, deleted};
 use super::retry::{RetryError, Unanswered, classify, classify_unless, with_retries};
 use super::tags::{TagChanges, Tags};
 use super::wait::{Poll, WaitPolicy, wait_until};
@@ -436,20 +436,17 @@ pub async fn delete_stream(
     name: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    match with_retries(c.retry, cancel, "DeleteStream", classify, || {
-        c.kinesis
-            .delete_stream()
-            .stream_name(name)
-            .enforce_consumer_deletion(true)
-            .send()
-    })
-    .await
-    .map_err(AwsError::from)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    deleted(
+        with_retries(c.retry, cancel, "DeleteStream", classify, || {
+            c.kinesis
+                .delete_stream()
+                .stream_name(name)
+                .enforce_consumer_deletion(true)
+                .send()
+        })
+        .await
+        .map_err(AwsError::from),
+    )
 }
 
 /// A shard count as the API takes it; never wraps (validation keeps it

@@ -9,7 +9,7 @@ use aws_sdk_chimesdkmessaging::types::{
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::AwsError;
+use super::error::{AwsError, deleted};
 use super::retry::{classify, with_retries};
 
 /// CreateAppInstanceUser; returns its ARN.
@@ -51,11 +51,7 @@ pub async fn delete_user(
     })
     .await
     .map_err(AwsError::from);
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    deleted(result)
 }
 
 /// CreateChannel as `bearer` (private, restricted: nobody else sees it);
@@ -101,11 +97,7 @@ pub async fn delete_channel(
     })
     .await
     .map_err(AwsError::from);
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    deleted(result)
 }
 
 /// SendChannelMessage as `bearer`: one standard, persistent message (whether
