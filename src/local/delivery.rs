@@ -44,7 +44,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// Dead letters kept in memory for the status endpoint.
 const RECENT_DEAD_LETTERS: usize = 20;
 
-pub fn kinesis_client(endpoint: &str, region: &str) -> aws_sdk_kinesis::Client {
+/// What every AWS client of chimesdk-local shares: its own credentials, the
+/// one endpoint (moto), no SDK retries (delivery retries by itself) and
+/// short timeouts, so a stuck call never holds a stream's worker for long.
+pub fn sdk_config(endpoint: &str, region: &str) -> aws_config::SdkConfig {
     let creds = aws_credential_types::Credentials::new(
         "chimesdk-local",
         "chimesdk-local",
@@ -52,21 +55,24 @@ pub fn kinesis_client(endpoint: &str, region: &str) -> aws_sdk_kinesis::Client {
         None,
         "chimesdk-local",
     );
-    let config = aws_sdk_kinesis::Config::builder()
-        .behavior_version(aws_sdk_kinesis::config::BehaviorVersion::latest())
-        .region(aws_sdk_kinesis::config::Region::new(region.to_string()))
-        .credentials_provider(creds)
+    aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
         .endpoint_url(endpoint)
         .http_client(crate::aws::http::direct_client(Some(endpoint)))
-        .retry_config(aws_sdk_kinesis::config::retry::RetryConfig::disabled())
+        .retry_config(aws_config::retry::RetryConfig::disabled())
         .timeout_config(
-            aws_sdk_kinesis::config::timeout::TimeoutConfig::builder()
+            aws_config::timeout::TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(2))
                 .operation_attempt_timeout(Duration::from_secs(10))
                 .build(),
         )
-        .build();
-    aws_sdk_kinesis::Client::from_conf(config)
+        .build()
+}
+
+pub fn kinesis_client(endpoint: &str, region: &str) -> aws_sdk_kinesis::Client {
+    aws_sdk_kinesis::Client::new(&sdk_config(endpoint, region))
 }
 
 /// A dead letter, as the status endpoint shows it.

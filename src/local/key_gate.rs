@@ -27,22 +27,9 @@ pub struct KeyGate {
     verdicts: Mutex<HashMap<String, (Instant, Option<String>)>>,
 }
 
+/// A KMS client on the Kinesis endpoint, configured as delivery's own.
 pub fn kms_client(endpoint: &str, region: &str) -> aws_sdk_kms::Client {
-    let creds = aws_credential_types::Credentials::new(
-        "chimesdk-local",
-        "chimesdk-local",
-        None,
-        None,
-        "chimesdk-local",
-    );
-    let config = aws_sdk_kms::Config::builder()
-        .behavior_version(aws_sdk_kms::config::BehaviorVersion::latest())
-        .region(aws_sdk_kms::config::Region::new(region.to_string()))
-        .credentials_provider(creds)
-        .endpoint_url(endpoint)
-        .http_client(crate::aws::http::direct_client(Some(endpoint)))
-        .build();
-    aws_sdk_kms::Client::from_conf(config)
+    aws_sdk_kms::Client::new(&super::delivery::sdk_config(endpoint, region))
 }
 
 impl KeyGate {
