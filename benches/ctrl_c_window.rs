@@ -7,10 +7,8 @@
 //! SIGINT over is the kernel's and the dynamic loader's time, which no code
 //! of ours can shorten (contributing/decisions.md, "Ctrl-C before main").
 
-#[path = "../tests/support/plugin_client.rs"]
-mod plugin_client;
-#[path = "../tests/support/signals.rs"]
-mod signals;
+use test_support::plugin_client;
+use test_support::signals;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -10,16 +10,13 @@
 //! counted by the recording proxies in front of moto and chimesdk-local.
 //! Prints a table; run with `scripts/bench plan-scale`.
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::sys::resource::{UsageWho, getrusage};
-use support::Workspace;
-use support::env::{Env, referenced};
+use test_support::Workspace;
+use test_support::env::{Env, referenced};
 
 /// Resource counts; CHIMESDK_BENCH_SIZES="500" runs one.
 fn sizes() -> Vec<usize> {

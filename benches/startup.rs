@@ -6,13 +6,12 @@
 //! GetProviderSchema round trip < 1 ms; idle RSS < 8 MB; stripped binary
 //! < 12 MB.
 
-#[path = "../tests/support/plugin_client.rs"]
-mod plugin_client;
+use test_support::plugin_client;
 
 use std::time::{Duration, Instant};
 
-use chimesdk_provider::proto::tfplugin6::get_provider_schema;
-use chimesdk_provider::proto::tfplugin6::provider_client::ProviderClient;
+use tfplugin::proto::tfplugin6::get_provider_schema;
+use tfplugin::proto::tfplugin6::provider_client::ProviderClient;
 
 const STARTS: usize = 60;
 const SCHEMA_CALLS: usize = 1000;

@@ -5,10 +5,8 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chimesdk_provider::plugin::{
-    self, EarlyInterrupt, ProcessSignals, ServeError, ServeOptions, handshake,
-};
 use chimesdk_provider::provider::{ChimeSdkProvider, REGISTRY_ADDRESS};
+use tfplugin::plugin::{self, EarlyInterrupt, ProcessSignals, ServeError, ServeOptions, handshake};
 
 /// Takes SIGINT over before Rust's runtime init and `main`: Terraform sends
 /// SIGINT to its whole process group on Ctrl-C, and this process may be

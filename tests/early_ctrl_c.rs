@@ -3,10 +3,8 @@
 //! (or a `chimesdk-local` started next to it) can be microseconds old when
 //! one arrives. Neither may die of it.
 
-#[path = "support/plugin_client.rs"]
-mod plugin_client;
-#[path = "support/signals.rs"]
-mod signals;
+use test_support::plugin_client;
+use test_support::signals;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -69,7 +67,7 @@ fn chimesdk_local_stops_cleanly() {
     const TRIES: u32 = 30;
     let mut failed = Vec::new();
     for delay in spread(TRIES) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chimesdk-local"))
+        let mut child = Command::new(test_support::paths::workspace_binary("chimesdk-local"))
             // Never reached: no event is raised before it stops.
             .args(["--kinesis-endpoint", "http://127.0.0.1:9"])
             .stdout(Stdio::piped())

@@ -6,12 +6,10 @@
 //! The release test builds linux_amd64 in release mode (several minutes on
 //! a small machine, once; the second run reuses cargo's cache).
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use support::Workspace;
+use test_support::Workspace;
 
 const NAME: &str = "terraform-provider-chimesdk";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -293,7 +291,7 @@ struct LocalRegistry {
     /// The signing key's ID, as Terraform reports it after verifying.
     key_id: String,
     http: std::process::Child,
-    front: support::tls_front::TlsFront,
+    front: test_support::tls_front::TlsFront,
 }
 
 impl Drop for LocalRegistry {
@@ -332,7 +330,7 @@ impl LocalRegistry {
             .unwrap();
             (child, port.trim().to_string())
         };
-        let front = support::tls_front::TlsFront::start(&format!("127.0.0.1:{}", http.1));
+        let front = test_support::tls_front::TlsFront::start(&format!("127.0.0.1:{}", http.1));
         let base = front.url.clone();
         let d = files.path().join("files");
         std::fs::create_dir_all(&d).unwrap();

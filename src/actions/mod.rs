@@ -4,7 +4,7 @@ pub mod verify_streaming;
 
 use std::sync::Arc;
 
-use crate::framework::{Action, action};
+use tfplugin::framework::{Action, action};
 
 pub fn all() -> Vec<Arc<dyn Action>> {
     vec![action(verify_streaming::VerifyStreaming)]

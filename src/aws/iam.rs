@@ -5,7 +5,7 @@ use tokio_util::sync::CancellationToken;
 use super::AwsClients;
 use super::error::AwsError;
 use super::retry::{classify, with_retries};
-use crate::kms_policy::SERVICE_LINKED_ROLE;
+use chimesdk_domain::kms_policy::SERVICE_LINKED_ROLE;
 
 /// GetRole for the service-linked role; `false` when IAM has none.
 pub async fn service_linked_role_exists(

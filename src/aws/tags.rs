@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::kinesis::OWNER_TAG;
-use crate::value::Attr;
+use tfplugin::value::Attr;
 
 pub type Tags = BTreeMap<String, String>;
 

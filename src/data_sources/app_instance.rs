@@ -3,11 +3,11 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::arn::AppInstanceArn;
 use crate::aws::tags::{TagsAttr, tags_attr};
 use crate::aws::{AwsClients, app_instances};
-use crate::framework::{Attribute, Block, CallContext, Diagnostics, Schema, TypedDataSource};
-use crate::value::{Attr, AttributePath, Type};
+use chimesdk_domain::arn::AppInstanceArn;
+use tfplugin::framework::{Attribute, Block, CallContext, Diagnostics, Schema, TypedDataSource};
+use tfplugin::value::{Attr, AttributePath, Type};
 
 pub struct AppInstanceData;
 
@@ -74,7 +74,7 @@ impl TypedDataSource for AppInstanceData {
                 "Invalid AppInstance ARN",
                 format!(
                     "arn = {:?} is not an AppInstance ARN: {why}.",
-                    crate::framework::truncated(raw.clone(), 200)
+                    tfplugin::framework::truncated(raw.clone(), 200)
                 ),
             );
         }

@@ -4,11 +4,11 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::arn::AppInstanceArn;
 use crate::aws::regions::chime_region_problem;
 use crate::aws::{AwsClients, chime};
-use crate::framework::{Attribute, Block, CallContext, Diagnostics, Schema, TypedDataSource};
-use crate::value::{Attr, AttributePath, Type};
+use chimesdk_domain::arn::AppInstanceArn;
+use tfplugin::framework::{Attribute, Block, CallContext, Diagnostics, Schema, TypedDataSource};
+use tfplugin::value::{Attr, AttributePath, Type};
 
 pub struct MessagingStreamingConfigurationData;
 

@@ -5,7 +5,7 @@ mod messaging_streaming_configuration;
 
 use std::sync::Arc;
 
-use crate::framework::{DataSource, data_source};
+use tfplugin::framework::{DataSource, data_source};
 
 pub fn all() -> Vec<Arc<dyn DataSource>> {
     vec![

@@ -13,11 +13,11 @@ use crate::aws::credentials::{
 };
 use crate::aws::http::{HttpSettings, ProxySettings, check_ca_bundle};
 use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
-use crate::framework::{
+use tfplugin::framework::{
     Attribute, Block, Diagnostics, NestedBlock, Nesting, Schema, at_least, not_empty,
     parse_duration, regex_match,
 };
-use crate::value::{Attr, AttributePath, Type, Value, from_value};
+use tfplugin::value::{Attr, AttributePath, Type, Value, from_value};
 
 pub const DEFAULT_MAX_RETRIES: i64 = 10;
 const ENDPOINTS: [(&str, &str); 6] = [
@@ -282,7 +282,7 @@ pub struct SettingsError {
 }
 
 impl ProviderConfig {
-    pub fn read(config: &Value) -> Result<Self, crate::value::TypedError> {
+    pub fn read(config: &Value) -> Result<Self, tfplugin::value::TypedError> {
         from_value(config)
     }
 
@@ -797,8 +797,8 @@ fn check_endpoint_url(raw: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::validate_attributes;
-    use crate::value::{Number, PathStep, Type};
+    use tfplugin::framework::validate_attributes;
+    use tfplugin::value::{Number, PathStep, Type};
 
     /// A provider config value with every attribute null, then `set` applied.
     fn config(set: &[(&str, Value)]) -> Value {

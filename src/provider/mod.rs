@@ -9,11 +9,11 @@ use async_trait::async_trait;
 
 use crate::aws::AwsClients;
 use crate::aws::clients::ConfigureError;
-use crate::framework::{
+use tfplugin::framework::{
     Action, CallContext, DataSource, Diagnostics, ListResource, Provider, ProviderData, Resource,
     Schema,
 };
-use crate::value::{AttributePath, Value};
+use tfplugin::value::{AttributePath, Value};
 
 pub use config::{ProviderConfig, schema};
 

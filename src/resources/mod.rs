@@ -6,7 +6,7 @@ pub mod messaging_streaming_configuration;
 use std::sync::Arc;
 
 use crate::aws::AwsError;
-use crate::framework::{Deadline, ListResource, Resource, list_resource, resource};
+use tfplugin::framework::{Deadline, ListResource, Resource, list_resource, resource};
 
 pub fn all() -> Vec<Arc<dyn Resource>> {
     vec![

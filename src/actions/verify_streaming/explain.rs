@@ -3,7 +3,7 @@
 
 use crate::aws::AwsError;
 use crate::aws::kinesis::StreamSummary;
-use crate::events::EventType;
+use chimesdk_domain::events::EventType;
 
 const AWS_MANAGED_KEY: &str = "alias/aws/kinesis";
 const ROLE: &str = "AWSServiceRoleForChimeSDKMessaging";

@@ -16,15 +16,15 @@ use tokio_util::sync::CancellationToken;
 
 use self::schema::{Config, DEFAULT_TIMEOUT};
 use self::watch::{Watch, expected_event};
-use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::chime::find_streaming_configurations;
 use crate::aws::kinesis::find_stream_summary;
 use crate::aws::{AwsClients, test_traffic};
-use crate::framework::{
+use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
+use chimesdk_domain::streaming::DataType;
+use tfplugin::framework::{
     CallContext, Diagnostics, Progress, Schema, TypedAction, parse_duration, truncated,
 };
-use crate::streaming::DataType;
-use crate::value::{Attr, AttributePath};
+use tfplugin::value::{Attr, AttributePath};
 
 pub struct VerifyStreaming;
 

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::framework::{Attribute, Block, Schema, duration_at_most, regex_match};
-use crate::value::{Attr, Type};
+use tfplugin::framework::{Attribute, Block, Schema, duration_at_most, regex_match};
+use tfplugin::value::{Attr, Type};
 
 pub const TYPE_NAME: &str = "chimesdk_verify_streaming";
 pub const DEFAULT_TIMEOUT: &str = "2m";

@@ -8,8 +8,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::aws::stream_reader::{iterator_at_tip, open_shards, read_records};
 use crate::aws::{AwsClients, AwsError};
-use crate::events::{Event, EventType};
-use crate::streaming::DataType;
+use chimesdk_domain::events::{Event, EventType};
+use chimesdk_domain::streaming::DataType;
 
 /// The record a data type's stream gets when a channel is made or a
 /// message sent.

@@ -7,10 +7,10 @@ use super::AppInstanceResource;
 use super::schema::Model;
 use crate::aws::AwsClients;
 use crate::aws::app_instances::{LIST_PAGE_MAX, list_app_instances_page};
-use crate::framework::{
+use tfplugin::framework::{
     Block, CallContext, Diagnostics, Found, Listing, NoListConfig, Schema, TypedList,
 };
-use crate::value::Attr;
+use tfplugin::value::Attr;
 
 #[async_trait]
 impl TypedList for AppInstanceResource {

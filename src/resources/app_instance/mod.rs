@@ -10,17 +10,17 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 
 use self::schema::{MAX_TAGS, Model};
-use crate::arn::AppInstanceArn;
 use crate::aws::app_instances::{self, AppInstance};
 use crate::aws::tags::{Tags, chime_tag_problem, known_tags, merge, split_remote, tags_attr};
 use crate::aws::wait::within;
 use crate::aws::{AwsClients, AwsError};
-use crate::framework::{
+use crate::resources::explain;
+use chimesdk_domain::arn::AppInstanceArn;
+use tfplugin::framework::{
     CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Schema,
     TypedResource,
 };
-use crate::resources::explain;
-use crate::value::{Attr, AttributePath};
+use tfplugin::value::{Attr, AttributePath};
 
 pub struct AppInstanceResource;
 
@@ -80,7 +80,7 @@ fn check_tags(m: &Model, defaults: &Tags, diags: &mut Diagnostics) {
                 "Invalid tag for an AppInstance",
                 format!(
                     "{source}[{:?}]: {why}. Fix the tag, or set it in this resource's tags to override a default.",
-                    crate::framework::truncated(k.clone(), 200)
+                    tfplugin::framework::truncated(k.clone(), 200)
                 ),
             );
         }
@@ -346,7 +346,7 @@ impl TypedResource for AppInstanceResource {
                     format!(
                         "{:?} is not an AppInstance ARN: {why}. Import with the ARN, e.g. \
                          `terraform import chimesdk_app_instance.NAME arn:aws:chime:us-east-1:123456789012:app-instance/ID`.",
-                        crate::framework::truncated(id.to_string(), 200)
+                        tfplugin::framework::truncated(id.to_string(), 200)
                     ),
                 );
                 return None;
@@ -387,8 +387,8 @@ impl TypedResource for AppInstanceResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::validate_attributes;
-    use crate::value::{Value, to_value};
+    use tfplugin::framework::validate_attributes;
+    use tfplugin::value::{Value, to_value};
 
     fn config(name: &str, metadata: Option<&str>) -> Value {
         let m = Model {

@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::aws::tags::TagsAttr;
-use crate::framework::{Attribute, Block, Op, PlanModifier, Schema, regex_match, timeouts_block};
-use crate::value::{Attr, Type};
+use tfplugin::framework::{
+    Attribute, Block, Op, PlanModifier, Schema, regex_match, timeouts_block,
+};
+use tfplugin::value::{Attr, Type};
 
 pub const TYPE_NAME: &str = "chimesdk_app_instance";
 pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =

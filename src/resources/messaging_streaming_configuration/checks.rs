@@ -2,13 +2,13 @@
 //! region/account against the AppInstance's, and the five stream rules
 //! against what Kinesis reports.
 
-use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::AwsClients;
 use crate::aws::kinesis::StreamSummary;
 use crate::aws::regions::chime_region_problem;
-use crate::framework::Diagnostics;
-use crate::streaming::{MIN_OPEN_SHARDS, Unmet, unmet_by_summary};
-use crate::value::AttributePath;
+use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
+use chimesdk_domain::streaming::{MIN_OPEN_SHARDS, Unmet, unmet_by_summary};
+use tfplugin::framework::Diagnostics;
+use tfplugin::value::AttributePath;
 
 /// Rule 7: streams are read and made with the provider's credentials, so the
 /// provider must be in the AppInstance's region and account.

@@ -11,13 +11,13 @@ use std::collections::BTreeMap;
 use super::checks::{Asking, stream_name};
 use super::model::Model;
 use super::validate::block_path;
-use crate::arn::AppInstanceArn;
 use crate::aws::kinesis::StreamSummary;
 use crate::aws::kms::{AWS_MANAGED_KINESIS_KEY, KeyFacts};
 use crate::aws::{AwsClients, AwsError};
-use crate::framework::{CallContext, Diagnostics};
-use crate::kms_policy::{ACTION, SERVICE_LINKED_ROLE, Verdict, WriteRequest, evaluate};
-use crate::value::{Attr, AttributePath};
+use chimesdk_domain::arn::AppInstanceArn;
+use chimesdk_domain::kms_policy::{ACTION, SERVICE_LINKED_ROLE, Verdict, WriteRequest, evaluate};
+use tfplugin::framework::{CallContext, Diagnostics};
+use tfplugin::value::{Attr, AttributePath};
 
 /// One stream that uses a key, and the attribute that chose it.
 struct KeyUse {

@@ -16,11 +16,11 @@ use async_trait::async_trait;
 
 use self::model::{Model, Private};
 use crate::aws::AwsClients;
-use crate::framework::{
+use tfplugin::framework::{
     CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Schema,
     TypedResource,
 };
-use crate::value::Attr;
+use tfplugin::value::Attr;
 
 pub struct MessagingStreamingConfiguration;
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use crate::aws::tags::{Tags, TagsAttr, known_tags, tags_attr};
-use crate::value::Attr;
+use tfplugin::value::Attr;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Model {

@@ -10,14 +10,14 @@ use super::model::{
     tags_attr,
 };
 use super::validate::block_path;
-use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::kinesis::{
     MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, list_tags, scaling_path,
 };
 use crate::aws::tags::{MAX_USER_TAGS, TagChanges, merge};
 use crate::aws::{AwsClients, chime};
-use crate::framework::{CallContext, Diagnostics};
-use crate::value::{Attr, AttributePath};
+use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
+use tfplugin::framework::{CallContext, Diagnostics};
+use tfplugin::value::{Attr, AttributePath};
 
 /// The planned model for a config (schema defaults already applied by the
 /// framework), given the prior state (if any): the values only this

@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{BlockModel, Model, StreamModel, TagsAttr, tags_attr};
-use crate::arn::AppInstanceArn;
 use crate::aws::kinesis::{StreamSummary, find_stream_summary, list_tags};
 use crate::aws::tags::{Tags, split_remote};
 use crate::aws::{AwsClients, AwsError, chime};
-use crate::framework::{CallContext, Diagnostics};
-use crate::value::{Attr, AttributePath};
+use chimesdk_domain::arn::AppInstanceArn;
+use tfplugin::framework::{CallContext, Diagnostics};
+use tfplugin::value::{Attr, AttributePath};
 
 /// Refreshes a state. `None` = the configuration is gone (removed from
 /// state with a warning so the next plan re-creates it).

@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use super::checks::{Asking, check_provider_matches};
 use super::model::{Desired, Model, Private, StreamSpec, Target};
 use super::plan::{check_no_takeover, check_referenced_streams};
-use crate::arn::AppInstanceArn;
 use crate::aws::kinesis::{self, StreamSummary};
 use crate::aws::{AwsClients, AwsError, chime};
-use crate::framework::{CallContext, Deadline, Diagnostics};
 use crate::resources::explain;
-use crate::value::Attr;
+use chimesdk_domain::arn::AppInstanceArn;
+use tfplugin::framework::{CallContext, Deadline, Diagnostics};
+use tfplugin::value::Attr;
 
 /// What an apply reached, whatever happened.
 pub struct Outcome {

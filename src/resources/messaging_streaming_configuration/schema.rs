@@ -1,12 +1,12 @@
 //! The resource's schema: what users write, with the docs text.
 
 use crate::aws::tags::MAX_USER_TAGS;
-use crate::framework::{
+use chimesdk_domain::streaming::{DataType, STREAM_PREFIX};
+use tfplugin::framework::{
     Attribute, Block, NestedBlock, Nesting, Op, PlanModifier, Schema, between, not_empty, one_of,
     regex_match, starts_with, timeouts_block,
 };
-use crate::streaming::{DataType, STREAM_PREFIX};
-use crate::value::{Number, Type, Value};
+use tfplugin::value::{Number, Type, Value};
 
 fn tag_map() -> Type {
     Type::Map(Box::new(Type::String))

@@ -6,11 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{Model, StreamSpec, TagsAttr};
-use crate::arn::{AppInstanceArn, StreamArn};
 use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
-use crate::framework::Diagnostics;
-use crate::streaming::{STREAM_PREFIX, Unmet, unmet_by_arn};
-use crate::value::{Attr, AttributePath};
+use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
+use chimesdk_domain::streaming::{STREAM_PREFIX, Unmet, unmet_by_arn};
+use tfplugin::framework::Diagnostics;
+use tfplugin::value::{Attr, AttributePath};
 
 /// Path of the i-th block of `len` (see `AttributePath::set_element`).
 pub fn block_path(i: usize, len: usize) -> AttributePath {

@@ -1,0 +1,327 @@
+//! Channel messages: send, get, list, update, redact, delete.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::{Value, json};
+
+use super::shapes::*;
+use super::*;
+use crate::error::{ApiError, ApiResult};
+use crate::request::{bearer, body, length, one_of, optional_str, page, paginate, required_str};
+use crate::store::{Message, Store, message_key};
+use crate::{App, now};
+use chimesdk_domain::events::{EventType, Payload};
+
+pub async fn send_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
+    let who = bearer(&headers)?;
+    let b = body(&raw)?;
+    let content = required_str(&b, "Content")?;
+    length("Content", &content, 1, 4096)?;
+    let kind = one_of(
+        "Type",
+        Some(required_str(&b, "Type")?),
+        &["STANDARD", "CONTROL"],
+        "",
+    )?;
+    let persistence = one_of(
+        "Persistence",
+        Some(required_str(&b, "Persistence")?),
+        &["PERSISTENT", "NON_PERSISTENT"],
+        "",
+    )?;
+    let metadata = optional_str(&b, "Metadata")?;
+    let token = required_str(&b, "ClientRequestToken")?;
+    let sub = optional_str(&b, "SubChannelId")?;
+    let content_type = optional_str(&b, "ContentType")?;
+    let attributes = match b.get("MessageAttributes") {
+        Some(Value::Object(m)) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        _ => None,
+    };
+    let target = b
+        .get("Target")
+        .filter(|v| !v.is_null())
+        .map(|v| serde_json::from_value(v.clone()))
+        .transpose()
+        .map_err(|e| ApiError::bad_request(format!("Target: {e}")))?;
+    let (id, sub_out) = app
+        .transact(|s, out| {
+            let key = format!("SendChannelMessage|{arn}|{who}|{token}");
+            if let Some(id) = s.tokens.get(&key) {
+                let sub = s
+                    .messages
+                    .get(&message_key(&arn, id))
+                    .and_then(|m| m.sub_channel_id.clone());
+                return Ok((id.clone(), sub));
+            }
+            let (app_arn, sender) = channel_caller(s, &arn, &who)?;
+            let seq = s.take_message_seq();
+            let c = channel_mut(s, &arn)?;
+            if c.bans.contains_key(&who) {
+                return Err(ApiError::forbidden(format!(
+                    "{who} is banned from this channel"
+                )));
+            }
+            if !c.members.contains_key(&who)
+                && !c.moderators.contains_key(&who)
+                && c.created_by.arn.as_deref() != Some(who.as_str())
+            {
+                return Err(ApiError::forbidden(format!(
+                    "{who} is not a member of this channel"
+                )));
+            }
+            let sub_channel_id = match (&c.elastic, sub) {
+                (Some(_), Some(id)) if c.sub_channels.contains_key(&id) => Some(id),
+                (Some(_), Some(id)) => {
+                    return Err(ApiError::bad_request(format!("SubChannel {id} not found")));
+                }
+                (Some(_), None) => {
+                    return Err(ApiError::bad_request(
+                        "SubChannelId is required for elastic channels",
+                    ));
+                }
+                (None, Some(_)) => {
+                    return Err(ApiError::bad_request(
+                        "SubChannelId is only valid for elastic channels",
+                    ));
+                }
+                (None, None) => None,
+            };
+            let t = now();
+            let m = Message {
+                id: uuid::Uuid::new_v4().simple().to_string(),
+                seq,
+                content: Some(content),
+                metadata,
+                r#type: kind,
+                persistence,
+                created: t,
+                updated: t,
+                edited: None,
+                sender,
+                redacted: false,
+                attributes,
+                sub_channel_id: sub_channel_id.clone(),
+                content_type,
+                target,
+            };
+            c.last_message = Some(t);
+            emit(
+                out,
+                &app_arn,
+                EventType::CreateChannelMessage,
+                Payload::ChannelMessage(message_payload(&arn, &m)),
+            );
+            let id = m.id.clone();
+            // NON_PERSISTENT messages are delivered, never stored.
+            if m.persistence == "PERSISTENT" {
+                s.messages.insert(message_key(&arn, &id), m);
+            }
+            s.tokens.insert(key, id.clone());
+            Ok((id, sub_channel_id))
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({ "ChannelArn": arn, "MessageId": id, "Status": { "Value": "SENT" }, "SubChannelId": sub_out }),
+        ),
+    ))
+}
+
+pub async fn get_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, id)): Path<(String, String)>,
+) -> Reply {
+    let who = bearer(&headers)?;
+    app.read(|s| {
+        let c = channel(s, &arn)?;
+        caller(s, &who, &c.app_instance_arn)?;
+        let m = s
+            .messages
+            .get(&message_key(&arn, &id))
+            .ok_or_else(|| ApiError::not_found(format!("Message {id} not found")))?;
+        Ok((
+            StatusCode::OK,
+            Json(json!({ "ChannelMessage": message_json(&arn, m) })),
+        ))
+    })
+    .await
+}
+
+pub async fn list_messages(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(arn): Path<String>,
+    Query(q): Params,
+) -> Reply {
+    let who = bearer(&headers)?;
+    let order = one_of(
+        "sort-order",
+        q.get("sort-order").cloned(),
+        &["ASCENDING", "DESCENDING"],
+        "DESCENDING",
+    )?;
+    let sub = q.get("sub-channel-id").cloned();
+    let (start, max) = page(&q)?;
+    app.read(|s| {
+        let c = channel(s, &arn)?;
+        caller(s, &who, &c.app_instance_arn)?;
+        let mut all: Vec<Value> = s
+            .channel_messages(&arn)
+            .into_iter()
+            .filter(|m| sub.is_none() || m.sub_channel_id == sub)
+            .map(message_summary_json)
+            .collect();
+        if order == "DESCENDING" {
+            all.reverse();
+        }
+        let (items, next) = paginate(&all, start, max);
+        Ok((StatusCode::OK, Json(json!({ "ChannelArn": arn, "ChannelMessages": items, "NextToken": next, "SubChannelId": sub }))))
+    })
+    .await
+}
+
+/// Shared by update, redact and delete: check the caller, find the
+/// message; its AppInstance and its key in the store.
+pub(super) fn message_lookup(
+    s: &Store,
+    arn: &str,
+    id: &str,
+    who: &str,
+) -> ApiResult<(String, String)> {
+    let c = channel(s, arn)?;
+    caller(s, who, &c.app_instance_arn)?;
+    let key = message_key(arn, id);
+    if !s.messages.contains_key(&key) {
+        return Err(ApiError::bad_request(format!("Message {id} not found")));
+    }
+    Ok((c.app_instance_arn.clone(), key))
+}
+
+pub async fn update_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, id)): Path<(String, String)>,
+    raw: Bytes,
+) -> Reply {
+    let who = bearer(&headers)?;
+    let b = body(&raw)?;
+    let content = required_str(&b, "Content")?;
+    length("Content", &content, 0, 4096)?;
+    let metadata = optional_str(&b, "Metadata")?;
+    let content_type = optional_str(&b, "ContentType")?;
+    let sub = app
+        .transact(|s, out| {
+            let (app_arn, key) = message_lookup(s, &arn, &id, &who)?;
+            let t = now();
+            let m = s.messages.get_mut(&key).expect("looked up");
+            if m.redacted {
+                return Err(ApiError::bad_request(
+                    "A redacted message cannot be updated",
+                ));
+            }
+            m.content = Some(content);
+            if metadata.is_some() {
+                m.metadata = metadata;
+            }
+            if content_type.is_some() {
+                m.content_type = content_type;
+            }
+            m.edited = Some(t);
+            m.updated = t;
+            let payload = message_payload(&arn, m);
+            let sub = m.sub_channel_id.clone();
+            emit(
+                out,
+                &app_arn,
+                EventType::UpdateChannelMessage,
+                Payload::ChannelMessage(payload),
+            );
+            Ok(sub)
+        })
+        .await?;
+    Ok((
+        StatusCode::OK,
+        Json(
+            json!({ "ChannelArn": arn, "MessageId": id, "Status": { "Value": "SENT" }, "SubChannelId": sub }),
+        ),
+    ))
+}
+
+pub async fn redact_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, id)): Path<(String, String)>,
+    Query(q): Params,
+) -> Reply {
+    if q.get("operation").map(String::as_str) != Some("redact") {
+        return Err(ApiError::unknown_operation(
+            "POST",
+            &format!("/channels/{arn}/messages/{id}"),
+        ));
+    }
+    let who = bearer(&headers)?;
+    let sub = app
+        .transact(|s, out| {
+            let (app_arn, key) = message_lookup(s, &arn, &id, &who)?;
+            let m = s.messages.get_mut(&key).expect("looked up");
+            m.content = None;
+            m.metadata = None;
+            m.redacted = true;
+            m.updated = now();
+            let payload = message_payload(&arn, m);
+            let sub = m.sub_channel_id.clone();
+            emit(
+                out,
+                &app_arn,
+                EventType::RedactChannelMessage,
+                Payload::ChannelMessage(payload),
+            );
+            Ok(sub)
+        })
+        .await?;
+    Ok((
+        StatusCode::OK,
+        Json(json!({ "ChannelArn": arn, "MessageId": id, "SubChannelId": sub })),
+    ))
+}
+
+pub async fn delete_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((arn, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let who = bearer(&headers)?;
+    app.transact(|s, out| {
+        let (app_arn, key) = message_lookup(s, &arn, &id, &who)?;
+        // "Only admins can perform this action" (the model). Here that means
+        // the channel's moderators: AppInstanceAdmins are not emulated, and
+        // whether the service also lets moderators delete is unverified.
+        if !channel(s, &arn)?.moderators.contains_key(&who) {
+            return Err(ApiError::forbidden(format!(
+                "Only admins can delete channel messages; {who} is not a moderator of {arn}"
+            )));
+        }
+        let m = s.messages.remove(&key).expect("looked up");
+        let payload = message_payload(&arn, &m);
+        emit(
+            out,
+            &app_arn,
+            EventType::DeleteChannelMessage,
+            Payload::ChannelMessage(payload),
+        );
+        Ok(())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,108 @@
+//! PutMessagingStreamingConfigurations / Get / Delete: an AppInstance's
+//! streams, each checked against the prerequisites before it is stored.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::*;
+
+use crate::error::{ApiError, ApiResult};
+use crate::request::{body, one_of, required_str};
+use crate::{App, prereq};
+use chimesdk_domain::arn::AppInstanceArn;
+
+pub async fn put_streaming(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
+    let b = body(&raw)?;
+    let Some(Value::Array(list)) = b.get("StreamingConfigurations") else {
+        return Err(ApiError::bad_request("StreamingConfigurations is required"));
+    };
+    if list.is_empty() || list.len() > 2 {
+        return Err(ApiError::bad_request(
+            "StreamingConfigurations must have 1 or 2 members",
+        ));
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for item in list {
+        let data_type = one_of(
+            "DataType",
+            Some(required_str(item, "DataType")?),
+            &["Channel", "ChannelMessage"],
+            "",
+        )?;
+        let resource_arn = required_str(item, "ResourceArn")?;
+        if pairs.iter().any(|(dt, _)| *dt == data_type) {
+            return Err(ApiError::bad_request(format!(
+                "DataType {data_type} appears more than once"
+            )));
+        }
+        pairs.push((data_type, resource_arn));
+    }
+    if !app.read(|s| Ok(s.app_instances.contains_key(&arn))).await? {
+        return Err(ApiError::not_found(format!("AppInstance {arn} not found")));
+    }
+    let app_instance = AppInstanceArn::parse(&arn)
+        .map_err(|e| ApiError::bad_request(format!("AppInstanceArn: {e}")))?;
+    let mut checked: Vec<&str> = Vec::new();
+    for (_, resource_arn) in &pairs {
+        if !checked.contains(&resource_arn.as_str()) {
+            prereq::check_stream(&app.kinesis, &app_instance, resource_arn).await?;
+            checked.push(resource_arn);
+        }
+    }
+    let stored = pairs.clone();
+    app.transact(|s, _| {
+        s.streaming.insert(arn.clone(), stored);
+        Ok(())
+    })
+    .await?;
+    Ok((
+        StatusCode::OK,
+        Json(json!({ "StreamingConfigurations": configs_json(&pairs) })),
+    ))
+}
+
+pub(super) fn configs_json(pairs: &[(String, String)]) -> Vec<Value> {
+    pairs
+        .iter()
+        .map(|(dt, arn)| json!({ "DataType": dt, "ResourceArn": arn }))
+        .collect()
+}
+
+pub async fn get_streaming(State(app): State<Arc<App>>, Path(arn): Path<String>) -> Reply {
+    app.read(|s| {
+        if !s.app_instances.contains_key(&arn) {
+            return Err(ApiError::not_found(format!("AppInstance {arn} not found")));
+        }
+        match s.streaming.get(&arn) {
+            Some(pairs) if !pairs.is_empty() => Ok((
+                StatusCode::OK,
+                Json(json!({ "StreamingConfigurations": configs_json(pairs) })),
+            )),
+            _ => Err(ApiError::not_found(format!(
+                "No streaming configurations found for AppInstance {arn}"
+            ))),
+        }
+    })
+    .await
+}
+
+pub async fn delete_streaming(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.transact(|s, _| {
+        s.streaming.remove(&arn);
+        Ok(())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

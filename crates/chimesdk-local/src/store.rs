@@ -1,0 +1,310 @@
+//! The endpoint's state: AppInstances, users, streaming configurations,
+//! channels (with their members, bans, moderators and sub-channels),
+//! messages and idempotency tokens, each a [`Table`] that remembers which
+//! rows an operation changed so that only those are written.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Deref;
+
+use serde::{Deserialize, Serialize};
+
+use chimesdk_domain::events::{ElasticChannelConfiguration, ExpirationSettings, Identity};
+
+/// Rows by key. Reads go through `Deref`; every change goes through a
+/// method that marks the row, so nothing changes unrecorded.
+#[derive(Debug, Clone)]
+pub struct Table<V> {
+    rows: BTreeMap<String, V>,
+    dirty: BTreeSet<String>,
+}
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Table {
+            rows: BTreeMap::new(),
+            dirty: BTreeSet::new(),
+        }
+    }
+}
+
+impl<V> Deref for Table<V> {
+    type Target = BTreeMap<String, V>;
+    fn deref(&self) -> &Self::Target {
+        &self.rows
+    }
+}
+
+impl<V> Table<V> {
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        let row = self.rows.get_mut(key)?;
+        self.dirty.insert(key.to_string());
+        Some(row)
+    }
+
+    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
+        self.dirty.insert(key.clone());
+        self.rows.insert(key, value)
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<V> {
+        let row = self.rows.remove(key)?;
+        self.dirty.insert(key.to_string());
+        Some(row)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&String, &V) -> bool) {
+        let dirty = &mut self.dirty;
+        self.rows.retain(|k, v| {
+            let kept = keep(k, v);
+            if !kept {
+                dirty.insert(k.clone());
+            }
+            kept
+        });
+    }
+
+    /// Rows loaded from disk: not changes.
+    pub fn load(&mut self, key: String, value: V) {
+        self.rows.insert(key, value);
+    }
+
+    /// The rows changed since the last call: `(key, Some(row))` for a row
+    /// to write, `(key, None)` for one to delete.
+    pub fn take_changes(&mut self) -> Vec<(String, Option<&V>)> {
+        let dirty = std::mem::take(&mut self.dirty);
+        dirty
+            .into_iter()
+            .map(|k| {
+                let row = self.rows.get(&k);
+                (k, row)
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    pub app_instances: Table<AppInstance>,
+    pub users: Table<AppInstanceUser>,
+    /// AppInstance ARN -> (DataType, ResourceArn) pairs.
+    pub streaming: Table<Vec<(String, String)>>,
+    pub channels: Table<ChannelRecord>,
+    /// [`message_key`] -> the message; persistent messages only.
+    pub messages: Table<Message>,
+    /// "Operation|scope|ClientRequestToken" -> the ARN or ID it produced.
+    pub tokens: Table<String>,
+    /// Orders messages within a channel (and across restarts).
+    pub next_message_seq: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppInstance {
+    pub arn: String,
+    pub name: String,
+    pub metadata: Option<String>,
+    pub created: f64,
+    pub updated: f64,
+    /// Key -> value, as TagResource and CreateAppInstance set them.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppInstanceUser {
+    pub arn: String,
+    pub app_instance_arn: String,
+    pub name: String,
+    pub metadata: Option<String>,
+    pub created: f64,
+    pub updated: f64,
+    pub expiration_settings: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Membership {
+    pub r#type: String,
+    pub invited_by: Identity,
+    pub created: f64,
+    pub updated: f64,
+    pub sub_channel_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Grant {
+    pub created: f64,
+    pub created_by: Identity,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Message {
+    pub id: String,
+    /// Creation order among all messages.
+    pub seq: u64,
+    /// `None` once redacted.
+    pub content: Option<String>,
+    pub metadata: Option<String>,
+    pub r#type: String,
+    pub persistence: String,
+    pub created: f64,
+    pub updated: f64,
+    pub edited: Option<f64>,
+    pub sender: Identity,
+    pub redacted: bool,
+    pub attributes: Option<BTreeMap<String, serde_json::Value>>,
+    pub sub_channel_id: Option<String>,
+    pub content_type: Option<String>,
+    pub target: Option<Vec<chimesdk_domain::events::Target>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChannelRecord {
+    pub arn: String,
+    pub app_instance_arn: String,
+    pub name: String,
+    pub mode: String,
+    pub privacy: String,
+    pub metadata: Option<String>,
+    pub created_by: Identity,
+    pub created: f64,
+    pub updated: f64,
+    pub last_message: Option<f64>,
+    pub elastic: Option<ElasticChannelConfiguration>,
+    pub expiration: Option<ExpirationSettings>,
+    pub members: BTreeMap<String, Membership>,
+    pub bans: BTreeMap<String, Grant>,
+    pub moderators: BTreeMap<String, Grant>,
+    /// Sub-channel ID -> when it was made (elastic channels only).
+    pub sub_channels: BTreeMap<String, f64>,
+}
+
+/// A message's key in [`Store::messages`]: its channel's ARN, then its ID,
+/// so that one channel's messages are one range of keys. Channel IDs have
+/// no `/`, so no channel's prefix is another's.
+pub fn message_key(channel_arn: &str, message_id: &str) -> String {
+    format!("{channel_arn}/{message_id}")
+}
+
+impl Store {
+    pub fn identity_of(&self, arn: &str) -> Identity {
+        Identity {
+            arn: Some(arn.to_string()),
+            name: self.users.get(arn).map(|u| u.name.clone()),
+        }
+    }
+
+    /// The stream a data type of an AppInstance goes to, if configured.
+    pub fn destination(&self, app_instance_arn: &str, data_type: &str) -> Option<&str> {
+        self.streaming
+            .get(app_instance_arn)?
+            .iter()
+            .find(|(dt, _)| dt == data_type)
+            .map(|(_, arn)| arn.as_str())
+    }
+
+    /// A channel's persistent messages, oldest first.
+    pub fn channel_messages(&self, channel_arn: &str) -> Vec<&Message> {
+        let prefix = message_key(channel_arn, "");
+        let mut found: Vec<&Message> = self
+            .messages
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(_, m)| m)
+            .collect();
+        found.sort_by_key(|m| m.seq);
+        found
+    }
+
+    /// Removes a channel and its messages.
+    pub fn remove_channel(&mut self, channel_arn: &str) -> Option<ChannelRecord> {
+        let prefix = message_key(channel_arn, "");
+        self.messages.retain(|k, _| !k.starts_with(&prefix));
+        self.channels.remove(channel_arn)
+    }
+
+    /// Without a state file, changes need no writing.
+    pub fn forget_changes(&mut self) {
+        self.app_instances.take_changes();
+        self.users.take_changes();
+        self.streaming.take_changes();
+        self.channels.take_changes();
+        self.messages.take_changes();
+        self.tokens.take_changes();
+    }
+
+    pub fn take_message_seq(&mut self) -> u64 {
+        self.next_message_seq += 1;
+        self.next_message_seq
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_change_is_recorded_and_taken_once() {
+        let mut t: Table<u32> = Table::default();
+        t.load("loaded".into(), 1);
+        assert!(t.take_changes().is_empty(), "loading is not a change");
+        t.insert("a".into(), 1);
+        t.insert("b".into(), 2);
+        *t.get_mut("loaded").unwrap() = 5;
+        t.remove("b");
+        assert!(t.get_mut("missing").is_none());
+        t.retain(|k, _| k != "a");
+        let changes: Vec<(String, Option<u32>)> = t
+            .take_changes()
+            .into_iter()
+            .map(|(k, v)| (k, v.copied()))
+            .collect();
+        assert_eq!(
+            changes,
+            vec![
+                ("a".into(), None),
+                ("b".into(), None),
+                ("loaded".into(), Some(5))
+            ]
+        );
+        assert!(t.take_changes().is_empty());
+    }
+
+    #[test]
+    fn a_channels_messages_are_its_own_in_creation_order() {
+        let mut s = Store::default();
+        let msg = |id: &str, seq| Message {
+            id: id.into(),
+            seq,
+            content: None,
+            metadata: None,
+            r#type: "STANDARD".into(),
+            persistence: "PERSISTENT".into(),
+            created: 0.0,
+            updated: 0.0,
+            edited: None,
+            sender: Identity::default(),
+            redacted: false,
+            attributes: None,
+            sub_channel_id: None,
+            content_type: None,
+            target: None,
+        };
+        s.messages
+            .insert(message_key("arn/channel/ab", "z"), msg("z", 1));
+        s.messages
+            .insert(message_key("arn/channel/ab", "a"), msg("a", 2));
+        s.messages
+            .insert(message_key("arn/channel/abc", "m"), msg("m", 3));
+        let ids: Vec<&str> = s
+            .channel_messages("arn/channel/ab")
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(ids, ["z", "a"]);
+        s.remove_channel("arn/channel/ab");
+        assert_eq!(
+            s.messages.len(),
+            1,
+            "only the other channel's message is left"
+        );
+    }
+}

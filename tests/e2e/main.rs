@@ -1,0 +1,23 @@
+//! End to end: the real terraform drives the provider binary against moto and
+//! chimesdk-local, plus the checks that docs and golden captures stay true.
+//! One binary, one module per capability.
+
+mod acceptance;
+mod app_instance;
+mod compat;
+mod docs;
+mod examples;
+mod faults;
+mod gitops;
+mod golden;
+mod identity;
+mod kms;
+mod lifecycle;
+mod plan_lookups;
+mod protocol;
+mod provider_config;
+mod query;
+mod service_semantics;
+mod tags;
+mod validation;
+mod verify_streaming;
