@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chimesdk_provider::provider::{ChimeSdkProvider, REGISTRY_ADDRESS};
+use chimesdk_provider::provider::{ChimeSdkProvider, PRODUCT};
 use tfplugin::plugin::{self, EarlyInterrupt, ProcessSignals, ServeError, ServeOptions, handshake};
 
 /// Takes SIGINT over before Rust's runtime init and `main`: Terraform sends
@@ -25,11 +25,11 @@ fn main() -> ExitCode {
     let early_interrupt = EarlyInterrupt::claim();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--version" || a == "-v") {
-        println!("terraform-provider-chimesdk {}", env!("CARGO_PKG_VERSION"));
+        println!("{} {}", PRODUCT.binary, PRODUCT.version);
         return ExitCode::SUCCESS;
     }
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{}", handshake::NOT_A_COMMAND);
+        println!("{}", PRODUCT.not_a_command());
         return ExitCode::SUCCESS;
     }
     let debug = args.iter().any(|a| a == "--debug");
@@ -51,10 +51,10 @@ fn main() -> ExitCode {
         let _in_runtime = runtime.enter();
         ProcessSignals::install(early_interrupt)
     };
-    plugin::logging::init();
+    plugin::logging::init(&PRODUCT);
     let opts = ServeOptions {
         debug,
-        address: REGISTRY_ADDRESS.to_string(),
+        product: PRODUCT,
     };
     let result = runtime.block_on(plugin::serve(
         Arc::new(ChimeSdkProvider::new()),
@@ -66,7 +66,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(ServeError::Handshake(handshake::HandshakeError::NotLaunchedByTerraform)) => {
-            eprintln!("{}", handshake::NOT_A_COMMAND);
+            eprintln!("{}", PRODUCT.not_a_command());
             ExitCode::FAILURE
         }
         Err(e) => {

@@ -20,6 +20,17 @@ pub use config::{ProviderConfig, schema};
 /// Registry address users write as `source = "chimesdk/chimesdk"`.
 pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/chimesdk/chimesdk";
 
+/// How the framework names this provider in messages, logs and variables.
+pub const PRODUCT: tfplugin::plugin::Product = tfplugin::plugin::Product {
+    name: "chimesdk",
+    binary: "terraform-provider-chimesdk",
+    version: env!("CARGO_PKG_VERSION"),
+    address: REGISTRY_ADDRESS,
+    env_prefix: "CHIMESDK",
+    log_targets: &["chimesdk_provider", "tfplugin"],
+    about: "Amazon Chime SDK messaging streaming to Kinesis",
+};
+
 /// The provider: its configuration block, and the resources and data
 /// sources it serves. ConfigureProvider's result (`AwsClients`) reaches them
 /// as provider data.

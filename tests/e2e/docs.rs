@@ -4,7 +4,7 @@
 //! examples themselves run in tests/e2e_examples.rs, e2e_identity.rs and
 //! e2e_query.rs), and every `<!-- identity: NAME -->` section lists the
 //! resource's identity attributes.
-//! `UPDATE_DOCS=1 cargo test --test docs` rewrites stale sections.
+//! `UPDATE_DOCS=1 cargo test --test e2e docs::` rewrites stale sections.
 
 use chimesdk_provider::provider::ChimeSdkProvider;
 use tfplugin::framework::{Provider, schema_markdown};
@@ -206,7 +206,7 @@ fn docs_match_the_schema_and_the_examples() {
     }
     assert!(
         stale.is_empty(),
-        "stale docs: {stale:?}; run `UPDATE_DOCS=1 cargo test --test docs` and commit the result"
+        "stale docs: {stale:?}; run `UPDATE_DOCS=1 cargo test --test e2e docs::` and commit the result"
     );
 }
 

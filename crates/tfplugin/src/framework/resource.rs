@@ -19,7 +19,7 @@ use super::schema::Schema;
 use crate::value::{AttributePath, Value};
 
 /// What ConfigureProvider hands to every resource and data source (for
-/// this provider: its AWS clients), as terraform-plugin-framework's
+/// a cloud provider: its API clients), as terraform-plugin-framework's
 /// `ProviderData` does.
 pub type ProviderData = Arc<dyn Any + Send + Sync>;
 
@@ -144,7 +144,7 @@ pub trait DataSource: Send + Sync {
 
 #[async_trait]
 pub trait Provider: Send + Sync {
-    /// Registry type name, e.g. "chimesdk".
+    /// Registry type name, e.g. "example".
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}

@@ -34,7 +34,7 @@ impl Op {
 /// The `timeouts` block for operations with these defaults.
 pub fn timeouts_block(defaults: &[(Op, &str)]) -> NestedBlock {
     let mut block =
-        Block::new("How long apply may wait for AWS, as Go durations (`10m`, `1h30m`).");
+        Block::new("How long apply may wait for each operation, as Go durations (`10m`, `1h30m`).");
     for (op, default) in defaults {
         let name = op.name();
         block = block.attribute(
@@ -158,7 +158,7 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(total).map_err(|_| format!("{raw:?} is too long a duration"))
 }
 
-/// The longest operation timeout accepted (7 days): far beyond any Kinesis
+/// The longest operation timeout accepted (7 days): far beyond any cloud
 /// wait, and far from the overflow of `Instant + Duration`.
 pub const MAX_OPERATION_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3600);
 

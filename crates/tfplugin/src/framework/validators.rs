@@ -210,7 +210,7 @@ mod tests {
             "\"C\" is not one of `A`, `B`"
         );
         assert!(
-            starts_with("chime-messaging-")
+            starts_with("prefix-")
                 .check(&s("x"))
                 .unwrap_err()
                 .contains("does not start with")

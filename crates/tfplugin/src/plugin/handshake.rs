@@ -10,27 +10,6 @@ pub const MAGIC_COOKIE_VALUE: &str =
 pub const CORE_PROTOCOL_VERSION: u32 = 1;
 pub const APP_PROTOCOL_VERSION: u32 = 6;
 
-/// Printed (exit 1) when someone runs the binary by hand.
-pub const NOT_A_COMMAND: &str = concat!(
-    "terraform-provider-chimesdk ",
-    env!("CARGO_PKG_VERSION"),
-    "\n\n",
-    "\
-This binary is a plugin for Terraform: the chimesdk provider (Amazon Chime SDK
-messaging streaming to Kinesis). It is not meant to be run by hand; Terraform
-starts it. To use it, declare it in your configuration:
-
-    terraform { required_providers { chimesdk = { source = \"chimesdk/chimesdk\" } } }
-
-and run `terraform init`. To use a local build, point a dev_overrides block in
-your CLI configuration at the folder holding this binary (see README.md).
-To debug it, run it with --debug and paste the TF_REATTACH_PROVIDERS line it
-prints into the shell where you run terraform."
-);
-
-/// Chooses the transport on any OS: `tcp` or `unix`.
-pub const TRANSPORT_ENV: &str = "CHIMESDK_PLUGIN_TRANSPORT";
-
 /// How Terraform reaches the plugin: go-plugin's unix socket, or loopback
 /// TCP (what go-plugin clients expect on Windows; they accept it anywhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,8 +33,8 @@ pub enum HandshakeError {
         "Terraform offered plugin protocol versions {offered:?} but this provider speaks only version 6; use Terraform 1.0 or newer"
     )]
     NoCommonVersion { offered: String },
-    #[error("{TRANSPORT_ENV}={0:?} is not a transport; set it to \"tcp\" or \"unix\", or unset it")]
-    BadTransport(String),
+    #[error("{name}={value:?} is not a transport; set it to \"tcp\" or \"unix\", or unset it")]
+    BadTransport { name: String, value: String },
     #[error("{name}={value:?} is not a port number (1-65535)")]
     BadPort { name: &'static str, value: String },
     #[error("PLUGIN_MIN_PORT {min} is above PLUGIN_MAX_PORT {max}")]
@@ -73,7 +52,12 @@ pub struct Launch {
 }
 
 /// Reads the launch environment; `env` is injectable for tests.
-pub fn read_launch(env: impl Fn(&str) -> Option<String>) -> Result<Launch, HandshakeError> {
+/// `transport_var` names the variable that chooses the transport
+/// (`Product::transport_env`).
+pub fn read_launch(
+    transport_var: &str,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Launch, HandshakeError> {
     if env(MAGIC_COOKIE_KEY).as_deref() != Some(MAGIC_COOKIE_VALUE) {
         return Err(HandshakeError::NotLaunchedByTerraform);
     }
@@ -100,19 +84,27 @@ pub fn read_launch(env: impl Fn(&str) -> Option<String>) -> Result<Launch, Hands
     Ok(Launch {
         client_cert_pem,
         socket_parent,
-        transport: read_transport(&env)?,
+        transport: read_transport(transport_var, &env)?,
     })
 }
 
 /// TCP on Windows (go-plugin has no unix sockets there), unix elsewhere;
-/// CHIMESDK_PLUGIN_TRANSPORT overrides either way.
-pub fn read_transport(env: impl Fn(&str) -> Option<String>) -> Result<Transport, HandshakeError> {
-    let chosen = env(TRANSPORT_ENV).filter(|v| !v.is_empty());
+/// `transport_var` overrides either way.
+pub fn read_transport(
+    transport_var: &str,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Transport, HandshakeError> {
+    let chosen = env(transport_var).filter(|v| !v.is_empty());
     let tcp = match chosen.as_deref() {
         None => cfg!(windows),
         Some("tcp") => true,
         Some("unix") => false,
-        Some(other) => return Err(HandshakeError::BadTransport(other.to_string())),
+        Some(other) => {
+            return Err(HandshakeError::BadTransport {
+                name: transport_var.to_string(),
+                value: other.to_string(),
+            });
+        }
     };
     if !tcp {
         return Ok(Transport::Unix);
@@ -150,6 +142,8 @@ pub fn handshake_line(network: &str, address: &str, server_cert_der: Option<&[u8
 mod tests {
     use super::*;
 
+    const TRANSPORT_ENV: &str = "EXAMPLE_PLUGIN_TRANSPORT";
+
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |k| {
             pairs
@@ -162,11 +156,11 @@ mod tests {
     #[test]
     fn refuses_without_the_cookie() {
         assert_eq!(
-            read_launch(env_of(&[])),
+            read_launch(TRANSPORT_ENV, env_of(&[])),
             Err(HandshakeError::NotLaunchedByTerraform)
         );
         assert_eq!(
-            read_launch(env_of(&[(MAGIC_COOKIE_KEY, "nope")])),
+            read_launch(TRANSPORT_ENV, env_of(&[(MAGIC_COOKIE_KEY, "nope")])),
             Err(HandshakeError::NotLaunchedByTerraform)
         );
     }
@@ -179,25 +173,31 @@ mod tests {
                 ("PLUGIN_PROTOCOL_VERSIONS", versions),
                 ("PLUGIN_CLIENT_CERT", "PEM"),
             ]));
-            let launch = read_launch(env_of(pairs)).unwrap();
+            let launch = read_launch(TRANSPORT_ENV, env_of(pairs)).unwrap();
             assert_eq!(launch.client_cert_pem.as_deref(), Some("PEM"));
         }
-        let err = read_launch(env_of(&[
-            (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
-            ("PLUGIN_PROTOCOL_VERSIONS", "4,5"),
-        ]));
+        let err = read_launch(
+            TRANSPORT_ENV,
+            env_of(&[
+                (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
+                ("PLUGIN_PROTOCOL_VERSIONS", "4,5"),
+            ]),
+        );
         assert!(matches!(err, Err(HandshakeError::NoCommonVersion { .. })));
     }
 
     #[test]
     fn disable_tls_wins_over_a_client_cert() {
-        let launch = read_launch(env_of(&[
-            (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
-            ("PLUGIN_PROTOCOL_VERSIONS", "6"),
-            ("PLUGIN_CLIENT_CERT", "PEM"),
-            ("TF_DISABLE_PLUGIN_TLS", "1"),
-            ("PLUGIN_UNIX_SOCKET_DIR", "/run/x"),
-        ]))
+        let launch = read_launch(
+            TRANSPORT_ENV,
+            env_of(&[
+                (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
+                ("PLUGIN_PROTOCOL_VERSIONS", "6"),
+                ("PLUGIN_CLIENT_CERT", "PEM"),
+                ("TF_DISABLE_PLUGIN_TLS", "1"),
+                ("PLUGIN_UNIX_SOCKET_DIR", "/run/x"),
+            ]),
+        )
         .unwrap();
         assert_eq!(launch.client_cert_pem, None);
         assert_eq!(launch.socket_parent, std::path::PathBuf::from("/run/x"));
@@ -217,7 +217,7 @@ mod tests {
 
     #[test]
     fn transport_is_chosen_by_os_or_by_variable_with_go_plugins_ports() {
-        let default = read_transport(env_of(&[])).unwrap();
+        let default = read_transport(TRANSPORT_ENV, env_of(&[])).unwrap();
         if cfg!(windows) {
             assert_eq!(
                 default,
@@ -230,18 +230,21 @@ mod tests {
             assert_eq!(default, Transport::Unix);
         }
         assert_eq!(
-            read_transport(env_of(&[(TRANSPORT_ENV, "tcp")])).unwrap(),
+            read_transport(TRANSPORT_ENV, env_of(&[(TRANSPORT_ENV, "tcp")])).unwrap(),
             Transport::Tcp {
                 min_port: 10000,
                 max_port: 25000
             }
         );
         assert_eq!(
-            read_transport(env_of(&[
-                (TRANSPORT_ENV, "tcp"),
-                ("PLUGIN_MIN_PORT", "41000"),
-                ("PLUGIN_MAX_PORT", "41010"),
-            ]))
+            read_transport(
+                TRANSPORT_ENV,
+                env_of(&[
+                    (TRANSPORT_ENV, "tcp"),
+                    ("PLUGIN_MIN_PORT", "41000"),
+                    ("PLUGIN_MAX_PORT", "41010"),
+                ])
+            )
             .unwrap(),
             Transport::Tcp {
                 min_port: 41000,
@@ -249,26 +252,29 @@ mod tests {
             }
         );
         assert_eq!(
-            read_transport(env_of(&[(TRANSPORT_ENV, "unix")])).unwrap(),
+            read_transport(TRANSPORT_ENV, env_of(&[(TRANSPORT_ENV, "unix")])).unwrap(),
             Transport::Unix
         );
         assert!(matches!(
-            read_transport(env_of(&[(TRANSPORT_ENV, "udp")])),
-            Err(HandshakeError::BadTransport(_))
+            read_transport(TRANSPORT_ENV, env_of(&[(TRANSPORT_ENV, "udp")])),
+            Err(HandshakeError::BadTransport { .. })
         ));
         assert!(matches!(
-            read_transport(env_of(&[
-                (TRANSPORT_ENV, "tcp"),
-                ("PLUGIN_MIN_PORT", "70000")
-            ])),
+            read_transport(
+                TRANSPORT_ENV,
+                env_of(&[(TRANSPORT_ENV, "tcp"), ("PLUGIN_MIN_PORT", "70000")])
+            ),
             Err(HandshakeError::BadPort { .. })
         ));
         assert!(matches!(
-            read_transport(env_of(&[
-                (TRANSPORT_ENV, "tcp"),
-                ("PLUGIN_MIN_PORT", "5000"),
-                ("PLUGIN_MAX_PORT", "4000"),
-            ])),
+            read_transport(
+                TRANSPORT_ENV,
+                env_of(&[
+                    (TRANSPORT_ENV, "tcp"),
+                    ("PLUGIN_MIN_PORT", "5000"),
+                    ("PLUGIN_MAX_PORT", "4000"),
+                ])
+            ),
             Err(HandshakeError::EmptyPortRange { .. })
         ));
     }

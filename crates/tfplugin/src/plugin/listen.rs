@@ -25,17 +25,17 @@ pub enum Listening {
 }
 
 impl Listening {
-    pub async fn bind(launch: &Launch) -> std::io::Result<Listening> {
+    pub async fn bind(launch: &Launch, product: &str) -> std::io::Result<Listening> {
         match launch.transport {
             #[cfg(unix)]
             Transport::Unix => {
-                let (socket, listener) = PrivateSocket::bind(&launch.socket_parent)?;
+                let (socket, listener) = PrivateSocket::bind(&launch.socket_parent, product)?;
                 Ok(Listening::Unix { socket, listener })
             }
             #[cfg(not(unix))]
             Transport::Unix => Err(std::io::Error::new(
                 std::io::ErrorKind::Unsupported,
-                "unix sockets are not available on this OS; unset CHIMESDK_PLUGIN_TRANSPORT (TCP is the default here)",
+                "unix sockets are not available on this OS; unset the provider's PLUGIN_TRANSPORT variable (TCP is the default here)",
             )),
             Transport::Tcp { min_port, max_port } => {
                 // As go-plugin does: the first port of the range that binds.

@@ -18,6 +18,8 @@ use tracing_subscriber::layer::Context;
 use tracing_subscriber::prelude::*;
 use tracing_subscriber::registry::LookupSpan;
 
+use super::Product;
+
 /// Maps Terraform's level names to a filter.
 pub fn level_from_env(env: impl Fn(&str) -> Option<String>) -> LevelFilter {
     let raw = env("TF_LOG_PROVIDER")
@@ -34,48 +36,28 @@ pub fn level_from_env(env: impl Fn(&str) -> Option<String>) -> LevelFilter {
     }
 }
 
-/// Our crate logs at the requested level; libraries (h2, hyper, rustls, the
-/// AWS SDK) only say what matters unless TF_LOG_PROVIDER=trace asks for all.
-pub fn filter(level: LevelFilter) -> Targets {
+/// The product's crates log at the requested level; libraries (h2, hyper,
+/// rustls, SDKs) only say what matters unless TF_LOG_PROVIDER=trace asks
+/// for all.
+pub fn filter(level: LevelFilter, ours: &[&str]) -> Targets {
     let libraries = if level == LevelFilter::TRACE {
         LevelFilter::DEBUG
     } else {
         level.min(LevelFilter::WARN)
     };
-    Targets::new()
-        .with_target("chimesdk_provider", level)
-        .with_target("chimesdk_local", level)
+    ours.iter()
+        .fold(Targets::new(), |t, target| t.with_target(*target, level))
         .with_default(libraries)
 }
 
 /// Installs the global subscriber writing to stderr.
-pub fn init() {
+pub fn init(product: &Product) {
     let level = level_from_env(|k| std::env::var(k).ok());
     let layer = HclogLayer {
         make_writer: std::io::stderr,
+        module: product.log_module(),
     }
-    .with_filter(filter(level));
-    let _ = tracing_subscriber::registry().with(layer).try_init();
-}
-
-/// For the local endpoint: the same JSON lines, level from RUST_LOG-style
-/// CHIMESDK_LOCAL_LOG (default info).
-pub fn init_for_service() {
-    let level = match std::env::var("CHIMESDK_LOCAL_LOG")
-        .unwrap_or_default()
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "trace" => LevelFilter::TRACE,
-        "debug" => LevelFilter::DEBUG,
-        "warn" => LevelFilter::WARN,
-        "error" => LevelFilter::ERROR,
-        _ => LevelFilter::INFO,
-    };
-    let layer = HclogLayer {
-        make_writer: std::io::stderr,
-    }
-    .with_filter(filter(level));
+    .with_filter(filter(level, product.log_targets));
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
@@ -88,6 +70,8 @@ const HCLOG_TIME: &[time::format_description::FormatItem<'static>] = time::macro
 
 pub struct HclogLayer<W> {
     pub make_writer: W,
+    /// hclog's `@module`, e.g. "provider.example".
+    pub module: String,
 }
 
 #[derive(Default)]
@@ -161,7 +145,7 @@ where
             "@level".into(),
             Json::from(level_name(event.metadata().level())),
         );
-        line.insert("@module".into(), Json::from("provider.chimesdk"));
+        line.insert("@module".into(), Json::from(self.module.as_str()));
         let ts = time::OffsetDateTime::now_utc()
             .format(HCLOG_TIME)
             .unwrap_or_default();
@@ -211,18 +195,20 @@ mod tests {
         let writer = buf.clone();
         let subscriber = tracing_subscriber::registry().with(HclogLayer {
             make_writer: move || writer.clone(),
+            module: "provider.example".into(),
         });
         tracing::subscriber::with_default(subscriber, || {
             let span = tracing::info_span!("rpc", rpc = "PlanResourceChange");
             let _g = span.enter();
-            tracing::debug!(stream = "chime-messaging-x", "waiting for stream");
+            tracing::debug!(stream = "stream-x", "waiting for stream");
         });
         let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
         let line: Json = serde_json::from_str(text.trim()).unwrap();
         assert_eq!(line["@level"], "debug");
+        assert_eq!(line["@module"], "provider.example");
         assert_eq!(line["@message"], "waiting for stream");
         assert_eq!(line["rpc"], "PlanResourceChange");
-        assert_eq!(line["stream"], "chime-messaging-x");
+        assert_eq!(line["stream"], "stream-x");
         let ts = line["@timestamp"].as_str().unwrap();
         assert!(
             regex_lite::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")

@@ -8,6 +8,7 @@ pub mod handshake;
 mod listen;
 pub mod logging;
 mod parent;
+mod product;
 mod serve;
 mod services;
 pub mod signals;
@@ -16,5 +17,6 @@ mod socket;
 pub mod tls;
 
 pub use early_interrupt::EarlyInterrupt;
+pub use product::Product;
 pub use serve::{ServeError, ServeOptions, serve};
 pub use signals::ProcessSignals;

@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
 use tonic::transport::server::{Connected, Router};
 
+use super::Product;
 use super::handshake::{self, HandshakeError, Launch};
 use super::listen::Listening;
 use super::services::{Broker, Controller, Stdio};
@@ -48,12 +49,12 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// Plaintext, no cookie; prints TF_REATTACH_PROVIDERS for another shell.
     pub debug: bool,
-    /// Registry address for the reattach line, e.g. registry.terraform.io/chimesdk/chimesdk.
-    pub address: String,
+    /// Who is serving: names in messages, logs, sockets and variables.
+    pub product: Product,
 }
 
 /// Serves until Shutdown or a stopping signal. `signals` must have been
@@ -67,21 +68,26 @@ pub async fn serve(
         Launch {
             client_cert_pem: None,
             socket_parent: std::env::temp_dir(),
-            transport: handshake::read_transport(|k| std::env::var(k).ok())?,
+            transport: handshake::read_transport(&opts.product.transport_env(), |k| {
+                std::env::var(k).ok()
+            })?,
         }
     } else {
-        handshake::read_launch(|k| std::env::var(k).ok())?
+        handshake::read_launch(&opts.product.transport_env(), |k| std::env::var(k).ok())?
     };
-    let listening = Listening::bind(&launch).await.map_err(ServeError::Socket)?;
+    let listening = Listening::bind(&launch, opts.product.name)
+        .await
+        .map_err(ServeError::Socket)?;
 
     let tls_config = match &launch.client_cert_pem {
         Some(pem) => {
-            let identity = tls::generate_server_identity()?;
+            let identity = tls::generate_server_identity(opts.product.binary)?;
             Some((tls::server_config(&identity, pem)?, identity.cert_der))
         }
         None => None,
     };
 
+    crate::tfprotocol::capture_into(std::env::var_os(opts.product.capture_env()).map(Into::into));
     let server = ProviderServer::new(provider);
     let stop = server.stop_token();
     let shutdown = CancellationToken::new();
@@ -178,7 +184,7 @@ fn announce(opts: &ServeOptions, network: &str, address: &str, cert_der: Option<
     let mut stdout = std::io::stdout().lock();
     if opts.debug {
         let reattach = serde_json::json!({
-            opts.address.clone(): {
+            opts.product.address: {
                 "Protocol": "grpc",
                 "ProtocolVersion": handshake::APP_PROTOCOL_VERSION,
                 "Pid": std::process::id(),

@@ -12,10 +12,10 @@ pub struct PrivateSocket {
 }
 
 impl PrivateSocket {
-    /// Creates `<parent>/tf-chimesdk-XXXX/plugin.sock` with the directory at 0700.
-    pub fn bind(parent: &Path) -> std::io::Result<(Self, UnixListener)> {
+    /// Creates `<parent>/tf-<product>-XXXX/plugin.sock` with the directory at 0700.
+    pub fn bind(parent: &Path, product: &str) -> std::io::Result<(Self, UnixListener)> {
         let dir = loop {
-            let candidate = parent.join(format!("tf-chimesdk-{:016x}", rand::random::<u64>()));
+            let candidate = parent.join(format!("tf-{product}-{:016x}", rand::random::<u64>()));
             match std::fs::DirBuilder::new().mode(0o700).create(&candidate) {
                 Ok(()) => break candidate,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -54,7 +54,7 @@ mod tests {
     #[tokio::test]
     async fn directory_is_private_and_removed_on_drop() {
         let parent = tempfile::tempdir().unwrap();
-        let (sock, _listener) = PrivateSocket::bind(parent.path()).unwrap();
+        let (sock, _listener) = PrivateSocket::bind(parent.path(), "example").unwrap();
         let mode = std::fs::metadata(sock.dir()).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700);
         assert!(sock.path().exists());

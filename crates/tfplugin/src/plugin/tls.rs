@@ -32,16 +32,16 @@ pub struct ServerIdentity {
 }
 
 /// ECDSA P-256, SAN localhost, EKU serverAuth, not a CA, valid for a day.
-pub fn generate_server_identity() -> Result<ServerIdentity, TlsSetupError> {
+/// `organization` names the product in the certificate's subject.
+pub fn generate_server_identity(organization: &str) -> Result<ServerIdentity, TlsSetupError> {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])?;
     params.is_ca = rcgen::IsCa::ExplicitNoCa;
     params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
     params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
-    params.distinguished_name.push(
-        rcgen::DnType::OrganizationName,
-        "terraform-provider-chimesdk",
-    );
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, organization);
     let now = time::OffsetDateTime::now_utc();
     // A little slack for clock differences between Terraform and us.
     params.not_before = now - time::Duration::minutes(1);
@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn server_certificate_has_the_properties_terraform_checks() {
         use x509_parser::prelude::*;
-        let id = generate_server_identity().unwrap();
+        let id = generate_server_identity("terraform-provider-example").unwrap();
         let (_, cert) = X509Certificate::from_der(&id.cert_der).unwrap();
         let san = cert.subject_alternative_name().unwrap().unwrap().value;
         assert!(
@@ -214,7 +214,7 @@ mod tests {
             "valid for a day, got {lifetime} s"
         );
         assert!(cert.validity().is_valid(), "valid now");
-        let other = generate_server_identity().unwrap();
+        let other = generate_server_identity("terraform-provider-example").unwrap();
         assert_ne!(
             id.cert_der.as_ref(),
             other.cert_der.as_ref(),

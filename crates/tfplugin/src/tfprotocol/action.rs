@@ -39,15 +39,6 @@ impl ActionEntry {
     }
 }
 
-pub fn unknown(type_name: &str) -> Vec<pb::Diagnostic> {
-    convert::error(
-        "Unknown action type",
-        format!(
-            "The chimesdk provider has no action {type_name:?}. It has chimesdk_verify_streaming."
-        ),
-    )
-}
-
 fn completed(diagnostics: Vec<pb::Diagnostic>) -> pb::invoke_action::Event {
     use pb::invoke_action::event::{Completed, Type};
     pb::invoke_action::Event {
@@ -55,18 +46,18 @@ fn completed(diagnostics: Vec<pb::Diagnostic>) -> pb::invoke_action::Event {
     }
 }
 
+/// An InvokeAction answer that completes at once with these diagnostics.
+pub fn completed_only(diagnostics: Vec<pb::Diagnostic>) -> EventStream {
+    Box::pin(futures::stream::iter([Ok(completed(diagnostics))]))
+}
+
 /// The events of one InvokeAction call.
 pub fn invoke(
-    entry: Option<Arc<ActionEntry>>,
+    entry: Arc<ActionEntry>,
     req: pb::invoke_action::Request,
     ctx: CallContext,
     span: tracing::Span,
 ) -> EventStream {
-    let Some(entry) = entry else {
-        return Box::pin(futures::stream::iter([Ok(completed(unknown(
-            &req.action_type,
-        )))]));
-    };
     let config = match convert::decode(req.config.as_ref(), &entry.ty) {
         Ok(c) => c,
         Err(why) => {

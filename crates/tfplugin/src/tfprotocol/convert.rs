@@ -101,14 +101,19 @@ pub fn error(summary: &str, detail: String) -> Vec<pb::Diagnostic> {
     diagnostics(&d)
 }
 
-/// Development aid for golden tests: with TF_CHIMESDK_CAPTURE_DIR set, the
-/// msgpack of request values is written to `<dir>/<rpc>.<field>.msgpack`
-/// (the last one of each kind wins). Values may include sensitive
-/// configuration; never set it in production.
+static CAPTURE_DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+
+/// Development aid for golden tests: with a directory set (the serve loop
+/// reads `TF_<PREFIX>_CAPTURE_DIR`), the msgpack of request values is
+/// written to `<dir>/<rpc>.<field>.msgpack` (the last one of each kind
+/// wins). Values may include sensitive configuration; never set it in
+/// production. The first call wins.
+pub fn capture_into(dir: Option<std::path::PathBuf>) {
+    let _ = CAPTURE_DIR.set(dir);
+}
+
 pub fn capture(rpc: &str, field: &str, dv: Option<&pb::DynamicValue>) {
-    static DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
-    let Some(dir) = DIR.get_or_init(|| std::env::var_os("TF_CHIMESDK_CAPTURE_DIR").map(Into::into))
-    else {
+    let Some(Some(dir)) = CAPTURE_DIR.get() else {
         return;
     };
     let Some(dv) = dv.filter(|d| !d.msgpack.is_empty()) else {

@@ -84,16 +84,6 @@ impl ListEntry {
     }
 }
 
-pub fn unknown_type(type_name: &str) -> Vec<pb::Diagnostic> {
-    convert::error(
-        "Unknown list resource type",
-        format!(
-            "The chimesdk provider cannot list {type_name:?}. It lists chimesdk_app_instance and \
-             chimesdk_messaging_streaming_configuration."
-        ),
-    )
-}
-
 fn diagnostics_event(diagnostic: Vec<pb::Diagnostic>) -> pb::list_resource::Event {
     pb::list_resource::Event {
         identity: None,
@@ -103,19 +93,19 @@ fn diagnostics_event(diagnostic: Vec<pb::Diagnostic>) -> pb::list_resource::Even
     }
 }
 
+/// A ListResource answer that is only diagnostics.
+pub fn diagnostics_only(diagnostics: Vec<pb::Diagnostic>) -> EventStream {
+    Box::pin(futures::stream::iter([Ok(diagnostics_event(diagnostics))]))
+}
+
 /// The events of one ListResource call; the listing runs in its own task
 /// and stops when the stream is dropped.
 pub fn stream(
-    entry: Option<Arc<ListEntry>>,
+    entry: Arc<ListEntry>,
     req: pb::list_resource::Request,
     ctx: CallContext,
     span: tracing::Span,
 ) -> EventStream {
-    let Some(entry) = entry else {
-        return Box::pin(futures::stream::iter([Ok(diagnostics_event(
-            unknown_type(&req.type_name),
-        ))]));
-    };
     let config = match convert::decode(req.config.as_ref(), &entry.config_ty) {
         Ok(c) => c,
         Err(why) => {

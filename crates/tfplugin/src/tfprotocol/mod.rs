@@ -13,4 +13,5 @@ mod list;
 mod server;
 mod unsupported;
 
+pub use convert::capture_into;
 pub use server::ProviderServer;

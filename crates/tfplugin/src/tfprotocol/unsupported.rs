@@ -18,18 +18,20 @@ pub fn one_shot<T: Send + 'static>(message: T) -> OneShot<T> {
     Box::pin(futures::stream::iter([Ok(message)]))
 }
 
-pub fn no_ephemeral(type_name: &str) -> Vec<pb::Diagnostic> {
+pub fn no_ephemeral(provider: &str, type_name: &str) -> Vec<pb::Diagnostic> {
     convert::error(
         "Unknown ephemeral resource type",
-        format!("The chimesdk provider has no ephemeral resources; {type_name:?} does not exist."),
+        format!(
+            "The {provider} provider has no ephemeral resources; {type_name:?} does not exist."
+        ),
     )
 }
 
-pub fn no_state_store(type_name: &str) -> Vec<pb::Diagnostic> {
+pub fn no_state_store(provider: &str, type_name: &str) -> Vec<pb::Diagnostic> {
     convert::error(
         "Unknown state store",
         format!(
-            "The chimesdk provider offers no state store; {type_name:?} does not exist. Store state with a \
+            "The {provider} provider offers no state store; {type_name:?} does not exist. Store state with a \
              backend (for example `backend \"s3\"`) instead."
         ),
     )

@@ -462,8 +462,10 @@ impl ProviderServer {
                 "Moving resources into this type is not supported",
                 format!(
                     "A `moved` block from {} to {} needs the provider to translate state between types, which the \
-                     chimesdk provider does not do. Use an `import` block for the target instead.",
-                    req.source_type_name, req.target_type_name
+                     {} provider does not do. Use an `import` block for the target instead.",
+                    req.source_type_name,
+                    req.target_type_name,
+                    self.provider.type_name()
                 ),
             ));
         }

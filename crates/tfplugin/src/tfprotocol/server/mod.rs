@@ -175,16 +175,42 @@ impl ProviderServer {
         self.resources.get(name).ok_or_else(|| {
             convert::error(
                 "Unknown resource type",
-                format!("The chimesdk provider has no resource type {name:?}; this is a bug in Terraform or a version mismatch."),
+                format!("The {} provider has no resource type {name:?}; this is a bug in Terraform or a version mismatch.", self.provider.type_name()),
             )
         })
+    }
+
+    fn unknown_list_type(&self, type_name: &str) -> Vec<pb::Diagnostic> {
+        convert::error(
+            "Unknown list resource type",
+            format!(
+                "The {} provider cannot list {type_name:?}. {}",
+                self.provider.type_name(),
+                it_has("list resources", self.list_resources.keys())
+            ),
+        )
+    }
+
+    fn unknown_action(&self, type_name: &str) -> Vec<pb::Diagnostic> {
+        convert::error(
+            "Unknown action type",
+            format!(
+                "The {} provider has no action {type_name:?}. {}",
+                self.provider.type_name(),
+                it_has("actions", self.actions.keys())
+            ),
+        )
     }
 
     fn data_source(&self, name: &str) -> Result<&DataSourceEntry, Vec<pb::Diagnostic>> {
         self.data_sources.get(name).ok_or_else(|| {
             convert::error(
                 "Unknown data source",
-                format!("The chimesdk provider has no data source {name:?}."),
+                format!(
+                    "The {} provider has no data source {name:?}. {}",
+                    self.provider.type_name(),
+                    it_has("data sources", self.data_sources.keys())
+                ),
             )
         })
     }
@@ -475,7 +501,11 @@ impl provider_server::Provider for ProviderServer {
         let req = req.into_inner();
         let span = span("ListResource", &req.type_name);
         let ctx = self.ctx();
-        let entry = self.list_resources.get(req.type_name.as_str()).cloned();
+        let Some(entry) = self.list_resources.get(req.type_name.as_str()).cloned() else {
+            return Ok(Response::new(super::list::diagnostics_only(
+                self.unknown_list_type(&req.type_name),
+            )));
+        };
         Ok(Response::new(super::list::stream(entry, req, ctx, span)))
     }
 
@@ -486,7 +516,7 @@ impl provider_server::Provider for ProviderServer {
         let req = req.into_inner();
         let _s = span("ValidateListResourceConfig", &req.type_name).entered();
         let diagnostics = match self.list_resources.get(req.type_name.as_str()) {
-            None => super::list::unknown_type(&req.type_name),
+            None => self.unknown_list_type(&req.type_name),
             Some(entry) => entry.validate(&req),
         };
         Ok(Response::new(pb::validate_list_resource_config::Response {
@@ -538,7 +568,10 @@ impl provider_server::Provider for ProviderServer {
     ) -> Rpc<pb::validate_ephemeral_resource_config::Response> {
         Ok(Response::new(
             pb::validate_ephemeral_resource_config::Response {
-                diagnostics: unsupported::no_ephemeral(&req.into_inner().type_name),
+                diagnostics: unsupported::no_ephemeral(
+                    self.provider.type_name(),
+                    &req.into_inner().type_name,
+                ),
             },
         ))
     }
@@ -548,7 +581,10 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::open_ephemeral_resource::Request>,
     ) -> Rpc<pb::open_ephemeral_resource::Response> {
         Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: unsupported::no_ephemeral(&req.into_inner().type_name),
+            diagnostics: unsupported::no_ephemeral(
+                self.provider.type_name(),
+                &req.into_inner().type_name,
+            ),
             ..Default::default()
         }))
     }
@@ -558,7 +594,10 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Rpc<pb::renew_ephemeral_resource::Response> {
         Ok(Response::new(pb::renew_ephemeral_resource::Response {
-            diagnostics: unsupported::no_ephemeral(&req.into_inner().type_name),
+            diagnostics: unsupported::no_ephemeral(
+                self.provider.type_name(),
+                &req.into_inner().type_name,
+            ),
             ..Default::default()
         }))
     }
@@ -568,7 +607,10 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::close_ephemeral_resource::Request>,
     ) -> Rpc<pb::close_ephemeral_resource::Response> {
         Ok(Response::new(pb::close_ephemeral_resource::Response {
-            diagnostics: unsupported::no_ephemeral(&req.into_inner().type_name),
+            diagnostics: unsupported::no_ephemeral(
+                self.provider.type_name(),
+                &req.into_inner().type_name,
+            ),
         }))
     }
 
@@ -588,7 +630,8 @@ impl provider_server::Provider for ProviderServer {
             error: Some(pb::FunctionError {
                 // The name is the caller's: echoed only in part when long.
                 text: format!(
-                    "The chimesdk provider defines no functions; {:?} does not exist.",
+                    "The {} provider defines no functions; {:?} does not exist.",
+                    self.provider.type_name(),
                     crate::framework::truncated(req.into_inner().name, 200)
                 ),
                 function_argument: None,
@@ -601,7 +644,10 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::validate_state_store::Request>,
     ) -> Rpc<pb::validate_state_store::Response> {
         Ok(Response::new(pb::validate_state_store::Response {
-            diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+            diagnostics: unsupported::no_state_store(
+                self.provider.type_name(),
+                &req.into_inner().type_name,
+            ),
         }))
     }
 
@@ -610,7 +656,10 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::configure_state_store::Request>,
     ) -> Rpc<pb::configure_state_store::Response> {
         Ok(Response::new(pb::configure_state_store::Response {
-            diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+            diagnostics: unsupported::no_state_store(
+                self.provider.type_name(),
+                &req.into_inner().type_name,
+            ),
         }))
     }
 
@@ -622,7 +671,10 @@ impl provider_server::Provider for ProviderServer {
     ) -> Rpc<Self::ReadStateBytesStream> {
         Ok(Response::new(unsupported::one_shot(
             pb::read_state_bytes::Response {
-                diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+                diagnostics: unsupported::no_state_store(
+                    self.provider.type_name(),
+                    &req.into_inner().type_name,
+                ),
                 ..Default::default()
             },
         )))
@@ -638,7 +690,7 @@ impl provider_server::Provider for ProviderServer {
             _ => String::new(),
         };
         Ok(Response::new(pb::write_state_bytes::Response {
-            diagnostics: unsupported::no_state_store(&type_name),
+            diagnostics: unsupported::no_state_store(self.provider.type_name(), &type_name),
         }))
     }
 
@@ -648,7 +700,10 @@ impl provider_server::Provider for ProviderServer {
     ) -> Rpc<pb::get_states::Response> {
         Ok(Response::new(pb::get_states::Response {
             state_id: Vec::new(),
-            diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+            diagnostics: unsupported::no_state_store(
+                self.provider.type_name(),
+                &req.into_inner().type_name,
+            ),
         }))
     }
 
@@ -657,7 +712,10 @@ impl provider_server::Provider for ProviderServer {
         req: Request<pb::delete_state::Request>,
     ) -> Rpc<pb::delete_state::Response> {
         Ok(Response::new(pb::delete_state::Response {
-            diagnostics: unsupported::no_state_store(&req.into_inner().type_name),
+            diagnostics: unsupported::no_state_store(
+                self.provider.type_name(),
+                &req.into_inner().type_name,
+            ),
         }))
     }
 
@@ -668,7 +726,7 @@ impl provider_server::Provider for ProviderServer {
         let req = req.into_inner();
         let _s = span("ValidateActionConfig", &req.type_name).entered();
         let diagnostics = match self.actions.get(req.type_name.as_str()) {
-            None => super::action::unknown(&req.type_name),
+            None => self.unknown_action(&req.type_name),
             Some(entry) => validate_config(
                 "action configuration",
                 &entry.schema,
@@ -691,7 +749,7 @@ impl provider_server::Provider for ProviderServer {
         let ctx = self.ctx();
         let diagnostics = async {
             let Some(entry) = self.actions.get(req.action_type.as_str()) else {
-                return super::action::unknown(&req.action_type);
+                return self.unknown_action(&req.action_type);
             };
             match decode_as(req.config.as_ref(), &entry.ty, "action configuration") {
                 Err(d) => d,
@@ -714,7 +772,11 @@ impl provider_server::Provider for ProviderServer {
     ) -> Rpc<Self::InvokeActionStream> {
         let req = req.into_inner();
         let span = span("InvokeAction", &req.action_type);
-        let entry = self.actions.get(req.action_type.as_str()).cloned();
+        let Some(entry) = self.actions.get(req.action_type.as_str()).cloned() else {
+            return Ok(Response::new(super::action::completed_only(
+                self.unknown_action(&req.action_type),
+            )));
+        };
         Ok(Response::new(super::action::invoke(
             entry,
             req,
@@ -732,5 +794,15 @@ impl provider_server::Provider for ProviderServer {
         Ok(Response::new(pb::stop_provider::Response {
             error: String::new(),
         }))
+    }
+}
+
+/// "It has a and b." / "It has no <what>.": the names a user may have meant.
+fn it_has<'a>(what: &str, names: impl Iterator<Item = &'a &'static str>) -> String {
+    let names: Vec<&str> = names.copied().collect();
+    match names.as_slice() {
+        [] => format!("It has no {what}."),
+        [one] => format!("It has {one}."),
+        [init @ .., last] => format!("It has {} and {last}.", init.join(", ")),
     }
 }
