@@ -6,7 +6,8 @@ use tonic::Response;
 use tracing::Instrument;
 
 use super::super::convert;
-use super::{ProviderServer, ResourceEntry, Rpc, decode_as, decode_state, span, undecodable};
+use super::lookup::{decode_as, decode_state, undecodable};
+use super::{ProviderServer, ResourceEntry, Rpc, span};
 use crate::framework::{ApplyRequest, Diagnostics, PlanRequest, ReadRequest};
 use crate::proto::tfplugin6 as pb;
 use crate::value::Value;

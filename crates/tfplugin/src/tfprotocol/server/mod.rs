@@ -13,13 +13,13 @@ use super::identity::Identity;
 use super::list::ListEntry;
 use super::unsupported;
 
+mod lookup;
 mod managed;
-use crate::framework::{
-    CallContext, DataSource, Diagnostics, Provider, ProviderData, Resource, Schema,
-    validate_attributes,
-};
+mod registry;
+use crate::framework::{DataSource, Provider, ProviderData, Resource, Schema};
 use crate::proto::tfplugin6::{self as pb, provider_server};
-use crate::value::{AttributePath, Type, Value};
+use crate::value::Type;
+use lookup::{decode_as, validate_config};
 
 struct ResourceEntry {
     resource: Arc<dyn Resource>,
@@ -58,222 +58,6 @@ fn capabilities() -> pb::ServerCapabilities {
         move_resource_state: true,
         generate_resource_config: true,
     }
-}
-
-impl ProviderServer {
-    pub fn new(provider: Arc<dyn Provider>) -> Self {
-        let provider_schema = provider.schema();
-        let provider_type = provider_schema.value_type();
-        let resources: BTreeMap<_, _> = provider
-            .resources()
-            .into_iter()
-            .map(|r| {
-                let schema = r.schema();
-                let ty = schema.value_type();
-                let identity = Identity::new(r.identity(), &schema);
-                (
-                    r.type_name(),
-                    ResourceEntry {
-                        resource: r,
-                        schema,
-                        ty,
-                        identity,
-                    },
-                )
-            })
-            .collect();
-        let data_sources: BTreeMap<_, _> = provider
-            .data_sources()
-            .into_iter()
-            .map(|d| {
-                let schema = d.schema();
-                let ty = schema.value_type();
-                (
-                    d.type_name(),
-                    DataSourceEntry {
-                        data_source: d,
-                        schema,
-                        ty,
-                    },
-                )
-            })
-            .collect();
-        let list_resources: BTreeMap<_, _> = provider
-            .list_resources()
-            .into_iter()
-            .map(|l| {
-                let resource = resources
-                    .get(l.type_name())
-                    .map(|e| (&e.schema, e.resource.identity()));
-                (l.type_name(), Arc::new(ListEntry::new(l, resource)))
-            })
-            .collect();
-        let actions: BTreeMap<_, _> = provider
-            .actions()
-            .into_iter()
-            .map(|a| (a.type_name(), Arc::new(ActionEntry::new(a))))
-            .collect();
-        let schema_response = pb::get_provider_schema::Response {
-            provider: Some(convert::schema(&provider_schema)),
-            resource_schemas: resources
-                .iter()
-                .map(|(k, e)| (k.to_string(), convert::schema(&e.schema)))
-                .collect(),
-            data_source_schemas: data_sources
-                .iter()
-                .map(|(k, e)| (k.to_string(), convert::schema(&e.schema)))
-                .collect(),
-            functions: Default::default(),
-            ephemeral_resource_schemas: Default::default(),
-            list_resource_schemas: list_resources
-                .iter()
-                .map(|(k, e)| (k.to_string(), convert::schema(&e.schema)))
-                .collect(),
-            state_store_schemas: Default::default(),
-            action_schemas: actions
-                .iter()
-                .map(|(k, e)| {
-                    (
-                        k.to_string(),
-                        pb::ActionSchema {
-                            schema: Some(convert::schema(&e.schema)),
-                        },
-                    )
-                })
-                .collect(),
-            diagnostics: Vec::new(),
-            provider_meta: None,
-            server_capabilities: Some(capabilities()),
-        };
-        Self {
-            provider,
-            provider_schema,
-            provider_type,
-            resources,
-            data_sources,
-            list_resources,
-            actions,
-            schema_response,
-            stop: CancellationToken::new(),
-            provider_data: OnceLock::new(),
-        }
-    }
-
-    /// The token StopProvider trips; the serve loop shares it.
-    pub fn stop_token(&self) -> CancellationToken {
-        self.stop.clone()
-    }
-
-    fn ctx(&self) -> CallContext {
-        CallContext {
-            cancel: self.stop.child_token(),
-            provider_data: self.provider_data.get().cloned(),
-        }
-    }
-
-    fn resource(&self, name: &str) -> Result<&ResourceEntry, Vec<pb::Diagnostic>> {
-        self.resources.get(name).ok_or_else(|| {
-            convert::error(
-                "Unknown resource type",
-                format!("The {} provider has no resource type {name:?}; this is a bug in Terraform or a version mismatch.", self.provider.type_name()),
-            )
-        })
-    }
-
-    fn unknown_list_type(&self, type_name: &str) -> Vec<pb::Diagnostic> {
-        convert::error(
-            "Unknown list resource type",
-            format!(
-                "The {} provider cannot list {type_name:?}. {}",
-                self.provider.type_name(),
-                it_has("list resources", self.list_resources.keys())
-            ),
-        )
-    }
-
-    fn unknown_action(&self, type_name: &str) -> Vec<pb::Diagnostic> {
-        convert::error(
-            "Unknown action type",
-            format!(
-                "The {} provider has no action {type_name:?}. {}",
-                self.provider.type_name(),
-                it_has("actions", self.actions.keys())
-            ),
-        )
-    }
-
-    fn data_source(&self, name: &str) -> Result<&DataSourceEntry, Vec<pb::Diagnostic>> {
-        self.data_sources.get(name).ok_or_else(|| {
-            convert::error(
-                "Unknown data source",
-                format!(
-                    "The {} provider has no data source {name:?}. {}",
-                    self.provider.type_name(),
-                    it_has("data sources", self.data_sources.keys())
-                ),
-            )
-        })
-    }
-}
-
-/// The body of every Validate*Config RPC: decode, run the schema's attribute
-/// validators, then the type's own static checks.
-fn validate_config(
-    what: &str,
-    schema: &Schema,
-    ty: &Type,
-    config: Option<&pb::DynamicValue>,
-    checks: impl FnOnce(&Value, &mut Diagnostics),
-) -> Vec<pb::Diagnostic> {
-    match decode_as(config, ty, what) {
-        Err(diagnostics) => diagnostics,
-        Ok(config) => {
-            let mut diags = Diagnostics::new();
-            validate_attributes(&schema.block, &config, &AttributePath::root(), &mut diags);
-            checks(&config, &mut diags);
-            convert::diagnostics(&diags)
-        }
-    }
-}
-
-/// Decodes a request value; a failure is the diagnostic to answer with.
-fn decode_as(
-    dv: Option<&pb::DynamicValue>,
-    ty: &Type,
-    what: &str,
-) -> Result<Value, Vec<pb::Diagnostic>> {
-    convert::decode(dv, ty).map_err(|e| undecodable(what, e))
-}
-
-/// A stored state, which Terraform never lets hold an unknown value: one
-/// that does is refused rather than planned or applied from.
-fn decode_state(
-    dv: Option<&pb::DynamicValue>,
-    ty: &Type,
-    what: &str,
-) -> Result<Value, Vec<pb::Diagnostic>> {
-    let state = decode_as(dv, ty, what)?;
-    if state.is_wholly_known() {
-        Ok(state)
-    } else {
-        Err(convert::error(
-            "Stored state holds unknown values",
-            format!(
-                "The {what} holds a value that is not known. A state is written after apply, when every value is \
-                 known, so this one was damaged or hand-edited. Restore it from a backup, or remove the resource from \
-                 the state (`terraform state rm`) and import it again."
-            ),
-        ))
-    }
-}
-
-fn undecodable(what: &str, why: String) -> Vec<pb::Diagnostic> {
-    convert::error(
-        "Provider received a value it cannot decode",
-        format!(
-            "Decoding the {what} failed: {why}. This is a bug in the provider or a Terraform version mismatch; please report it."
-        ),
-    )
 }
 
 fn span(rpc: &'static str, type_name: &str) -> tracing::Span {
@@ -794,15 +578,5 @@ impl provider_server::Provider for ProviderServer {
         Ok(Response::new(pb::stop_provider::Response {
             error: String::new(),
         }))
-    }
-}
-
-/// "It has a and b." / "It has no <what>.": the names a user may have meant.
-fn it_has<'a>(what: &str, names: impl Iterator<Item = &'a &'static str>) -> String {
-    let names: Vec<&str> = names.copied().collect();
-    match names.as_slice() {
-        [] => format!("It has no {what}."),
-        [one] => format!("It has {one}."),
-        [init @ .., last] => format!("It has {} and {last}.", init.join(", ")),
     }
 }
