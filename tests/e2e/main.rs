@@ -12,6 +12,7 @@ mod gitops;
 mod golden;
 mod identity;
 mod kms;
+mod layout;
 mod lifecycle;
 mod plan_lookups;
 mod protocol;

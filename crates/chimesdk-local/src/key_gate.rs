@@ -29,7 +29,7 @@ pub struct KeyGate {
 
 /// A KMS client on the Kinesis endpoint, configured as delivery's own.
 pub fn kms_client(endpoint: &str, region: &str) -> aws_sdk_kms::Client {
-    aws_sdk_kms::Client::new(&super::delivery::sdk_config(endpoint, region))
+    aws_sdk_kms::Client::new(&super::aws_clients::sdk_config(endpoint, region))
 }
 
 impl KeyGate {

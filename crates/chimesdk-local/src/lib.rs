@@ -5,6 +5,7 @@
 //! status codes, JSON names, errors); SigV4 signatures are accepted without
 //! checking. See contributing/chimesdk-local.md for what it does not emulate.
 
+mod aws_clients;
 mod constraints;
 mod delivery;
 mod error;
@@ -14,6 +15,7 @@ pub mod logging;
 mod messaging;
 mod persist;
 mod prereq;
+mod record;
 mod request;
 mod server;
 mod store;
@@ -28,7 +30,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use tokio::sync::Mutex;
 
-pub use delivery::{Record, Status, http_client};
+pub use aws_clients::http_client;
+pub use delivery::{Record, Status};
 pub use error::ApiError;
 use error::ApiResult;
 pub use server::Limits;
@@ -83,7 +86,7 @@ impl App {
             }
             None => (None, Store::default(), Vec::new(), 0),
         };
-        let kinesis = delivery::kinesis_client(&config.kinesis_endpoint, &config.region);
+        let kinesis = aws_clients::kinesis_client(&config.kinesis_endpoint, &config.region);
         let keys = key_gate::KeyGate::new(
             kinesis.clone(),
             key_gate::kms_client(&config.kinesis_endpoint, &config.region),

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::delivery::Record;
+use super::record::Record;
 use super::store::{Store, Table};
 
 pub struct Db {

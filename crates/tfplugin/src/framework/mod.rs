@@ -3,7 +3,7 @@
 //! and data sources served through the object-safe Resource / ListResource
 //! / DataSource / Provider traits.
 //!
-//! It knows cty values (crate::value) but neither gRPC nor AWS: the protocol
+//! It knows cty values (crate::value) but neither gRPC nor any cloud: the protocol
 //! layer drives these traits, and resources implement them.
 
 mod action;

@@ -1,7 +1,7 @@
 //! The plugin process: go-plugin handshake, unix socket or loopback TCP, strict mutual TLS,
 //! go-plugin's side services, hclog logging and the serve loop.
 //!
-//! It serves any `framework::Provider`; it knows nothing of AWS.
+//! It serves any `framework::Provider`; it knows nothing of the cloud behind it.
 
 pub use ::early_interrupt;
 pub mod handshake;

@@ -2,7 +2,7 @@
 //! having stopped it (killed, or an embedding of Terraform that exits
 //! without cleaning up its plugins): the process is then reparented, so its
 //! parent process ID changes. go-plugin relies on the client to kill the
-//! plugin; a provider left behind would hold its socket and its AWS calls.
+//! plugin; a provider left behind would hold its socket and its API calls.
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Terraform's type system (cty) as Rust data: types, values, numbers, paths.
 //!
-//! Nothing here knows about gRPC or AWS: it is the vocabulary the protocol
+//! Nothing here knows about gRPC or any cloud: it is the vocabulary the protocol
 //! layer decodes into and the resources read from.
 
 mod msgpack;

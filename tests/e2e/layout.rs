@@ -1,0 +1,77 @@
+//! The workspace's layout rules (contributing/architecture.md), checked so
+//! that they stay true: imports go one way, the framework names no product,
+//! and no source file outgrows a reader.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            if name != "target" && !name.starts_with('.') {
+                rust_files(&path, out);
+            }
+        } else if name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_module_imports_another_in_a_circle() {
+    let root = test_support::paths::repo_root();
+    let out = std::process::Command::new("python3")
+        .arg(root.join("scripts/module-graph"))
+        .output()
+        .expect("python3");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The crate arrows the architecture describes.
+    assert!(text.contains("tfplugin -> early-interrupt\n"), "{text}");
+    assert!(text.contains("chimesdk-domain -> (none)\n"), "{text}");
+    assert!(
+        text.contains("chimesdk-local -> chimesdk-domain, early-interrupt\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_framework_names_no_product_and_no_cloud() {
+    let root = test_support::paths::repo_root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates/tfplugin/src"), &mut files);
+    // aws-lc-rs, the TLS crypto library, is not the cloud.
+    let words = regex_lite::Regex::new(r"(?i)chime|kinesis|\baws(\s|$|[.,:;)])").unwrap();
+    let offenders: Vec<String> = files
+        .iter()
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| words.is_match(l))
+                .map(|(n, l)| format!("{}:{}: {}", f.display(), n + 1, l.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}
+
+#[test]
+fn no_source_file_is_longer_than_600_lines() {
+    let root = test_support::paths::repo_root();
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let lines = std::fs::read_to_string(f).unwrap().lines().count();
+            (lines > 600).then(|| format!("{} ({lines} lines)", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these by job: {long:?}");
+}
