@@ -1,5 +1,5 @@
 # `terraform test` for the quickstart module, against moto and chimesdk-local
-# (tests/e2e_examples.rs starts them and passes the variables below with -var).
+# (tests/e2e/examples.rs starts them and passes the variables below with -var).
 # A provider's own plan-time errors are not objects `expect_failures` can
 # check; those are covered by the Rust end-to-end tests.
 

@@ -231,7 +231,7 @@ fn the_constraints_table_is_what_the_botocore_models_say() {
     let fresh: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert!(
         committed["services"] == fresh["services"],
-        "src/local/constraints.json is stale: run scripts/gen-local-model"
+        "crates/chimesdk-local/src/constraints.json is stale: run scripts/gen-local-model"
     );
 }
 
