@@ -4,6 +4,5 @@
 
 pub mod actions;
 pub mod aws;
-pub mod data_sources;
 pub mod provider;
 pub mod resources;

@@ -231,3 +231,28 @@ pub async fn list_app_instances_page(
             .map(str::to_string),
     ))
 }
+
+/// Whether the AppInstance exists (see `find_app_instance`
+/// for what counts as missing).
+pub async fn app_instance_exists(
+    c: &AwsClients,
+    app_instance_arn: &str,
+    cancel: &CancellationToken,
+) -> Result<bool, AwsError> {
+    find_app_instance(c, app_instance_arn, cancel)
+        .await
+        .map(|a| a.is_some())
+}
+
+/// Whether DescribeAppInstance says the AppInstance does not exist. Any
+/// other answer (it exists, access denied, a fault) is not proof.
+pub async fn app_instance_gone(
+    c: &AwsClients,
+    app_instance_arn: &str,
+    cancel: &CancellationToken,
+) -> bool {
+    matches!(
+        app_instance_exists(c, app_instance_arn, cancel).await,
+        Ok(false)
+    )
+}

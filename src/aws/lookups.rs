@@ -72,7 +72,10 @@ impl SharedLookups {
         cancel: &CancellationToken,
     ) -> Result<bool, AwsError> {
         let cell = slot(&self.app_instances, arn);
-        once(&cell, || super::chime::app_instance_exists(c, arn, cancel)).await
+        once(&cell, || {
+            super::app_instances::app_instance_exists(c, arn, cancel)
+        })
+        .await
     }
 
     pub async fn key(

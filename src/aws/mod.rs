@@ -3,7 +3,6 @@
 //! answers `None` or empty for what does not exist; `wait_*` polls).
 
 pub mod app_instances;
-pub mod chime;
 pub mod clients;
 pub mod credentials;
 pub mod error;

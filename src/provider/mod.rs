@@ -99,7 +99,7 @@ impl Provider for ChimeSdkProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        crate::data_sources::all()
+        crate::resources::data_sources()
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {

@@ -1,4 +1,5 @@
-//! The provider's managed resources, each a `TypedResource` in its folder.
+//! The provider's resources, one folder each: the managed resource (a
+//! `TypedResource`), its `list` block, its data source and its AWS calls.
 
 pub mod app_instance;
 pub mod messaging_streaming_configuration;
@@ -6,12 +7,22 @@ pub mod messaging_streaming_configuration;
 use std::sync::Arc;
 
 use crate::aws::AwsError;
-use tfplugin::framework::{Deadline, ListResource, Resource, list_resource, resource};
+use tfplugin::framework::{
+    DataSource, Deadline, ListResource, Resource, data_source, list_resource, resource,
+};
 
 pub fn all() -> Vec<Arc<dyn Resource>> {
     vec![
         resource(app_instance::AppInstanceResource),
         resource(messaging_streaming_configuration::MessagingStreamingConfiguration),
+    ]
+}
+
+/// The data sources, each in the folder of the resource it reads.
+pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
+    vec![
+        data_source(app_instance::AppInstanceData),
+        data_source(messaging_streaming_configuration::MessagingStreamingConfigurationData),
     ]
 }
 

@@ -16,9 +16,9 @@ use tokio_util::sync::CancellationToken;
 
 use self::schema::{Config, DEFAULT_TIMEOUT};
 use self::watch::{Watch, expected_event};
-use crate::aws::chime::find_streaming_configurations;
 use crate::aws::kinesis::find_stream_summary;
 use crate::aws::{AwsClients, test_traffic};
+use crate::resources::messaging_streaming_configuration::calls::find_streaming_configurations;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
 use chimesdk_domain::streaming::DataType;
 use tfplugin::framework::{

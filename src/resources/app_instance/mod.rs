@@ -2,8 +2,11 @@
 //! and tags; created with an idempotency token, updated in place, imported
 //! by ARN.
 
+mod data_source;
 mod list;
 pub mod schema;
+
+pub use data_source::AppInstanceData;
 
 use std::collections::BTreeSet;
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::tags::TagsAttr;
 use tfplugin::framework::{
-    Attribute, Block, Op, PlanModifier, Schema, regex_match, timeouts_block,
+    Attribute, Block, Op, PlanModifier, Schema, Timeouts, regex_match, timeouts_block,
 };
 use tfplugin::value::{Attr, Type};
 
@@ -30,13 +30,6 @@ pub struct Model {
     pub created_timestamp: Attr<String>,
     pub last_updated_timestamp: Attr<String>,
     pub timeouts: Attr<Timeouts>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Timeouts {
-    pub create: Attr<String>,
-    pub update: Attr<String>,
-    pub delete: Attr<String>,
 }
 
 fn tag_map() -> Type {

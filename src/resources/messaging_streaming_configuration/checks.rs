@@ -106,7 +106,7 @@ impl Asking {
     ) -> Result<bool, crate::aws::AwsError> {
         match self {
             Asking::SharedPlanLookup => c.lookups.app_instance_exists(c, arn, cancel).await,
-            Asking::AwsNow => crate::aws::chime::app_instance_exists(c, arn, cancel).await,
+            Asking::AwsNow => crate::aws::app_instances::app_instance_exists(c, arn, cancel).await,
         }
     }
 }

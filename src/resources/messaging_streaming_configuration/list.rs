@@ -9,8 +9,10 @@ use futures::StreamExt;
 use super::MessagingStreamingConfiguration;
 use super::read::imported;
 use crate::aws::app_instances::{AppInstanceSummary, LIST_PAGE_MAX, list_app_instances_page};
-use crate::aws::chime::{Configured, find_streaming_configurations};
 use crate::aws::{AwsClients, AwsError};
+use crate::resources::messaging_streaming_configuration::calls::{
+    Configured, find_streaming_configurations,
+};
 use tfplugin::framework::{
     Block, CallContext, Diagnostics, Found, Listing, NoListConfig, OBJECT_READ_CONCURRENCY, Schema,
     TypedList,

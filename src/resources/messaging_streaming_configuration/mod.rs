@@ -2,7 +2,9 @@
 //! resource's entry points; the work is in schema, model, validate, plan,
 //! reconcile and read.
 
+pub mod calls;
 mod checks;
+mod data_source;
 mod keys;
 mod list;
 pub mod model;
@@ -11,6 +13,8 @@ mod read;
 mod reconcile;
 pub mod schema;
 mod validate;
+
+pub use data_source::MessagingStreamingConfigurationData;
 
 use async_trait::async_trait;
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use crate::aws::tags::{Tags, TagsAttr, known_tags, tags_attr};
+use tfplugin::framework::Timeouts;
 use tfplugin::value::Attr;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -12,7 +13,7 @@ pub struct Model {
     pub id: Attr<String>,
     pub app_instance_arn: Attr<String>,
     pub streaming_configuration: Attr<Vec<BlockModel>>,
-    pub timeouts: Attr<TimeoutsModel>,
+    pub timeouts: Attr<Timeouts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -31,13 +32,6 @@ pub struct StreamModel {
     pub retain_on_destroy: Attr<bool>,
     pub tags: TagsAttr,
     pub tags_all: TagsAttr,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct TimeoutsModel {
-    pub create: Attr<String>,
-    pub update: Attr<String>,
-    pub delete: Attr<String>,
 }
 
 impl Model {

@@ -10,11 +10,12 @@ use super::model::{
     tags_attr,
 };
 use super::validate::block_path;
+use crate::aws::AwsClients;
 use crate::aws::kinesis::{
     MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, list_tags, scaling_path,
 };
 use crate::aws::tags::{MAX_USER_TAGS, TagChanges, merge};
-use crate::aws::{AwsClients, chime};
+use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
 use tfplugin::framework::{CallContext, Diagnostics};
 use tfplugin::value::{Attr, AttributePath};

@@ -4,9 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{BlockModel, Model, StreamModel, TagsAttr, tags_attr};
+use crate::aws::app_instances::app_instance_gone;
 use crate::aws::kinesis::{StreamSummary, find_stream_summary, list_tags};
 use crate::aws::tags::{Tags, split_remote};
-use crate::aws::{AwsClients, AwsError, chime};
+use crate::aws::{AwsClients, AwsError};
+use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{CallContext, Diagnostics};
 use tfplugin::value::{Attr, AttributePath};
@@ -27,7 +29,7 @@ pub async fn refresh(
         // A deleted AppInstance may answer BadRequest or Forbidden here
         // (unverified which): DescribeAppInstance settles it.
         Err(e) => {
-            if chime::app_instance_gone(c, &app_arn, &ctx.cancel).await {
+            if app_instance_gone(c, &app_arn, &ctx.cancel).await {
                 warn_app_instance_gone(current, &app_arn, diags);
             } else {
                 diags.error(
@@ -38,7 +40,7 @@ pub async fn refresh(
             return Some(current.clone());
         }
     };
-    if remote.is_empty() && chime::app_instance_gone(c, &app_arn, &ctx.cancel).await {
+    if remote.is_empty() && app_instance_gone(c, &app_arn, &ctx.cancel).await {
         warn_app_instance_gone(current, &app_arn, diags);
         return Some(current.clone());
     }

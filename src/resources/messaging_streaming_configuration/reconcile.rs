@@ -8,9 +8,11 @@ use std::collections::BTreeMap;
 use super::checks::{Asking, check_provider_matches};
 use super::model::{Desired, Model, Private, StreamSpec, Target};
 use super::plan::{check_no_takeover, check_referenced_streams};
+use crate::aws::app_instances::app_instance_gone;
 use crate::aws::kinesis::{self, StreamSummary};
-use crate::aws::{AwsClients, AwsError, chime};
+use crate::aws::{AwsClients, AwsError};
 use crate::resources::explain;
+use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{CallContext, Deadline, Diagnostics};
 use tfplugin::value::Attr;
@@ -182,7 +184,7 @@ pub async fn delete(
     if let Err(e) = chime::delete_streaming_configurations(c, &app_arn, &ctx.cancel).await {
         // A deleted AppInstance took its configuration with it; it may
         // answer BadRequest or Forbidden here (unverified which).
-        if chime::app_instance_gone(c, &app_arn, &ctx.cancel).await {
+        if app_instance_gone(c, &app_arn, &ctx.cancel).await {
             tracing::info!(app_instance = %app_arn, error = %e, "the AppInstance no longer exists, nor its configuration");
         } else {
             diags.error(

@@ -36,7 +36,7 @@ pub use resource::{
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema};
 pub use timeouts::{
-    DEFAULT_OPERATION_TIMEOUT, Deadline, MAX_OPERATION_TIMEOUT, Op, operation_timeout,
+    DEFAULT_OPERATION_TIMEOUT, Deadline, MAX_OPERATION_TIMEOUT, Op, Timeouts, operation_timeout,
     parse_duration, timeouts_block,
 };
 pub use typed::{

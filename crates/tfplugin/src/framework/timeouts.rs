@@ -8,7 +8,7 @@ use tokio::time::Instant;
 
 use super::schema::{Attribute, Block, NestedBlock, Nesting};
 use super::validators::duration_at_most;
-use crate::value::Value;
+use crate::value::{Attr, Value};
 
 /// An operation a `timeouts` block can limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,16 @@ impl Op {
             Op::Delete => "delete",
         }
     }
+}
+
+/// The `timeouts` block's values in a resource's model, for the operations
+/// apply runs (read has none: refresh is bounded by the provider's own
+/// deadline per call).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Timeouts {
+    pub create: Attr<String>,
+    pub update: Attr<String>,
+    pub delete: Attr<String>,
 }
 
 /// The `timeouts` block for operations with these defaults.

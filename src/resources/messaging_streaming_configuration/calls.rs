@@ -1,12 +1,12 @@
-//! Chime SDK messaging: an AppInstance's streaming configurations (get /
-//! put / delete), and whether the AppInstance exists.
+//! The resource's AWS calls (Chime SDK messaging): an AppInstance's streaming
+//! configurations, got, put and deleted.
 
 use aws_sdk_chimesdkmessaging::types::{MessagingDataType, StreamingConfiguration};
 use tokio_util::sync::CancellationToken;
 
-use super::AwsClients;
-use super::error::{AwsError, deleted};
-use super::retry::{classify, with_retries};
+use crate::aws::AwsClients;
+use crate::aws::error::{AwsError, deleted};
+use crate::aws::retry::{classify, with_retries};
 
 /// One (data type, stream ARN) pair as the service holds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -108,30 +108,5 @@ pub async fn delete_streaming_configurations(
         )
         .await
         .map_err(AwsError::from),
-    )
-}
-
-/// Whether the AppInstance exists (see `app_instances::find_app_instance`
-/// for what counts as missing).
-pub async fn app_instance_exists(
-    c: &AwsClients,
-    app_instance_arn: &str,
-    cancel: &CancellationToken,
-) -> Result<bool, AwsError> {
-    super::app_instances::find_app_instance(c, app_instance_arn, cancel)
-        .await
-        .map(|a| a.is_some())
-}
-
-/// Whether DescribeAppInstance says the AppInstance does not exist. Any
-/// other answer (it exists, access denied, a fault) is not proof.
-pub async fn app_instance_gone(
-    c: &AwsClients,
-    app_instance_arn: &str,
-    cancel: &CancellationToken,
-) -> bool {
-    matches!(
-        app_instance_exists(c, app_instance_arn, cancel).await,
-        Ok(false)
     )
 }

@@ -4,8 +4,9 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::aws::AwsClients;
 use crate::aws::regions::chime_region_problem;
-use crate::aws::{AwsClients, chime};
+use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{Attribute, Block, CallContext, Diagnostics, Schema, TypedDataSource};
 use tfplugin::value::{Attr, AttributePath, Type};
