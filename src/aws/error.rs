@@ -24,6 +24,8 @@ pub enum AwsError {
     Cancelled,
     #[error("timed out waiting for {what}; last seen: {last}")]
     TimedOut { what: String, last: String },
+    #[error("stopped waiting for {what}: it reached {seen}")]
+    UnexpectedState { what: String, seen: String },
     /// No answer from the service, a request that could not be built, or an
     /// answer that is not what the model promises.
     #[error("{0}")]

@@ -19,7 +19,7 @@ use super::AwsClients;
 use super::error::{AwsError, deleted};
 use super::retry::{RetryError, Unanswered, classify, classify_unless, with_retries};
 use super::tags::{TagChanges, Tags};
-use super::wait::{Poll, WaitPolicy, wait_until};
+use super::wait::{Poll, States, WaitPolicy, wait_until};
 
 /// Tag key marking a stream this provider created, valued with the
 /// AppInstance ARN it streams for. Survives a killed apply, unlike state.
@@ -78,6 +78,13 @@ impl StreamSummary {
     }
 }
 
+/// A stream on its way to ACTIVE (Kinesis' StreamExists waiter): DELETING
+/// is no state it passes through, so a wait that sees it stops at once.
+const BECOME_ACTIVE: States = States {
+    pending: &["CREATING", "UPDATING"],
+    target: &["ACTIVE"],
+};
+
 /// Waits until the stream is ACTIVE and returns its summary.
 pub async fn wait_stream_active(
     c: &AwsClients,
@@ -92,11 +99,8 @@ pub async fn wait_stream_active(
         WaitPolicy::default(),
         || async {
             let s = find_stream_summary(c, name, cancel).await?;
-            Ok(if s.is_active() {
-                Poll::Done(s)
-            } else {
-                Poll::Pending(format!("status {}", s.status))
-            })
+            let status = s.status.clone();
+            Ok(BECOME_ACTIVE.classify(&status, s))
         },
     )
     .await

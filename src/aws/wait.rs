@@ -14,6 +14,35 @@ pub enum Poll<T> {
     Done(T),
     /// Not yet; the text says what was seen (for the timeout message).
     Pending(String),
+    /// A state the wait cannot end in (a stream being deleted while we wait
+    /// for it to become ACTIVE): waiting longer would only spend the
+    /// timeout, so the wait ends with an error saying what was seen.
+    Unexpected(String),
+}
+
+/// The states a wait passes through and the ones it ends in, as the AWS
+/// SDKs' waiters declare them; any other state ends the wait at once.
+#[derive(Debug, Clone, Copy)]
+pub struct States {
+    pub pending: &'static [&'static str],
+    pub target: &'static [&'static str],
+}
+
+impl States {
+    /// Where `status` puts the wait; `value` is what a target state returns.
+    pub fn classify<T>(&self, status: &str, value: T) -> Poll<T> {
+        if self.target.contains(&status) {
+            Poll::Done(value)
+        } else if self.pending.contains(&status) {
+            Poll::Pending(format!("status {status}"))
+        } else {
+            Poll::Unexpected(format!(
+                "status {status}, which is not one it passes through ({}) on the way to {}",
+                self.pending.join(", "),
+                self.target.join(" or ")
+            ))
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +77,12 @@ where
         let last = match poll().await? {
             Poll::Done(v) => return Ok(v),
             Poll::Pending(seen) => seen,
+            Poll::Unexpected(seen) => {
+                return Err(AwsError::UnexpectedState {
+                    what: what.to_string(),
+                    seen,
+                });
+            }
         };
         let now = Instant::now();
         if now >= deadline {
@@ -107,6 +142,38 @@ mod tests {
         )
         .await;
         assert_eq!(r.unwrap(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_state_outside_pending_and_target_ends_the_wait_at_once() {
+        const ACTIVE: States = States {
+            pending: &["CREATING", "UPDATING"],
+            target: &["ACTIVE"],
+        };
+        let started = Instant::now();
+        let mut seen = ["UPDATING", "DELETING"].into_iter();
+        let r: Result<(), _> = wait_until(
+            "stream s to become ACTIVE",
+            Duration::from_secs(600),
+            &CancellationToken::new(),
+            WaitPolicy::default(),
+            || {
+                let status = seen.next().unwrap();
+                async move { Ok(ACTIVE.classify(status, ())) }
+            },
+        )
+        .await;
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "stopped waiting for stream s to become ACTIVE: it reached status DELETING, which is not one \
+             it passes through (CREATING, UPDATING) on the way to ACTIVE"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(matches!(ACTIVE.classify("ACTIVE", 7), Poll::Done(7)));
     }
 
     #[tokio::test(start_paused = true)]
