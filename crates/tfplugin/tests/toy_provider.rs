@@ -1,0 +1,313 @@
+//! The framework on its own: a toy provider (one typed resource kept in
+//! memory) served by `ProviderServer`, called the way Terraform calls it.
+//! Covers the typed adapter (defaults, UseStateForUnknown, RequiresReplace,
+//! model decode/encode, provider data) and the protocol server (schemas,
+//! diagnostics, unknown types named with the provider's own name).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tfplugin::framework::{
+    Attribute, Block, CallContext, Change, DataSource, Destroy, Diagnostics, PlanModifier,
+    Provider, ProviderData, Refresh, Resource, Schema, TypedResource, resource,
+};
+use tfplugin::proto::tfplugin6::{self as pb, provider_server::Provider as Rpc};
+use tfplugin::tfprotocol::ProviderServer;
+use tfplugin::value::{Attr, Number, Type, Value, decode, encode};
+use tonic::Request;
+
+/// Where the toy provider keeps its widgets: id -> (name, size).
+#[derive(Default)]
+struct Shelf(Mutex<BTreeMap<String, (String, i64)>>);
+
+struct Toy;
+
+#[async_trait]
+impl Provider for Toy {
+    fn type_name(&self) -> &'static str {
+        "toy"
+    }
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new("The toy provider.").attribute(Attribute::string("label").optional()),
+        )
+    }
+    async fn configure(
+        &self,
+        _config: &Value,
+        _terraform_version: &str,
+        _ctx: &CallContext,
+    ) -> (Option<ProviderData>, Diagnostics) {
+        (Some(Arc::new(Shelf::default())), Diagnostics::new())
+    }
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![resource(Widget)]
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+}
+
+struct Widget;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+struct WidgetModel {
+    id: Attr<String>,
+    name: Attr<String>,
+    size: Attr<i64>,
+}
+
+#[async_trait]
+impl TypedResource for Widget {
+    type Model = WidgetModel;
+    type Private = ();
+    type Data = Shelf;
+    const TYPE_NAME: &'static str = "toy_widget";
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new("A widget on the shelf.")
+                .attribute(
+                    Attribute::string("id")
+                        .computed()
+                        .modify_plan(PlanModifier::UseStateForUnknown),
+                )
+                .attribute(
+                    Attribute::string("name")
+                        .required()
+                        .modify_plan(PlanModifier::RequiresReplace),
+                )
+                .attribute(
+                    Attribute::number("size")
+                        .optional()
+                        .computed()
+                        .default_value(Value::Number(Number::Int(3))),
+                ),
+        )
+    }
+
+    fn validate(&self, config: &WidgetModel, diags: &mut Diagnostics) {
+        if let Some(size) = config.size.known()
+            && *size < 0
+        {
+            diags.error(
+                "Negative size",
+                format!("size = {size}: a widget has a size of 0 or more."),
+            );
+        }
+    }
+
+    async fn create(&self, req: Change<'_, Self>, _: &mut Diagnostics) -> Option<WidgetModel> {
+        let mut shelf = req.data.0.lock().unwrap();
+        let id = format!("w{}", shelf.len() + 1);
+        let name = req.planned.name.known().cloned().unwrap_or_default();
+        let size = req.planned.size.known().copied().unwrap_or(3);
+        shelf.insert(id.clone(), (name, size));
+        Some(WidgetModel {
+            id: Attr::Known(id),
+            ..req.planned
+        })
+    }
+
+    async fn read(&self, req: Refresh<'_, Self>, _: &mut Diagnostics) -> Option<WidgetModel> {
+        let id = req.current.id.known()?.clone();
+        let (name, size) = req.data.0.lock().unwrap().get(&id)?.clone();
+        Some(WidgetModel {
+            id: Attr::Known(id),
+            name: Attr::Known(name),
+            size: Attr::Known(size),
+        })
+    }
+
+    async fn update(&self, req: Change<'_, Self>, _: &mut Diagnostics) -> Option<WidgetModel> {
+        Some(req.planned)
+    }
+
+    async fn delete(&self, req: Destroy<'_, Self>, _: &mut Diagnostics) -> Option<WidgetModel> {
+        let id = req.prior.id.known().cloned().unwrap_or_default();
+        req.data.0.lock().unwrap().remove(&id);
+        None
+    }
+}
+
+fn widget_type() -> Type {
+    TypedResource::schema(&Widget).value_type()
+}
+
+fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue {
+        msgpack: encode(v, ty),
+        json: Vec::new(),
+    })
+}
+
+fn widget(id: Value, name: &str, size: Value) -> Value {
+    Value::Object(BTreeMap::from([
+        ("id".to_string(), id),
+        ("name".to_string(), Value::String(name.into())),
+        ("size".to_string(), size),
+    ]))
+}
+
+async fn configured() -> ProviderServer {
+    let server = ProviderServer::new(Arc::new(Toy));
+    let pty = Provider::schema(&Toy).value_type();
+    let config = Value::Object(BTreeMap::from([("label".to_string(), Value::Null)]));
+    let r = server
+        .configure_provider(Request::new(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: dv(&config, &pty),
+            client_capabilities: None,
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    server
+}
+
+async fn plan(
+    server: &ProviderServer,
+    prior: &Value,
+    config: &Value,
+) -> pb::plan_resource_change::Response {
+    let ty = widget_type();
+    server
+        .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+            type_name: "toy_widget".into(),
+            prior_state: dv(prior, &ty),
+            proposed_new_state: dv(config, &ty),
+            config: dv(config, &ty),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+#[tokio::test]
+async fn the_schema_lists_the_provider_and_its_resource() {
+    let server = ProviderServer::new(Arc::new(Toy));
+    let r = server
+        .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.provider.is_some());
+    assert_eq!(
+        r.resource_schemas.keys().collect::<Vec<_>>(),
+        ["toy_widget"]
+    );
+}
+
+#[tokio::test]
+async fn create_plans_defaults_and_unknown_ids_then_apply_fills_them() {
+    let server = configured().await;
+    let ty = widget_type();
+    let config = widget(Value::Null, "gear", Value::Null);
+    let planned = plan(&server, &Value::Null, &config).await;
+    assert!(planned.diagnostics.is_empty(), "{:?}", planned.diagnostics);
+    let planned_value = decode(&planned.planned_state.clone().unwrap().msgpack, &ty).unwrap();
+    assert!(
+        matches!(planned_value.get_attr("id"), Some(Value::Unknown(_))),
+        "{planned_value:?}"
+    );
+    assert_eq!(
+        planned_value.get_attr("size"),
+        Some(&Value::Number(Number::Int(3)))
+    );
+
+    let applied = server
+        .apply_resource_change(Request::new(pb::apply_resource_change::Request {
+            type_name: "toy_widget".into(),
+            prior_state: dv(&Value::Null, &ty),
+            planned_state: planned.planned_state,
+            config: dv(&config, &ty),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+    let state = decode(&applied.new_state.unwrap().msgpack, &ty).unwrap();
+    assert_eq!(state.get_attr("id"), Some(&Value::String("w1".into())));
+
+    // Renaming replaces (RequiresReplace); the id is kept unknown-free for
+    // an in-place change (UseStateForUnknown).
+    let renamed = plan(&server, &state, &widget(Value::Null, "cog", Value::Null)).await;
+    assert_eq!(
+        renamed.requires_replace.len(),
+        1,
+        "{:?}",
+        renamed.requires_replace
+    );
+    let resized = plan(
+        &server,
+        &state,
+        &widget(Value::Null, "gear", Value::Number(Number::Int(5))),
+    )
+    .await;
+    assert!(resized.requires_replace.is_empty());
+    let resized = decode(&resized.planned_state.unwrap().msgpack, &ty).unwrap();
+    assert_eq!(resized.get_attr("id"), Some(&Value::String("w1".into())));
+}
+
+#[tokio::test]
+async fn a_resource_gone_from_its_store_reads_as_null() {
+    let server = configured().await;
+    let ty = widget_type();
+    let state = widget(
+        Value::String("w9".into()),
+        "lost",
+        Value::Number(Number::Int(1)),
+    );
+    let r = server
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "toy_widget".into(),
+            current_state: dv(&state, &ty),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(
+        decode(&r.new_state.unwrap().msgpack, &ty).unwrap(),
+        Value::Null
+    );
+}
+
+#[tokio::test]
+async fn validation_runs_the_resources_own_checks_and_names_unknown_types() {
+    let server = ProviderServer::new(Arc::new(Toy));
+    let ty = widget_type();
+    let bad = widget(Value::Null, "gear", Value::Number(Number::Int(-1)));
+    let r = server
+        .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+            type_name: "toy_widget".into(),
+            config: dv(&bad, &ty),
+            client_capabilities: None,
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(r.diagnostics[0].summary, "Negative size");
+
+    let r = server
+        .validate_data_resource_config(Request::new(pb::validate_data_resource_config::Request {
+            type_name: "toy_gadget".into(),
+            config: None,
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let detail = &r.diagnostics[0].detail;
+    assert!(
+        detail.contains("The toy provider has no data source \"toy_gadget\""),
+        "{detail}"
+    );
+    assert!(detail.contains("It has no data sources."), "{detail}");
+}
