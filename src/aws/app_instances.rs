@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::AwsClients;
 use super::error::{AwsError, deleted};
 use super::retry::{classify, with_retries};
-use super::tags::{TagChanges, Tags};
+use super::tags::{TagCalls, Tags, converge};
 
 /// An AppInstance as DescribeAppInstance returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,29 +164,48 @@ pub async fn set_tags(
     desired: &Tags,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    let changes = TagChanges::between(remote, desired);
-    for keys in &changes.remove {
-        with_retries(c.retry, cancel, "UntagResource", classify, || {
-            c.identity
+    converge(&AppInstanceTags { c, arn, cancel }, remote, desired).await
+}
+
+/// An AppInstance's tag calls.
+struct AppInstanceTags<'a> {
+    c: &'a AwsClients,
+    arn: &'a str,
+    cancel: &'a CancellationToken,
+}
+
+#[async_trait::async_trait]
+impl TagCalls for AppInstanceTags<'_> {
+    fn object(&self) -> String {
+        format!("AppInstance {}", self.arn)
+    }
+
+    async fn remove(&self, keys: &[String]) -> Result<(), AwsError> {
+        with_retries(self.c.retry, self.cancel, "UntagResource", classify, || {
+            self.c
+                .identity
                 .untag_resource()
-                .resource_arn(arn)
-                .set_tag_keys(Some(keys.clone()))
+                .resource_arn(self.arn)
+                .set_tag_keys(Some(keys.to_vec()))
                 .send()
         })
         .await?;
+        Ok(())
     }
-    for batch in &changes.add {
-        let tags = tag_list(batch)?;
-        with_retries(c.retry, cancel, "TagResource", classify, || {
-            c.identity
+
+    async fn add(&self, tags: &Tags) -> Result<(), AwsError> {
+        let tags = tag_list(tags)?;
+        with_retries(self.c.retry, self.cancel, "TagResource", classify, || {
+            self.c
+                .identity
                 .tag_resource()
-                .resource_arn(arn)
+                .resource_arn(self.arn)
                 .set_tags(tags.clone())
                 .send()
         })
         .await?;
+        Ok(())
     }
-    Ok(())
 }
 
 /// One AppInstance as ListAppInstances names it.

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use super::AwsClients;
 use super::error::{AwsError, deleted};
 use super::retry::{RetryError, Unanswered, classify, classify_unless, with_retries};
-use super::tags::{TagChanges, Tags};
+use super::tags::{TagCalls, Tags, converge};
 use super::wait::{Poll, States, WaitPolicy, wait_until};
 
 /// Tag key marking a stream this provider created, valued with the
@@ -266,33 +266,61 @@ pub async fn converge_tags(
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     let remote = list_tags(c, name, cancel).await?;
-    let changes = TagChanges::between(&remote, desired);
-    if !changes.is_empty() {
-        tracing::info!(stream = %name, removed = ?changes.removed_keys(), added_or_changed = changes.add.iter().map(Tags::len).sum::<usize>(), "updating stream tags");
+    converge(&StreamTags { c, name, cancel }, &remote, desired).await
+}
+
+/// A stream's tag calls.
+struct StreamTags<'a> {
+    c: &'a AwsClients,
+    name: &'a str,
+    cancel: &'a CancellationToken,
+}
+
+#[async_trait::async_trait]
+impl TagCalls for StreamTags<'_> {
+    fn object(&self) -> String {
+        format!("stream {}", self.name)
     }
-    for batch in &changes.remove {
-        with_retries(c.retry, cancel, "RemoveTagsFromStream", classify, || {
-            c.kinesis
-                .remove_tags_from_stream()
-                .stream_name(name)
-                .set_tag_keys(Some(batch.clone()))
-                .send()
-        })
+
+    async fn remove(&self, keys: &[String]) -> Result<(), AwsError> {
+        with_retries(
+            self.c.retry,
+            self.cancel,
+            "RemoveTagsFromStream",
+            classify,
+            || {
+                self.c
+                    .kinesis
+                    .remove_tags_from_stream()
+                    .stream_name(self.name)
+                    .set_tag_keys(Some(keys.to_vec()))
+                    .send()
+            },
+        )
         .await?;
+        Ok(())
     }
-    for batch in &changes.add {
-        let batch: std::collections::HashMap<String, String> =
-            batch.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        with_retries(c.retry, cancel, "AddTagsToStream", classify, || {
-            c.kinesis
-                .add_tags_to_stream()
-                .stream_name(name)
-                .set_tags(Some(batch.clone()))
-                .send()
-        })
+
+    async fn add(&self, tags: &Tags) -> Result<(), AwsError> {
+        let tags: std::collections::HashMap<String, String> =
+            tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        with_retries(
+            self.c.retry,
+            self.cancel,
+            "AddTagsToStream",
+            classify,
+            || {
+                self.c
+                    .kinesis
+                    .add_tags_to_stream()
+                    .stream_name(self.name)
+                    .set_tags(Some(tags.clone()))
+                    .send()
+            },
+        )
         .await?;
+        Ok(())
     }
-    Ok(())
 }
 
 pub async fn start_encryption(

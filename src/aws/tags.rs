@@ -4,6 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use async_trait::async_trait;
+
+use super::error::AwsError;
 use super::kinesis::OWNER_TAG;
 use tfplugin::value::Attr;
 
@@ -178,6 +181,42 @@ impl TagChanges {
     pub fn removed_keys(&self) -> Vec<&str> {
         self.remove.iter().flatten().map(String::as_str).collect()
     }
+}
+
+/// The two calls a service tags an object with; `converge` drives them,
+/// so Kinesis streams and Chime AppInstances converge the same way.
+#[async_trait]
+pub trait TagCalls: Sync {
+    /// The object, for the log ("stream chime-messaging-x").
+    fn object(&self) -> String;
+    async fn remove(&self, keys: &[String]) -> Result<(), AwsError>;
+    async fn add(&self, tags: &Tags) -> Result<(), AwsError>;
+}
+
+/// Brings an object's tags from `remote` to `desired` (the owner tag is
+/// never removed): removals first, so a key that moves between batches
+/// never counts twice against the service's limit, then additions.
+pub async fn converge(
+    calls: &impl TagCalls,
+    remote: &Tags,
+    desired: &Tags,
+) -> Result<(), AwsError> {
+    let changes = TagChanges::between(remote, desired);
+    if !changes.is_empty() {
+        tracing::info!(
+            object = %calls.object(),
+            removed = ?changes.removed_keys(),
+            added_or_changed = changes.add.iter().map(Tags::len).sum::<usize>(),
+            "updating tags"
+        );
+    }
+    for keys in &changes.remove {
+        calls.remove(keys).await?;
+    }
+    for batch in &changes.add {
+        calls.add(batch).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
