@@ -59,16 +59,6 @@ fn is_http(endpoint: Option<&str>) -> bool {
     )
 }
 
-/// A client with the system roots and no proxy, for callers without a
-/// provider configuration (chimesdk-local, the tests, the examples). The
-/// SDK crates are built without a default client: every caller names one.
-pub fn direct_client(endpoint: Option<&str>) -> SharedHttpClient {
-    HttpSettings::default()
-        .clients()
-        .expect("no CA bundle and no proxy: nothing to fail")
-        .for_endpoint(endpoint)
-}
-
 impl HttpSettings {
     pub fn clients(&self) -> Result<HttpClients, HttpSetupError> {
         Ok(HttpClients {

@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::values::{dv, obj, resource_type, s};
 use chimesdk_provider::provider::ChimeSdkProvider;
 use futures::StreamExt;
 use tfplugin::proto::tfplugin6::provider_server::Provider as _;
 use tfplugin::proto::tfplugin6::{self as pb};
 use tfplugin::tfprotocol::ProviderServer;
-use tfplugin::value::{Number, Type, Value, decode, encode};
+use tfplugin::value::{Number, Type, Value, decode};
 use tonic::Request;
 
 const APP: &str = "arn:aws:chime:us-east-1:123456789012:app-instance/a1";
@@ -23,35 +24,11 @@ fn server() -> ProviderServer {
     ProviderServer::new(Arc::new(ChimeSdkProvider::new()))
 }
 
-fn s(v: &str) -> Value {
-    Value::String(v.into())
-}
-
-fn obj(pairs: Vec<(&str, Value)>) -> Value {
-    Value::Object(
-        pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect::<BTreeMap<_, _>>(),
-    )
-}
-
-fn ty() -> Type {
-    chimesdk_provider::resources::messaging_streaming_configuration::schema::schema().value_type()
-}
-
 fn identity_ty() -> Type {
     Type::Object(BTreeMap::from([(
         "app_instance_arn".to_string(),
         Type::String,
     )]))
-}
-
-fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue {
-        msgpack: encode(v, ty),
-        json: Vec::new(),
-    })
 }
 
 fn identity(app: &str) -> Option<pb::ResourceIdentityData> {
@@ -195,9 +172,9 @@ async fn a_destroy_plan_carries_the_identity_over() {
     let r = server()
         .plan_resource_change(Request::new(pb::plan_resource_change::Request {
             type_name: RT.into(),
-            prior_state: dv(&state(APP), &ty()),
-            proposed_new_state: dv(&Value::Null, &ty()),
-            config: dv(&Value::Null, &ty()),
+            prior_state: dv(&state(APP), &resource_type()),
+            proposed_new_state: dv(&Value::Null, &resource_type()),
+            config: dv(&Value::Null, &resource_type()),
             prior_identity: identity(APP),
             ..Default::default()
         }))
@@ -268,7 +245,7 @@ async fn a_move_within_the_type_keeps_state_and_gains_its_identity() {
         .unwrap()
         .into_inner();
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-    let moved = decode(&r.target_state.unwrap().msgpack, &ty()).unwrap();
+    let moved = decode(&r.target_state.unwrap().msgpack, &resource_type()).unwrap();
     assert_eq!(moved.get_attr("app_instance_arn"), Some(&s(APP)));
     assert_eq!(
         identity_of(r.target_identity),
@@ -296,13 +273,13 @@ async fn generated_configuration_is_what_a_person_would_write() {
     let r = server()
         .generate_resource_config(Request::new(pb::generate_resource_config::Request {
             type_name: RT.into(),
-            state: dv(&state(APP), &ty()),
+            state: dv(&state(APP), &resource_type()),
         }))
         .await
         .unwrap()
         .into_inner();
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-    let config = decode(&r.config.unwrap().msgpack, &ty()).unwrap();
+    let config = decode(&r.config.unwrap().msgpack, &resource_type()).unwrap();
     assert_eq!(config.get_attr("id"), Some(&Value::Null), "computed");
     assert_eq!(config.get_attr("app_instance_arn"), Some(&s(APP)));
     assert_eq!(config.get_attr("timeouts"), Some(&Value::Null));

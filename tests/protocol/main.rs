@@ -6,3 +6,4 @@ mod fuzz;
 mod grpc_identity_list;
 mod grpc_inprocess;
 mod tls_security;
+mod values;

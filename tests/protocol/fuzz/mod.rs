@@ -104,10 +104,6 @@ fn value_of(ty: Type, depth: u32) -> BoxedStrategy<Value> {
     .boxed()
 }
 
-fn resource_type() -> Type {
-    chimesdk_provider::resources::messaging_streaming_configuration::schema::schema().value_type()
-}
-
 fn provider_type() -> Type {
     ChimeSdkProvider::new().schema().value_type()
 }
@@ -261,4 +257,5 @@ fn finding_call_function_does_not_echo_a_long_name_whole() {
 }
 
 mod rpc_calls;
+use crate::values::resource_type;
 use rpc_calls::{call, configured, fields};

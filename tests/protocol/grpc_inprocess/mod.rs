@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::values::{dv, obj, resource_type, s};
 use chimesdk_provider::provider::ChimeSdkProvider;
 use hyper_util::rt::TokioIo;
 use tfplugin::proto::tfplugin6::provider_client::ProviderClient;
 use tfplugin::proto::tfplugin6::provider_server::ProviderServer as ProviderService;
 use tfplugin::proto::tfplugin6::{self as pb, attribute_path::step::Selector};
 use tfplugin::tfprotocol::ProviderServer;
-use tfplugin::value::{Number, Type, Value, decode, encode};
+use tfplugin::value::{Number, Type, Value, decode};
 use tonic::transport::{Endpoint, Server, Uri};
 
 const APP: &str = "arn:aws:chime:us-east-1:123456789012:app-instance/a1";
@@ -39,30 +40,6 @@ async fn client() -> ProviderClient<tonic::transport::Channel> {
         .await
         .unwrap();
     ProviderClient::new(channel)
-}
-
-fn s(v: &str) -> Value {
-    Value::String(v.into())
-}
-
-fn obj(pairs: Vec<(&str, Value)>) -> Value {
-    Value::Object(
-        pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect::<BTreeMap<_, _>>(),
-    )
-}
-
-fn resource_type() -> Type {
-    chimesdk_provider::resources::messaging_streaming_configuration::schema::schema().value_type()
-}
-
-fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue {
-        msgpack: encode(v, ty),
-        json: Vec::new(),
-    })
 }
 
 fn stream(name: Value) -> Value {
