@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::framework::{
-    Attribute, Block, CallContext, Change, DataSource, Destroy, Diagnostics, PlanModifier,
-    Provider, ProviderData, Refresh, Resource, Schema, TypedResource, resource,
+    Attribute, Block, CallContext, Change, DataSource, Destroy, Diagnostics, Op, PlanModifier,
+    Provider, ProviderData, Refresh, Resource, Schema, Timeouts, TypedResource, resource,
+    served_schema,
 };
 use tfplugin::proto::tfplugin6::{self as pb, provider_server::Provider as Rpc};
 use tfplugin::tfprotocol::ProviderServer;
@@ -57,6 +58,7 @@ struct WidgetModel {
     id: Attr<String>,
     name: Attr<String>,
     size: Attr<i64>,
+    timeouts: Attr<Timeouts>,
 }
 
 #[async_trait]
@@ -65,6 +67,7 @@ impl TypedResource for Widget {
     type Private = ();
     type Data = Shelf;
     const TYPE_NAME: &'static str = "toy_widget";
+    const TIMEOUTS: &'static [(Op, &'static str)] = &[(Op::Create, "1m"), (Op::Delete, "2m")];
 
     fn schema(&self) -> Schema {
         Schema::new(
@@ -118,6 +121,7 @@ impl TypedResource for Widget {
             id: Attr::Known(id),
             name: Attr::Known(name),
             size: Attr::Known(size),
+            timeouts: req.current.timeouts,
         })
     }
 
@@ -133,7 +137,7 @@ impl TypedResource for Widget {
 }
 
 fn widget_type() -> Type {
-    TypedResource::schema(&Widget).value_type()
+    served_schema(&Widget).value_type()
 }
 
 fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
@@ -148,6 +152,7 @@ fn widget(id: Value, name: &str, size: Value) -> Value {
         ("id".to_string(), id),
         ("name".to_string(), Value::String(name.into())),
         ("size".to_string(), size),
+        ("timeouts".to_string(), Value::Null),
     ]))
 }
 
@@ -200,6 +205,23 @@ async fn the_schema_lists_the_provider_and_its_resource() {
         r.resource_schemas.keys().collect::<Vec<_>>(),
         ["toy_widget"]
     );
+    // The resource declared TIMEOUTS, not the block: the framework adds it,
+    // with one attribute per operation.
+    let block = r.resource_schemas["toy_widget"].block.as_ref().unwrap();
+    let timeouts = block
+        .block_types
+        .iter()
+        .find(|b| b.type_name == "timeouts")
+        .expect("a timeouts block");
+    let names: Vec<_> = timeouts
+        .block
+        .as_ref()
+        .unwrap()
+        .attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, ["create", "delete"]);
 }
 
 #[tokio::test]

@@ -399,7 +399,7 @@ mod tests {
             metadata: metadata.map(str::to_string).into(),
             ..Default::default()
         };
-        to_value(&m, &schema::schema().value_type()).unwrap()
+        to_value(&m, &tfplugin::framework::served_schema(&AppInstanceResource).value_type()).unwrap()
     }
 
     #[test]

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::tags::TagsAttr;
 use tfplugin::framework::{
-    Attribute, Block, Op, PlanModifier, Schema, Timeouts, regex_match, timeouts_block,
+    Attribute, Block, Op, PlanModifier, Schema, Timeouts, regex_match,
 };
 use tfplugin::value::{Attr, Type};
 
@@ -83,6 +83,5 @@ pub fn schema() -> Schema {
                 .computed()
                 .describe("When the AppInstance's name or metadata last changed (RFC 3339)."),
         )
-        .block(timeouts_block(DEFAULT_TIMEOUTS)),
     )
 }

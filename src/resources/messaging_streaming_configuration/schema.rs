@@ -4,7 +4,7 @@ use crate::aws::tags::MAX_USER_TAGS;
 use chimesdk_domain::streaming::{DataType, STREAM_PREFIX};
 use tfplugin::framework::{
     Attribute, Block, NestedBlock, Nesting, Op, PlanModifier, Schema, between, not_empty, one_of,
-    regex_match, starts_with, timeouts_block,
+    regex_match, starts_with,
 };
 use tfplugin::value::{Number, Type, Value};
 
@@ -115,6 +115,5 @@ pub fn schema() -> Schema {
                 .items(1, 2)
                 .identified_by("data_type"),
         )
-        .block(timeouts_block(DEFAULT_TIMEOUTS)),
     )
 }

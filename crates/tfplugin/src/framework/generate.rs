@@ -71,7 +71,8 @@ fn sets_nothing(v: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::{Attribute, NestedBlock, timeouts_block};
+    use crate::framework::timeouts::timeouts_block;
+    use crate::framework::{Attribute, NestedBlock};
     use crate::value::{Number, Type};
 
     fn s(x: &str) -> Value {

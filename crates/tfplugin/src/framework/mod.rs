@@ -37,11 +37,11 @@ pub use resource::{
 pub use schema::{Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema};
 pub use timeouts::{
     DEFAULT_OPERATION_TIMEOUT, Deadline, MAX_OPERATION_TIMEOUT, Op, Timeouts, operation_timeout,
-    parse_duration, timeouts_block,
+    parse_duration,
 };
 pub use typed::{
     Change, Destroy, ModelValue, Plan, Refresh, TypedDataSource, TypedResource, data_source,
-    resource,
+    resource, served_schema,
 };
 pub use validators::{
     Validator, at_least, between, duration_at_most, not_empty, one_of, regex_match, starts_with,

@@ -19,7 +19,7 @@ use super::resource::{
     ReadResponse, Resource,
 };
 use super::schema::Schema;
-use super::timeouts::{Deadline, Op};
+use super::timeouts::{Deadline, Op, timeouts_block};
 use crate::value::{Type, Value, from_value, to_value};
 
 /// A value a model type can be: read from and written to cty values.
@@ -80,9 +80,11 @@ pub trait TypedResource: Send + Sync + Sized + 'static {
     type Data: Send + Sync + 'static;
 
     const TYPE_NAME: &'static str;
-    /// The operations its `timeouts` block limits, with their defaults.
+    /// The operations its `timeouts` block limits, with their defaults; the
+    /// framework appends the block (see [`served_schema`]).
     const TIMEOUTS: &'static [(Op, &'static str)] = &[];
 
+    /// The resource's own attributes and blocks, without `timeouts`.
     fn schema(&self) -> Schema;
 
     /// Static checks beyond attribute validators, on the configuration with
@@ -132,9 +134,19 @@ pub trait TypedResource: Send + Sync + Sized + 'static {
     }
 }
 
+/// The schema Terraform sees: the resource's own, plus the `timeouts`
+/// block when it declares [`TypedResource::TIMEOUTS`].
+pub fn served_schema<R: TypedResource>(r: &R) -> Schema {
+    let mut schema = r.schema();
+    if !R::TIMEOUTS.is_empty() {
+        schema.block = schema.block.block(timeouts_block(R::TIMEOUTS));
+    }
+    schema
+}
+
 /// The protocol-facing resource for a typed one.
 pub fn resource<R: TypedResource>(r: R) -> Arc<dyn Resource> {
-    let schema = r.schema();
+    let schema = served_schema(&r);
     Arc::new(TypedServer {
         ty: schema.value_type(),
         schema,
