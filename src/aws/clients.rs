@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use super::credentials::{
     AssumeRole, AssumeRoleProvider, AssumeRoleWithWebIdentity, WebIdentityProvider,
 };
+use super::endpoints::{Endpoints, Service};
 use super::http::{HttpClients, HttpSettings, HttpSetupError};
 use super::retry::{RetryPolicy, classify, with_retries};
 use super::tags::Tags;
@@ -30,12 +31,7 @@ pub struct ClientSettings {
     pub skip_credentials_validation: bool,
     pub allowed_account_ids: Vec<String>,
     pub forbidden_account_ids: Vec<String>,
-    pub kinesis_endpoint: Option<String>,
-    pub kms_endpoint: Option<String>,
-    pub iam_endpoint: Option<String>,
-    pub chime_sdk_messaging_endpoint: Option<String>,
-    pub chime_sdk_identity_endpoint: Option<String>,
-    pub sts_endpoint: Option<String>,
+    pub endpoints: Endpoints,
     pub assume_role: Option<AssumeRole>,
     pub assume_role_with_web_identity: Option<AssumeRoleWithWebIdentity>,
     pub http: HttpSettings,
@@ -110,7 +106,7 @@ async fn base_config(settings: &ClientSettings, http: &HttpClients) -> SdkConfig
         )
         // The credential chain's own calls (SSO, IMDS, profile roles) go
         // through the STS endpoint's client: HTTPS unless sts says http.
-        .http_client(http.for_endpoint(settings.sts_endpoint.as_deref()));
+        .http_client(http.for_endpoint(settings.endpoints.get(Service::Sts)));
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));
     }
@@ -138,6 +134,21 @@ async fn base_config(settings: &ClientSettings, http: &HttpClients) -> SdkConfig
     loader.load().await
 }
 
+/// A service's config builder from the shared config, with its endpoint
+/// override (the `endpoints` table) and the HTTP client for that endpoint's
+/// scheme. A macro: each SDK has its own builder type with the same methods.
+macro_rules! at_endpoint {
+    ($sdk:ident, $config:expr, $service:expr, $settings:expr, $http:expr) => {{
+        let endpoint = $settings.endpoints.get($service);
+        let builder =
+            $sdk::config::Builder::from($config).http_client($http.for_endpoint(endpoint));
+        match endpoint {
+            Some(url) => builder.endpoint_url(url),
+            None => builder,
+        }
+    }};
+}
+
 /// An STS client for `config`'s credentials, at the `sts` endpoint.
 fn sts_client(
     config: &SdkConfig,
@@ -145,12 +156,8 @@ fn sts_client(
     http: &HttpClients,
     credentials: Option<SharedCredentialsProvider>,
 ) -> aws_sdk_sts::Client {
-    let mut b = aws_sdk_sts::config::Builder::from(config)
-        .http_client(http.for_endpoint(settings.sts_endpoint.as_deref()));
+    let mut b = at_endpoint!(aws_sdk_sts, config, Service::Sts, settings, http);
     b.set_credentials_provider(credentials);
-    if let Some(url) = &settings.sts_endpoint {
-        b = b.endpoint_url(url);
-    }
     aws_sdk_sts::Client::from_conf(b.build())
 }
 
@@ -232,41 +239,40 @@ impl AwsClients {
             account_id = Some(account);
         }
 
-        let mut kinesis = aws_sdk_kinesis::config::Builder::from(&config)
-            .http_client(http.for_endpoint(settings.kinesis_endpoint.as_deref()));
-        if let Some(url) = &settings.kinesis_endpoint {
-            kinesis = kinesis.endpoint_url(url);
-        }
-        let mut kms = aws_sdk_kms::config::Builder::from(&config)
-            .http_client(http.for_endpoint(settings.kms_endpoint.as_deref()));
-        if let Some(url) = &settings.kms_endpoint {
-            kms = kms.endpoint_url(url);
-        }
-        let mut iam = aws_sdk_iam::config::Builder::from(&config)
-            .http_client(http.for_endpoint(settings.iam_endpoint.as_deref()));
-        if let Some(url) = &settings.iam_endpoint {
-            iam = iam.endpoint_url(url);
-        }
-        let mut chime = aws_sdk_chimesdkmessaging::config::Builder::from(&config)
-            .http_client(http.for_endpoint(settings.chime_sdk_messaging_endpoint.as_deref()));
-        if let Some(url) = &settings.chime_sdk_messaging_endpoint {
-            chime = chime.endpoint_url(url);
-        }
-        let mut identity = aws_sdk_chimesdkidentity::config::Builder::from(&config)
-            .http_client(http.for_endpoint(settings.chime_sdk_identity_endpoint.as_deref()));
-        if let Some(url) = &settings.chime_sdk_identity_endpoint {
-            identity = identity.endpoint_url(url);
-        }
         Ok(AwsClients {
-            kinesis: aws_sdk_kinesis::Client::from_conf(kinesis.build()),
-            kms: aws_sdk_kms::Client::from_conf(kms.build()),
-            iam: aws_sdk_iam::Client::from_conf(iam.build()),
-            chime: aws_sdk_chimesdkmessaging::Client::from_conf(chime.build()),
-            identity: aws_sdk_chimesdkidentity::Client::from_conf(identity.build()),
+            kinesis: aws_sdk_kinesis::Client::from_conf(
+                at_endpoint!(aws_sdk_kinesis, &config, Service::Kinesis, settings, http).build(),
+            ),
+            kms: aws_sdk_kms::Client::from_conf(
+                at_endpoint!(aws_sdk_kms, &config, Service::Kms, settings, http).build(),
+            ),
+            iam: aws_sdk_iam::Client::from_conf(
+                at_endpoint!(aws_sdk_iam, &config, Service::Iam, settings, http).build(),
+            ),
+            chime: aws_sdk_chimesdkmessaging::Client::from_conf(
+                at_endpoint!(
+                    aws_sdk_chimesdkmessaging,
+                    &config,
+                    Service::ChimeSdkMessaging,
+                    settings,
+                    http
+                )
+                .build(),
+            ),
+            identity: aws_sdk_chimesdkidentity::Client::from_conf(
+                at_endpoint!(
+                    aws_sdk_chimesdkidentity,
+                    &config,
+                    Service::ChimeSdkIdentity,
+                    settings,
+                    http
+                )
+                .build(),
+            ),
             partition: partition_of(&region).to_string(),
             region,
             account_id,
-            custom_chime_endpoint: settings.chime_sdk_messaging_endpoint.is_some(),
+            custom_chime_endpoint: settings.endpoints.get(Service::ChimeSdkMessaging).is_some(),
             default_tags: settings.default_tags.clone(),
             lookups: Default::default(),
             retry,

@@ -5,6 +5,7 @@
 pub mod app_instances;
 pub mod clients;
 pub mod credentials;
+pub mod endpoints;
 pub mod error;
 pub mod http;
 pub mod iam;

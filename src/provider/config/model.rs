@@ -10,6 +10,7 @@ use crate::aws::clients::ClientSettings;
 use crate::aws::credentials::{
     AssumeRole, AssumeRoleWithWebIdentity, RoleSession, WebIdentityToken,
 };
+use crate::aws::endpoints::Endpoints;
 use crate::aws::http::{HttpSettings, ProxySettings, check_ca_bundle};
 use tfplugin::framework::parse_duration;
 use tfplugin::value::{Attr, AttributePath, Value, from_value};
@@ -30,7 +31,8 @@ pub struct ProviderConfig {
     http_proxy: Attr<String>,
     https_proxy: Attr<String>,
     no_proxy: Attr<String>,
-    endpoints: Attr<Vec<Endpoints>>,
+    /// Attribute name (a row of `aws::endpoints::SERVICES`) to URL.
+    endpoints: Attr<Vec<BTreeMap<String, Attr<String>>>>,
     assume_role: Attr<Vec<AssumeRoleBlock>>,
     assume_role_with_web_identity: Attr<Vec<WebIdentityBlock>>,
     default_tags: Attr<Vec<DefaultTagsBlock>>,
@@ -39,16 +41,6 @@ pub struct ProviderConfig {
 #[derive(Debug, Clone, Deserialize)]
 pub(super) struct DefaultTagsBlock {
     tags: Attr<BTreeMap<String, Attr<String>>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub(super) struct Endpoints {
-    kinesis: Attr<String>,
-    iam: Attr<String>,
-    kms: Attr<String>,
-    chime_sdk_messaging: Attr<String>,
-    chime_sdk_identity: Attr<String>,
-    sts: Attr<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -109,8 +101,14 @@ impl ProviderConfig {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<ClientSettings, SettingsError> {
         let env_any = |names: &[&str]| names.iter().find_map(|n| env(n).filter(|v| !v.is_empty()));
-        let endpoints = known(&self.endpoints).and_then(|v| v.into_iter().next());
-        let ep = |f: fn(&Endpoints) -> &Attr<String>| endpoints.as_ref().and_then(|e| known(f(e)));
+        let endpoints = known(&self.endpoints)
+            .and_then(|v| v.into_iter().next())
+            .unwrap_or_default();
+        let endpoints = Endpoints::from_attributes(
+            endpoints
+                .iter()
+                .filter_map(|(name, url)| Some((name.as_str(), known(url)?))),
+        );
 
         let ca_bundle_pem = match known(&self.custom_ca_bundle)
             .map(|p| (p, AttributePath::attr("custom_ca_bundle")))
@@ -189,12 +187,7 @@ impl ProviderConfig {
             skip_credentials_validation: known(&self.skip_credentials_validation).unwrap_or(false),
             allowed_account_ids: known_strings(&self.allowed_account_ids),
             forbidden_account_ids: known_strings(&self.forbidden_account_ids),
-            kinesis_endpoint: ep(|e| &e.kinesis),
-            kms_endpoint: ep(|e| &e.kms),
-            iam_endpoint: ep(|e| &e.iam),
-            chime_sdk_messaging_endpoint: ep(|e| &e.chime_sdk_messaging),
-            chime_sdk_identity_endpoint: ep(|e| &e.chime_sdk_identity),
-            sts_endpoint: ep(|e| &e.sts),
+            endpoints,
             assume_role,
             assume_role_with_web_identity,
             http: HttpSettings {

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::aws::endpoints::SERVICES;
 use crate::aws::tags::MAX_USER_TAGS;
 use tfplugin::framework::{
     Attribute, Block, NestedBlock, Nesting, Schema, at_least, not_empty, regex_match,
@@ -9,26 +10,6 @@ use tfplugin::framework::{
 use tfplugin::value::Type;
 
 pub const DEFAULT_MAX_RETRIES: i64 = 10;
-pub(super) const ENDPOINTS: [(&str, &str); 6] = [
-    ("kinesis", "Amazon Kinesis Data Streams"),
-    (
-        "iam",
-        "AWS IAM (GetRole: whether Chime SDK messaging's service-linked role exists, at plan)",
-    ),
-    (
-        "kms",
-        "AWS KMS (DescribeKey and GetKeyPolicy: plan-time checks of customer-managed stream keys)",
-    ),
-    ("chime_sdk_messaging", "Amazon Chime SDK messaging"),
-    (
-        "chime_sdk_identity",
-        "Amazon Chime SDK identity (AppInstances and their tags)",
-    ),
-    (
-        "sts",
-        "AWS STS (GetCallerIdentity, AssumeRole and AssumeRoleWithWebIdentity); no other service uses it",
-    ),
-];
 pub(super) const ROLE_ARN: &str = r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$";
 pub(super) const ROLE_ARN_WHAT: &str =
     "must be an IAM role ARN such as `arn:aws:iam::111122223333:role/terraform`";
@@ -87,10 +68,13 @@ pub fn schema() -> Schema {
     let mut endpoints = Block::new(
         "Custom service endpoints: local emulators, VPC endpoints or FIPS endpoints. Each affects its own service only.",
     );
-    for (name, service) in ENDPOINTS {
-        endpoints = endpoints.attribute(Attribute::string(name).optional().describe(&format!(
-            "Endpoint URL for {service}, e.g. `http://127.0.0.1:4566`."
-        )));
+    for row in &SERVICES {
+        endpoints = endpoints.attribute(Attribute::string(row.attribute).optional().describe(
+            &format!(
+                "Endpoint URL for {}, e.g. `http://127.0.0.1:4566`.",
+                row.used_for
+            ),
+        ));
     }
     let assume_role = role_session_attributes(
         Block::new("Assume an IAM role (STS AssumeRole) with the base credentials (or the web identity's) before any call."),

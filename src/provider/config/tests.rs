@@ -1,5 +1,7 @@
 use std::collections::BTreeMap;
 
+use crate::aws::endpoints::Service;
+
 use super::model::*;
 use super::schema::*;
 use super::validate::*;
@@ -309,8 +311,11 @@ fn unknown_values_are_not_errors_and_read_as_unset() {
     assert!(all_diags(&v).is_empty());
     let s = settings(&v, &[]).unwrap();
     assert_eq!(s.region, None);
-    assert_eq!(s.kinesis_endpoint.as_deref(), Some("http://127.0.0.1:4566"));
-    assert_eq!(s.chime_sdk_messaging_endpoint, None);
+    assert_eq!(
+        s.endpoints.get(Service::Kinesis),
+        Some("http://127.0.0.1:4566")
+    );
+    assert_eq!(s.endpoints.get(Service::ChimeSdkMessaging), None);
     assert_eq!(s.max_retries, 3);
 }
 

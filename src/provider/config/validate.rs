@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::aws::endpoints::SERVICES;
 use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
 use tfplugin::framework::{Diagnostics, parse_duration};
 use tfplugin::value::{AttributePath, Value};
@@ -25,7 +26,7 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
     }
     if let Some(Value::List(blocks)) = config.get_attr("endpoints") {
         for (i, block) in blocks.iter().enumerate() {
-            for (name, _) in ENDPOINTS {
+            for name in SERVICES.map(|r| r.attribute) {
                 let Some(Value::String(raw)) = block.get_attr(name) else {
                     continue;
                 };

@@ -399,7 +399,11 @@ mod tests {
             metadata: metadata.map(str::to_string).into(),
             ..Default::default()
         };
-        to_value(&m, &tfplugin::framework::served_schema(&AppInstanceResource).value_type()).unwrap()
+        to_value(
+            &m,
+            &tfplugin::framework::served_schema(&AppInstanceResource).value_type(),
+        )
+        .unwrap()
     }
 
     #[test]

@@ -3,9 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::aws::tags::TagsAttr;
-use tfplugin::framework::{
-    Attribute, Block, Op, PlanModifier, Schema, Timeouts, regex_match,
-};
+use tfplugin::framework::{Attribute, Block, Op, PlanModifier, Schema, Timeouts, regex_match};
 use tfplugin::value::{Attr, Type};
 
 pub const TYPE_NAME: &str = "chimesdk_app_instance";
