@@ -6,8 +6,7 @@ use aws_smithy_types::date_time::Format;
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::{AwsError, deleted};
-use super::retry::{classify, with_retries};
+use super::error::{AwsError, NotFoundIsNone, deleted};
 use super::tags::{TagCalls, Tags, converge};
 
 /// An AppInstance as DescribeAppInstance returns it.
@@ -50,16 +49,17 @@ pub async fn create_app_instance(
     cancel: &CancellationToken,
 ) -> Result<String, AwsError> {
     let tags = tag_list(tags)?;
-    let out = with_retries(c.retry, cancel, "CreateAppInstance", classify, || {
-        c.identity
-            .create_app_instance()
-            .name(name)
-            .set_metadata(metadata.map(str::to_string))
-            .client_request_token(token)
-            .set_tags(tags.clone())
-            .send()
-    })
-    .await?;
+    let out = c
+        .call("CreateAppInstance", cancel, || {
+            c.identity
+                .create_app_instance()
+                .name(name)
+                .set_metadata(metadata.map(str::to_string))
+                .client_request_token(token)
+                .set_tags(tags.clone())
+                .send()
+        })
+        .await?;
     out.app_instance_arn()
         .map(str::to_string)
         .ok_or_else(|| AwsError::Other("CreateAppInstance returned no AppInstanceArn".into()))
@@ -74,19 +74,16 @@ pub async fn find_app_instance(
     arn: &str,
     cancel: &CancellationToken,
 ) -> Result<Option<AppInstance>, AwsError> {
-    let result = with_retries(c.retry, cancel, "DescribeAppInstance", classify, || {
-        c.identity
-            .describe_app_instance()
-            .app_instance_arn(arn)
-            .send()
-    })
-    .await
-    .map_err(AwsError::from);
-    let out = match result {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() || e.has_code("BadRequestException") => return Ok(None),
-        Err(e) => return Err(e),
-    };
+    let found = c
+        .call("DescribeAppInstance", cancel, || {
+            c.identity
+                .describe_app_instance()
+                .app_instance_arn(arn)
+                .send()
+        })
+        .await
+        .found_unless(&["BadRequestException"])?;
+    let Some(out) = found else { return Ok(None) };
     let Some(a) = out.app_instance() else {
         return Err(AwsError::Other(format!(
             "DescribeAppInstance for {arn} returned no AppInstance"
@@ -111,7 +108,7 @@ pub async fn update_app_instance(
     metadata: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    with_retries(c.retry, cancel, "UpdateAppInstance", classify, || {
+    c.call("UpdateAppInstance", cancel, || {
         c.identity
             .update_app_instance()
             .app_instance_arn(arn)
@@ -129,14 +126,14 @@ pub async fn delete_app_instance(
     arn: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    let result = with_retries(c.retry, cancel, "DeleteAppInstance", classify, || {
-        c.identity
-            .delete_app_instance()
-            .app_instance_arn(arn)
-            .send()
-    })
-    .await
-    .map_err(AwsError::from);
+    let result = c
+        .call("DeleteAppInstance", cancel, || {
+            c.identity
+                .delete_app_instance()
+                .app_instance_arn(arn)
+                .send()
+        })
+        .await;
     deleted(result)
 }
 
@@ -145,10 +142,11 @@ pub async fn list_tags(
     arn: &str,
     cancel: &CancellationToken,
 ) -> Result<Tags, AwsError> {
-    let out = with_retries(c.retry, cancel, "ListTagsForResource", classify, || {
-        c.identity.list_tags_for_resource().resource_arn(arn).send()
-    })
-    .await?;
+    let out = c
+        .call("ListTagsForResource", cancel, || {
+            c.identity.list_tags_for_resource().resource_arn(arn).send()
+        })
+        .await?;
     Ok(out
         .tags()
         .iter()
@@ -181,29 +179,31 @@ impl TagCalls for AppInstanceTags<'_> {
     }
 
     async fn remove(&self, keys: &[String]) -> Result<(), AwsError> {
-        with_retries(self.c.retry, self.cancel, "UntagResource", classify, || {
-            self.c
-                .identity
-                .untag_resource()
-                .resource_arn(self.arn)
-                .set_tag_keys(Some(keys.to_vec()))
-                .send()
-        })
-        .await?;
+        self.c
+            .call("UntagResource", self.cancel, || {
+                self.c
+                    .identity
+                    .untag_resource()
+                    .resource_arn(self.arn)
+                    .set_tag_keys(Some(keys.to_vec()))
+                    .send()
+            })
+            .await?;
         Ok(())
     }
 
     async fn add(&self, tags: &Tags) -> Result<(), AwsError> {
         let tags = tag_list(tags)?;
-        with_retries(self.c.retry, self.cancel, "TagResource", classify, || {
-            self.c
-                .identity
-                .tag_resource()
-                .resource_arn(self.arn)
-                .set_tags(tags.clone())
-                .send()
-        })
-        .await?;
+        self.c
+            .call("TagResource", self.cancel, || {
+                self.c
+                    .identity
+                    .tag_resource()
+                    .resource_arn(self.arn)
+                    .set_tags(tags.clone())
+                    .send()
+            })
+            .await?;
         Ok(())
     }
 }
@@ -225,14 +225,15 @@ pub async fn list_app_instances_page(
     max_results: i32,
     cancel: &CancellationToken,
 ) -> Result<(Vec<AppInstanceSummary>, Option<String>), AwsError> {
-    let out = with_retries(c.retry, cancel, "ListAppInstances", classify, || {
-        c.identity
-            .list_app_instances()
-            .max_results(max_results.clamp(1, LIST_PAGE_MAX))
-            .set_next_token(next_token.clone())
-            .send()
-    })
-    .await?;
+    let out = c
+        .call("ListAppInstances", cancel, || {
+            c.identity
+                .list_app_instances()
+                .max_results(max_results.clamp(1, LIST_PAGE_MAX))
+                .set_next_token(next_token.clone())
+                .send()
+        })
+        .await?;
     let page = out
         .app_instances()
         .iter()

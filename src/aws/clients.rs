@@ -15,9 +15,12 @@ use super::credentials::{
     AssumeRole, AssumeRoleProvider, AssumeRoleWithWebIdentity, WebIdentityProvider,
 };
 use super::endpoints::{Endpoints, Service};
+use super::error::AwsError;
 use super::http::{HttpClients, HttpSettings, HttpSetupError};
-use super::retry::{RetryPolicy, classify, with_retries};
+use super::retry::{HasStatus, RetryPolicy, classify, with_retries};
 use super::tags::Tags;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// What the provider block (and its environment variables) ask for,
 /// already validated.
@@ -277,6 +280,27 @@ impl AwsClients {
             lookups: Default::default(),
             retry,
         })
+    }
+}
+
+impl AwsClients {
+    /// One AWS call: the provider's retry policy (`max_retries`, backoff,
+    /// which errors are worth another try), stopped when Terraform cancels,
+    /// and the SDK's error turned into an [`AwsError`]. `.found()` on the
+    /// result maps not-found to `None`; `error::deleted` treats it as done.
+    pub async fn call<T, E, R, F, Fut>(
+        &self,
+        operation: &str,
+        cancel: &CancellationToken,
+        op: F,
+    ) -> Result<T, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + HasStatus,
+    {
+        Ok(with_retries(self.retry, cancel, operation, classify, op).await?)
     }
 }
 

@@ -40,6 +40,30 @@ const DENIED: &[&str] = &[
     "AccessDenied",
 ];
 
+/// The optional not-found mapping of an AWS call's result: for `find_*`
+/// calls, a missing object is an answer (`None`), not an error.
+pub trait NotFoundIsNone<T> {
+    /// `None` when the service said the object does not exist.
+    fn found(self) -> Result<Option<T>, AwsError>;
+    /// As `found`, also for these codes (a service that answers a missing
+    /// object with a code of its own).
+    fn found_unless(self, also: &[&str]) -> Result<Option<T>, AwsError>;
+}
+
+impl<T> NotFoundIsNone<T> for Result<T, AwsError> {
+    fn found(self) -> Result<Option<T>, AwsError> {
+        self.found_unless(&[])
+    }
+
+    fn found_unless(self, also: &[&str]) -> Result<Option<T>, AwsError> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_not_found() || also.iter().any(|c| e.has_code(c)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// A delete's outcome: an object already gone counts as deleted.
 pub fn deleted<T>(result: Result<T, AwsError>) -> Result<(), AwsError> {
     match result {
@@ -156,5 +180,19 @@ mod tests {
         // A message that merely mentions a code is not that code.
         let other = AwsError::Other("BadRequestException: said a proxy".into());
         assert!(!other.has_code("BadRequestException") && other.code().is_none());
+    }
+
+    #[test]
+    fn not_found_maps_to_none_and_nothing_else_does() {
+        let gone: Result<u8, AwsError> = Err(AwsError::service("ResourceNotFoundException", "x"));
+        assert_eq!(gone.found(), Ok(None));
+        let bad = || -> Result<u8, AwsError> { Err(AwsError::service("BadRequestException", "x")) };
+        assert!(bad().found().is_err());
+        assert_eq!(bad().found_unless(&["BadRequestException"]), Ok(None));
+        assert_eq!(Ok::<u8, AwsError>(7).found(), Ok(Some(7)));
+        assert_eq!(
+            Err::<u8, _>(AwsError::Cancelled).found(),
+            Err(AwsError::Cancelled)
+        );
     }
 }

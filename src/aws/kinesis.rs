@@ -16,8 +16,8 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::{AwsError, deleted};
-use super::retry::{RetryError, Unanswered, classify, classify_unless, with_retries};
+use super::error::{AwsError, NotFoundIsNone, deleted};
+use super::retry::{RetryError, Unanswered, classify_unless, with_retries};
 use super::tags::{TagCalls, Tags, converge};
 use super::wait::{Poll, States, WaitPolicy, wait_until};
 
@@ -43,15 +43,19 @@ impl StreamSummary {
     }
 }
 
-pub async fn find_stream_summary(
+/// DescribeStreamSummary. Not a `find_*`: a missing stream is an error
+/// (`is_not_found`), because each caller says something different about it
+/// (plan: will be created; read: gone; verify: explain).
+pub async fn describe_stream_summary(
     c: &AwsClients,
     name: &str,
     cancel: &CancellationToken,
 ) -> Result<StreamSummary, AwsError> {
-    let out = with_retries(c.retry, cancel, "DescribeStreamSummary", classify, || {
-        c.kinesis.describe_stream_summary().stream_name(name).send()
-    })
-    .await?;
+    let out = c
+        .call("DescribeStreamSummary", cancel, || {
+            c.kinesis.describe_stream_summary().stream_name(name).send()
+        })
+        .await?;
     let s = out.stream_description_summary().ok_or_else(|| {
         AwsError::Other(format!(
             "DescribeStreamSummary for {name} returned no summary"
@@ -98,7 +102,7 @@ pub async fn wait_stream_active(
         cancel,
         WaitPolicy::default(),
         || async {
-            let s = find_stream_summary(c, name, cancel).await?;
+            let s = describe_stream_summary(c, name, cancel).await?;
             let status = s.status.clone();
             Ok(BECOME_ACTIVE.classify(&status, s))
         },
@@ -119,11 +123,12 @@ pub async fn wait_stream_deleted(
         cancel,
         WaitPolicy::default(),
         || async {
-            match find_stream_summary(c, name, cancel).await {
-                Err(e) if e.is_not_found() => Ok(Poll::Done(())),
-                Err(e) => Err(e),
-                Ok(s) => Ok(Poll::Pending(format!("status {}", s.status))),
-            }
+            Ok(
+                match describe_stream_summary(c, name, cancel).await.found()? {
+                    None => Poll::Done(()),
+                    Some(s) => Poll::Pending(format!("status {}", s.status)),
+                },
+            )
         },
     )
     .await
@@ -206,7 +211,7 @@ pub async fn tag_owner(
     owner: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    with_retries(c.retry, cancel, "AddTagsToStream", classify, || {
+    c.call("AddTagsToStream", cancel, || {
         c.kinesis
             .add_tags_to_stream()
             .stream_name(name)
@@ -226,15 +231,16 @@ pub async fn list_tags(
     let mut tags = Tags::new();
     let mut after: Option<String> = None;
     loop {
-        let out = with_retries(c.retry, cancel, "ListTagsForStream", classify, || {
-            c.kinesis
-                .list_tags_for_stream()
-                .stream_name(name)
-                .limit(50)
-                .set_exclusive_start_tag_key(after.clone())
-                .send()
-        })
-        .await?;
+        let out = c
+            .call("ListTagsForStream", cancel, || {
+                c.kinesis
+                    .list_tags_for_stream()
+                    .stream_name(name)
+                    .limit(50)
+                    .set_exclusive_start_tag_key(after.clone())
+                    .send()
+            })
+            .await?;
         for t in out.tags() {
             tags.insert(
                 t.key().to_string(),
@@ -283,42 +289,32 @@ impl TagCalls for StreamTags<'_> {
     }
 
     async fn remove(&self, keys: &[String]) -> Result<(), AwsError> {
-        with_retries(
-            self.c.retry,
-            self.cancel,
-            "RemoveTagsFromStream",
-            classify,
-            || {
+        self.c
+            .call("RemoveTagsFromStream", self.cancel, || {
                 self.c
                     .kinesis
                     .remove_tags_from_stream()
                     .stream_name(self.name)
                     .set_tag_keys(Some(keys.to_vec()))
                     .send()
-            },
-        )
-        .await?;
+            })
+            .await?;
         Ok(())
     }
 
     async fn add(&self, tags: &Tags) -> Result<(), AwsError> {
         let tags: std::collections::HashMap<String, String> =
             tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        with_retries(
-            self.c.retry,
-            self.cancel,
-            "AddTagsToStream",
-            classify,
-            || {
+        self.c
+            .call("AddTagsToStream", self.cancel, || {
                 self.c
                     .kinesis
                     .add_tags_to_stream()
                     .stream_name(self.name)
                     .set_tags(Some(tags.clone()))
                     .send()
-            },
-        )
-        .await?;
+            })
+            .await?;
         Ok(())
     }
 }
@@ -329,7 +325,7 @@ pub async fn start_encryption(
     key: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    with_retries(c.retry, cancel, "StartStreamEncryption", classify, || {
+    c.call("StartStreamEncryption", cancel, || {
         c.kinesis
             .start_stream_encryption()
             .stream_name(name)
@@ -410,7 +406,7 @@ pub async fn switch_to_provisioned(
         .stream_mode(StreamMode::Provisioned)
         .build()
         .map_err(|e| AwsError::Other(e.to_string()))?;
-    with_retries(c.retry, cancel, "UpdateStreamMode", classify, || {
+    c.call("UpdateStreamMode", cancel, || {
         c.kinesis
             .update_stream_mode()
             .stream_arn(arn)
@@ -429,34 +425,22 @@ pub async fn set_retention(
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     if hours > current {
-        with_retries(
-            c.retry,
-            cancel,
-            "IncreaseStreamRetentionPeriod",
-            classify,
-            || {
-                c.kinesis
-                    .increase_stream_retention_period()
-                    .stream_name(name)
-                    .retention_period_hours(hours as i32)
-                    .send()
-            },
-        )
+        c.call("IncreaseStreamRetentionPeriod", cancel, || {
+            c.kinesis
+                .increase_stream_retention_period()
+                .stream_name(name)
+                .retention_period_hours(hours as i32)
+                .send()
+        })
         .await?;
     } else if hours < current {
-        with_retries(
-            c.retry,
-            cancel,
-            "DecreaseStreamRetentionPeriod",
-            classify,
-            || {
-                c.kinesis
-                    .decrease_stream_retention_period()
-                    .stream_name(name)
-                    .retention_period_hours(hours as i32)
-                    .send()
-            },
-        )
+        c.call("DecreaseStreamRetentionPeriod", cancel, || {
+            c.kinesis
+                .decrease_stream_retention_period()
+                .stream_name(name)
+                .retention_period_hours(hours as i32)
+                .send()
+        })
         .await?;
     }
     Ok(())
@@ -469,15 +453,14 @@ pub async fn delete_stream(
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     deleted(
-        with_retries(c.retry, cancel, "DeleteStream", classify, || {
+        c.call("DeleteStream", cancel, || {
             c.kinesis
                 .delete_stream()
                 .stream_name(name)
                 .enforce_consumer_deletion(true)
                 .send()
         })
-        .await
-        .map_err(AwsError::from),
+        .await,
     )
 }
 
@@ -512,10 +495,11 @@ pub async fn describe_limits(
     c: &AwsClients,
     cancel: &CancellationToken,
 ) -> Result<ShardLimits, AwsError> {
-    let out = with_retries(c.retry, cancel, "DescribeLimits", classify, || {
-        c.kinesis.describe_limits().send()
-    })
-    .await?;
+    let out = c
+        .call("DescribeLimits", cancel, || {
+            c.kinesis.describe_limits().send()
+        })
+        .await?;
     Ok(ShardLimits {
         shard_limit: i64::from(out.shard_limit()),
         open_shards: i64::from(out.open_shard_count()),

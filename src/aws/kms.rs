@@ -6,7 +6,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
 use super::error::AwsError;
-use super::retry::{classify, with_retries};
 
 /// The key Kinesis uses when a stream names the AWS managed key.
 pub const AWS_MANAGED_KINESIS_KEY: &str = "alias/aws/kinesis";
@@ -36,10 +35,11 @@ pub async fn describe_key(
     key: &str,
     cancel: &CancellationToken,
 ) -> Result<KeyFacts, AwsError> {
-    let out = with_retries(c.retry, cancel, "DescribeKey", classify, || {
-        c.kms.describe_key().key_id(key).send()
-    })
-    .await?;
+    let out = c
+        .call("DescribeKey", cancel, || {
+            c.kms.describe_key().key_id(key).send()
+        })
+        .await?;
     let m = out
         .key_metadata()
         .ok_or_else(|| AwsError::Other(format!("DescribeKey for {key} returned no KeyMetadata")))?;
@@ -78,13 +78,14 @@ pub async fn key_policy(
     key_id: &str,
     cancel: &CancellationToken,
 ) -> Result<String, AwsError> {
-    let out = with_retries(c.retry, cancel, "GetKeyPolicy", classify, || {
-        c.kms
-            .get_key_policy()
-            .key_id(key_id)
-            .policy_name("default")
-            .send()
-    })
-    .await?;
+    let out = c
+        .call("GetKeyPolicy", cancel, || {
+            c.kms
+                .get_key_policy()
+                .key_id(key_id)
+                .policy_name("default")
+                .send()
+        })
+        .await?;
     Ok(out.policy().unwrap_or_default().to_string())
 }

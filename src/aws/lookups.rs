@@ -62,7 +62,7 @@ impl SharedLookups {
         cancel: &CancellationToken,
     ) -> Result<StreamSummary, AwsError> {
         let cell = slot(&self.streams, name);
-        once(&cell, || kinesis::find_stream_summary(c, name, cancel)).await
+        once(&cell, || kinesis::describe_stream_summary(c, name, cancel)).await
     }
 
     pub async fn app_instance_exists(

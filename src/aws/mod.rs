@@ -1,6 +1,7 @@
-//! AWS access: the shared clients, the one retry policy, typed errors, and
-//! per service the calls the resources and data sources make (`find_*`
-//! answers `None` or empty for what does not exist; `wait_*` polls).
+//! AWS access: the shared clients, the one call helper (`AwsClients::call`:
+//! retry policy, cancellation; `.found()` maps not-found to `None`), typed
+//! errors, and per service the calls the resources and data sources make
+//! (`find_*` answers `None` or empty for what does not exist; `wait_*` polls).
 
 pub mod app_instances;
 pub mod clients;

@@ -6,7 +6,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
 use super::error::AwsError;
-use super::retry::{classify, with_retries};
 
 /// The shards of `stream` that still take records (no ending sequence
 /// number).
@@ -18,15 +17,16 @@ pub async fn open_shards(
     let mut shards = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let out = with_retries(c.retry, cancel, "ListShards", classify, || {
-            let req = c.kinesis.list_shards();
-            match &token {
-                Some(t) => req.next_token(t),
-                None => req.stream_name(stream),
-            }
-            .send()
-        })
-        .await?;
+        let out = c
+            .call("ListShards", cancel, || {
+                let req = c.kinesis.list_shards();
+                match &token {
+                    Some(t) => req.next_token(t),
+                    None => req.stream_name(stream),
+                }
+                .send()
+            })
+            .await?;
         shards.extend(
             out.shards()
                 .iter()
@@ -51,15 +51,16 @@ pub async fn iterator_at_tip(
     shard: &str,
     cancel: &CancellationToken,
 ) -> Result<Option<String>, AwsError> {
-    let out = with_retries(c.retry, cancel, "GetShardIterator", classify, || {
-        c.kinesis
-            .get_shard_iterator()
-            .stream_name(stream)
-            .shard_id(shard)
-            .shard_iterator_type(ShardIteratorType::Latest)
-            .send()
-    })
-    .await?;
+    let out = c
+        .call("GetShardIterator", cancel, || {
+            c.kinesis
+                .get_shard_iterator()
+                .stream_name(stream)
+                .shard_id(shard)
+                .shard_iterator_type(ShardIteratorType::Latest)
+                .send()
+        })
+        .await?;
     Ok(out.shard_iterator().map(str::to_string))
 }
 
@@ -70,14 +71,15 @@ pub async fn read_records(
     iterator: &str,
     cancel: &CancellationToken,
 ) -> Result<(Vec<Vec<u8>>, Option<String>), AwsError> {
-    let out = with_retries(c.retry, cancel, "GetRecords", classify, || {
-        c.kinesis
-            .get_records()
-            .shard_iterator(iterator)
-            .limit(1000)
-            .send()
-    })
-    .await?;
+    let out = c
+        .call("GetRecords", cancel, || {
+            c.kinesis
+                .get_records()
+                .shard_iterator(iterator)
+                .limit(1000)
+                .send()
+        })
+        .await?;
     let records = out
         .records()
         .iter()

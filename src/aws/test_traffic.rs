@@ -10,7 +10,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
 use super::error::{AwsError, deleted};
-use super::retry::{classify, with_retries};
 
 /// CreateAppInstanceUser; returns its ARN.
 pub async fn create_user(
@@ -20,16 +19,17 @@ pub async fn create_user(
     token: &str,
     cancel: &CancellationToken,
 ) -> Result<String, AwsError> {
-    let out = with_retries(c.retry, cancel, "CreateAppInstanceUser", classify, || {
-        c.identity
-            .create_app_instance_user()
-            .app_instance_arn(app_instance_arn)
-            .app_instance_user_id(user_id)
-            .name("chimesdk_verify_streaming")
-            .client_request_token(token)
-            .send()
-    })
-    .await?;
+    let out = c
+        .call("CreateAppInstanceUser", cancel, || {
+            c.identity
+                .create_app_instance_user()
+                .app_instance_arn(app_instance_arn)
+                .app_instance_user_id(user_id)
+                .name("chimesdk_verify_streaming")
+                .client_request_token(token)
+                .send()
+        })
+        .await?;
     out.app_instance_user_arn()
         .map(str::to_string)
         .ok_or_else(|| {
@@ -43,14 +43,14 @@ pub async fn delete_user(
     user_arn: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    let result = with_retries(c.retry, cancel, "DeleteAppInstanceUser", classify, || {
-        c.identity
-            .delete_app_instance_user()
-            .app_instance_user_arn(user_arn)
-            .send()
-    })
-    .await
-    .map_err(AwsError::from);
+    let result = c
+        .call("DeleteAppInstanceUser", cancel, || {
+            c.identity
+                .delete_app_instance_user()
+                .app_instance_user_arn(user_arn)
+                .send()
+        })
+        .await;
     deleted(result)
 }
 
@@ -64,18 +64,19 @@ pub async fn create_channel(
     token: &str,
     cancel: &CancellationToken,
 ) -> Result<String, AwsError> {
-    let out = with_retries(c.retry, cancel, "CreateChannel", classify, || {
-        c.chime
-            .create_channel()
-            .app_instance_arn(app_instance_arn)
-            .name(name)
-            .mode(ChannelMode::Restricted)
-            .privacy(ChannelPrivacy::Private)
-            .client_request_token(token)
-            .chime_bearer(bearer)
-            .send()
-    })
-    .await?;
+    let out = c
+        .call("CreateChannel", cancel, || {
+            c.chime
+                .create_channel()
+                .app_instance_arn(app_instance_arn)
+                .name(name)
+                .mode(ChannelMode::Restricted)
+                .privacy(ChannelPrivacy::Private)
+                .client_request_token(token)
+                .chime_bearer(bearer)
+                .send()
+        })
+        .await?;
     out.channel_arn()
         .map(str::to_string)
         .ok_or_else(|| AwsError::Other("CreateChannel returned no ChannelArn".into()))
@@ -88,15 +89,15 @@ pub async fn delete_channel(
     bearer: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    let result = with_retries(c.retry, cancel, "DeleteChannel", classify, || {
-        c.chime
-            .delete_channel()
-            .channel_arn(channel_arn)
-            .chime_bearer(bearer)
-            .send()
-    })
-    .await
-    .map_err(AwsError::from);
+    let result = c
+        .call("DeleteChannel", cancel, || {
+            c.chime
+                .delete_channel()
+                .channel_arn(channel_arn)
+                .chime_bearer(bearer)
+                .send()
+        })
+        .await;
     deleted(result)
 }
 
@@ -111,7 +112,7 @@ pub async fn send_message(
     token: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    with_retries(c.retry, cancel, "SendChannelMessage", classify, || {
+    c.call("SendChannelMessage", cancel, || {
         c.chime
             .send_channel_message()
             .channel_arn(channel_arn)

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use self::schema::{Config, DEFAULT_TIMEOUT};
 use self::watch::{Watch, expected_event};
-use crate::aws::kinesis::find_stream_summary;
+use crate::aws::kinesis::describe_stream_summary;
 use crate::aws::{AwsClients, test_traffic};
 use crate::resources::messaging_streaming_configuration::calls::find_streaming_configurations;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
@@ -432,7 +432,7 @@ async fn report(
             continue;
         }
         let (seen, others) = watch.seen_on(stream);
-        let now = find_stream_summary(c, stream, &CancellationToken::new()).await;
+        let now = describe_stream_summary(c, stream, &CancellationToken::new()).await;
         diags.error(
             format!(
                 "No {} record reached {stream}",

@@ -5,8 +5,7 @@ use aws_sdk_chimesdkmessaging::types::{MessagingDataType, StreamingConfiguration
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::AwsClients;
-use crate::aws::error::{AwsError, deleted};
-use crate::aws::retry::{classify, with_retries};
+use crate::aws::error::{AwsError, NotFoundIsNone, deleted};
 
 /// One (data type, stream ARN) pair as the service holds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,36 +21,25 @@ pub async fn find_streaming_configurations(
     app_instance_arn: &str,
     cancel: &CancellationToken,
 ) -> Result<Vec<Configured>, AwsError> {
-    let result = with_retries(
-        c.retry,
-        cancel,
-        "GetMessagingStreamingConfigurations",
-        classify,
-        || {
+    let found = c
+        .call("GetMessagingStreamingConfigurations", cancel, || {
             c.chime
                 .get_messaging_streaming_configurations()
                 .app_instance_arn(app_instance_arn)
                 .send()
-        },
-    )
-    .await
-    .map_err(AwsError::from);
-    match result {
-        Ok(out) => {
-            let mut list: Vec<Configured> = out
-                .streaming_configurations()
-                .iter()
-                .map(|s| Configured {
-                    data_type: s.data_type().as_str().to_string(),
-                    resource_arn: s.resource_arn().to_string(),
-                })
-                .collect();
-            list.sort();
-            Ok(list)
-        }
-        Err(e) if e.is_not_found() => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
+        })
+        .await
+        .found()?;
+    let mut list: Vec<Configured> = found
+        .iter()
+        .flat_map(|out| out.streaming_configurations())
+        .map(|s| Configured {
+            data_type: s.data_type().as_str().to_string(),
+            resource_arn: s.resource_arn().to_string(),
+        })
+        .collect();
+    list.sort();
+    Ok(list)
 }
 
 pub async fn put_streaming_configurations(
@@ -70,19 +58,13 @@ pub async fn put_streaming_configurations(
                 .map_err(|e| AwsError::Other(e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    with_retries(
-        c.retry,
-        cancel,
-        "PutMessagingStreamingConfigurations",
-        classify,
-        || {
-            c.chime
-                .put_messaging_streaming_configurations()
-                .app_instance_arn(app_instance_arn)
-                .set_streaming_configurations(Some(configs.clone()))
-                .send()
-        },
-    )
+    c.call("PutMessagingStreamingConfigurations", cancel, || {
+        c.chime
+            .put_messaging_streaming_configurations()
+            .app_instance_arn(app_instance_arn)
+            .set_streaming_configurations(Some(configs.clone()))
+            .send()
+    })
     .await?;
     Ok(())
 }
@@ -94,19 +76,12 @@ pub async fn delete_streaming_configurations(
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     deleted(
-        with_retries(
-            c.retry,
-            cancel,
-            "DeleteMessagingStreamingConfigurations",
-            classify,
-            || {
-                c.chime
-                    .delete_messaging_streaming_configurations()
-                    .app_instance_arn(app_instance_arn)
-                    .send()
-            },
-        )
-        .await
-        .map_err(AwsError::from),
+        c.call("DeleteMessagingStreamingConfigurations", cancel, || {
+            c.chime
+                .delete_messaging_streaming_configurations()
+                .app_instance_arn(app_instance_arn)
+                .send()
+        })
+        .await,
     )
 }

@@ -70,7 +70,7 @@ impl Asking {
     ) -> Result<StreamSummary, crate::aws::AwsError> {
         match self {
             Asking::SharedPlanLookup => c.lookups.stream_summary(c, name, cancel).await,
-            Asking::AwsNow => crate::aws::kinesis::find_stream_summary(c, name, cancel).await,
+            Asking::AwsNow => crate::aws::kinesis::describe_stream_summary(c, name, cancel).await,
         }
     }
 

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{BlockModel, Model, StreamModel, TagsAttr, tags_attr};
 use crate::aws::app_instances::app_instance_gone;
-use crate::aws::kinesis::{StreamSummary, find_stream_summary, list_tags};
+use crate::aws::error::NotFoundIsNone;
+use crate::aws::kinesis::{StreamSummary, describe_stream_summary, list_tags};
 use crate::aws::tags::{Tags, split_remote};
 use crate::aws::{AwsClients, AwsError};
 use crate::resources::messaging_streaming_configuration::calls as chime;
@@ -145,10 +146,11 @@ async fn describe(
     ctx: &CallContext,
     diags: &mut Diagnostics,
 ) -> Result<Option<Found>, AwsError> {
-    let summary = match find_stream_summary(c, name, &ctx.cancel).await {
-        Ok(s) => s,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(summary) = describe_stream_summary(c, name, &ctx.cancel)
+        .await
+        .found()?
+    else {
+        return Ok(None);
     };
     let tags = match list_tags(c, name, &ctx.cancel).await {
         Ok(t) => Some(t),

@@ -271,7 +271,7 @@ async fn ensure_stream(
 ) -> Result<StreamSummary, (&'static str, AwsError)> {
     let name = spec.name.as_str();
     let cancel = &ctx.cancel;
-    let mut summary = match kinesis::find_stream_summary(c, name, cancel).await {
+    let mut summary = match kinesis::describe_stream_summary(c, name, cancel).await {
         Ok(s) => {
             if !private.created_streams.iter().any(|n| n == name) {
                 // Created by an earlier apply that was interrupted before it
