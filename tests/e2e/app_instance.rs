@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use test_support::aws::enc;
-use test_support::env::{Env, MUTATING};
+use test_support::env::{Env, mutating};
 use test_support::proxy::{Fault, Proxy};
 
 const ADDRESS: &str = "chimesdk_app_instance.this";
@@ -97,7 +97,7 @@ fn lifecycle_create_update_tags_drift_disappears_import_destroy() {
     env.chime.take_calls();
     ws.apply().assert_ok();
     let calls = env.chime.take_calls();
-    for op in MUTATING {
+    for op in mutating() {
         assert_eq!(
             Proxy::count(&calls, op),
             0,

@@ -4,7 +4,7 @@
 //! very same bytes.
 
 use chimesdk_provider::provider::ChimeSdkProvider;
-use chimesdk_provider::resources::messaging_streaming_configuration::schema::schema;
+use chimesdk_provider::resources::messaging_streaming_configuration::MessagingStreamingConfiguration;
 use tfplugin::framework::Provider;
 use tfplugin::value::{Number, Type, Value, decode, encode};
 
@@ -49,7 +49,7 @@ fn prefix_of(v: &Value) -> Option<&str> {
 
 #[test]
 fn plan_config_with_refined_unknowns() {
-    let v = round_trip("plan_config.msgpack", &schema().value_type());
+    let v = round_trip("plan_config.msgpack", &resource_type());
     assert_eq!(
         prefix_of(v.get_attr("app_instance_arn").unwrap()),
         Some("arn:aws:chime:us-east-1:123456789012:app-instance/")
@@ -81,7 +81,7 @@ fn plan_config_with_refined_unknowns() {
 
 #[test]
 fn plan_proposed_new_state() {
-    let v = round_trip("plan_proposed_new_state.msgpack", &schema().value_type());
+    let v = round_trip("plan_proposed_new_state.msgpack", &resource_type());
     assert!(v.get_attr("app_instance_arn").unwrap().is_unknown());
     assert_eq!(blocks(&v).len(), 2);
 }
@@ -119,7 +119,7 @@ fn provider_config_with_a_list_block() {
 
 #[test]
 fn numbers_beyond_int64_and_inexact_floats_are_decimal_strings() {
-    let v = round_trip("numbers_config.msgpack", &schema().value_type());
+    let v = round_trip("numbers_config.msgpack", &resource_type());
     let stream = blocks(&v)[0].get_attr("stream").unwrap();
     assert_eq!(
         stream.get_attr("shard_count"),
@@ -131,4 +131,9 @@ fn numbers_beyond_int64_and_inexact_floats_are_decimal_strings() {
         stream.get_attr("retention_period_hours"),
         Some(&Value::Number(Number::Decimal("0.1".into())))
     );
+}
+
+/// The resource's type as Terraform sees it (with the timeouts block).
+fn resource_type() -> Type {
+    tfplugin::framework::served_schema(&MessagingStreamingConfiguration).value_type()
 }

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 use test_support::Workspace;
-use test_support::env::{Env, MUTATING, managed, referenced};
+use test_support::env::{Env, managed, mutating, referenced};
 use test_support::proxy::Proxy;
 
 const AI: &str = "chimesdk_app_instance.a";
@@ -76,7 +76,7 @@ fn import_blocks_that_give_an_identity_plan_as_a_pure_import() {
     env.kinesis.take_calls();
     ws.apply().assert_ok();
     let calls = [env.chime.take_calls(), env.kinesis.take_calls()].concat();
-    for op in MUTATING {
+    for op in mutating() {
         assert_eq!(
             Proxy::count(&calls, op),
             0,

@@ -6,7 +6,7 @@
 //! chimesdk_verify_streaming action then reports.
 
 use test_support::Workspace;
-use test_support::env::{Env, MUTATING, managed, referenced};
+use test_support::env::{Env, managed, mutating, referenced};
 use test_support::proxy::{Fault, Proxy};
 
 const ROOT_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}"#;
@@ -104,7 +104,7 @@ fn a_policy_that_names_only_another_principal_is_an_error_on_kms_key_id_and_chan
     let applied = ws.apply();
     applied.assert_failed();
     let calls = [env.kinesis.take_calls(), env.chime.take_calls()].concat();
-    for op in MUTATING {
+    for op in mutating() {
         assert_eq!(Proxy::count(&calls, op), 0, "{op}");
     }
 }

@@ -2,7 +2,7 @@
 //! update, reorder, import, disappears, drift, destroy, retain, adopt, and
 //! two stacks for one AppInstance.
 
-use test_support::env::{Env, MUTATING, managed, referenced};
+use test_support::env::{Env, managed, mutating, referenced};
 use test_support::proxy::Proxy;
 
 fn arn(name: &str) -> String {
@@ -437,7 +437,7 @@ fn up_to_date_plan_and_apply_make_the_minimum_calls() {
         2,
         "one per distinct stream: {k:?}"
     );
-    for op in MUTATING {
+    for op in mutating() {
         assert_eq!(
             Proxy::count(&k, op) + Proxy::count(&c, op),
             0,
@@ -452,7 +452,7 @@ fn up_to_date_plan_and_apply_make_the_minimum_calls() {
         .into_iter()
         .chain(env.chime.take_calls())
         .collect();
-    for op in MUTATING {
+    for op in mutating() {
         assert_eq!(
             Proxy::count(&all, op),
             0,

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 use test_support::Workspace;
-use test_support::env::{Env, MUTATING};
+use test_support::env::{Env, mutating};
 use test_support::proxy::{Fault, Proxy};
 
 fn lists(limit: Option<u32>) -> String {
@@ -86,7 +86,7 @@ fn generate_and_import(env: &Env, ws: &Workspace, expected_imports: usize) -> St
     env.kinesis.take_calls();
     ws.apply().assert_ok();
     let calls = [env.chime.take_calls(), env.kinesis.take_calls()].concat();
-    for op in MUTATING {
+    for op in mutating() {
         assert_eq!(Proxy::count(&calls, op), 0, "importing made a {op}");
     }
     assert_eq!(ws.plan_exit().code, 0, "imported and generated: no changes");

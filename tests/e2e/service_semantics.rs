@@ -3,7 +3,7 @@
 //! mutating calls, scaling limits, the account's shard quota, and an
 //! AppInstance deleted out of band.
 
-use test_support::env::{Env, MUTATING, managed, referenced};
+use test_support::env::{Env, managed, mutating, referenced};
 use test_support::proxy::{Fault, Proxy};
 
 const STREAM: &str = "chime-messaging-semantics";
@@ -17,7 +17,7 @@ fn with_shards(n: i64) -> String {
 }
 
 fn assert_nothing_changed(calls: &[String]) {
-    for op in MUTATING {
+    for op in mutating() {
         assert_eq!(Proxy::count(calls, op), 0, "{op} was called: {calls:?}");
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::json;
-use test_support::env::{Env, MUTATING, managed, referenced};
+use test_support::env::{Env, managed, mutating, referenced};
 use test_support::proxy::Proxy;
 use test_support::terraform::Workspace;
 
@@ -262,7 +262,7 @@ fn forty_nine_tags_go_in_batches_and_fifty_with_defaults_fail_at_plan() {
         "{detail}"
     );
     let calls = env.kinesis.take_calls();
-    for op in MUTATING {
+    for op in mutating() {
         assert_eq!(Proxy::count(&calls, op), 0, "{op} after a refused plan");
     }
     assert_eq!(env.aws.tags(stream), remote, "tags untouched");

@@ -70,22 +70,4 @@ pub fn referenced(data_type: &str, arn: &str) -> String {
     )
 }
 
-/// The mutating operations a "nothing to change" run must not make.
-pub const MUTATING: &[&str] = &[
-    "CreateStream",
-    "DeleteStream",
-    "StartStreamEncryption",
-    "UpdateShardCount",
-    "IncreaseStreamRetentionPeriod",
-    "DecreaseStreamRetentionPeriod",
-    "UpdateStreamMode",
-    "AddTagsToStream",
-    "RemoveTagsFromStream",
-    "PutMessagingStreamingConfigurations",
-    "DeleteMessagingStreamingConfigurations",
-    "CreateAppInstance",
-    "UpdateAppInstance",
-    "DeleteAppInstance",
-    "TagResource",
-    "UntagResource",
-];
+pub use crate::model::mutating;

@@ -1,11 +1,45 @@
 //! The botocore service models (the authority for chimesdk-local's wire
-//! format), loaded through the Python botocore the AWS CLI ships with.
+//! format), loaded through the Python botocore the AWS CLI ships with: the
+//! proxy names Chime calls by their routes and tests list mutating calls
+//! from them, instead of keeping hand-written lists.
+
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
 pub struct Model {
     identity: Value,
     messaging: Value,
+    kinesis: Value,
+}
+
+/// The models, loaded once per test process.
+pub fn shared() -> &'static Model {
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL.get_or_init(Model::load)
+}
+
+/// Every operation of Kinesis and Chime SDK identity and messaging that
+/// changes something: all but Describe*, Get*, List* and Search*. A run
+/// that should change nothing must make none of them.
+pub fn mutating() -> &'static [String] {
+    static OPS: OnceLock<Vec<String>> = OnceLock::new();
+    OPS.get_or_init(|| {
+        let m = shared();
+        let mut ops: Vec<String> = [&m.kinesis, &m.identity, &m.messaging]
+            .iter()
+            .flat_map(|svc| svc["operations"].as_object().unwrap().keys())
+            .filter(|op| {
+                !["Describe", "Get", "List", "Search"]
+                    .iter()
+                    .any(|p| op.starts_with(p))
+            })
+            .cloned()
+            .collect();
+        ops.sort();
+        ops.dedup();
+        ops
+    })
 }
 
 impl Model {
@@ -17,7 +51,7 @@ def load(name, version):
     path = os.path.join(base, name, version, "service-2.json")
     opener = gzip.open if not os.path.exists(path) else open
     return json.load(opener(path + (".gz" if not os.path.exists(path) else ""), "rt"))
-print(json.dumps({"identity": load("chime-sdk-identity", "2021-04-20"), "messaging": load("chime-sdk-messaging", "2021-05-15")}))
+print(json.dumps({"identity": load("chime-sdk-identity", "2021-04-20"), "messaging": load("chime-sdk-messaging", "2021-05-15"), "kinesis": load("kinesis", "2013-12-02")}))
 "#;
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
         let out = std::process::Command::new(python)
@@ -33,7 +67,46 @@ print(json.dumps({"identity": load("chime-sdk-identity", "2021-04-20"), "messagi
         Model {
             identity: v["identity"].clone(),
             messaging: v["messaging"].clone(),
+            kinesis: v["kinesis"].clone(),
         }
+    }
+
+    /// The Chime operation a REST request is for, by the models' routes:
+    /// method, path segments (`{name}` matches one segment; an ARN is one
+    /// percent-encoded segment) and the route's query literal if it has one
+    /// (`?operation=tag-resource`). A route with a query literal wins over
+    /// one without.
+    pub fn rest_operation(&self, method: &str, path: &str, query: &str) -> Option<String> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let params: Vec<&str> = query.split('&').collect();
+        let mut best: Option<(bool, &str)> = None;
+        for svc in [&self.identity, &self.messaging] {
+            for (op, o) in svc["operations"].as_object().unwrap() {
+                let h = &o["http"];
+                if h["method"].as_str() != Some(method) {
+                    continue;
+                }
+                let uri = h["requestUri"].as_str().unwrap();
+                let (route, literal) = uri.split_once('?').unwrap_or((uri, ""));
+                let route: Vec<&str> = route.trim_matches('/').split('/').collect();
+                let path_matches = route.len() == segments.len()
+                    && route.iter().zip(&segments).all(|(r, s)| {
+                        if r.starts_with('{') {
+                            !s.is_empty()
+                        } else {
+                            r == s
+                        }
+                    });
+                if !path_matches || (!literal.is_empty() && !params.contains(&literal)) {
+                    continue;
+                }
+                let specific = !literal.is_empty();
+                if best.is_none_or(|(b, _)| specific && !b) {
+                    best = Some((specific, op.as_str()));
+                }
+            }
+        }
+        best.map(|(_, op)| op.to_string())
     }
 
     fn service(&self, op: &str) -> &Value {
@@ -157,5 +230,124 @@ fn check(svc: &Value, shape_name: &str, v: &Value, at: &str, problems: &mut Vec<
     };
     if !ok {
         problems.push(format!("{at}: {v} is not a valid {shape_name} ({kind})"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chime_routes_name_their_operations() {
+        let arn = "arn%3Aaws%3Achime%3Aus-east-1%3A123456789012%3Aapp-instance%2Fa";
+        let m = shared();
+        let cases = [
+            (
+                "GET",
+                format!("/app-instances/{arn}/streaming-configurations"),
+                "",
+                "GetMessagingStreamingConfigurations",
+            ),
+            (
+                "PUT",
+                format!("/app-instances/{arn}/streaming-configurations"),
+                "",
+                "PutMessagingStreamingConfigurations",
+            ),
+            (
+                "DELETE",
+                format!("/app-instances/{arn}/streaming-configurations"),
+                "",
+                "DeleteMessagingStreamingConfigurations",
+            ),
+            (
+                "GET",
+                format!("/app-instances/{arn}"),
+                "",
+                "DescribeAppInstance",
+            ),
+            (
+                "PUT",
+                format!("/app-instances/{arn}"),
+                "",
+                "UpdateAppInstance",
+            ),
+            (
+                "POST",
+                "/app-instances".to_string(),
+                "",
+                "CreateAppInstance",
+            ),
+            (
+                "GET",
+                "/app-instances".to_string(),
+                "max-results=2",
+                "ListAppInstances",
+            ),
+            (
+                "DELETE",
+                format!("/app-instance-users/{arn}"),
+                "",
+                "DeleteAppInstanceUser",
+            ),
+            (
+                "POST",
+                format!("/channels/{arn}/messages"),
+                "",
+                "SendChannelMessage",
+            ),
+            ("GET", format!("/channels/{arn}"), "", "DescribeChannel"),
+            (
+                "GET",
+                format!("/channels/{arn}"),
+                "scope=app-instance-user-membership",
+                "DescribeChannelMembershipForAppInstanceUser",
+            ),
+            (
+                "POST",
+                "/tags".to_string(),
+                "operation=tag-resource",
+                "TagResource",
+            ),
+            (
+                "POST",
+                "/tags".to_string(),
+                "operation=untag-resource",
+                "UntagResource",
+            ),
+            ("GET", "/tags".to_string(), "arn=x", "ListTagsForResource"),
+        ];
+        for (method, path, query, op) in cases {
+            assert_eq!(
+                m.rest_operation(method, &path, query).as_deref(),
+                Some(op),
+                "{method} {path}?{query}"
+            );
+        }
+        assert_eq!(m.rest_operation("PATCH", "/tags", ""), None);
+    }
+
+    #[test]
+    fn mutating_calls_come_from_all_three_models_and_exclude_reads() {
+        let ops = mutating();
+        for op in [
+            "CreateStream",
+            "StartStreamEncryption",
+            "PutMessagingStreamingConfigurations",
+            "CreateAppInstance",
+            "TagResource",
+            "UntagResource",
+            "UpdateShardCount",
+        ] {
+            assert!(ops.iter().any(|o| o == op), "{op} missing");
+        }
+        for op in [
+            "DescribeStreamSummary",
+            "ListTagsForStream",
+            "GetMessagingStreamingConfigurations",
+            "SearchChannels",
+        ] {
+            assert!(!ops.iter().any(|o| o == op), "{op} is a read");
+        }
     }
 }

@@ -66,7 +66,8 @@ pub struct Proxy {
     _server: BackgroundServer,
 }
 
-/// The operation a request is for: Kinesis/STS by header or form, Chime by route.
+/// The operation a request is for: Kinesis/STS by header or form, Chime by
+/// the botocore models' routes.
 fn operation(method: &str, path: &str, query: &str, target: Option<&str>, body: &[u8]) -> String {
     if let Some(t) = target {
         return t.rsplit('.').next().unwrap_or(t).to_string();
@@ -77,60 +78,8 @@ fn operation(method: &str, path: &str, query: &str, target: Option<&str>, body: 
     {
         return action.to_string();
     }
-    if path.ends_with("/streaming-configurations") {
-        return match method {
-            "GET" => "GetMessagingStreamingConfigurations",
-            "PUT" => "PutMessagingStreamingConfigurations",
-            "DELETE" => "DeleteMessagingStreamingConfigurations",
-            _ => "Unknown",
-        }
-        .to_string();
-    }
-    // /app-instances/{arn}: the ARN is one percent-encoded segment.
-    if path
-        .strip_prefix("/app-instances/")
-        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
-    {
-        let op = match method {
-            "GET" => "DescribeAppInstance",
-            "PUT" => "UpdateAppInstance",
-            "DELETE" => "DeleteAppInstance",
-            _ => "Unknown",
-        };
-        return op.to_string();
-    }
-    if path
-        .strip_prefix("/app-instance-users/")
-        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
-    {
-        return match method {
-            "GET" => "DescribeAppInstanceUser",
-            "DELETE" => "DeleteAppInstanceUser",
-            _ => "Unknown",
-        }
-        .to_string();
-    }
-    if let Some(rest) = path.strip_prefix("/channels/") {
-        match (method, rest.split_once('/')) {
-            ("DELETE", None) => return "DeleteChannel".to_string(),
-            ("GET", None) => return "DescribeChannel".to_string(),
-            ("POST", Some((_, "messages"))) => return "SendChannelMessage".to_string(),
-            _ => {}
-        }
-    }
-    match (method, path) {
-        ("POST", "/app-instance-users") => return "CreateAppInstanceUser".to_string(),
-        ("POST", "/channels") => return "CreateChannel".to_string(),
-        ("POST", "/app-instances") => return "CreateAppInstance".to_string(),
-        ("GET", "/app-instances") => return "ListAppInstances".to_string(),
-        ("GET", "/tags") => return "ListTagsForResource".to_string(),
-        ("POST", "/tags") if query.contains("operation=tag-resource") => {
-            return "TagResource".to_string();
-        }
-        ("POST", "/tags") if query.contains("operation=untag-resource") => {
-            return "UntagResource".to_string();
-        }
-        _ => {}
+    if let Some(op) = crate::model::shared().rest_operation(method, path, query) {
+        return op;
     }
     format!("{method} {path}")
 }

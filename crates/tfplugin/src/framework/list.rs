@@ -179,7 +179,7 @@ pub trait TypedList: TypedResource {
 
 /// The protocol-facing list resource for a typed one.
 pub fn list_resource<R: TypedList>(r: R) -> Arc<dyn ListResource> {
-    let schema = r.schema();
+    let schema = super::typed::served_schema(&r);
     Arc::new(TypedListServer {
         ty: schema.value_type(),
         list_schema: r.list_schema(),
