@@ -87,15 +87,28 @@ async fn metadata_and_schema() {
         .unwrap()
         .into_inner();
     let names = |list: Vec<String>| list.into_iter().collect::<std::collections::BTreeSet<_>>();
-    let expected = names(vec![RT.to_string(), "chimesdk_app_instance".to_string()]);
-    assert_eq!(
-        names(m.resources.iter().map(|r| r.type_name.clone()).collect()),
-        expected
+    // Exactly what the provider registers, which includes these two with
+    // their data sources.
+    let provider = ChimeSdkProvider::new();
+    let registered = names(
+        tfplugin::framework::Provider::resources(&provider)
+            .iter()
+            .map(|r| r.type_name().to_string())
+            .collect(),
     );
-    assert_eq!(
-        names(m.data_sources.iter().map(|d| d.type_name.clone()).collect()),
-        expected
+    let registered_data = names(
+        tfplugin::framework::Provider::data_sources(&provider)
+            .iter()
+            .map(|d| d.type_name().to_string())
+            .collect(),
     );
+    let both = names(vec![RT.to_string(), "chimesdk_app_instance".to_string()]);
+    let resources = names(m.resources.iter().map(|r| r.type_name.clone()).collect());
+    let data_sources = names(m.data_sources.iter().map(|d| d.type_name.clone()).collect());
+    assert_eq!(resources, registered);
+    assert_eq!(data_sources, registered_data);
+    assert!(resources.is_superset(&both), "{resources:?}");
+    assert_eq!(data_sources, both);
     let caps = m.server_capabilities.unwrap();
     assert!(caps.plan_destroy && caps.get_provider_schema_optional);
 
