@@ -2,6 +2,7 @@
 //! `TypedResource`), its `list` block, its data source and its AWS calls.
 
 pub mod app_instance;
+pub mod app_instance_user;
 pub mod messaging_streaming_configuration;
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use tfplugin::framework::{
 pub fn all() -> Vec<Arc<dyn Resource>> {
     vec![
         resource(app_instance::AppInstanceResource),
+        resource(app_instance_user::AppInstanceUserResource),
         resource(messaging_streaming_configuration::MessagingStreamingConfiguration),
     ]
 }

@@ -4,6 +4,7 @@
 
 mod acceptance;
 mod app_instance;
+mod app_instance_user;
 mod compat;
 mod docs;
 mod examples;

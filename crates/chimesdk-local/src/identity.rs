@@ -315,6 +315,29 @@ pub async fn describe_app_instance_user(
     .await
 }
 
+/// UpdateAppInstanceUser: name and metadata (both required by the model).
+pub async fn update_app_instance_user(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
+    let b = body(&raw)?;
+    let name = required_str(&b, "Name")?;
+    let metadata = required_str(&b, "Metadata")?;
+    app.transact(|s, _| {
+        let u = s
+            .users
+            .get_mut(&arn)
+            .ok_or_else(|| ApiError::bad_request(format!("AppInstanceUser {arn} not found")))?;
+        u.name = name;
+        u.metadata = Some(metadata);
+        u.updated = now();
+        Ok(())
+    })
+    .await?;
+    Ok((StatusCode::OK, Json(json!({ "AppInstanceUserArn": arn }))))
+}
+
 /// DeleteAppInstanceUser: the user goes; channels and messages it made stay.
 pub async fn delete_app_instance_user(
     State(app): State<Arc<App>>,

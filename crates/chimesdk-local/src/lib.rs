@@ -229,7 +229,9 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route(
             "/app-instance-users/{arn}",
-            get(identity::describe_app_instance_user).delete(identity::delete_app_instance_user),
+            get(identity::describe_app_instance_user)
+                .put(identity::update_app_instance_user)
+                .delete(identity::delete_app_instance_user),
         )
         .route(
             "/app-instances/{arn}/streaming-configurations",

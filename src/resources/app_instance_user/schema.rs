@@ -1,0 +1,97 @@
+//! The resource's schema and model: what users write, with the docs text.
+
+use serde::{Deserialize, Serialize};
+
+use tfplugin::framework::{Attribute, Block, Op, PlanModifier, Schema, Timeouts, regex_match};
+use tfplugin::value::Attr;
+
+pub const TYPE_NAME: &str = "chimesdk_app_instance_user";
+pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
+    &[(Op::Create, "5m"), (Op::Update, "5m"), (Op::Delete, "5m")];
+/// The identity model's UserId: 1-64 characters, letters and digits at
+/// both ends.
+const USER_ID_PATTERN: &str = r"^[A-Za-z0-9]([A-Za-z0-9:_.@-]{0,62}[A-Za-z0-9])?$";
+/// The model's UserName (NonEmptyResourceName): 1-256 characters.
+const NAME_PATTERN: &str =
+    r"^[\t\n\r\x20-\x7E\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]{1,256}$";
+/// The model's Metadata: 0-1024 characters.
+const METADATA_PATTERN: &str = r"^(?s).{0,1024}$";
+const APP_INSTANCE_ARN_PATTERN: &str =
+    r"^arn:aws[a-z-]*:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+$";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Model {
+    pub id: Attr<String>,
+    pub arn: Attr<String>,
+    pub app_instance_arn: Attr<String>,
+    pub app_instance_user_id: Attr<String>,
+    pub name: Attr<String>,
+    pub metadata: Attr<String>,
+    pub created_timestamp: Attr<String>,
+    pub last_updated_timestamp: Attr<String>,
+    pub timeouts: Attr<Timeouts>,
+}
+
+fn computed(name: &str, description: &str) -> Attribute {
+    Attribute::string(name)
+        .computed()
+        .describe(description)
+        .modify_plan(PlanModifier::UseStateForUnknown)
+}
+
+pub fn schema() -> Schema {
+    Schema::new(
+        Block::new(
+            "A user of an Amazon Chime SDK AppInstance: the identity that sends messages and joins channels.",
+        )
+        .attribute(computed("id", "The AppInstanceUser ARN."))
+        .attribute(computed(
+            "arn",
+            "The AppInstanceUser ARN: the AppInstance ARN, `/user/` and the user ID.",
+        ))
+        .attribute(
+            Attribute::string("app_instance_arn")
+                .required()
+                .describe("ARN of the AppInstance the user belongs to. Changing it replaces the user.")
+                .validate(regex_match(
+                    APP_INSTANCE_ARN_PATTERN,
+                    "must be an AppInstance ARN such as `arn:aws:chime:us-east-1:123456789012:app-instance/ID`",
+                ))
+                .modify_plan(PlanModifier::RequiresReplace),
+        )
+        .attribute(
+            Attribute::string("app_instance_user_id")
+                .required()
+                .describe(
+                    "The user's ID within the AppInstance (1-64 characters: letters, digits and `:_.@-`, starting and \
+                     ending with a letter or digit). Changing it replaces the user.",
+                )
+                .validate(regex_match(
+                    USER_ID_PATTERN,
+                    "must be 1-64 characters of letters, digits and `:_.@-`, starting and ending with a letter or digit",
+                ))
+                .modify_plan(PlanModifier::RequiresReplace),
+        )
+        .attribute(
+            Attribute::string("name")
+                .required()
+                .describe("The user's display name. Changing it updates the user in place.")
+                .validate(regex_match(NAME_PATTERN, "must be 1-256 printable characters")),
+        )
+        .attribute(
+            Attribute::string("metadata")
+                .optional()
+                .sensitive()
+                .describe(
+                    "Free-form metadata. Sensitive, as the service model marks it. Changing it updates the user in place.",
+                )
+                .validate(regex_match(METADATA_PATTERN, "must be at most 1024 characters")),
+        )
+        .attribute(computed("created_timestamp", "When the user was created (RFC 3339)."))
+        .attribute(
+            Attribute::string("last_updated_timestamp")
+                .computed()
+                .describe("When the user's name or metadata last changed (RFC 3339)."),
+        ),
+    )
+}
