@@ -59,6 +59,27 @@ fn bad_versions_and_platforms_are_refused_before_anything_is_written() {
     }
 }
 
+#[test]
+fn help_prints_the_usage_and_nothing_of_the_script() {
+    let dist = tempfile::tempdir().unwrap();
+    let o = script("release", &["--help"], dist.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(help.starts_with("Builds the release artifacts"), "{help}");
+    assert!(help.contains("Usage: scripts/release [VERSION]"), "{help}");
+    assert!(
+        help.trim_end()
+            .ends_with("build paths remapped, one entry)."),
+        "ends with the header's last line: {help}"
+    );
+    for script_line in ["set -euo", "cd \"$(dirname", "#"] {
+        assert!(
+            !help.lines().any(|l| l.starts_with(script_line)),
+            "{script_line:?} in the help: {help}"
+        );
+    }
+}
+
 fn sha256(path: &Path) -> String {
     let o = Command::new("sha256sum").arg(path).output().unwrap();
     String::from_utf8_lossy(&o.stdout)

@@ -71,12 +71,29 @@ pub enum ConfigureError {
     CredentialsFailed(String),
     #[error("checking the AWS credentials with STS GetCallerIdentity failed")]
     CallerIdentity(String),
+    /// STS never answered: the network (or the endpoint, or the proxy).
+    #[error("no answer from STS at {url}")]
+    StsUnreachable {
+        url: String,
+        proxy: Option<String>,
+        why: String,
+    },
     #[error("account {0} is not allowed")]
     AccountNotAllowed(String),
     #[error("account {0} is forbidden")]
     AccountForbidden(String),
     #[error(transparent)]
     Http(#[from] HttpSetupError),
+}
+
+/// The regional STS endpoint the SDK calls when none is configured.
+fn default_sts_url(region: &str) -> String {
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    format!("https://sts.{region}.{suffix}")
 }
 
 /// The partition a region belongs to, for ARNs.
@@ -226,8 +243,8 @@ impl AwsClients {
             let provider = creds.ok_or_else(|| ConfigureError::NoCredentials(String::new()))?;
             match provider.provide_credentials().await {
                 Ok(_) => {}
-                Err(CredentialsError::CredentialsNotLoaded(e)) => {
-                    return Err(ConfigureError::NoCredentials(format!("{e:?}")));
+                Err(e @ CredentialsError::CredentialsNotLoaded(_)) => {
+                    return Err(ConfigureError::NoCredentials(error_chain(&e)));
                 }
                 Err(e) => return Err(ConfigureError::CredentialsFailed(error_chain(&e))),
             }
@@ -236,7 +253,25 @@ impl AwsClients {
                 sts.get_caller_identity().send()
             })
             .await
-            .map_err(|e| ConfigureError::CallerIdentity(e.to_string()))?;
+            .map_err(|e| match AwsError::from(e) {
+                AwsError::Unanswered {
+                    attempts,
+                    last,
+                    detail,
+                } => {
+                    let url = settings
+                        .endpoints
+                        .get(Service::Sts)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| default_sts_url(&region));
+                    ConfigureError::StsUnreachable {
+                        proxy: settings.http.proxy.for_url(&url).map(str::to_string),
+                        why: format!("{attempts} attempts, {last}: {detail}"),
+                        url,
+                    }
+                }
+                other => ConfigureError::CallerIdentity(other.to_string()),
+            })?;
             let account = identity.account().unwrap_or_default().to_string();
             check_account(settings, &account)?;
             account_id = Some(account);

@@ -20,6 +20,14 @@ pub enum AwsError {
         last: String,
         response: String,
     },
+    /// No attempt got an answer from the service (and nothing else had
+    /// answered this process either): the network, not the call.
+    #[error("no answer after {attempts} attempts ({last}): {detail}")]
+    Unanswered {
+        attempts: u32,
+        last: String,
+        detail: String,
+    },
     #[error("cancelled because Terraform was interrupted")]
     Cancelled,
     #[error("timed out waiting for {what}; last seen: {last}")]
@@ -155,6 +163,15 @@ where
                     response,
                 }
             }
+            RetryError::Unanswered {
+                attempts,
+                last,
+                source,
+            } => AwsError::Unanswered {
+                attempts,
+                last,
+                detail: describe(&source).1,
+            },
             RetryError::Failed(source) => source.into(),
         }
     }

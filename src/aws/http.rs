@@ -52,6 +52,35 @@ impl HttpClients {
     }
 }
 
+impl ProxySettings {
+    /// The proxy requests to `url` go through, if any: by its scheme, unless
+    /// `no_proxy` names its host (a suffix match, as curl does; `*` = all).
+    pub fn for_url(&self, url: &str) -> Option<&str> {
+        let proxy = if is_http(Some(url)) {
+            &self.http_proxy
+        } else {
+            &self.https_proxy
+        };
+        let host = url
+            .split_once("://")
+            .map_or(url, |(_, rest)| rest)
+            .split(['/', ':'])
+            .next()
+            .unwrap_or_default();
+        let bypassed = self.no_proxy.as_deref().is_some_and(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .any(|entry| {
+                    entry == "*"
+                        || host == entry.trim_start_matches('.')
+                        || host.ends_with(&format!(".{}", entry.trim_start_matches('.')))
+                })
+        });
+        if bypassed { None } else { proxy.as_deref() }
+    }
+}
+
 fn is_http(endpoint: Option<&str>) -> bool {
     matches!(
         endpoint.and_then(|e| e.split_once("://")),
@@ -136,6 +165,23 @@ pub fn check_ca_bundle(pem: &[u8]) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_proxy_for_a_url_follows_its_scheme_and_no_proxy() {
+        let p = ProxySettings {
+            http_proxy: Some("http://p1:3128".into()),
+            https_proxy: Some("http://p2:3128".into()),
+            no_proxy: Some("localhost, .internal".into()),
+        };
+        assert_eq!(
+            p.for_url("https://sts.us-east-1.amazonaws.com"),
+            Some("http://p2:3128")
+        );
+        assert_eq!(p.for_url("http://127.0.0.1:4566"), Some("http://p1:3128"));
+        assert_eq!(p.for_url("http://localhost:4566/x"), None);
+        assert_eq!(p.for_url("https://kinesis.vpce.internal"), None);
+        assert_eq!(ProxySettings::default().for_url("https://x"), None);
+    }
 
     #[test]
     fn each_endpoint_picks_its_own_scheme() {

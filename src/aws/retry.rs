@@ -1,8 +1,13 @@
 //! One retry policy for every AWS call: throttling and transient faults are
 //! retried with exponential backoff and full jitter, up to `max_retries`.
 //! The SDKs' own retries are off (see clients.rs) so the count is ours.
+//! While no AWS endpoint has ever answered this process, a call that gets
+//! no answer (connection refused or cut, timed out) gives up after
+//! [`NO_ANSWER_RETRIES`]: a network that does not reach AWS at all is said in
+//! a second, not after `max_retries` of backoff.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -22,11 +27,21 @@ const RETRYABLE_CODES: &[&str] = &[
     "TooManyRequestsException",
 ];
 
+/// Retries of a call that got no answer while nothing has ever answered.
+pub const NO_ANSWER_RETRIES: u32 = 2;
+
+/// Whether any AWS endpoint has answered this provider process (any HTTP
+/// response, an error one included): from then on a connection failure is
+/// a blip worth the whole retry budget.
+static EVER_ANSWERED: AtomicBool = AtomicBool::new(false);
+
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     pub max_retries: u32,
     pub base_delay: Duration,
     pub max_delay: Duration,
+    /// Set once anything answered: the process's (tests give their own).
+    pub answered: &'static AtomicBool,
 }
 
 impl RetryPolicy {
@@ -35,7 +50,16 @@ impl RetryPolicy {
             max_retries,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(20),
+            answered: &EVER_ANSWERED,
         }
+    }
+
+    fn ever_answered(&self) -> bool {
+        self.answered.load(Ordering::Relaxed)
+    }
+
+    fn note_answer(&self) {
+        self.answered.store(true, Ordering::Relaxed);
     }
 
     /// Full jitter: uniform in [0, min(max, base * 2^attempt)].
@@ -51,8 +75,15 @@ impl RetryPolicy {
 /// How an SDK error should be treated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Classified {
+    /// The service answered and the answer is worth another try.
     Retryable(String),
+    /// No answer came (a connection failed or a request timed out).
+    NoAnswer(String),
+    /// The service answered and another try would get the same answer.
     Final,
+    /// No answer, and another try would get none either (a host name that
+    /// does not resolve, a request that could not be built).
+    FinalNoAnswer,
 }
 
 /// Classifies an SDK error: connection failures, timeouts, 5xx, 429 and the
@@ -71,7 +102,7 @@ where
             if e.as_connector_error()
                 .is_some_and(|c| is_name_resolution_failure(c)) =>
         {
-            Classified::Final
+            Classified::FinalNoAnswer
         }
         // The HTTP client marks "connection closed before the response"
         // as transient: the request may or may not have been executed, which
@@ -81,10 +112,10 @@ where
                 || e.is_timeout()
                 || e.as_other() == Some(aws_smithy_types::retry::ErrorKind::TransientError) =>
         {
-            Classified::Retryable("connection failed".into())
+            Classified::NoAnswer("connection failed".into())
         }
-        SdkError::DispatchFailure(_) => Classified::Final,
-        SdkError::TimeoutError(_) => Classified::Retryable("request timed out".into()),
+        SdkError::DispatchFailure(_) => Classified::FinalNoAnswer,
+        SdkError::TimeoutError(_) => Classified::NoAnswer("request timed out".into()),
         SdkError::ResponseError(_) => Classified::Retryable("malformed or cut-off response".into()),
         SdkError::ServiceError(se) => {
             let code = se.err().code().unwrap_or_default();
@@ -102,7 +133,8 @@ where
                 Classified::Final
             }
         }
-        _ => Classified::Final,
+        // ConstructionFailure: the request never left.
+        _ => Classified::FinalNoAnswer,
     }
 }
 
@@ -183,6 +215,13 @@ pub enum RetryError<E> {
         last: String,
         source: E,
     },
+    /// Nothing ever answered: no attempt reached a service.
+    #[error("no answer after {attempts} attempts ({last})")]
+    Unanswered {
+        attempts: u32,
+        last: String,
+        source: E,
+    },
     #[error("cancelled (Terraform was interrupted)")]
     Cancelled,
 }
@@ -207,11 +246,32 @@ where
             () = cancel.cancelled() => return Err(RetryError::Cancelled),
         };
         let err = match result {
-            Ok(v) => return Ok(v),
+            Ok(v) => {
+                policy.note_answer();
+                return Ok(v);
+            }
             Err(e) => e,
         };
-        let Classified::Retryable(reason) = classify_err(&err) else {
-            return Err(RetryError::Failed(err));
+        let reason = match classify_err(&err) {
+            Classified::FinalNoAnswer => return Err(RetryError::Failed(err)),
+            Classified::Final => {
+                policy.note_answer();
+                return Err(RetryError::Failed(err));
+            }
+            Classified::Retryable(reason) => {
+                policy.note_answer();
+                reason
+            }
+            Classified::NoAnswer(reason) => {
+                if !policy.ever_answered() && attempt >= policy.max_retries.min(NO_ANSWER_RETRIES) {
+                    return Err(RetryError::Unanswered {
+                        attempts: attempt + 1,
+                        last: reason,
+                        source: err,
+                    });
+                }
+                reason
+            }
         };
         if attempt >= policy.max_retries {
             return Err(RetryError::Exhausted {
@@ -236,12 +296,74 @@ mod tests {
 
     use super::*;
 
-    fn fast(max: u32) -> RetryPolicy {
+    /// A policy with its own "ever answered" flag (`answered`: its start).
+    fn fast_with(max: u32, answered: bool) -> RetryPolicy {
         RetryPolicy {
             max_retries: max,
             base_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(2),
+            answered: Box::leak(Box::new(AtomicBool::new(answered))),
         }
+    }
+
+    fn fast(max: u32) -> RetryPolicy {
+        fast_with(max, true)
+    }
+
+    async fn count_no_answer_attempts(
+        policy: RetryPolicy,
+    ) -> (u32, Result<(), RetryError<&'static str>>) {
+        let calls = AtomicU32::new(0);
+        let r = with_retries(
+            policy,
+            &CancellationToken::new(),
+            "t",
+            |_| Classified::NoAnswer("connection failed".into()),
+            || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err::<(), _>("refused")
+            },
+        )
+        .await;
+        (calls.load(Ordering::SeqCst), r)
+    }
+
+    #[tokio::test]
+    async fn no_answer_ever_gives_up_after_three_attempts_then_the_whole_budget_applies() {
+        let policy = fast_with(10, false);
+        let (calls, r) = count_no_answer_attempts(policy).await;
+        assert_eq!(calls, 1 + NO_ANSWER_RETRIES);
+        assert!(
+            matches!(r, Err(RetryError::Unanswered { attempts: 3, .. })),
+            "{r:?}"
+        );
+        // Once anything answered, a connection failure is a blip: every retry.
+        let ok: Result<(), RetryError<&str>> = with_retries(
+            policy,
+            &CancellationToken::new(),
+            "t",
+            |_| Classified::Final,
+            || async { Ok(()) },
+        )
+        .await;
+        assert!(ok.is_ok());
+        let (calls, r) = count_no_answer_attempts(policy).await;
+        assert_eq!(calls, 11);
+        assert!(
+            matches!(r, Err(RetryError::Exhausted { attempts: 11, .. })),
+            "{r:?}"
+        );
+        // An error answer counts as an answer too.
+        let policy = fast_with(10, false);
+        let _: Result<(), RetryError<&str>> = with_retries(
+            policy,
+            &CancellationToken::new(),
+            "t",
+            |_| Classified::Final,
+            || async { Err("denied") },
+        )
+        .await;
+        assert_eq!(count_no_answer_attempts(policy).await.0, 11);
     }
 
     #[tokio::test]
@@ -330,7 +452,7 @@ mod tests {
             aws_sdk_kinesis::operation::describe_stream_summary::DescribeStreamSummaryError,
             aws_smithy_runtime_api::http::Response,
         > { SdkError::dispatch_failure(ConnectorError::io(Box::new(e))) };
-        assert_eq!(classify(&dispatch(dns)), Classified::Final);
+        assert_eq!(classify(&dispatch(dns)), Classified::FinalNoAnswer);
         let closed: SdkError<
             aws_sdk_kinesis::operation::describe_stream_summary::DescribeStreamSummaryError,
             aws_smithy_runtime_api::http::Response,
@@ -338,10 +460,10 @@ mod tests {
             Box::new(Chain("connection closed before message completed", None)),
             Some(aws_smithy_types::retry::ErrorKind::TransientError),
         ));
-        assert!(matches!(classify(&closed), Classified::Retryable(_)));
+        assert!(matches!(classify(&closed), Classified::NoAnswer(_)));
         assert!(matches!(
             classify(&dispatch(refused)),
-            Classified::Retryable(_)
+            Classified::NoAnswer(_)
         ));
     }
 

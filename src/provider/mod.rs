@@ -123,16 +123,21 @@ fn report_configure_error(
             "Set `region` in the provider block, or the AWS_REGION / AWS_DEFAULT_REGION environment variable, \
              or a region in the profile's shared config.",
         ),
-        ConfigureError::NoCredentials(why) => diags.error(
+        ConfigureError::NoCredentials(why) => {
+            // The SDK's own account of the search is for the debug log: the
+            // user needs the list of places, not its error types.
+            tracing::debug!(why = %why, "no credentials");
+            diags.error(
             "No AWS credentials found",
             format!(
                 "The provider looked for credentials in: environment variables (AWS_ACCESS_KEY_ID and \
                  AWS_SECRET_ACCESS_KEY), the shared config and credentials files (profile {:?}), SSO, web identity \
                  (AWS_WEB_IDENTITY_TOKEN_FILE), and container and EC2 instance metadata; none had any. Provide one of \
-                 them, or set skip_credentials_validation = true for local emulators that accept any signature.\n\nDetails: {why}",
+                 them, or set skip_credentials_validation = true for local emulators that accept any signature.",
                 settings.profile.clone().unwrap_or_else(|| "default".into())
             ),
-        ),
+        )
+        }
         ConfigureError::CredentialsFailed(why) => diags.error("Loading AWS credentials failed", why),
         ConfigureError::AccountNotAllowed(account) => diags.error_at(
             AttributePath::attr("allowed_account_ids"),
@@ -153,6 +158,19 @@ fn report_configure_error(
             ),
         ),
         ConfigureError::Http(e) => diags.error("Setting up the HTTP client failed", e.to_string()),
+        ConfigureError::StsUnreachable { url, proxy, why } => diags.error(
+            "Cannot reach AWS",
+            format!(
+                "STS at {url}{} did not answer ({why}). Nothing answered, so the credentials were not checked yet. \
+                 Check the network first: that this machine resolves and reaches {url}{}; then the `sts` endpoint \
+                 (endpoints {{ sts = ... }}) if you set one; then the credentials.",
+                proxy.as_deref().map(|p| format!(" (through the proxy {p})")).unwrap_or_default(),
+                proxy
+                    .as_deref()
+                    .map(|p| format!(", or the proxy {p} is up and allows it (https_proxy / HTTPS_PROXY, no_proxy)"))
+                    .unwrap_or_default(),
+            ),
+        ),
         ConfigureError::CallerIdentity(why) => diags.error(
             "Checking AWS credentials failed",
             format!(

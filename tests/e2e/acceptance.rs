@@ -9,6 +9,7 @@ use aws_sdk_chimesdkmessaging::Client as Messaging;
 use aws_sdk_kinesis::Client as Kinesis;
 use aws_sdk_kinesis::types::EncryptionType;
 use test_support::Workspace;
+use test_support::skip::skipped;
 
 const PREFIX: &str = "chime-messaging-tfacc-";
 
@@ -20,21 +21,11 @@ struct Account {
     kinesis: Kinesis,
 }
 
-/// Says why a test did not run. Written to stderr directly: the test
-/// harness captures `eprintln!`, and a skip should be seen.
-fn skipped(test: &str, why: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "acceptance test {test} skipped: {why}");
-}
-
 /// The account to test in, or `None` (with the reason printed) when
 /// acceptance tests are not enabled here.
-fn account(test: &str) -> Option<Account> {
+fn account() -> Option<Account> {
     if std::env::var("CHIMESDK_ACCEPTANCE").as_deref() != Ok("1") {
-        skipped(
-            test,
-            "set CHIMESDK_ACCEPTANCE=1 (and AWS credentials) to run it against AWS",
-        );
+        skipped("set CHIMESDK_ACCEPTANCE=1 (and AWS credentials) to run it against AWS");
         return None;
     }
     let has_credentials = std::env::var_os("AWS_ACCESS_KEY_ID").is_some()
@@ -42,7 +33,6 @@ fn account(test: &str) -> Option<Account> {
         || std::env::var_os("AWS_WEB_IDENTITY_TOKEN_FILE").is_some();
     if !has_credentials {
         skipped(
-            test,
             "no AWS credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE or AWS_WEB_IDENTITY_TOKEN_FILE)",
         );
         return None;
@@ -253,7 +243,7 @@ fn referenced(data_type: &str, arn: &str) -> String {
 
 #[test]
 fn basic_create_update_and_destroy_with_a_managed_stream() {
-    let Some(account) = account("basic") else {
+    let Some(account) = account() else {
         return;
     };
     let app = account.app_instance();
@@ -303,7 +293,7 @@ fn basic_create_update_and_destroy_with_a_managed_stream() {
 
 #[test]
 fn disappears_stream_then_app_instance() {
-    let Some(account) = account("disappears") else {
+    let Some(account) = account() else {
         return;
     };
     let app = account.app_instance();
@@ -338,7 +328,7 @@ fn disappears_stream_then_app_instance() {
 
 #[test]
 fn import_and_bring_your_own_stream() {
-    let Some(account) = account("import") else {
+    let Some(account) = account() else {
         return;
     };
     let app = account.app_instance();

@@ -267,6 +267,12 @@ fn missing_credentials_are_one_clear_error() {
     ] {
         assert!(detail.contains(source), "names {source}: {detail}");
     }
+    // It ends with what to do, not with the SDK's error types.
+    assert!(
+        detail.trim_end().ends_with("accept any signature."),
+        "{detail}"
+    );
+    assert!(!detail.contains("CredentialsNotLoaded"), "{detail}");
 }
 
 #[test]

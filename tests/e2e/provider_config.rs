@@ -523,3 +523,60 @@ fn bad_provider_arguments_fail_validate_on_their_attribute() {
         );
     }
 }
+
+/// A loopback port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn unreachable_aws_is_said_at_once_naming_the_host_and_the_proxy_network_first() {
+    let env = Env::new();
+    let stream = env
+        .aws
+        .create_stream("chime-messaging-unreachable", 2, true);
+    let ws = Workspace::new();
+    let port = closed_port();
+    let sts = format!("http://127.0.0.1:{port}");
+    let cases = [
+        // An sts endpoint nothing answers on.
+        (
+            format!("  endpoints {{\n    sts = \"{sts}\"\n  }}\n"),
+            vec![sts.clone()],
+        ),
+        // AWS's own STS through a proxy that is down.
+        (
+            format!("  https_proxy = \"http://127.0.0.1:{port}\"\n"),
+            vec![
+                "https://sts.us-east-1.amazonaws.com".to_string(),
+                format!("through the proxy http://127.0.0.1:{port}"),
+            ],
+        ),
+    ];
+    for (body, named) in cases {
+        // max_retries = 10: nothing ever answered, so 3 attempts, not 11.
+        ws.write(
+            "main.tf",
+            &format!(
+                "terraform {{\n  required_providers {{\n    chimesdk = {{ source = \"chimesdk/chimesdk\" }}\n  }}\n}}\n\nprovider \"chimesdk\" {{\n  region      = \"us-east-1\"\n  max_retries = 10\n{body}}}\n\n{}",
+                resource(&env.app, &stream)
+            ),
+        );
+        let r = ws.run(&["plan", "-input=false", "-json"]);
+        r.assert_failed();
+        let found = r.find("error", "Cannot reach AWS");
+        assert_eq!(found.len(), 1, "{}", r.output());
+        let detail = found[0]["detail"].as_str().unwrap();
+        for name in &named {
+            assert!(detail.contains(name.as_str()), "names {name}: {detail}");
+        }
+        assert!(detail.contains("3 attempts"), "gave up after 3: {detail}");
+        let network = detail.find("network").expect("says network");
+        let credentials = detail.find("the credentials.").expect("says credentials");
+        assert!(network < credentials, "network first: {detail}");
+    }
+}

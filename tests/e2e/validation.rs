@@ -253,7 +253,17 @@ fn rule5_managed_stream_settings() {
     ];
     for (stream, summary, at) in cases {
         c.resource(&c.app, &managed("Channel", stream));
-        c.expect_error(summary, at, &[]);
+        let found = c.expect_error(summary, at, &[]);
+        if stream.contains("\"events\"") {
+            // The fix is spelled out: the name with the prefix.
+            assert!(
+                found["detail"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("\"chime-messaging-events\""),
+                "{found}"
+            );
+        }
     }
     c.resource(
         &c.app,

@@ -5,6 +5,7 @@
 //! those platforms (scripts/release); otherwise it says why it was skipped.
 
 use test_support::plugin_client;
+use test_support::skip::skipped;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,11 +14,6 @@ use plugin_client::{channel, client_config, client_identity, start_plugin_comman
 
 const NAME: &str = "terraform-provider-chimesdk";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-fn skipped(why: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "foreign binaries skipped: {why}");
-}
 
 /// Unzips the platform's package; `None` (with the reason said) if absent.
 fn unpacked(platform: &str, out: &Path) -> Option<PathBuf> {

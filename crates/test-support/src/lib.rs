@@ -15,6 +15,7 @@ pub mod plugin_client;
 pub mod proxy;
 pub mod services;
 pub mod signals;
+pub mod skip;
 pub mod terraform;
 pub mod tls_front;
 

@@ -104,7 +104,10 @@ impl Validator for StartsWith {
     fn check(&self, value: &Value) -> Result<(), String> {
         match value.as_str() {
             Some(s) if s.starts_with(self.0) => Ok(()),
-            Some(s) => Err(format!("{s:?} does not start with {:?}", self.0)),
+            Some(s) => Err(format!(
+                "{s:?} does not start with {:?}; use a value that does, e.g. \"{}{s}\"",
+                self.0, self.0
+            )),
             None => Err("expected a string".into()),
         }
     }
@@ -209,11 +212,9 @@ mod tests {
             one_of(&["A", "B"]).check(&s("C")).unwrap_err(),
             "\"C\" is not one of `A`, `B`"
         );
-        assert!(
-            starts_with("prefix-")
-                .check(&s("x"))
-                .unwrap_err()
-                .contains("does not start with")
+        assert_eq!(
+            starts_with("prefix-").check(&s("x")).unwrap_err(),
+            "\"x\" does not start with \"prefix-\"; use a value that does, e.g. \"prefix-x\""
         );
         assert!(
             regex_match("^[a-z]{1,3}$", "1-3 lowercase letters")
