@@ -1,5 +1,6 @@
-//! The chimesdk provider: its configuration block, and ConfigureProvider
-//! turning that block into the one set of AWS clients every resource shares.
+//! The chimesdk provider, a typed one: its configuration block as a model,
+//! and ConfigureProvider turning that model into the one set of AWS clients
+//! (`AwsClients`, the provider data) every resource shares.
 
 mod config;
 
@@ -10,10 +11,9 @@ use async_trait::async_trait;
 use crate::aws::AwsClients;
 use crate::aws::clients::ConfigureError;
 use tfplugin::framework::{
-    Action, CallContext, DataSource, Diagnostics, ListResource, Provider, ProviderData, Resource,
-    Schema,
+    Action, CallContext, DataSource, Diagnostics, ListResource, Resource, Schema, TypedProvider,
 };
-use tfplugin::value::{AttributePath, Value};
+use tfplugin::value::AttributePath;
 
 pub use config::{ProviderConfig, schema};
 
@@ -44,52 +44,42 @@ impl ChimeSdkProvider {
 }
 
 #[async_trait]
-impl Provider for ChimeSdkProvider {
-    fn type_name(&self) -> &'static str {
-        "chimesdk"
-    }
+impl TypedProvider for ChimeSdkProvider {
+    type Model = ProviderConfig;
+    type Data = AwsClients;
+
+    const TYPE_NAME: &'static str = "chimesdk";
 
     fn schema(&self) -> Schema {
         config::schema()
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+    fn validate(&self, config: &ProviderConfig, diags: &mut Diagnostics) {
         config::validate(config, diags);
     }
 
     async fn configure(
         &self,
-        config: &Value,
+        config: ProviderConfig,
         _terraform_version: &str,
         ctx: &CallContext,
-    ) -> (Option<ProviderData>, Diagnostics) {
-        let mut diags = Diagnostics::new();
-        config::validate(config, &mut diags);
-        if diags.has_errors() {
-            return (None, diags);
-        }
-        let settings = match ProviderConfig::read(config) {
-            Ok(c) => match c.into_settings(&|name| std::env::var(name).ok()) {
-                Ok(s) => s,
-                Err(e) => {
-                    diags.error_at(e.path, e.summary, e.detail);
-                    return (None, diags);
-                }
-            },
+        diags: &mut Diagnostics,
+    ) -> Option<AwsClients> {
+        let settings = match config.into_settings(&|name| std::env::var(name).ok()) {
+            Ok(s) => s,
             Err(e) => {
-                diags.error("Invalid provider configuration", e.to_string());
-                return (None, diags);
+                diags.error_at(e.path, e.summary, e.detail);
+                return None;
             }
         };
         match AwsClients::connect(&settings, &ctx.cancel).await {
             Ok(clients) => {
                 tracing::debug!(region = %clients.region, account = ?clients.account_id, "provider configured");
-                let data: ProviderData = Arc::new(clients);
-                (Some(data), diags)
+                Some(clients)
             }
             Err(e) => {
-                report_configure_error(e, &settings, &mut diags);
-                (None, diags)
+                report_configure_error(e, &settings, diags);
+                None
             }
         }
     }

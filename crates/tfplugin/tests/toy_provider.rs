@@ -1,8 +1,10 @@
 //! The framework on its own: a toy provider (one typed resource kept in
 //! memory) served by `ProviderServer`, called the way Terraform calls it.
-//! Covers the typed adapter (defaults, UseStateForUnknown, RequiresReplace,
-//! model decode/encode, provider data) and the protocol server (schemas,
-//! diagnostics, unknown types named with the provider's own name).
+//! Covers the typed provider (its model checked before configure, its data
+//! handed to resources) and the typed resource adapter (defaults,
+//! UseStateForUnknown, RequiresReplace, model decode/encode) and the
+//! protocol server (schemas, diagnostics, unknown types named with the
+//! provider's own name).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -10,9 +12,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::framework::{
-    Attribute, Block, CallContext, Change, DataSource, Destroy, Diagnostics, Op, PlanModifier,
-    Provider, ProviderData, Refresh, Resource, Schema, Timeouts, TypedResource, resource,
-    served_schema,
+    Attribute, Block, CallContext, Change, Destroy, Diagnostics, Op, PlanModifier, Provider,
+    Refresh, Resource, Schema, Timeouts, TypedProvider, TypedResource, resource, served_schema,
 };
 use tfplugin::proto::tfplugin6::{self as pb, provider_server::Provider as Rpc};
 use tfplugin::tfprotocol::ProviderServer;
@@ -25,29 +26,39 @@ struct Shelf(Mutex<BTreeMap<String, (String, i64)>>);
 
 struct Toy;
 
+/// The toy provider's block: a label, which must not be "broken".
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct ToyConfig {
+    label: Attr<String>,
+}
+
 #[async_trait]
-impl Provider for Toy {
-    fn type_name(&self) -> &'static str {
-        "toy"
-    }
+impl TypedProvider for Toy {
+    type Model = ToyConfig;
+    type Data = Shelf;
+    const TYPE_NAME: &'static str = "toy";
+
     fn schema(&self) -> Schema {
         Schema::new(
             Block::new("The toy provider.").attribute(Attribute::string("label").optional()),
         )
     }
+    fn validate(&self, config: &ToyConfig, diags: &mut Diagnostics) {
+        if config.label.known().is_some_and(|l| l == "broken") {
+            diags.error("Broken label", "label = \"broken\": use another label.");
+        }
+    }
     async fn configure(
         &self,
-        _config: &Value,
+        _config: ToyConfig,
         _terraform_version: &str,
         _ctx: &CallContext,
-    ) -> (Option<ProviderData>, Diagnostics) {
-        (Some(Arc::new(Shelf::default())), Diagnostics::new())
+        _diags: &mut Diagnostics,
+    ) -> Option<Shelf> {
+        Some(Shelf::default())
     }
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![resource(Widget)]
-    }
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
     }
 }
 
@@ -156,11 +167,10 @@ fn widget(id: Value, name: &str, size: Value) -> Value {
     ]))
 }
 
-async fn configured() -> ProviderServer {
-    let server = ProviderServer::new(Arc::new(Toy));
+async fn configure(server: &ProviderServer, label: Value) -> pb::configure_provider::Response {
     let pty = Provider::schema(&Toy).value_type();
-    let config = Value::Object(BTreeMap::from([("label".to_string(), Value::Null)]));
-    let r = server
+    let config = Value::Object(BTreeMap::from([("label".to_string(), label)]));
+    server
         .configure_provider(Request::new(pb::configure_provider::Request {
             terraform_version: "1.15.5".into(),
             config: dv(&config, &pty),
@@ -168,7 +178,45 @@ async fn configured() -> ProviderServer {
         }))
         .await
         .unwrap()
+        .into_inner()
+}
+
+#[tokio::test]
+async fn a_typed_provider_checks_its_model_before_configuring() {
+    let server = ProviderServer::new(Arc::new(Toy));
+    let r = configure(&server, Value::String("broken".into())).await;
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(r.diagnostics[0].summary, "Broken label");
+    // Not configured: a resource call says so instead of using no data.
+    let ty = widget_type();
+    let state = widget(
+        Value::String("w1".into()),
+        "a",
+        Value::Number(Number::Int(1)),
+    );
+    let read = server
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "toy_widget".into(),
+            current_state: dv(&state, &ty),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
         .into_inner();
+    assert_eq!(read.diagnostics[0].summary, "Provider is not configured");
+    // A good label configures, and the typed data (the shelf) reaches the resource.
+    let server = ProviderServer::new(Arc::new(Toy));
+    assert!(
+        configure(&server, Value::String("fine".into()))
+            .await
+            .diagnostics
+            .is_empty()
+    );
+}
+
+async fn configured() -> ProviderServer {
+    let server = ProviderServer::new(Arc::new(Toy));
+    let r = configure(&server, Value::Null).await;
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     server
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::aws::clients::ClientSettings;
 use crate::aws::credentials::{
@@ -17,54 +17,54 @@ use tfplugin::value::{Attr, AttributePath, Value, from_value};
 
 use super::schema::*;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProviderConfig {
-    region: Attr<String>,
-    profile: Attr<String>,
-    shared_config_files: Attr<Vec<Attr<String>>>,
-    shared_credentials_files: Attr<Vec<Attr<String>>>,
-    max_retries: Attr<i64>,
-    skip_credentials_validation: Attr<bool>,
-    allowed_account_ids: Attr<Vec<Attr<String>>>,
-    forbidden_account_ids: Attr<Vec<Attr<String>>>,
-    custom_ca_bundle: Attr<String>,
-    http_proxy: Attr<String>,
-    https_proxy: Attr<String>,
-    no_proxy: Attr<String>,
+    pub(super) region: Attr<String>,
+    pub(super) profile: Attr<String>,
+    pub(super) shared_config_files: Attr<Vec<Attr<String>>>,
+    pub(super) shared_credentials_files: Attr<Vec<Attr<String>>>,
+    pub(super) max_retries: Attr<i64>,
+    pub(super) skip_credentials_validation: Attr<bool>,
+    pub(super) allowed_account_ids: Attr<Vec<Attr<String>>>,
+    pub(super) forbidden_account_ids: Attr<Vec<Attr<String>>>,
+    pub(super) custom_ca_bundle: Attr<String>,
+    pub(super) http_proxy: Attr<String>,
+    pub(super) https_proxy: Attr<String>,
+    pub(super) no_proxy: Attr<String>,
     /// Attribute name (a row of `aws::endpoints::SERVICES`) to URL.
-    endpoints: Attr<Vec<BTreeMap<String, Attr<String>>>>,
-    assume_role: Attr<Vec<AssumeRoleBlock>>,
-    assume_role_with_web_identity: Attr<Vec<WebIdentityBlock>>,
-    default_tags: Attr<Vec<DefaultTagsBlock>>,
+    pub(super) endpoints: Attr<Vec<BTreeMap<String, Attr<String>>>>,
+    pub(super) assume_role: Attr<Vec<AssumeRoleBlock>>,
+    pub(super) assume_role_with_web_identity: Attr<Vec<WebIdentityBlock>>,
+    pub(super) default_tags: Attr<Vec<DefaultTagsBlock>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct DefaultTagsBlock {
-    tags: Attr<BTreeMap<String, Attr<String>>>,
+    pub(super) tags: Attr<BTreeMap<String, Attr<String>>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct AssumeRoleBlock {
-    role_arn: Attr<String>,
-    session_name: Attr<String>,
-    duration: Attr<String>,
-    policy: Attr<String>,
-    policy_arns: Attr<Vec<Attr<String>>>,
-    external_id: Attr<String>,
-    tags: Attr<BTreeMap<String, Attr<String>>>,
-    transitive_tag_keys: Attr<Vec<Attr<String>>>,
-    source_identity: Attr<String>,
+    pub(super) role_arn: Attr<String>,
+    pub(super) session_name: Attr<String>,
+    pub(super) duration: Attr<String>,
+    pub(super) policy: Attr<String>,
+    pub(super) policy_arns: Attr<Vec<Attr<String>>>,
+    pub(super) external_id: Attr<String>,
+    pub(super) tags: Attr<BTreeMap<String, Attr<String>>>,
+    pub(super) transitive_tag_keys: Attr<Vec<Attr<String>>>,
+    pub(super) source_identity: Attr<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct WebIdentityBlock {
-    role_arn: Attr<String>,
-    session_name: Attr<String>,
-    duration: Attr<String>,
-    policy: Attr<String>,
-    policy_arns: Attr<Vec<Attr<String>>>,
-    web_identity_token: Attr<String>,
-    web_identity_token_file: Attr<String>,
+    pub(super) role_arn: Attr<String>,
+    pub(super) session_name: Attr<String>,
+    pub(super) duration: Attr<String>,
+    pub(super) policy: Attr<String>,
+    pub(super) policy_arns: Attr<Vec<Attr<String>>>,
+    pub(super) web_identity_token: Attr<String>,
+    pub(super) web_identity_token_file: Attr<String>,
 }
 
 /// Unknown provider values are treated as unset (Terraform cannot configure

@@ -61,7 +61,7 @@ fn set(items: &[&str]) -> Value {
 fn all_diags(v: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
     validate_attributes(&schema().block, v, &AttributePath::root(), &mut d);
-    validate(v, &mut d);
+    validate(&ProviderConfig::read(v).unwrap(), &mut d);
     d
 }
 

@@ -1,20 +1,24 @@
-//! Checks of the provider block that attribute validators cannot express.
+//! Checks of the provider block that attribute validators cannot express,
+//! on its typed model (unknown values are checked once known).
 
 use std::collections::BTreeMap;
 
 use crate::aws::endpoints::SERVICES;
 use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
 use tfplugin::framework::{Diagnostics, parse_duration};
-use tfplugin::value::{AttributePath, Value};
+use tfplugin::value::{Attr, AttributePath};
 
-use super::model::check_proxy_url;
+use super::model::{ProviderConfig, check_proxy_url};
 use super::schema::*;
+
+type Strings = Attr<Vec<Attr<String>>>;
+type StringMap = Attr<BTreeMap<String, Attr<String>>>;
 
 /// Checks that attribute validators cannot express: endpoint and proxy
 /// URLs, conflicts, durations, policies, account IDs, tags; and an empty
 /// region (the regex would say "does not match", which is less clear).
-pub fn validate(config: &Value, diags: &mut Diagnostics) {
-    if let Some(Value::String(region)) = config.get_attr("region")
+pub fn validate(config: &ProviderConfig, diags: &mut Diagnostics) {
+    if let Attr::Known(region) = &config.region
         && region.trim().is_empty()
     {
         diags.error_at(
@@ -24,24 +28,25 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
              AWS_REGION / AWS_DEFAULT_REGION or the profile's region.",
         );
     }
-    if let Some(Value::List(blocks)) = config.get_attr("endpoints") {
-        for (i, block) in blocks.iter().enumerate() {
-            for name in SERVICES.map(|r| r.attribute) {
-                let Some(Value::String(raw)) = block.get_attr(name) else {
-                    continue;
-                };
-                if let Err(why) = check_endpoint_url(raw) {
-                    diags.error_at(
-                        AttributePath::attr("endpoints").index(i as i64).attribute(name),
-                        format!("Invalid endpoint URL for {name}"),
-                        format!("endpoints.{name} = {raw:?} is not a usable endpoint URL: {why}. Use a full URL such as \"http://127.0.0.1:4566\" or \"https://kinesis.us-east-1.amazonaws.com\"."),
-                    );
-                }
+    for (i, block) in config.endpoints.known().into_iter().flatten().enumerate() {
+        for name in SERVICES.map(|r| r.attribute) {
+            let Some(Attr::Known(raw)) = block.get(name) else {
+                continue;
+            };
+            if let Err(why) = check_endpoint_url(raw) {
+                diags.error_at(
+                    AttributePath::attr("endpoints").index(i as i64).attribute(name),
+                    format!("Invalid endpoint URL for {name}"),
+                    format!("endpoints.{name} = {raw:?} is not a usable endpoint URL: {why}. Use a full URL such as \"http://127.0.0.1:4566\" or \"https://kinesis.us-east-1.amazonaws.com\"."),
+                );
             }
         }
     }
-    for name in ["http_proxy", "https_proxy"] {
-        if let Some(Value::String(raw)) = config.get_attr(name)
+    for (name, value) in [
+        ("http_proxy", &config.http_proxy),
+        ("https_proxy", &config.https_proxy),
+    ] {
+        if let Attr::Known(raw) = value
             && let Err(why) = check_proxy_url(raw)
         {
             diags.error_at(
@@ -53,8 +58,11 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    for name in ["custom_ca_bundle", "no_proxy"] {
-        if let Some(Value::String(raw)) = config.get_attr(name)
+    for (name, value) in [
+        ("custom_ca_bundle", &config.custom_ca_bundle),
+        ("no_proxy", &config.no_proxy),
+    ] {
+        if let Attr::Known(raw) = value
             && raw.trim().is_empty()
         {
             diags.error_at(
@@ -64,8 +72,11 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    for name in ["shared_config_files", "shared_credentials_files"] {
-        for (path, value) in elements(config, name) {
+    for (name, value) in [
+        ("shared_config_files", &config.shared_config_files),
+        ("shared_credentials_files", &config.shared_credentials_files),
+    ] {
+        for (path, value) in list_elements(name, value) {
             if value.trim().is_empty() {
                 diags.error_at(
                     path,
@@ -77,46 +88,63 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
     }
     validate_accounts(config, diags);
     validate_default_tags(config, diags);
-    for block in ["assume_role", "assume_role_with_web_identity"] {
-        if let Some(Value::List(items)) = config.get_attr(block) {
-            for (i, item) in items.iter().enumerate() {
-                validate_role_session(item, &AttributePath::attr(block).index(i as i64), diags);
-            }
-        }
+    for (i, r) in config.assume_role.known().into_iter().flatten().enumerate() {
+        let session = RoleSessionView {
+            duration: &r.duration,
+            policy: &r.policy,
+            policy_arns: &r.policy_arns,
+            tags: Some(&r.tags),
+            transitive_tag_keys: Some(&r.transitive_tag_keys),
+        };
+        validate_role_session(
+            &session,
+            &AttributePath::attr("assume_role").index(i as i64),
+            diags,
+        );
     }
-    if let Some(Value::List(items)) = config.get_attr("assume_role_with_web_identity") {
-        for (i, item) in items.iter().enumerate() {
-            let token = item
-                .get_attr("web_identity_token")
-                .is_some_and(|v| !v.is_null());
-            let file = item
-                .get_attr("web_identity_token_file")
-                .is_some_and(|v| !v.is_null());
-            if token && file {
-                diags.error_at(
-                    AttributePath::attr("assume_role_with_web_identity").index(i as i64).attribute("web_identity_token_file"),
-                    "Conflicting web identity token settings",
-                    "Both web_identity_token and web_identity_token_file are set; set only one: the token file for CI \
-                     systems that write and rotate it, the token itself otherwise.",
-                );
-            }
+    for (i, w) in config
+        .assume_role_with_web_identity
+        .known()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let path = AttributePath::attr("assume_role_with_web_identity").index(i as i64);
+        let session = RoleSessionView {
+            duration: &w.duration,
+            policy: &w.policy,
+            policy_arns: &w.policy_arns,
+            tags: None,
+            transitive_tag_keys: None,
+        };
+        validate_role_session(&session, &path, diags);
+        if !w.web_identity_token.is_null() && !w.web_identity_token_file.is_null() {
+            diags.error_at(
+                path.attribute("web_identity_token_file"),
+                "Conflicting web identity token settings",
+                "Both web_identity_token and web_identity_token_file are set; set only one: the token file for CI \
+                 systems that write and rotate it, the token itself otherwise.",
+            );
         }
     }
 }
 
-pub(super) fn validate_default_tags(config: &Value, diags: &mut Diagnostics) {
-    let Some(Value::List(blocks)) = config.get_attr("default_tags") else {
-        return;
-    };
-    for (i, block) in blocks.iter().enumerate() {
-        let Some(Value::Map(tags)) = block.get_attr("tags") else {
+pub(super) fn validate_default_tags(config: &ProviderConfig, diags: &mut Diagnostics) {
+    for (i, block) in config
+        .default_tags
+        .known()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Attr::Known(tags) = &block.tags else {
             continue;
         };
         let path = AttributePath::attr("default_tags")
             .index(i as i64)
             .attribute("tags");
         for (key, value) in tags {
-            if let Some(why) = tag_problem(key, value.as_str().unwrap_or_default()) {
+            if let Some(why) = tag_problem(key, value.known().map_or("", String::as_str)) {
                 diags.error_at(
                     path.clone().key(key),
                     "Invalid default tag",
@@ -143,49 +171,47 @@ pub(super) fn validate_default_tags(config: &Value, diags: &mut Diagnostics) {
 }
 
 /// A value for a diagnostic: strings quoted, unknown said so.
-pub(super) fn describe(v: &Value) -> String {
-    match v.as_str() {
+pub(super) fn describe(v: &Attr<String>) -> String {
+    match v.known() {
         Some(s) => format!("{s:?}"),
         None => "(not yet known)".into(),
     }
 }
 
-/// The known string elements of a list or set attribute, with their paths.
-pub(super) fn elements(config: &Value, name: &str) -> Vec<(AttributePath, String)> {
-    match config.get_attr(name) {
-        Some(Value::List(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| {
-                Some((
-                    AttributePath::attr(name).index(i as i64),
-                    v.as_str()?.to_string(),
-                ))
-            })
-            .collect(),
-        Some(Value::Set(items)) => items
-            .iter()
-            .filter_map(|v| {
-                let s = v.as_str()?.to_string();
-                // A set element has no path of its own in the protocol.
-                Some((AttributePath::attr(name), s))
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+/// The known elements of a list attribute, with their paths.
+fn list_elements(name: &str, list: &Strings) -> Vec<(AttributePath, String)> {
+    list.known()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            Some((
+                AttributePath::attr(name).index(i as i64),
+                v.known()?.clone(),
+            ))
+        })
+        .collect()
 }
 
-pub(super) fn validate_accounts(config: &Value, diags: &mut Diagnostics) {
+/// The known elements of a set attribute (a set element has no path of its
+/// own in the protocol).
+fn set_elements(set: &Strings) -> impl Iterator<Item = &String> {
+    set.known().into_iter().flatten().filter_map(Attr::known)
+}
+
+pub(super) fn validate_accounts(config: &ProviderConfig, diags: &mut Diagnostics) {
     // Compiled on first use: most configurations list no account ids.
     static ACCOUNT: std::sync::LazyLock<regex_lite::Regex> =
         std::sync::LazyLock::new(|| regex_lite::Regex::new(ACCOUNT_ID).expect("constant regex"));
-    let mut lists = Vec::new();
-    for name in ["allowed_account_ids", "forbidden_account_ids"] {
-        let ids = elements(config, name);
-        for (path, id) in &ids {
+    let lists = [
+        ("allowed_account_ids", &config.allowed_account_ids),
+        ("forbidden_account_ids", &config.forbidden_account_ids),
+    ];
+    for (name, ids) in lists {
+        for id in set_elements(ids) {
             if !ACCOUNT.is_match(id) {
                 diags.error_at(
-                    path.clone(),
+                    AttributePath::attr(name),
                     format!("Invalid account ID in {name}"),
                     format!(
                         "{id:?} is not an AWS account ID; use the 12 digits, e.g. \"111122223333\"."
@@ -193,10 +219,8 @@ pub(super) fn validate_accounts(config: &Value, diags: &mut Diagnostics) {
                 );
             }
         }
-        let set = config.get_attr(name).is_some_and(|v| !v.is_null());
-        lists.push((name, set));
     }
-    if lists.iter().all(|(_, set)| *set) {
+    if lists.iter().all(|(_, ids)| !ids.is_null()) {
         diags.error_at(
             AttributePath::attr("forbidden_account_ids"),
             "Conflicting account settings",
@@ -204,12 +228,9 @@ pub(super) fn validate_accounts(config: &Value, diags: &mut Diagnostics) {
              every other account).",
         );
     }
-    if matches!(
-        config.get_attr("skip_credentials_validation"),
-        Some(Value::Bool(true))
-    ) {
-        for (name, set) in lists {
-            if set {
+    if config.skip_credentials_validation == Attr::Known(true) {
+        for (name, ids) in lists {
+            if !ids.is_null() {
                 diags.error_at(
                     AttributePath::attr(name),
                     format!("{name} needs the account"),
@@ -223,8 +244,22 @@ pub(super) fn validate_accounts(config: &Value, diags: &mut Diagnostics) {
     }
 }
 
-pub(super) fn validate_role_session(block: &Value, path: &AttributePath, diags: &mut Diagnostics) {
-    if let Some(Value::String(raw)) = block.get_attr("duration") {
+/// What assume_role and assume_role_with_web_identity share (only the
+/// first has session tags).
+pub(super) struct RoleSessionView<'a> {
+    pub duration: &'a Attr<String>,
+    pub policy: &'a Attr<String>,
+    pub policy_arns: &'a Strings,
+    pub tags: Option<&'a StringMap>,
+    pub transitive_tag_keys: Option<&'a Strings>,
+}
+
+pub(super) fn validate_role_session(
+    block: &RoleSessionView,
+    path: &AttributePath,
+    diags: &mut Diagnostics,
+) {
+    if let Attr::Known(raw) = block.duration {
         let problem = match parse_duration(raw) {
             Ok(d) if (MIN_SESSION..=MAX_SESSION).contains(&d) => None,
             Ok(d) => Some(format!("{raw:?} is {} seconds", d.as_secs())),
@@ -238,7 +273,7 @@ pub(super) fn validate_role_session(block: &Value, path: &AttributePath, diags: 
             );
         }
     }
-    if let Some(Value::String(raw)) = block.get_attr("policy")
+    if let Attr::Known(raw) = block.policy
         && let Err(e) = serde_json::from_str::<serde_json::Value>(raw).and_then(|v| {
             if v.is_object() {
                 Ok(())
@@ -255,20 +290,18 @@ pub(super) fn validate_role_session(block: &Value, path: &AttributePath, diags: 
     }
     static POLICY_ARN_RE: std::sync::LazyLock<regex_lite::Regex> =
         std::sync::LazyLock::new(|| regex_lite::Regex::new(POLICY_ARN).expect("constant regex"));
-    if let Some(Value::Set(arns)) = block.get_attr("policy_arns") {
-        for arn in arns.iter().filter_map(Value::as_str) {
-            if !POLICY_ARN_RE.is_match(arn) {
-                diags.error_at(
-                    path.clone().attribute("policy_arns"),
-                    "Invalid policy ARN",
-                    format!("{arn:?} is not an IAM policy ARN such as \"arn:aws:iam::aws:policy/ReadOnlyAccess\"."),
-                );
-            }
+    for arn in set_elements(block.policy_arns) {
+        if !POLICY_ARN_RE.is_match(arn) {
+            diags.error_at(
+                path.clone().attribute("policy_arns"),
+                "Invalid policy ARN",
+                format!("{arn:?} is not an IAM policy ARN such as \"arn:aws:iam::aws:policy/ReadOnlyAccess\"."),
+            );
         }
     }
-    if let Some(Value::Map(tags)) = block.get_attr("tags") {
+    if let Some(Attr::Known(tags)) = block.tags {
         for (k, v) in tags {
-            let long_value = v.as_str().is_some_and(|s| s.chars().count() > 256);
+            let long_value = v.known().is_some_and(|s| s.chars().count() > 256);
             if k.is_empty() || k.chars().count() > 128 || long_value {
                 diags.error_at(
                     path.clone().attribute("tags").key(k),
@@ -278,15 +311,15 @@ pub(super) fn validate_role_session(block: &Value, path: &AttributePath, diags: 
             }
         }
     }
-    if let Some(Value::Set(keys)) = block.get_attr("transitive_tag_keys") {
+    if let Some(keys) = block.transitive_tag_keys {
         let empty = BTreeMap::new();
-        let tags = match block.get_attr("tags") {
-            Some(Value::Map(t)) => Some(t),
-            Some(v) if v.is_unknown() => None,
+        let tags = match block.tags {
+            Some(Attr::Known(t)) => Some(t),
+            Some(Attr::Unknown) => None,
             _ => Some(&empty),
         };
         if let Some(tags) = tags {
-            for key in keys.iter().filter_map(Value::as_str) {
+            for key in set_elements(keys) {
                 if !tags.contains_key(key) {
                     diags.error_at(
                         path.clone().attribute("transitive_tag_keys"),

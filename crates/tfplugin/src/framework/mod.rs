@@ -17,6 +17,7 @@ mod resource;
 mod schema;
 mod timeouts;
 mod typed;
+mod typed_provider;
 mod validators;
 mod walk;
 
@@ -43,6 +44,7 @@ pub use typed::{
     Change, Destroy, ModelValue, Plan, Refresh, TypedDataSource, TypedResource, data_source,
     resource, served_schema,
 };
+pub use typed_provider::TypedProvider;
 pub use validators::{
     Validator, at_least, between, duration_at_most, not_empty, one_of, regex_match, starts_with,
 };
