@@ -192,6 +192,38 @@ impl Workspace {
         }
     }
 
+    /// Runs `script` with bash here, as a CI step would: this workspace's
+    /// environment plus `extra`, with `terraform` on PATH meaning this
+    /// workspace's Terraform.
+    pub fn shell(&self, script: &str, extra: &[(String, String)]) -> Run {
+        let bin = self.dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let link = bin.join("terraform");
+        if !link.exists() {
+            let target = which(&self.terraform);
+            std::os::unix::fs::symlink(target, &link).unwrap();
+        }
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = Command::new("bash")
+            .args(["-euo", "pipefail", "-c", script])
+            .current_dir(self.dir.path())
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env("PATH", path)
+            .output()
+            .expect("running bash");
+        Run {
+            ok: out.status.success(),
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     pub fn apply(&self) -> Run {
         self.run(&["apply", "-auto-approve", "-input=false", "-no-color"])
     }
@@ -283,4 +315,15 @@ provider "chimesdk" {{
 }}
 "#
     )
+}
+
+/// The full path of a command name (as `PATH` finds it) or path.
+fn which(command: &str) -> std::path::PathBuf {
+    if command.contains('/') {
+        return std::path::PathBuf::from(command);
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join(command))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{command} is not on PATH"))
 }

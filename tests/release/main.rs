@@ -1,7 +1,9 @@
-//! scripts/release and scripts/install-mirror, as a pipeline meets them:
-//! refusals before anything is built, reproducible and signed artifacts, and
-//! `terraform init` from the mirror recording the package's hash (then
-//! refusing a tampered package).
+//! scripts/release, scripts/install-mirror and scripts/publish-mirror, as a
+//! pipeline meets them: refusals before anything is built, reproducible and
+//! signed artifacts, `terraform init` from a filesystem mirror, a registry
+//! (registry.rs) and a network mirror with the GitOps workflow's own
+//! commands (network_mirror.rs), each recording the packages' hashes and
+//! refusing a tampered package.
 //!
 //! The release test builds linux_amd64 in release mode (several minutes on
 //! a small machine, once; the second run reuses cargo's cache).
@@ -10,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use test_support::Workspace;
+
+mod network_mirror;
+mod registry;
 
 const NAME: &str = "terraform-provider-chimesdk";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -305,191 +310,43 @@ fn linux_amd64_release_is_reproducible_signed_and_installs_from_a_mirror() {
     );
 }
 
-/// A provider registry on loopback: static files (the registry protocol's
-/// `versions` and `download` answers, and dist/) behind HTTPS with a test CA.
-struct LocalRegistry {
-    files: tempfile::TempDir,
-    /// The signing key's ID, as Terraform reports it after verifying.
-    key_id: String,
+/// A directory served over HTTPS on loopback (python's static server
+/// behind a TLS front with a test CA), as a static host or S3 serves it.
+struct StaticHttps {
     http: std::process::Child,
     front: test_support::tls_front::TlsFront,
 }
 
-impl Drop for LocalRegistry {
+impl Drop for StaticHttps {
     fn drop(&mut self) {
         let _ = self.http.kill();
         let _ = self.http.wait();
     }
 }
 
-const REGISTRY_HOST: &str = "registry.chimesdk.test";
-
-impl LocalRegistry {
-    /// Serves `dist`; `tamper` may change the download answer or the files.
-    fn start(dist: &Path, tamper: impl FnOnce(&mut serde_json::Value, &Path)) -> LocalRegistry {
-        let files = tempfile::tempdir().unwrap();
-        let http = {
-            let mut child = Command::new("python3")
-                .args([
-                    "-c",
-                    "import functools, http.server, sys\n\
-                     h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])\n\
-                     s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), h)\n\
-                     print(s.server_address[1], flush=True)\n\
-                     s.serve_forever()",
-                    files.path().to_str().unwrap(),
-                ])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .unwrap();
-            let mut port = String::new();
-            std::io::BufRead::read_line(
-                &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-                &mut port,
-            )
-            .unwrap();
-            (child, port.trim().to_string())
-        };
-        let front = test_support::tls_front::TlsFront::start(&format!("127.0.0.1:{}", http.1));
-        let base = front.url.clone();
-        let d = files.path().join("files");
-        std::fs::create_dir_all(&d).unwrap();
-        for entry in std::fs::read_dir(dist).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_file() {
-                std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
-            }
-        }
-        let zip_name = format!("{NAME}_{VERSION}_linux_amd64.zip");
-        let key = std::fs::read_to_string(dist.join(format!("{NAME}_{VERSION}_signing-key.asc")))
-            .unwrap();
-        let gnupg = tempfile::tempdir().unwrap();
-        let imported = Command::new("gpg")
-            .env("GNUPGHOME", gnupg.path())
+impl StaticHttps {
+    fn start(dir: &Path) -> StaticHttps {
+        let mut http = Command::new("python3")
             .args([
-                "--batch",
-                "--with-colons",
-                "--import-options",
-                "show-only",
-                "--import",
+                "-c",
+                "import functools, http.server, sys\n\
+                 h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])\n\
+                 s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), h)\n\
+                 print(s.server_address[1], flush=True)\n\
+                 s.serve_forever()",
+                dir.to_str().unwrap(),
             ])
-            .arg(dist.join(format!("{NAME}_{VERSION}_signing-key.asc")))
-            .output()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
             .unwrap();
-        let key_id = String::from_utf8_lossy(&imported.stdout)
-            .lines()
-            .find(|l| l.starts_with("pub:"))
-            .and_then(|l| l.split(':').nth(4))
-            .unwrap()
-            .to_string();
-        let mut download = serde_json::json!({
-            "protocols": ["6.0"],
-            "os": "linux",
-            "arch": "amd64",
-            "filename": zip_name,
-            "download_url": format!("{base}/files/{zip_name}"),
-            "shasums_url": format!("{base}/files/{NAME}_{VERSION}_SHA256SUMS"),
-            "shasums_signature_url": format!("{base}/files/{NAME}_{VERSION}_SHA256SUMS.sig"),
-            "shasum": sha256(&dist.join(&zip_name)),
-            "signing_keys": { "gpg_public_keys": [{ "key_id": key_id.clone(), "ascii_armor": key }] },
-        });
-        tamper(&mut download, &d);
-        let api = files.path().join("v1/providers/chimesdk/chimesdk");
-        std::fs::create_dir_all(api.join(VERSION).join("download/linux")).unwrap();
-        std::fs::write(
-            api.join("versions"),
-            serde_json::json!({ "versions": [{ "version": VERSION, "protocols": ["6.0"], "platforms": [{ "os": "linux", "arch": "amd64" }] }]}).to_string(),
+        let mut port = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(http.stdout.take().unwrap()),
+            &mut port,
         )
         .unwrap();
-        std::fs::write(
-            api.join(VERSION).join("download/linux/amd64"),
-            download.to_string(),
-        )
-        .unwrap();
-        LocalRegistry {
-            files,
-            key_id,
-            http: http.0,
-            front,
-        }
+        let front = test_support::tls_front::TlsFront::start(&format!("127.0.0.1:{}", port.trim()));
+        StaticHttps { http, front }
     }
-
-    /// A workspace whose Terraform finds this registry by a `host` block and
-    /// trusts its CA through SSL_CERT_FILE.
-    fn workspace(&self) -> Workspace {
-        let mut ws = Workspace::new();
-        ws.set_cli_config(&format!(
-            "host \"{REGISTRY_HOST}\" {{\n  services = {{\n    \"providers.v1\" = \"{}/v1/providers/\"\n  }}\n}}\n",
-            self.front.url
-        ));
-        let ca = ws.path().join("ca.pem");
-        std::fs::write(&ca, &self.front.ca_pem).unwrap();
-        ws.set_env("SSL_CERT_FILE", ca.to_str().unwrap());
-        ws.write(
-            "main.tf",
-            &format!(
-                "terraform {{\n  required_providers {{\n    chimesdk = {{\n      source  = \"{REGISTRY_HOST}/chimesdk/chimesdk\"\n      version = \"~> 0.1\"\n    }}\n  }}\n}}\n"
-            ),
-        );
-        let _ = &self.files;
-        ws
-    }
-}
-
-#[test]
-fn terraform_init_from_a_registry_verifies_our_signature_and_records_zh_hashes() {
-    let dist = shared_dist();
-    let registry = LocalRegistry::start(dist, |_, _| {});
-    let ws = registry.workspace();
-    let r = ws.run(&["init", "-input=false", "-no-color"]);
-    r.assert_ok();
-    assert!(
-        r.output()
-            .contains(&format!("(self-signed, key ID {})", registry.key_id)),
-        "Terraform verified our signature with our key:\n{}",
-        r.output()
-    );
-    let lock = std::fs::read_to_string(ws.path().join(".terraform.lock.hcl")).unwrap();
-    let sums = std::fs::read_to_string(dist.join(format!("{NAME}_{VERSION}_SHA256SUMS"))).unwrap();
-    for line in sums.lines().filter(|l| l.ends_with(".zip")) {
-        let hash = line.split_whitespace().next().unwrap();
-        assert!(
-            lock.contains(&format!("\"zh:{hash}\"")),
-            "zh: hash of {line} recorded:\n{lock}"
-        );
-    }
-    assert!(lock.contains("\"h1:"), "{lock}");
-
-    // A signature over other bytes is refused.
-    let registry = LocalRegistry::start(dist, |_, files| {
-        let sig = files.join(format!("{NAME}_{VERSION}_SHA256SUMS.sig"));
-        let mut bytes = std::fs::read(&sig).unwrap();
-        let last = bytes.len() - 1;
-        bytes[last] ^= 0x01;
-        std::fs::write(&sig, bytes).unwrap();
-    });
-    let r = registry
-        .workspace()
-        .run(&["init", "-input=false", "-no-color"]);
-    r.assert_failed();
-    assert!(
-        r.output().to_lowercase().contains("signature"),
-        "{}",
-        r.output()
-    );
-
-    // A checksum that does not match the package is refused.
-    let registry = LocalRegistry::start(dist, |download, _| {
-        download["shasum"] = serde_json::json!("0".repeat(64));
-    });
-    let r = registry
-        .workspace()
-        .run(&["init", "-input=false", "-no-color"]);
-    r.assert_failed();
-    assert!(
-        r.output().to_lowercase().contains("checksum"),
-        "{}",
-        r.output()
-    );
 }

@@ -1,0 +1,214 @@
+//! The GitOps workflow's own lines (examples/gitops/terraform.yml) against
+//! the network mirror scripts/publish-mirror makes, served over HTTPS.
+
+use super::*;
+
+/// The `run` scripts of a job of examples/gitops/terraform.yml that a
+/// runner with Terraform executes (the OIDC token, artifacts and comments
+/// are GitHub's), in order.
+fn workflow_steps(job: &str) -> Vec<String> {
+    let o = Command::new("python3")
+        .args([
+            "-c",
+            "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+            root()
+                .join("examples/gitops/terraform.yml")
+                .to_str()
+                .unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let workflow: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    workflow["jobs"][job]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .filter(|run| !run.contains("ACTIONS_ID_TOKEN_REQUEST"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Runs `steps` as GitHub Actions would: each in bash, with what earlier
+/// steps appended to $GITHUB_ENV in the environment of the later ones.
+fn run_steps(
+    ws: &Workspace,
+    steps: &[String],
+    env: &mut Vec<(String, String)>,
+) -> test_support::terraform::Run {
+    let github_env = ws.path().join("github.env");
+    let mut last = None;
+    for step in steps {
+        let mut vars = env.clone();
+        vars.push(("GITHUB_ENV".into(), github_env.display().to_string()));
+        let run = ws.shell(step, &vars);
+        if let Ok(text) = std::fs::read_to_string(&github_env) {
+            for line in text.lines() {
+                if let Some((k, v)) = line.split_once('=') {
+                    env.retain(|(name, _)| name != k);
+                    env.push((k.to_string(), v.to_string()));
+                }
+            }
+        }
+        if !run.ok {
+            return run;
+        }
+        last = Some(run);
+    }
+    last.expect("at least one step")
+}
+
+#[test]
+fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_package() {
+    let dist = shared_dist();
+    let mirror = tempfile::tempdir().unwrap();
+    let lock = mirror.path().join("committed.lock.hcl");
+    let o = script(
+        "publish-mirror",
+        &[
+            mirror.path().to_str().unwrap(),
+            "--lock",
+            lock.to_str().unwrap(),
+        ],
+        dist,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let lock_text = std::fs::read_to_string(&lock).unwrap();
+    let zips: Vec<PathBuf> = std::fs::read_dir(dist)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "zip"))
+        .collect();
+    assert!(zips.len() >= 2, "{zips:?}");
+    let pkg_dir = mirror
+        .path()
+        .join("registry.terraform.io/chimesdk/chimesdk");
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(pkg_dir.join("index.json")).unwrap())
+            .unwrap();
+    assert_eq!(index["versions"][VERSION], serde_json::json!({}));
+    let site = StaticHttps::start(mirror.path());
+    let app_env = test_support::env::Env::new();
+    let plan_steps = workflow_steps("plan");
+    let apply_steps = workflow_steps("apply");
+    assert!(
+        plan_steps.iter().any(|s| s.contains("network_mirror"))
+            && apply_steps.iter().any(|s| s.contains("network_mirror")),
+        "both jobs install from the mirror: {plan_steps:?}"
+    );
+
+    let mut terraforms = vec![std::env::var("TERRAFORM").unwrap_or_else(|_| "terraform".into())];
+    terraforms.extend(std::env::var("TERRAFORM_1_11").ok());
+    for (i, tf) in terraforms.iter().enumerate() {
+        let ws = Workspace::with_terraform(tf);
+        let ca = ws.path().join("ca.pem");
+        std::fs::write(&ca, &site.front.ca_pem).unwrap();
+        let runner_temp = ws.path().join("runner-temp");
+        std::fs::create_dir(&runner_temp).unwrap();
+        let mut env = vec![
+            ("SSL_CERT_FILE".to_string(), ca.display().to_string()),
+            ("RUNNER_TEMP".into(), runner_temp.display().to_string()),
+            ("CHIMESDK_MIRROR_URL".into(), format!("{}/", site.front.url)),
+        ];
+        // The example's configuration, pointed at the local services.
+        let stream = format!("chime-messaging-gitops-{i}");
+        app_env.write(
+            &ws,
+            &test_support::env::managed("ChannelMessage", &stream, ""),
+        );
+        let main = std::fs::read_to_string(ws.path().join("main.tf"))
+            .unwrap()
+            .replace(
+                "chimesdk = { source = \"chimesdk/chimesdk\" }",
+                "chimesdk = { source = \"chimesdk/chimesdk\", version = \"~> 0.1\" }",
+            );
+        ws.write("main.tf", &main);
+        ws.write(".terraform.lock.hcl", &lock_text);
+
+        // Pull request: the plan job's lines, then merge: the apply job's.
+        let planned = run_steps(&ws, &plan_steps, &mut env);
+        planned.assert_ok();
+        assert!(ws.path().join("pr.tfplan").is_file(), "{tf}: plan saved");
+        assert!(
+            ws.path()
+                .join(format!(".terraform/providers/registry.terraform.io/chimesdk/chimesdk/{VERSION}/linux_amd64"))
+                .is_dir(),
+            "{tf}: installed from the mirror, not a dev override"
+        );
+        std::fs::remove_dir_all(ws.path().join(".terraform")).unwrap();
+        let applied = run_steps(&ws, &apply_steps, &mut env);
+        applied.assert_ok();
+        assert_eq!(
+            app_env
+                .aws
+                .streaming_configuration(&app_env.app)
+                .map(|c| c.len()),
+            Some(1),
+            "{tf}: the saved plan was applied"
+        );
+        assert_eq!(
+            std::fs::read_to_string(ws.path().join(".terraform.lock.hcl")).unwrap(),
+            lock_text,
+            "{tf}: the committed lock file was used as it is"
+        );
+        ws.destroy().assert_ok();
+
+        // Without a lock file, init from the mirror records the zh: hash of
+        // every platform of the release.
+        let fresh = Workspace::with_terraform(tf);
+        fresh.write("main.tf", &main);
+        let mut fresh_env = env.clone();
+        fresh_env.retain(|(k, _)| k != "TF_CLI_CONFIG_FILE");
+        let init = run_steps(
+            &fresh,
+            &[
+                plan_steps[0].clone(),
+                "terraform init -input=false -no-color".to_string(),
+            ],
+            &mut fresh_env,
+        );
+        init.assert_ok();
+        let recorded = std::fs::read_to_string(fresh.path().join(".terraform.lock.hcl")).unwrap();
+        for zip in &zips {
+            assert!(
+                recorded.contains(&format!("\"zh:{}\"", sha256(zip))),
+                "{tf}: zh: of {} recorded:\n{recorded}",
+                zip.display()
+            );
+        }
+    }
+
+    // A package changed on the mirror is refused by init with the lock file.
+    let zip = pkg_dir.join(format!("{NAME}_{VERSION}_linux_amd64.zip"));
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&zip, bytes).unwrap();
+    let ws = Workspace::new();
+    let ca = ws.path().join("ca.pem");
+    std::fs::write(&ca, &site.front.ca_pem).unwrap();
+    let runner_temp = ws.path().join("runner-temp");
+    std::fs::create_dir(&runner_temp).unwrap();
+    let mut env = vec![
+        ("SSL_CERT_FILE".to_string(), ca.display().to_string()),
+        ("RUNNER_TEMP".into(), runner_temp.display().to_string()),
+        ("CHIMESDK_MIRROR_URL".into(), format!("{}/", site.front.url)),
+    ];
+    ws.write(
+        "main.tf",
+        "terraform {\n  required_providers {\n    chimesdk = { source = \"chimesdk/chimesdk\", version = \"~> 0.1\" }\n  }\n}\n",
+    );
+    ws.write(".terraform.lock.hcl", &lock_text);
+    let refused = run_steps(&ws, &plan_steps, &mut env);
+    refused.assert_failed();
+    assert!(
+        refused.output().contains("checksum") || refused.output().contains("doesn't match"),
+        "{}",
+        refused.output()
+    );
+    assert!(
+        !ws.path().join("pr.tfplan").exists(),
+        "no plan from a tampered package"
+    );
+}
