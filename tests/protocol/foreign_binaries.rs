@@ -16,7 +16,7 @@ const NAME: &str = "terraform-provider-chimesdk";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Unzips the platform's package; `None` (with the reason said) if absent.
-fn unpacked(platform: &str, out: &Path) -> Option<PathBuf> {
+pub fn unpacked(platform: &str, out: &Path) -> Option<PathBuf> {
     let Some(dist) = std::env::var_os("CHIMESDK_CHECK_DIST") else {
         skipped("set CHIMESDK_CHECK_DIST to a dist/ that scripts/release built");
         return None;

@@ -5,5 +5,6 @@ mod foreign_binaries;
 mod fuzz;
 mod grpc_identity_list;
 mod grpc_inprocess;
+mod macos_binaries;
 mod tls_security;
 mod values;
