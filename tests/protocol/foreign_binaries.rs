@@ -88,14 +88,126 @@ async fn linux_arm64_under_qemu() {
     handshake_and_health(cmd, "unix").await;
 }
 
+/// The Debian 13 root with wine 10 that scripts/wine10-root made, with its
+/// /proc mounted while the test runs; wine's server and the mount go when
+/// it drops.
+struct WineRoot(PathBuf);
+
+impl WineRoot {
+    fn mount() -> Option<WineRoot> {
+        let Some(root) = std::env::var_os("CHIMESDK_WINE_ROOT") else {
+            skipped(
+                "set CHIMESDK_WINE_ROOT to the root scripts/wine10-root made (Debian 12's wine 8 cannot start the binary)",
+            );
+            return None;
+        };
+        let root = PathBuf::from(root);
+        assert!(
+            root.join(".chimesdk-wine10-ready").is_file(),
+            "{} is not a finished scripts/wine10-root",
+            root.display()
+        );
+        let ok = Command::new("mount")
+            .args(["-t", "proc", "proc"])
+            .arg(root.join("proc"))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mounting /proc in {} (needs root)", root.display());
+        Some(WineRoot(root))
+    }
+
+    /// `wine PROGRAM` inside the root, for a program copied into it.
+    fn command(&self, binary: &Path) -> Command {
+        let inside = self.0.join("tmp/chimesdk-provider.exe");
+        std::fs::copy(binary, &inside).unwrap();
+        let mut cmd = Command::new("chroot");
+        cmd.arg(&self.0)
+            .args(["/usr/bin/wine", "/tmp/chimesdk-provider.exe"])
+            .env("WINEDEBUG", "-all")
+            .env("HOME", "/root")
+            // The handshake's socket directory must exist inside the root;
+            // on Windows the transport is TCP anyway.
+            .env_remove("TMPDIR");
+        cmd
+    }
+}
+
+impl Drop for WineRoot {
+    fn drop(&mut self) {
+        let _ = Command::new("chroot")
+            .arg(&self.0)
+            .args(["/usr/bin/wineserver", "-k"])
+            .status();
+        let _ = std::fs::remove_file(self.0.join("tmp/chimesdk-provider.exe"));
+        let _ = Command::new("umount").arg(self.0.join("proc")).status();
+    }
+}
+
 #[tokio::test]
-async fn windows_amd64_under_wine() {
+async fn windows_amd64_under_wine_10() {
     let dir = tempfile::tempdir().unwrap();
     let Some(binary) = unpacked("windows_amd64", dir.path()) else {
         return;
     };
-    let mut cmd = Command::new("wine");
-    cmd.arg(binary).env("WINEDEBUG", "-all");
+    let Some(root) = WineRoot::mount() else {
+        return;
+    };
     // TCP is the default on Windows: no variable needed.
-    handshake_and_health(cmd, "tcp").await;
+    handshake_and_health(root.command(&binary), "tcp").await;
+}
+
+/// The Windows provider in debug mode under wine 10, and the Linux
+/// `terraform` attached to it over TCP (TF_REATTACH_PROVIDERS): a plan
+/// against the local services, no terraform.exe needed.
+#[test]
+fn linux_terraform_plans_with_the_windows_provider_over_tcp() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let Some(binary) = unpacked("windows_amd64", dir.path()) else {
+        return;
+    };
+    let Some(root) = WineRoot::mount() else {
+        return;
+    };
+    let mut cmd = root.command(&binary);
+    // Attached, the provider keeps its own environment, not Terraform's.
+    let mut provider = cmd
+        .arg("--debug")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reattach = None;
+    for line in std::io::BufReader::new(provider.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS='") {
+            reattach = Some(rest.trim_end_matches('\'').to_string());
+            break;
+        }
+    }
+    let reattach = reattach.expect("the debug mode prints TF_REATTACH_PROVIDERS");
+    let announced: serde_json::Value = serde_json::from_str(&reattach).unwrap();
+    let addr = &announced["registry.terraform.io/chimesdk/chimesdk"]["Addr"];
+    assert_eq!(addr["Network"], "tcp", "{announced}");
+
+    let env = test_support::env::Env::new();
+    let mut ws = test_support::Workspace::new();
+    env.write(
+        &ws,
+        &test_support::env::managed("ChannelMessage", "chime-messaging-from-windows", ""),
+    );
+    ws.set_env("TF_REATTACH_PROVIDERS", &reattach);
+    let plan = ws.run(&["plan", "-input=false", "-no-color"]);
+    let _ = provider.kill();
+    let _ = provider.wait();
+    plan.assert_ok();
+    assert!(
+        plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
 }
