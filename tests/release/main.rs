@@ -98,14 +98,37 @@ fn sha256(path: &Path) -> String {
 const CI_PLATFORMS: &str = "linux_amd64,linux_arm64";
 
 /// One release of this commit for the whole test binary, built on first use
-/// into cargo's per-target temp dir (not the system's).
+/// into cargo's per-target temp dir (not the system's); or the dist/ that
+/// CHIMESDK_RELEASE_DIST names (a release of all five platforms, made by
+/// hand: the mirror tests then check every platform's hashes).
 fn shared_dist() -> &'static Path {
     static DIST: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIST.get_or_init(|| {
+        if let Some(dist) = std::env::var_os("CHIMESDK_RELEASE_DIST") {
+            return PathBuf::from(dist);
+        }
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("release-dist");
         release(&dir, CI_PLATFORMS);
         dir
     })
+}
+
+/// The platforms a dist/ has packages of, e.g. `linux_amd64`.
+fn dist_platforms(dist: &Path) -> Vec<String> {
+    let prefix = format!("{NAME}_{VERSION}_");
+    let mut platforms: Vec<String> = std::fs::read_dir(dist)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            Some(
+                name.strip_prefix(&prefix)?
+                    .strip_suffix(".zip")?
+                    .to_string(),
+            )
+        })
+        .collect();
+    platforms.sort();
+    platforms
 }
 
 fn release(dist: &Path, platforms: &str) {
@@ -173,12 +196,16 @@ fn linux_amd64_release_is_reproducible_signed_and_installs_from_a_mirror() {
         std::fs::read(root().join("terraform-registry-manifest.json")).unwrap()
     );
     let sums = std::fs::read_to_string(a.join(format!("{NAME}_{VERSION}_SHA256SUMS"))).unwrap();
-    let mut expected = String::new();
-    for platform in CI_PLATFORMS.split(',') {
-        let zip = format!("{NAME}_{VERSION}_{platform}.zip");
-        expected += &format!("{}  {zip}\n", sha256(&a.join(&zip)));
-    }
-    expected += &format!("{}  {NAME}_{VERSION}_manifest.json\n", sha256(&manifest));
+    let mut files: Vec<String> = dist_platforms(a)
+        .iter()
+        .map(|platform| format!("{NAME}_{VERSION}_{platform}.zip"))
+        .chain([format!("{NAME}_{VERSION}_manifest.json")])
+        .collect();
+    files.sort();
+    let expected: String = files
+        .iter()
+        .map(|f| format!("{}  {f}\n", sha256(&a.join(f))))
+        .collect();
     assert_eq!(sums, expected, "one line per zip and the manifest, sorted");
     // The detached signature verifies with the exported key.
     let gnupg = tempfile::tempdir().unwrap();
@@ -267,14 +294,19 @@ fn linux_amd64_release_is_reproducible_signed_and_installs_from_a_mirror() {
     );
     let mut args = vec!["providers".to_string(), "lock".into(), "-no-color".into()];
     args.push(format!("-fs-mirror={}", mirror.path().display()));
-    for platform in CI_PLATFORMS.split(',') {
+    let platforms = dist_platforms(a);
+    for platform in &platforms {
         args.push(format!("-platform={platform}"));
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     ws.run(&args).assert_ok();
     let lock = std::fs::read_to_string(ws.path().join(".terraform.lock.hcl")).unwrap();
     let hashes: Vec<&str> = lock.lines().filter(|l| l.contains("\"h1:")).collect();
-    assert_eq!(hashes.len(), 2, "one h1: per platform:\n{lock}");
+    assert_eq!(
+        hashes.len(),
+        platforms.len(),
+        "one h1: per platform:\n{lock}"
+    );
     assert!(
         lock.contains(h1.trim_end_matches(',')),
         "the init hash is one of them:\n{lock}"

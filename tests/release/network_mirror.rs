@@ -81,6 +81,7 @@ fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_p
         .filter(|p| p.extension().is_some_and(|e| e == "zip"))
         .collect();
     assert!(zips.len() >= 2, "{zips:?}");
+    let platforms = crate::dist_platforms(dist);
     let pkg_dir = mirror
         .path()
         .join("registry.terraform.io/chimesdk/chimesdk");
@@ -154,29 +155,61 @@ fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_p
         );
         ws.destroy().assert_ok();
 
-        // Without a lock file, init from the mirror records the zh: hash of
-        // every platform of the release.
+        // Without a lock file, init from a network mirror records only the
+        // h1: of the package it installed (Terraform takes zh: hashes only
+        // from a registry's signed SHA256SUMS), and `providers lock
+        // -net-mirror` one h1: per platform: every one of them is in the
+        // lock file publish-mirror wrote, which also has each zh:.
         let fresh = Workspace::with_terraform(tf);
         fresh.write("main.tf", &main);
         let mut fresh_env = env.clone();
         fresh_env.retain(|(k, _)| k != "TF_CLI_CONFIG_FILE");
+        let mut lock_all = format!(
+            "terraform providers lock -no-color -net-mirror={}/",
+            site.front.url
+        );
+        for platform in &platforms {
+            lock_all += &format!(" -platform={platform}");
+        }
         let init = run_steps(
             &fresh,
             &[
                 plan_steps[0].clone(),
                 "terraform init -input=false -no-color".to_string(),
+                "cp .terraform.lock.hcl init.lock.hcl && rm .terraform.lock.hcl".to_string(),
+                lock_all,
             ],
             &mut fresh_env,
         );
         init.assert_ok();
-        let recorded = std::fs::read_to_string(fresh.path().join(".terraform.lock.hcl")).unwrap();
-        for zip in &zips {
+        let h1 = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter_map(|l| Some(l.trim().strip_prefix('"')?.split('"').next()?.to_string()))
+                .filter(|h| h.starts_with("h1:"))
+                .collect()
+        };
+        let installed = h1(&std::fs::read_to_string(fresh.path().join("init.lock.hcl")).unwrap());
+        let locked =
+            h1(&std::fs::read_to_string(fresh.path().join(".terraform.lock.hcl")).unwrap());
+        assert_eq!(installed.len(), 1, "{tf}: {installed:?}");
+        assert_eq!(
+            locked.len(),
+            platforms.len(),
+            "{tf}: one h1: per platform: {locked:?}"
+        );
+        for hash in installed.iter().chain(&locked) {
             assert!(
-                recorded.contains(&format!("\"zh:{}\"", sha256(zip))),
-                "{tf}: zh: of {} recorded:\n{recorded}",
-                zip.display()
+                lock_text.contains(hash.as_str()),
+                "{tf}: {hash} is in publish-mirror's lock file:\n{lock_text}"
             );
         }
+    }
+    for zip in &zips {
+        assert!(
+            lock_text.contains(&format!("\"zh:{}\"", sha256(zip))),
+            "zh: of {} in publish-mirror's lock file:\n{lock_text}",
+            zip.display()
+        );
     }
 
     // A package changed on the mirror is refused by init with the lock file.
