@@ -39,6 +39,11 @@ fn tag_list(tags: &Tags) -> Result<Option<Vec<Tag>>, AwsError> {
         .map(Some)
 }
 
+/// A Chime identity timestamp as state holds it (RFC 3339).
+pub fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    t.and_then(|t| t.fmt(Format::DateTime).ok())
+}
+
 /// CreateAppInstance; `token` makes a retried call return the same one.
 pub async fn create_app_instance(
     c: &AwsClients,
@@ -89,14 +94,12 @@ pub async fn find_app_instance(
             "DescribeAppInstance for {arn} returned no AppInstance"
         )));
     };
-    let time =
-        |t: Option<&aws_smithy_types::DateTime>| t.and_then(|t| t.fmt(Format::DateTime).ok());
     Ok(Some(AppInstance {
         arn: a.app_instance_arn().unwrap_or(arn).to_string(),
         name: a.name().unwrap_or_default().to_string(),
         metadata: a.metadata().map(str::to_string),
-        created: time(a.created_timestamp()),
-        last_updated: time(a.last_updated_timestamp()),
+        created: rfc3339(a.created_timestamp()),
+        last_updated: rfc3339(a.last_updated_timestamp()),
     }))
 }
 

@@ -11,6 +11,7 @@ use crate::aws::AwsError;
 use tfplugin::framework::{
     DataSource, Deadline, ListResource, Resource, data_source, list_resource, resource,
 };
+use tfplugin::value::Attr;
 
 pub fn all() -> Vec<Arc<dyn Resource>> {
     vec![
@@ -34,6 +35,20 @@ pub fn lists() -> Vec<Arc<dyn ListResource>> {
         list_resource(app_instance::AppInstanceResource),
         list_resource(messaging_streaming_configuration::MessagingStreamingConfiguration),
     ]
+}
+
+/// Metadata (of an AppInstance or a user) as state holds it. The service
+/// does not tell an absent value from an empty one (unverified for the real
+/// service; chimesdk-local keeps what it was sent), so either reads back as
+/// the state had it.
+fn metadata_attr(remote: Option<&str>, current: &Attr<String>) -> Attr<String> {
+    match remote.filter(|m| !m.is_empty()) {
+        Some(m) => Attr::Known(m.to_string()),
+        None => match current {
+            Attr::Known(s) if s.is_empty() => Attr::Known(String::new()),
+            _ => Attr::Null,
+        },
+    }
 }
 
 /// A failed call's text for a diagnostic; a timeout also names the budget

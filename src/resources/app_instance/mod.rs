@@ -17,7 +17,7 @@ use crate::aws::app_instances::{self, AppInstance};
 use crate::aws::tags::{Tags, chime_tag_problem, known_tags, merge, split_remote, tags_attr};
 use crate::aws::wait::within;
 use crate::aws::{AwsClients, AwsError};
-use crate::resources::explain;
+use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
     CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Schema,
@@ -26,19 +26,6 @@ use tfplugin::framework::{
 use tfplugin::value::{Attr, AttributePath};
 
 pub struct AppInstanceResource;
-
-/// Metadata as state holds it. The service does not tell an absent value
-/// from an empty one (unverified for the real service; chimesdk-local keeps
-/// what it was sent), so either reads back as the state had it.
-fn metadata_attr(remote: Option<&str>, current: &Attr<String>) -> Attr<String> {
-    match remote.filter(|m| !m.is_empty()) {
-        Some(m) => Attr::Known(m.to_string()),
-        None => match current {
-            Attr::Known(s) if s.is_empty() => Attr::Known(String::new()),
-            _ => Attr::Null,
-        },
-    }
-}
 
 /// The state for what DescribeAppInstance and ListTagsForResource say.
 fn state_of(a: &AppInstance, remote_tags: &Tags, like: &Model, defaults: &Tags) -> Model {

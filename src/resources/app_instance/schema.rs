@@ -12,10 +12,10 @@ pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
 /// An AppInstance takes at most 50 tags (the identity model's TagList).
 pub const MAX_TAGS: usize = 50;
 /// The model's NonEmptyResourceName: 1-256 characters of this class.
-const NAME_PATTERN: &str =
+pub(crate) const NAME_PATTERN: &str =
     r"^[\t\n\r\x20-\x7E\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]{1,256}$";
 /// The model's Metadata: 0-1024 characters.
-const METADATA_PATTERN: &str = r"^(?s).{0,1024}$";
+pub(crate) const METADATA_PATTERN: &str = r"^(?s).{0,1024}$";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Model {

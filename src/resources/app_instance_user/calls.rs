@@ -1,10 +1,10 @@
 //! The AWS calls of `chimesdk_app_instance_user`: Chime SDK identity's
 //! AppInstanceUser operations, through the provider's one call helper.
 
-use aws_smithy_types::date_time::Format;
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::AwsClients;
+use crate::aws::app_instances::rfc3339;
 use crate::aws::error::{AwsError, NotFoundIsNone, deleted};
 
 /// What DescribeAppInstanceUser says about a user.
@@ -69,14 +69,12 @@ pub async fn find(
             "DescribeAppInstanceUser for {arn} returned no AppInstanceUser"
         )));
     };
-    let time =
-        |t: Option<&aws_smithy_types::DateTime>| t.and_then(|t| t.fmt(Format::DateTime).ok());
     Ok(Some(User {
         arn: u.app_instance_user_arn().unwrap_or(arn).to_string(),
         name: u.name().unwrap_or_default().to_string(),
         metadata: u.metadata().map(str::to_string),
-        created: time(u.created_timestamp()),
-        last_updated: time(u.last_updated_timestamp()),
+        created: rfc3339(u.created_timestamp()),
+        last_updated: rfc3339(u.last_updated_timestamp()),
     }))
 }
 

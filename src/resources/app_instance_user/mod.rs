@@ -11,7 +11,7 @@ use self::calls::User;
 use self::schema::Model;
 use crate::aws::wait::within;
 use crate::aws::{AwsClients, AwsError};
-use crate::resources::explain;
+use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
     CallContext, Change, Destroy, Diagnostics, Op, Refresh, Schema, TypedResource, truncated,
@@ -19,19 +19,6 @@ use tfplugin::framework::{
 use tfplugin::value::Attr;
 
 pub struct AppInstanceUserResource;
-
-/// Metadata as state holds it: the service does not tell an absent value
-/// from an empty one (unverified for the real service), so either reads
-/// back as the state had it.
-fn metadata_attr(remote: Option<&str>, current: &Attr<String>) -> Attr<String> {
-    match remote.filter(|m| !m.is_empty()) {
-        Some(m) => Attr::Known(m.to_string()),
-        None => match current {
-            Attr::Known(s) if s.is_empty() => Attr::Known(String::new()),
-            _ => Attr::Null,
-        },
-    }
-}
 
 /// The AppInstance ARN and user ID of a user ARN
 /// (`arn:aws:chime:REGION:ACCOUNT:app-instance/APP/user/USER`).

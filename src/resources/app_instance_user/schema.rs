@@ -5,17 +5,16 @@ use serde::{Deserialize, Serialize};
 use tfplugin::framework::{Attribute, Block, Op, PlanModifier, Schema, Timeouts, regex_match};
 use tfplugin::value::Attr;
 
+// The identity model's UserName and Metadata are the AppInstance's shapes
+// (NonEmptyResourceName, Metadata).
+use crate::resources::app_instance::schema::{METADATA_PATTERN, NAME_PATTERN};
+
 pub const TYPE_NAME: &str = "chimesdk_app_instance_user";
 pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
     &[(Op::Create, "5m"), (Op::Update, "5m"), (Op::Delete, "5m")];
 /// The identity model's UserId: 1-64 characters, letters and digits at
 /// both ends.
 const USER_ID_PATTERN: &str = r"^[A-Za-z0-9]([A-Za-z0-9:_.@-]{0,62}[A-Za-z0-9])?$";
-/// The model's UserName (NonEmptyResourceName): 1-256 characters.
-const NAME_PATTERN: &str =
-    r"^[\t\n\r\x20-\x7E\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]{1,256}$";
-/// The model's Metadata: 0-1024 characters.
-const METADATA_PATTERN: &str = r"^(?s).{0,1024}$";
 const APP_INSTANCE_ARN_PATTERN: &str =
     r"^arn:aws[a-z-]*:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+$";
 
