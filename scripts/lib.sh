@@ -140,3 +140,31 @@ except Exception: sys.exit(1)" 2>/dev/null; then
   done
   die "$what did not answer at $url within 30 s"
 }
+
+# The paths whose last commit dates a release's zips (scripts/release): the
+# provider's package and the workspace crates it builds with (not their
+# tests or benches), Cargo.lock, cargo's configuration, scripts/release and
+# the macOS framework stubs. One path or git pathspec per line.
+release_build_inputs() {
+  need_python
+  "$PYTHON" - <<'PY'
+import json, os, subprocess
+meta = json.loads(subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
+                                 check=True, capture_output=True, text=True).stdout)
+root = meta["workspace_root"]
+packages = {p["name"]: p for p in meta["packages"]}
+paths = ["Cargo.toml", "Cargo.lock", ".cargo", "scripts/release", "scripts/macos-frameworks", "src"]
+todo, seen = ["terraform-provider-chimesdk"], set()
+while todo:
+    name = todo.pop()
+    if name in seen:
+        continue
+    seen.add(name)
+    for dep in packages[name]["dependencies"]:
+        if dep.get("path") and dep.get("kind") is None:
+            todo.append(dep["name"])
+            rel = os.path.relpath(dep["path"], root)
+            paths += [rel, f":(exclude){rel}/tests", f":(exclude){rel}/benches"]
+print("\n".join(sorted(set(paths))))
+PY
+}

@@ -1,7 +1,8 @@
-//! The traffic `chimesdk_verify_streaming` makes to see events arrive: a
-//! temporary AppInstanceUser, a channel it creates, one message, and their
-//! removal. Every call carries an idempotency token where the API takes one,
-//! so a retried create makes nothing twice.
+//! The messaging traffic `chimesdk_verify_streaming` makes to see events
+//! arrive: a channel its temporary AppInstanceUser (made with
+//! `chimesdk_app_instance_user`'s calls) creates, one message, and the
+//! channel's removal. Every call carries an idempotency token where the API
+//! takes one, so a retried create makes nothing twice.
 
 use aws_sdk_chimesdkmessaging::types::{
     ChannelMessagePersistenceType, ChannelMessageType, ChannelMode, ChannelPrivacy,
@@ -10,49 +11,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
 use super::error::{AwsError, deleted};
-
-/// CreateAppInstanceUser; returns its ARN.
-pub async fn create_user(
-    c: &AwsClients,
-    app_instance_arn: &str,
-    user_id: &str,
-    token: &str,
-    cancel: &CancellationToken,
-) -> Result<String, AwsError> {
-    let out = c
-        .call("CreateAppInstanceUser", cancel, || {
-            c.identity
-                .create_app_instance_user()
-                .app_instance_arn(app_instance_arn)
-                .app_instance_user_id(user_id)
-                .name("chimesdk_verify_streaming")
-                .client_request_token(token)
-                .send()
-        })
-        .await?;
-    out.app_instance_user_arn()
-        .map(str::to_string)
-        .ok_or_else(|| {
-            AwsError::Other("CreateAppInstanceUser returned no AppInstanceUserArn".into())
-        })
-}
-
-/// DeleteAppInstanceUser; one already gone counts as deleted.
-pub async fn delete_user(
-    c: &AwsClients,
-    user_arn: &str,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
-    let result = c
-        .call("DeleteAppInstanceUser", cancel, || {
-            c.identity
-                .delete_app_instance_user()
-                .app_instance_user_arn(user_arn)
-                .send()
-        })
-        .await;
-    deleted(result)
-}
 
 /// CreateChannel as `bearer` (private, restricted: nobody else sees it);
 /// returns its ARN.

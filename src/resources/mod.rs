@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::aws::AwsError;
 use tfplugin::framework::{
-    DataSource, Deadline, ListResource, Resource, data_source, list_resource, resource,
+    DataSource, Deadline, Diagnostics, ListResource, Resource, data_source, list_resource, resource,
 };
 use tfplugin::value::Attr;
 
@@ -48,6 +48,29 @@ fn metadata_attr(remote: Option<&str>, current: &Attr<String>) -> Attr<String> {
             Attr::Known(s) if s.is_empty() => Attr::Known(String::new()),
             _ => Attr::Null,
         },
+    }
+}
+
+/// What a refresh keeps of an object read by its ARN: what was read;
+/// nothing when it is gone, so the next plan creates it again; the state as
+/// it was, with an error, when it could not be read.
+fn refreshed<M>(
+    kind: &str,
+    arn: &str,
+    current: M,
+    read: Result<Option<M>, AwsError>,
+    diags: &mut Diagnostics,
+) -> Option<M> {
+    match read {
+        Ok(Some(read)) => Some(read),
+        Ok(None) => {
+            tracing::info!(arn, "{kind} is gone; removing it from state");
+            None
+        }
+        Err(e) => {
+            diags.error(format!("reading Chime SDK {kind} ({arn})"), e.to_string());
+            Some(current)
+        }
     }
 }
 

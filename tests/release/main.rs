@@ -74,7 +74,7 @@ fn help_prints_the_usage_and_nothing_of_the_script() {
     assert!(help.contains("Usage: scripts/release [VERSION]"), "{help}");
     assert!(
         help.trim_end()
-            .ends_with("build paths remapped, one entry)."),
+            .ends_with("given the same rustc, zig and MinGW."),
         "ends with the header's last line: {help}"
     );
     for script_line in ["set -euo", "cd \"$(dirname", "#"] {

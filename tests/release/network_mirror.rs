@@ -59,6 +59,46 @@ fn run_steps(
     last.expect("at least one step")
 }
 
+/// The hashes of a lock file that start with `prefix` ("zh:" or "h1:").
+fn lock_hashes(lock: &str, prefix: &str) -> Vec<String> {
+    lock.lines()
+        .filter_map(|l| Some(l.trim().strip_prefix('"')?.split('"').next()?.to_string()))
+        .filter(|h| h.starts_with(prefix))
+        .collect()
+}
+
+/// examples/gitops/.terraform.lock.hcl, checked against the lock file
+/// publish-mirror wrote for this build: the version, a zh: and an h1: for
+/// each of the five platforms, and this build's among them.
+fn committed_lock_of(built: &str) -> String {
+    let path = root().join("examples/gitops/.terraform.lock.hcl");
+    let committed = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run scripts/example-lock", path.display()));
+    assert!(
+        committed.contains(&format!("version     = \"{VERSION}\"")),
+        "examples/gitops/.terraform.lock.hcl is for another version than {VERSION}; run scripts/example-lock:\n{committed}"
+    );
+    for prefix in ["zh:", "h1:"] {
+        assert_eq!(
+            lock_hashes(&committed, prefix).len(),
+            5,
+            "one {prefix} per platform of the five in examples/gitops/.terraform.lock.hcl:\n{committed}"
+        );
+    }
+    for hash in lock_hashes(built, "zh:")
+        .into_iter()
+        .chain(lock_hashes(built, "h1:"))
+    {
+        assert!(
+            committed.contains(&hash),
+            "examples/gitops/.terraform.lock.hcl lacks {hash} of this build's packages: what the \
+             release is built from changed since it was written. Run scripts/example-lock (all five \
+             platforms, about 15 minutes) and commit the lock file.\n{committed}"
+        );
+    }
+    committed
+}
+
 #[test]
 fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_package() {
     let dist = shared_dist();
@@ -75,6 +115,7 @@ fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_p
     );
     assert!(o.status.success(), "{}", text(&o));
     let lock_text = std::fs::read_to_string(&lock).unwrap();
+    let committed = committed_lock_of(&lock_text);
     let zips: Vec<PathBuf> = std::fs::read_dir(dist)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -125,7 +166,7 @@ fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_p
                 "chimesdk = { source = \"chimesdk/chimesdk\", version = \"~> 0.1\" }",
             );
         ws.write("main.tf", &main);
-        ws.write(".terraform.lock.hcl", &lock_text);
+        ws.write(".terraform.lock.hcl", &committed);
 
         // Pull request: the plan job's lines, then merge: the apply job's.
         let planned = run_steps(&ws, &plan_steps, &mut env);
@@ -150,7 +191,7 @@ fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_p
         );
         assert_eq!(
             std::fs::read_to_string(ws.path().join(".terraform.lock.hcl")).unwrap(),
-            lock_text,
+            committed,
             "{tf}: the committed lock file was used as it is"
         );
         ws.destroy().assert_ok();
@@ -182,15 +223,14 @@ fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_p
             &mut fresh_env,
         );
         init.assert_ok();
-        let h1 = |text: &str| -> Vec<String> {
-            text.lines()
-                .filter_map(|l| Some(l.trim().strip_prefix('"')?.split('"').next()?.to_string()))
-                .filter(|h| h.starts_with("h1:"))
-                .collect()
-        };
-        let installed = h1(&std::fs::read_to_string(fresh.path().join("init.lock.hcl")).unwrap());
-        let locked =
-            h1(&std::fs::read_to_string(fresh.path().join(".terraform.lock.hcl")).unwrap());
+        let installed = lock_hashes(
+            &std::fs::read_to_string(fresh.path().join("init.lock.hcl")).unwrap(),
+            "h1:",
+        );
+        let locked = lock_hashes(
+            &std::fs::read_to_string(fresh.path().join(".terraform.lock.hcl")).unwrap(),
+            "h1:",
+        );
         assert_eq!(installed.len(), 1, "{tf}: {installed:?}");
         assert_eq!(
             locked.len(),
@@ -232,7 +272,7 @@ fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_p
         "main.tf",
         "terraform {\n  required_providers {\n    chimesdk = { source = \"chimesdk/chimesdk\", version = \"~> 0.1\" }\n  }\n}\n",
     );
-    ws.write(".terraform.lock.hcl", &lock_text);
+    ws.write(".terraform.lock.hcl", &committed);
     let refused = run_steps(&ws, &plan_steps, &mut env);
     refused.assert_failed();
     assert!(

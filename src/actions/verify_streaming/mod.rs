@@ -18,6 +18,7 @@ use self::schema::{Config, DEFAULT_TIMEOUT};
 use self::watch::{Watch, expected_event};
 use crate::aws::kinesis::describe_stream_summary;
 use crate::aws::{AwsClients, test_traffic};
+use crate::resources::app_instance_user;
 use crate::resources::messaging_streaming_configuration::calls::find_streaming_configurations;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
 use chimesdk_domain::streaming::DataType;
@@ -298,10 +299,12 @@ async fn traffic(
     let bearer = match config.app_instance_user_arn.known() {
         Some(user) => user.clone(),
         None => {
-            let user = test_traffic::create_user(
+            let user = app_instance_user::calls::create(
                 c,
                 app,
                 &format!("chimesdk-verify-{id}"),
+                "chimesdk_verify_streaming",
+                None,
                 &format!("verify-user-{id}"),
                 cancel,
             )
@@ -461,7 +464,7 @@ async fn clean_up(c: &AwsClients, made: &Made, progress: &Progress, diags: &mut 
             ));
         }
         if let Some(user) = &made.user
-            && let Err(e) = test_traffic::delete_user(c, user, &fresh).await
+            && let Err(e) = app_instance_user::calls::delete(c, user, &fresh).await
         {
             left.push(format!(
                 "user {user} ({e}): `aws chime-sdk-identity delete-app-instance-user --app-instance-user-arn {user}`"

@@ -206,20 +206,8 @@ impl TypedResource for AppInstanceResource {
         let Some(arn) = req.current.arn.known().cloned() else {
             return Some(req.current);
         };
-        match read_state(req.data, &arn, &req.current, req.ctx).await {
-            Ok(Some(m)) => Some(m),
-            Ok(None) => {
-                tracing::info!(app_instance = %arn, "AppInstance is gone; removing it from state");
-                None
-            }
-            Err(e) => {
-                diags.error(
-                    format!("reading Chime SDK AppInstance ({arn})"),
-                    e.to_string(),
-                );
-                Some(req.current)
-            }
-        }
+        let read = read_state(req.data, &arn, &req.current, req.ctx).await;
+        super::refreshed("AppInstance", &arn, req.current, read, diags)
     }
 
     async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {

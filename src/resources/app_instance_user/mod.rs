@@ -2,7 +2,7 @@
 //! name and metadata; created with an idempotency token, renamed in place,
 //! imported by ARN.
 
-mod calls;
+pub mod calls;
 pub mod schema;
 
 use async_trait::async_trait;
@@ -140,20 +140,8 @@ impl TypedResource for AppInstanceUserResource {
         let Some(arn) = req.current.arn.known().cloned() else {
             return Some(req.current);
         };
-        match read_state(req.data, &arn, &req.current, req.ctx).await {
-            Ok(Some(m)) => Some(m),
-            Ok(None) => {
-                tracing::info!(app_instance_user = %arn, "AppInstanceUser is gone; removing it from state");
-                None
-            }
-            Err(e) => {
-                diags.error(
-                    format!("reading Chime SDK AppInstanceUser ({arn})"),
-                    e.to_string(),
-                );
-                Some(req.current)
-            }
-        }
+        let read = read_state(req.data, &arn, &req.current, req.ctx).await;
+        super::refreshed("AppInstanceUser", &arn, req.current, read, diags)
     }
 
     async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
