@@ -90,8 +90,14 @@ async fn linux_arm64_under_qemu() {
 
 /// The Debian 13 root with wine 10 that scripts/wine10-root made, with its
 /// /proc mounted while the test runs; wine's server and the mount go when
-/// it drops.
-struct WineRoot(PathBuf);
+/// it drops. One test at a time has it: the drop's `wineserver -k` ends
+/// every wine process in the root, and the program's path inside is one.
+struct WineRoot {
+    path: PathBuf,
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
+}
+
+static WINE_ROOT_IN_USE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl WineRoot {
     fn mount() -> Option<WineRoot> {
@@ -101,6 +107,9 @@ impl WineRoot {
             );
             return None;
         };
+        let in_use = WINE_ROOT_IN_USE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let root = PathBuf::from(root);
         assert!(
             root.join(".chimesdk-wine10-ready").is_file(),
@@ -114,15 +123,18 @@ impl WineRoot {
             .unwrap()
             .success();
         assert!(ok, "mounting /proc in {} (needs root)", root.display());
-        Some(WineRoot(root))
+        Some(WineRoot {
+            path: root,
+            _one_at_a_time: in_use,
+        })
     }
 
     /// `wine PROGRAM` inside the root, for a program copied into it.
     fn command(&self, binary: &Path) -> Command {
-        let inside = self.0.join("tmp/chimesdk-provider.exe");
+        let inside = self.path.join("tmp/chimesdk-provider.exe");
         std::fs::copy(binary, &inside).unwrap();
         let mut cmd = Command::new("chroot");
-        cmd.arg(&self.0)
+        cmd.arg(&self.path)
             .args(["/usr/bin/wine", "/tmp/chimesdk-provider.exe"])
             .env("WINEDEBUG", "-all")
             .env("HOME", "/root")
@@ -136,11 +148,11 @@ impl WineRoot {
 impl Drop for WineRoot {
     fn drop(&mut self) {
         let _ = Command::new("chroot")
-            .arg(&self.0)
+            .arg(&self.path)
             .args(["/usr/bin/wineserver", "-k"])
             .status();
-        let _ = std::fs::remove_file(self.0.join("tmp/chimesdk-provider.exe"));
-        let _ = Command::new("umount").arg(self.0.join("proc")).status();
+        let _ = std::fs::remove_file(self.path.join("tmp/chimesdk-provider.exe"));
+        let _ = Command::new("umount").arg(self.path.join("proc")).status();
     }
 }
 
