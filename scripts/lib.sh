@@ -141,13 +141,13 @@ except Exception: sys.exit(1)" 2>/dev/null; then
   die "$what did not answer at $url within 30 s"
 }
 
-# The paths whose last commit dates a release's zips (scripts/release): the
-# provider's package and the workspace crates it builds with (not their
-# tests or benches), Cargo.lock, cargo's configuration, scripts/release and
-# the macOS framework stubs. One path or git pathspec per line.
+# Sets BUILD_INPUTS to the paths whose last commit dates a release's zips
+# (scripts/release), as git pathspecs: the provider's package and the
+# workspace crates it builds with (not their tests or benches), Cargo.lock,
+# cargo's configuration, scripts/release and the macOS framework stubs.
 release_build_inputs() {
   need_python
-  "$PYTHON" - <<'PY'
+  mapfile -t BUILD_INPUTS < <("$PYTHON" - <<'PY'
 import json, os, subprocess
 meta = json.loads(subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
                                  check=True, capture_output=True, text=True).stdout)
@@ -167,4 +167,7 @@ while todo:
             paths += [rel, f":(exclude){rel}/tests", f":(exclude){rel}/benches"]
 print("\n".join(sorted(set(paths))))
 PY
+  )
+  [ "${#BUILD_INPUTS[@]}" -gt 0 ] ||
+    die "cargo metadata could not list what the release is built from (run: cargo metadata --offline --no-deps)"
 }

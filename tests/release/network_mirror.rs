@@ -116,13 +116,12 @@ fn the_gitops_workflow_installs_from_the_network_mirror_and_refuses_a_tampered_p
     assert!(o.status.success(), "{}", text(&o));
     let lock_text = std::fs::read_to_string(&lock).unwrap();
     let committed = committed_lock_of(&lock_text);
-    let zips: Vec<PathBuf> = std::fs::read_dir(dist)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "zip"))
+    let platforms = crate::dist_platforms(dist);
+    let zips: Vec<PathBuf> = platforms
+        .iter()
+        .map(|platform| dist.join(format!("{NAME}_{VERSION}_{platform}.zip")))
         .collect();
     assert!(zips.len() >= 2, "{zips:?}");
-    let platforms = crate::dist_platforms(dist);
     let pkg_dir = mirror
         .path()
         .join("registry.terraform.io/chimesdk/chimesdk");
