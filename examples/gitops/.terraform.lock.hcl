@@ -5,15 +5,15 @@ provider "registry.terraform.io/chimesdk/chimesdk" {
   version     = "0.1.0"
   constraints = "~> 0.1"
   hashes = [
-    "h1:7G7WnYmkixX6ZBwutAg7UQy8J4S8xn6T3amsW1Th78g=",
+    "h1:5rBLw2Eiq34LgWE5MyhZrPWGJLxJ9RKB21dVJLFKQeE=",
     "h1:7cIHDYe0D6KAMPy3JrxTFhKig8u24edcvVpatEJiolQ=",
-    "h1:GGc0Hd1wKgcMNqkTDNp6UydVv0vlgjnc361Enxu93NE=",
-    "h1:NXeCIUJJyEgbvIJP4gIy7IyxMm3/oErSzGa+B2h0YWY=",
     "h1:O9ygv8SWD6bEIM2kYYlVGAqiB01rE2QB3CZWSkkCh64=",
-    "zh:124501b765b319afb1ae9f16632b3a3fa411965a3bced706620ae974a7b4b784",
-    "zh:142209fb5605bf6405ea8efc3272c6e5e8f695007e32831703fc5de56734ed70",
-    "zh:50e5bc9ee9c7262a1ad88da70ae1efb6bd9ac66ba6444e65d4b1ba9b8fbdfcaf",
-    "zh:73fd9cb299925313e90fdef4ddaf91a2165e6317623796b7ae08b539c06877d5",
-    "zh:cc299f27207ba24081a7e9da242e2a625fe410fac0e6aecbc875c2e0db53268d",
+    "h1:b5KbUcNUeQav0+AQUAUFYzJKLxV3pO3/sGCLCR2Pzc4=",
+    "h1:fGaTEsAg3sYEcDpmcIUnTCTYJp/8nG6btTspzjvfTco=",
+    "zh:67e3d5cac404c5142f2a87bccd560a6c0921b4da96183bd0582b659f1fd5b509",
+    "zh:7462e925b5b7005f0ad863a7a45b36ddb5755d5378360fcc1f6029a66ea1ecc3",
+    "zh:ba29ac528111f6649f99aa11c02b1fbb6db5919b9add8fd73fbd1de20b9a573e",
+    "zh:d86aec2c10baf91a976bea0a69db4e3ce038d15d4aded8d140993738d566229c",
+    "zh:f9fa974aa537d067400b31aa71b0d608ed9e3546bb84379e0281317843d8d4f6",
   ]
 }
