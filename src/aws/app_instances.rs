@@ -6,7 +6,8 @@ use aws_smithy_types::date_time::Format;
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::{AwsError, NotFoundIsNone, deleted};
+use super::error::AwsError;
+use super::gone::{Listed, deleted_or_listed, found_or_listed, list_to_the_end};
 use super::tags::{TagCalls, Tags, converge};
 
 /// An AppInstance as DescribeAppInstance returns it.
@@ -70,24 +71,28 @@ pub async fn create_app_instance(
         .ok_or_else(|| AwsError::Other("CreateAppInstance returned no AppInstanceArn".into()))
 }
 
-/// DescribeAppInstance; `None` when it does not exist. The identity model
-/// has no NotFoundException for it: a missing AppInstance comes back as
-/// BadRequestException from chimesdk-local (what the real service answers
-/// is unverified) or NotFound from other implementations.
+/// DescribeAppInstance; `None` only when it is proven gone. The identity
+/// model lists no NotFoundException for it (what the real service answers
+/// for a deleted AppInstance is unverified; chimesdk-local answers
+/// BadRequestException), so an ambiguous answer is settled by
+/// ListAppInstances.
 pub async fn find_app_instance(
     c: &AwsClients,
     arn: &str,
     cancel: &CancellationToken,
 ) -> Result<Option<AppInstance>, AwsError> {
-    let found = c
+    let answer = c
         .call("DescribeAppInstance", cancel, || {
             c.identity
                 .describe_app_instance()
                 .app_instance_arn(arn)
                 .send()
         })
-        .await
-        .found_unless(&["BadRequestException"])?;
+        .await;
+    let found = found_or_listed(answer, &format!("AppInstance {arn}"), || {
+        app_instance_listed(c, arn, cancel)
+    })
+    .await?;
     let Some(out) = found else { return Ok(None) };
     let Some(a) = out.app_instance() else {
         return Err(AwsError::Other(format!(
@@ -123,13 +128,14 @@ pub async fn update_app_instance(
     Ok(())
 }
 
-/// DeleteAppInstance; one already gone counts as deleted.
+/// DeleteAppInstance; one proven gone (ListAppInstances lacks it) counts
+/// as deleted.
 pub async fn delete_app_instance(
     c: &AwsClients,
     arn: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    let result = c
+    let answer = c
         .call("DeleteAppInstance", cancel, || {
             c.identity
                 .delete_app_instance()
@@ -137,7 +143,24 @@ pub async fn delete_app_instance(
                 .send()
         })
         .await;
-    deleted(result)
+    deleted_or_listed(answer, &format!("AppInstance {arn}"), || {
+        app_instance_listed(c, arn, cancel)
+    })
+    .await
+}
+
+/// Whether ListAppInstances, read to its last page, lists `arn`.
+pub async fn app_instance_listed(
+    c: &AwsClients,
+    arn: &str,
+    cancel: &CancellationToken,
+) -> Result<Listed, AwsError> {
+    list_to_the_end(
+        "ListAppInstances",
+        |token| list_app_instances_page(c, token, LIST_PAGE_MAX, cancel),
+        |a: &AppInstanceSummary| a.arn == arn,
+    )
+    .await
 }
 
 pub async fn list_tags(
@@ -255,8 +278,8 @@ pub async fn list_app_instances_page(
     ))
 }
 
-/// Whether the AppInstance exists (see `find_app_instance`
-/// for what counts as missing).
+/// Whether the AppInstance exists (`false` only when proven gone, as
+/// `find_app_instance` says).
 pub async fn app_instance_exists(
     c: &AwsClients,
     app_instance_arn: &str,
@@ -267,8 +290,9 @@ pub async fn app_instance_exists(
         .map(|a| a.is_some())
 }
 
-/// Whether DescribeAppInstance says the AppInstance does not exist. Any
-/// other answer (it exists, access denied, a fault) is not proof.
+/// Whether the AppInstance is proven gone (`find_app_instance`). Any other
+/// outcome (it exists, access denied, a fault, an unsettled answer) is not
+/// proof.
 pub async fn app_instance_gone(
     c: &AwsClients,
     app_instance_arn: &str,

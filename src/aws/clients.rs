@@ -321,8 +321,9 @@ impl AwsClients {
 impl AwsClients {
     /// One AWS call: the provider's retry policy (`max_retries`, backoff,
     /// which errors are worth another try), stopped when Terraform cancels,
-    /// and the SDK's error turned into an [`AwsError`]. `.found()` on the
-    /// result maps not-found to `None`; `error::deleted` treats it as done.
+    /// and the SDK's error turned into an [`AwsError`] that names
+    /// `operation`. `gone::Found` on the result says when the object is
+    /// proven gone (`.found()`, `.found_or_listed(...)`, `.deleted()`).
     pub async fn call<T, E, R, F, Fut>(
         &self,
         operation: &str,
@@ -335,7 +336,9 @@ impl AwsClients {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + HasStatus,
     {
-        Ok(with_retries(self.retry, cancel, operation, classify, op).await?)
+        with_retries(self.retry, cancel, operation, classify, op)
+            .await
+            .map_err(|e| AwsError::from(e).during(operation))
     }
 }
 

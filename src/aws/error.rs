@@ -1,6 +1,6 @@
-//! One error type for AWS calls. A service's answer keeps its error code as
-//! data (`AwsError::Service`), so callers ask `has_code` / `is_not_found` /
-//! `is_access_denied` instead of matching on message text.
+//! One error type for AWS calls. A service's answer keeps its operation and
+//! error code as data (`AwsError::Service`), so callers ask `has_code` /
+//! `is_not_found` / `is_access_denied` instead of matching on message text.
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -10,9 +10,29 @@ use super::retry::RetryError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AwsError {
-    /// The service answered with an error.
+    /// The service answered with an error. `operation` is the call that
+    /// got it (empty when not made through `AwsClients::call`).
     #[error("{code}: {message}")]
-    Service { code: String, message: String },
+    Service {
+        operation: String,
+        code: String,
+        message: String,
+    },
+    /// An answer that may mean the object is gone, or may mean the request
+    /// was refused, which the object's List call did not settle
+    /// (`gone::found_or_listed`): the object stays where it was.
+    #[error(
+        "{operation} answered {answer}, which does not prove that {object} is gone, and {listing}. It was \
+         left as it was; if it was deleted, `terraform state rm` removes it from the state"
+    )]
+    Unproven {
+        operation: String,
+        answer: Box<AwsError>,
+        object: String,
+        /// What the List call said: "ListAppInstances still lists it", or
+        /// why it could not say.
+        listing: String,
+    },
     /// Every attempt the retry policy allows failed; the last answer.
     #[error("gave up after {attempts} attempts ({last}); last response: {response}")]
     GaveUp {
@@ -40,7 +60,6 @@ pub enum AwsError {
     Other(String),
 }
 
-const NOT_FOUND: &[&str] = &["ResourceNotFoundException", "NotFoundException"];
 const DENIED: &[&str] = &[
     "AccessDeniedException",
     "ForbiddenException",
@@ -48,44 +67,43 @@ const DENIED: &[&str] = &[
     "AccessDenied",
 ];
 
-/// The optional not-found mapping of an AWS call's result: for `find_*`
-/// calls, a missing object is an answer (`None`), not an error.
-pub trait NotFoundIsNone<T> {
-    /// `None` when the service said the object does not exist.
-    fn found(self) -> Result<Option<T>, AwsError>;
-    /// As `found`, also for these codes (a service that answers a missing
-    /// object with a code of its own).
-    fn found_unless(self, also: &[&str]) -> Result<Option<T>, AwsError>;
-}
-
-impl<T> NotFoundIsNone<T> for Result<T, AwsError> {
-    fn found(self) -> Result<Option<T>, AwsError> {
-        self.found_unless(&[])
-    }
-
-    fn found_unless(self, also: &[&str]) -> Result<Option<T>, AwsError> {
-        match self {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if e.is_not_found() || also.iter().any(|c| e.has_code(c)) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-/// A delete's outcome: an object already gone counts as deleted.
-pub fn deleted<T>(result: Result<T, AwsError>) -> Result<(), AwsError> {
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
 impl AwsError {
     pub fn service(code: &str, message: impl Into<String>) -> Self {
         AwsError::Service {
+            operation: String::new(),
             code: code.to_string(),
             message: message.into(),
+        }
+    }
+
+    /// The service's answer to `operation` (the provider names its calls
+    /// as the service models do).
+    pub fn answer_to(operation: &str, code: &str, message: impl Into<String>) -> Self {
+        AwsError::Service {
+            operation: operation.to_string(),
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error, known to answer `operation`.
+    pub fn during(self, operation: &str) -> Self {
+        match self {
+            AwsError::Service { code, message, .. } => AwsError::Service {
+                operation: operation.to_string(),
+                code,
+                message,
+            },
+            other => other,
+        }
+    }
+
+    /// The call that got this answer, if it is known.
+    pub fn operation(&self) -> Option<&str> {
+        match self {
+            AwsError::Service { operation, .. } if !operation.is_empty() => Some(operation),
+            AwsError::Unproven { operation, .. } => Some(operation),
+            _ => None,
         }
     }
 
@@ -101,14 +119,25 @@ impl AwsError {
         self.code() == Some(code)
     }
 
-    /// The thing asked about does not exist (Read drops it, Delete is done).
+    /// The service proved that the thing asked about does not exist: its
+    /// answer is the not-found error that the operation's model lists
+    /// (`gone::MODELLED_NOT_FOUND`). Read drops it, Delete is done.
     pub fn is_not_found(&self) -> bool {
-        self.code().is_some_and(|c| NOT_FOUND.contains(&c))
+        match self {
+            AwsError::Service {
+                operation, code, ..
+            } => super::gone::modelled_not_found(operation, code),
+            _ => false,
+        }
     }
 
     /// The credentials may not make this call (live checks warn instead).
+    /// An unproven answer is what its first answer was.
     pub fn is_access_denied(&self) -> bool {
-        self.code().is_some_and(|c| DENIED.contains(&c))
+        match self {
+            AwsError::Unproven { answer, .. } => answer.is_access_denied(),
+            _ => self.code().is_some_and(|c| DENIED.contains(&c)),
+        }
     }
 }
 
@@ -134,7 +163,11 @@ where
 {
     fn from(source: SdkError<E, R>) -> Self {
         match describe(&source) {
-            (Some(code), message) => AwsError::Service { code, message },
+            (Some(code), message) => AwsError::Service {
+                operation: String::new(),
+                code,
+                message,
+            },
             (None, message) => AwsError::Other(message),
         }
     }
@@ -183,7 +216,11 @@ mod tests {
 
     #[test]
     fn codes_are_asked_for_not_parsed() {
-        let gone = AwsError::service("ResourceNotFoundException", "Stream x not found");
+        let gone = AwsError::answer_to(
+            "DescribeStreamSummary",
+            "ResourceNotFoundException",
+            "Stream x not found",
+        );
         assert!(gone.is_not_found());
         assert!(!gone.is_access_denied());
         assert_eq!(
@@ -200,16 +237,23 @@ mod tests {
     }
 
     #[test]
-    fn not_found_maps_to_none_and_nothing_else_does() {
-        let gone: Result<u8, AwsError> = Err(AwsError::service("ResourceNotFoundException", "x"));
-        assert_eq!(gone.found(), Ok(None));
-        let bad = || -> Result<u8, AwsError> { Err(AwsError::service("BadRequestException", "x")) };
-        assert!(bad().found().is_err());
-        assert_eq!(bad().found_unless(&["BadRequestException"]), Ok(None));
-        assert_eq!(Ok::<u8, AwsError>(7).found(), Ok(Some(7)));
-        assert_eq!(
-            Err::<u8, _>(AwsError::Cancelled).found(),
-            Err(AwsError::Cancelled)
+    fn a_not_found_proves_absence_only_where_the_operation_models_it() {
+        // DescribeAppInstance models no NotFoundException: such an answer
+        // (from a proxy, a future service version) proves nothing by itself.
+        let unmodelled = AwsError::answer_to("DescribeAppInstance", "NotFoundException", "x");
+        assert!(!unmodelled.is_not_found());
+        let modelled = AwsError::answer_to(
+            "GetMessagingStreamingConfigurations",
+            "NotFoundException",
+            "x",
+        );
+        assert!(modelled.is_not_found());
+        // An answer whose call is unknown proves nothing either.
+        assert!(!AwsError::service("ResourceNotFoundException", "x").is_not_found());
+        assert!(
+            AwsError::service("ResourceNotFoundException", "x")
+                .during("DeleteStream")
+                .is_not_found()
         );
     }
 }

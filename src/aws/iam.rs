@@ -3,7 +3,8 @@
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::{AwsError, NotFoundIsNone};
+use super::error::AwsError;
+use super::gone::Found;
 use chimesdk_domain::kms_policy::SERVICE_LINKED_ROLE;
 
 /// GetRole for the service-linked role; `false` when IAM has none.
@@ -16,6 +17,6 @@ pub async fn service_linked_role_exists(
             c.iam.get_role().role_name(SERVICE_LINKED_ROLE).send()
         })
         .await
-        .found_unless(&["NoSuchEntity"])?;
+        .found()?;
     Ok(role.is_some())
 }

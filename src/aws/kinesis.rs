@@ -16,7 +16,8 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::{AwsError, NotFoundIsNone, deleted};
+use super::error::AwsError;
+use super::gone::Found;
 use super::retry::{RetryError, Unanswered, classify_unless, with_retries};
 use super::tags::{TagCalls, Tags, converge};
 use super::wait::{Poll, States, WaitPolicy, wait_until};
@@ -452,16 +453,15 @@ pub async fn delete_stream(
     name: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    deleted(
-        c.call("DeleteStream", cancel, || {
-            c.kinesis
-                .delete_stream()
-                .stream_name(name)
-                .enforce_consumer_deletion(true)
-                .send()
-        })
-        .await,
-    )
+    c.call("DeleteStream", cancel, || {
+        c.kinesis
+            .delete_stream()
+            .stream_name(name)
+            .enforce_consumer_deletion(true)
+            .send()
+    })
+    .await
+    .deleted()
 }
 
 /// A shard count as the API takes it; never wraps (validation keeps it

@@ -1,5 +1,6 @@
 //! AWS access: the shared clients, the one call helper (`AwsClients::call`:
-//! retry policy, cancellation; `.found()` maps not-found to `None`), typed
+//! retry policy, cancellation; `gone::Found` says when an object is proven
+//! gone, asking its List call when the answer is ambiguous), typed
 //! errors, and per service the calls the resources and data sources make
 //! (`find_*` answers `None` or empty for what does not exist; `wait_*` polls).
 
@@ -8,6 +9,7 @@ pub mod clients;
 pub mod credentials;
 pub mod endpoints;
 pub mod error;
+pub mod gone;
 pub mod http;
 pub mod iam;
 pub mod kinesis;

@@ -10,7 +10,8 @@ use aws_sdk_chimesdkmessaging::types::{
 use tokio_util::sync::CancellationToken;
 
 use super::AwsClients;
-use super::error::{AwsError, deleted};
+use super::error::AwsError;
+use super::gone::Found;
 
 /// CreateChannel as `bearer` (private, restricted: nobody else sees it);
 /// returns its ARN.
@@ -40,23 +41,24 @@ pub async fn create_channel(
         .ok_or_else(|| AwsError::Other("CreateChannel returned no ChannelArn".into()))
 }
 
-/// DeleteChannel as `bearer`; one already gone counts as deleted.
+/// DeleteChannel as `bearer`. DeleteChannel models no not-found error, so
+/// no answer but success counts as done: the action reports a channel it
+/// could not delete as left behind, with the command that removes it.
 pub async fn delete_channel(
     c: &AwsClients,
     channel_arn: &str,
     bearer: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    let result = c
-        .call("DeleteChannel", cancel, || {
-            c.chime
-                .delete_channel()
-                .channel_arn(channel_arn)
-                .chime_bearer(bearer)
-                .send()
-        })
-        .await;
-    deleted(result)
+    c.call("DeleteChannel", cancel, || {
+        c.chime
+            .delete_channel()
+            .channel_arn(channel_arn)
+            .chime_bearer(bearer)
+            .send()
+    })
+    .await
+    .deleted()
 }
 
 /// SendChannelMessage as `bearer`: one standard, persistent message (whether

@@ -3,6 +3,7 @@
 //! One binary, one module per capability.
 
 mod acceptance;
+mod ambiguous_answers;
 mod app_instance;
 mod app_instance_user;
 mod compat;
@@ -15,6 +16,7 @@ mod identity;
 mod kms;
 mod layout;
 mod lifecycle;
+mod model_conformance;
 mod plan_lookups;
 mod protocol;
 mod provider_config;

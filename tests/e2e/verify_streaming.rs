@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use test_support::env::{Env, managed};
+use test_support::env::{Env, ONLY_TO_PROVE_AN_OBJECT_GONE, managed};
 use test_support::proxy::{Fault, Proxy};
 use test_support::terraform::provider_block;
 use test_support::{Aws, Services, Workspace};
@@ -158,7 +158,11 @@ fn invoked_from_the_cli_it_sees_both_records_and_leaves_nothing() {
         .chain(chime_calls.iter().map(|c| format!("chime:{c}")))
         .collect();
     let mut documented = policy_actions();
-    for a in KINESIS_DOES_IT.iter().chain(ONLY_ON_FAILURE) {
+    for a in KINESIS_DOES_IT
+        .iter()
+        .chain(ONLY_ON_FAILURE)
+        .chain(ONLY_TO_PROVE_AN_OBJECT_GONE)
+    {
         assert!(documented.remove(*a), "{a} is not in the policy");
     }
     assert_eq!(

@@ -64,53 +64,6 @@ fn bad_versions_and_platforms_are_refused_before_anything_is_written() {
     }
 }
 
-/// A lock file made from uncommitted code would name zips that nobody,
-/// CI included, can build again from the commit: scripts/example-lock
-/// refuses before building, and writes nothing.
-#[test]
-fn example_lock_refuses_uncommitted_changes_to_what_the_release_is_built_from() {
-    let clone = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        let o = Command::new("git").args(args).output().unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", text(&o));
-    };
-    git(&[
-        "clone",
-        "--quiet",
-        root().to_str().unwrap(),
-        clone.path().to_str().unwrap(),
-    ]);
-    let lock = clone.path().join("examples/gitops/.terraform.lock.hcl");
-    let committed = std::fs::read_to_string(&lock).unwrap();
-    let main_rs = clone.path().join("src/main.rs");
-    let code = std::fs::read_to_string(&main_rs).unwrap();
-    std::fs::write(&main_rs, format!("{code}\n// an uncommitted change\n")).unwrap();
-    // Not built from: a change here is no reason to refuse.
-    std::fs::write(clone.path().join("README.md"), "changed\n").unwrap();
-
-    let o = Command::new(clone.path().join("scripts/example-lock"))
-        .env("DIST_DIR", clone.path().join("dist"))
-        .output()
-        .unwrap();
-    assert!(!o.status.success(), "{}", text(&o));
-    assert!(
-        text(&o).contains("uncommitted changes") && text(&o).contains("src/main.rs"),
-        "names the change: {}",
-        text(&o)
-    );
-    assert!(
-        !text(&o).contains("README.md"),
-        "only what is built counts: {}",
-        text(&o)
-    );
-    assert_eq!(std::fs::read_to_string(&lock).unwrap(), committed);
-    assert!(
-        !clone.path().join("dist").exists(),
-        "nothing built: {}",
-        text(&o)
-    );
-}
-
 #[test]
 fn help_prints_the_usage_and_nothing_of_the_script() {
     let dist = tempfile::tempdir().unwrap();

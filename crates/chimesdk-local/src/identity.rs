@@ -315,6 +315,44 @@ pub async fn describe_app_instance_user(
     .await
 }
 
+/// ListAppInstanceUsers: the AppInstance's users, in ARN order, a page at a
+/// time.
+pub async fn list_app_instance_users(
+    State(app): State<Arc<App>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Reply {
+    let (start, max) = page(&q)?;
+    let app_arn = q
+        .get("app-instance-arn")
+        .cloned()
+        .ok_or_else(|| ApiError::bad_request("app-instance-arn (AppInstanceArn) is required"))?;
+    app.read(|s| {
+        if !s.app_instances.contains_key(&app_arn) {
+            return Err(ApiError::bad_request(format!(
+                "AppInstance {app_arn} not found"
+            )));
+        }
+        let mut users: Vec<&AppInstanceUser> = s
+            .users
+            .values()
+            .filter(|u| u.app_instance_arn == app_arn)
+            .collect();
+        users.sort_by(|a, b| a.arn.cmp(&b.arn));
+        let all: Vec<Value> = users
+            .iter()
+            .map(|u| json!({ "AppInstanceUserArn": u.arn, "Name": u.name, "Metadata": u.metadata }))
+            .collect();
+        let (items, next) = paginate(&all, start, max);
+        Ok((
+            StatusCode::OK,
+            Json(
+                json!({ "AppInstanceArn": app_arn, "AppInstanceUsers": items, "NextToken": next }),
+            ),
+        ))
+    })
+    .await
+}
+
 /// UpdateAppInstanceUser: name and metadata (both required by the model).
 pub async fn update_app_instance_user(
     State(app): State<Arc<App>>,

@@ -9,6 +9,7 @@ mod aws_clients;
 mod constraints;
 mod delivery;
 mod error;
+mod faults;
 mod identity;
 mod key_gate;
 pub mod logging;
@@ -48,6 +49,8 @@ pub struct Config {
     pub account_id: String,
     pub state_file: Option<PathBuf>,
     pub limits: Limits,
+    /// Serve `/_chimesdk-local/faults` (tests only; see faults.rs).
+    pub test_faults: bool,
 }
 
 pub struct App {
@@ -59,6 +62,8 @@ pub struct App {
     delivery: delivery::Delivery,
     /// The last record number used; a state file's highest at start.
     last_seq: std::sync::atomic::AtomicU64,
+    /// The test-only fault rules (empty unless `test_faults`).
+    faults: faults::Faults,
 }
 
 /// An event raised by an operation, for the AppInstance it belongs to.
@@ -107,6 +112,7 @@ impl App {
             db,
             delivery,
             last_seq: std::sync::atomic::AtomicU64::new(last_seq),
+            faults: faults::Faults::default(),
         }))
     }
 
@@ -208,7 +214,14 @@ async fn delivery_status(
 }
 
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    if app.config.test_faults {
+        router = router.route(
+            "/_chimesdk-local/faults",
+            post(faults::add).get(faults::list).delete(faults::clear),
+        );
+    }
+    router
         .route(
             "/app-instances",
             post(identity::create_app_instance).get(identity::list_app_instances),
@@ -225,7 +238,7 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route(
             "/app-instance-users",
-            post(identity::create_app_instance_user),
+            post(identity::create_app_instance_user).get(identity::list_app_instance_users),
         )
         .route(
             "/app-instance-users/{arn}",
@@ -354,11 +367,28 @@ async fn model_constraints(
             .ok()
             .filter(serde_json::Value::is_object)
     };
-    if let Some(json) = json {
-        let problems = models.problems(op, &labels, &parts.headers, &query, &json);
+    if let Some(json) = &json {
+        let problems = models.problems(op, &labels, &parts.headers, &query, json);
         if !problems.is_empty() {
             tracing::debug!(operation = %op.name, problems = problems.len(), "refused by the model's constraints");
             return ApiError::bad_request(problems.join("; ")).into_response();
+        }
+    }
+    if app.config.test_faults {
+        // The objects a request names: its URI labels, query values and
+        // the body's top-level strings.
+        let body_strings = json
+            .as_ref()
+            .and_then(serde_json::Value::as_object)
+            .into_iter()
+            .flat_map(|o| o.values().filter_map(serde_json::Value::as_str));
+        let named = labels
+            .values()
+            .map(String::as_str)
+            .chain(query.iter().map(|(_, v)| v.as_str()))
+            .chain(body_strings);
+        if let Some(error) = app.faults.answer(&op.name, named) {
+            return error.into_response();
         }
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))

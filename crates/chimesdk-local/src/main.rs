@@ -12,7 +12,7 @@ chimesdk-local: a local Amazon Chime SDK identity + messaging endpoint that stre
 
 usage: chimesdk-local --kinesis-endpoint URL [--listen 127.0.0.1:0] [--region us-east-1]
                       [--account-id 123456789012] [--state-file PATH]
-                      [--max-connections 512] [--client-timeout 10]
+                      [--max-connections 512] [--client-timeout 10] [--test-faults]
 
 The first line on stdout is the address it listens on (port 0 = a free port).
 --state-file keeps state in a SQLite database: every answered call, and the
@@ -20,6 +20,8 @@ events it raised until Kinesis accepts them, survive a kill -9.
 --client-timeout SECONDS bounds how long a request head or body may take to
 arrive (and how long an idle connection is kept); connections beyond
 --max-connections wait to be accepted.
+--test-faults serves /_chimesdk-local/faults, where tests make a chosen
+operation on a chosen ARN answer a chosen error (never for real use).
 Stop it with Ctrl-C or SIGTERM.";
 
 fn parse(args: &[String]) -> Result<Config, String> {
@@ -29,6 +31,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
     let mut account = "123456789012".to_string();
     let mut state_file = None;
     let mut limits = chimesdk_local::Limits::default();
+    let mut test_faults = false;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || {
@@ -42,6 +45,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
             "--region" => region = value()?,
             "--account-id" => account = value()?,
             "--state-file" => state_file = Some(value()?.into()),
+            "--test-faults" => test_faults = true,
             "--max-connections" => {
                 let v = value()?;
                 limits.max_connections = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -76,6 +80,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
         account_id: account,
         state_file,
         limits,
+        test_faults,
     })
 }
 

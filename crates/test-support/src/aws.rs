@@ -80,6 +80,26 @@ impl Aws {
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
+    /// Makes chimesdk-local answer `operation` on a request naming `arn`
+    /// with the modelled error `error`, `times` times (`None`: until
+    /// [`Aws::clear_chime_faults`]). Its `--test-faults` switch.
+    pub fn chime_fault(&self, operation: &str, arn: &str, error: &str, times: Option<u32>) {
+        let (status, body) = self.chime(
+            "POST",
+            "/_chimesdk-local/faults",
+            Some(serde_json::json!({
+                "operation": operation, "arn": arn, "error": error, "times": times,
+            })),
+            None,
+        );
+        assert_eq!(status, 204, "setting a chimesdk-local fault: {body}");
+    }
+
+    pub fn clear_chime_faults(&self) {
+        let (status, body) = self.chime("DELETE", "/_chimesdk-local/faults", None, None);
+        assert_eq!(status, 204, "clearing chimesdk-local faults: {body}");
+    }
+
     /// As [`Aws::chime`], with a transport failure (no server) as an error.
     pub fn try_chime(
         &self,

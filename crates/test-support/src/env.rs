@@ -71,3 +71,10 @@ pub fn referenced(data_type: &str, arn: &str) -> String {
 }
 
 pub use crate::model::mutating;
+
+/// In the IAM policies, but called only when an answer was ambiguous: the
+/// List calls that prove an object gone (src/aws/gone.rs). A lifecycle
+/// without such an answer never makes them; tests/e2e/ambiguous_answers.rs
+/// makes every one.
+pub const ONLY_TO_PROVE_AN_OBJECT_GONE: &[&str] =
+    &["chime:ListAppInstances", "chime:ListAppInstanceUsers"];

@@ -42,6 +42,37 @@ pub fn mutating() -> &'static [String] {
     })
 }
 
+/// Any botocore service model by its directory name (`kms`, `iam`,
+/// `chime-sdk-identity`, ...), newest API version, loaded once.
+pub fn service_model(name: &str) -> &'static Value {
+    static MODELS: OnceLock<std::sync::Mutex<std::collections::HashMap<String, &'static Value>>> =
+        OnceLock::new();
+    let mut models = MODELS.get_or_init(Default::default).lock().unwrap();
+    if let Some(m) = models.get(name) {
+        return m;
+    }
+    let script = r#"
+import botocore, gzip, json, os, sys
+base = os.path.join(os.path.dirname(botocore.__file__), "data", sys.argv[1])
+version = sorted(os.listdir(base))[-1]
+path = os.path.join(base, version, "service-2.json")
+print(json.dumps(json.load(open(path)) if os.path.exists(path) else json.load(gzip.open(path + ".gz", "rt"))))
+"#;
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = std::process::Command::new(python)
+        .args(["-c", script, name])
+        .output()
+        .expect("python3 with botocore (pip install awscli)");
+    assert!(
+        out.status.success(),
+        "loading the {name} model: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let model: &'static Value = Box::leak(Box::new(serde_json::from_slice(&out.stdout).unwrap()));
+    models.insert(name.to_string(), model);
+    model
+}
+
 impl Model {
     pub fn load() -> Model {
         let script = r#"

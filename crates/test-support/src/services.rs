@@ -107,7 +107,9 @@ pub fn start_chime_with(
     let bin = std::env::var_os("CHIMESDK_LOCAL_BIN")
         .unwrap_or_else(|| crate::paths::workspace_binary("chimesdk-local").into());
     let mut cmd = Command::new(bin);
+    // --test-faults: tests set answers with `Aws::chime_fault`.
     cmd.args(["--listen", "127.0.0.1:0", "--kinesis-endpoint", kinesis])
+        .arg("--test-faults")
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null());

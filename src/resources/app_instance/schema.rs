@@ -14,8 +14,9 @@ pub const MAX_TAGS: usize = 50;
 /// The model's NonEmptyResourceName: 1-256 characters of this class.
 pub(crate) const NAME_PATTERN: &str =
     r"^[\t\n\r\x20-\x7E\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]{1,256}$";
-/// The model's Metadata: 0-1024 characters.
-pub(crate) const METADATA_PATTERN: &str = r"^(?s).{0,1024}$";
+/// The model's Metadata: 0-1024 characters matching `.*`, which (in the
+/// models' regex dialect) takes no line break.
+pub(crate) const METADATA_PATTERN: &str = r"^.{0,1024}$";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Model {
@@ -63,7 +64,10 @@ pub fn schema() -> Schema {
                     "Free-form metadata. Sensitive, as the service model marks it. Changing it updates the AppInstance \
                      in place.",
                 )
-                .validate(regex_match(METADATA_PATTERN, "must be at most 1024 characters")),
+                .validate(regex_match(
+                    METADATA_PATTERN,
+                    "must be at most 1024 characters, without line breaks",
+                )),
         )
         .attribute(Attribute::typed("tags", tag_map()).optional().describe(&format!(
             "Tags for the AppInstance, merged over the provider's `default_tags` (on the same key this value wins). Keys \

@@ -4,8 +4,11 @@
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::AwsClients;
-use crate::aws::app_instances::rfc3339;
-use crate::aws::error::{AwsError, NotFoundIsNone, deleted};
+use crate::aws::app_instances::{find_app_instance, rfc3339};
+use crate::aws::error::AwsError;
+use crate::aws::gone::{
+    Listed, deleted_or_listed, found_or_listed, list_to_the_end, may_mean_gone,
+};
 
 /// What DescribeAppInstanceUser says about a user.
 pub struct User {
@@ -45,24 +48,28 @@ pub async fn create(
         })
 }
 
-/// DescribeAppInstanceUser; `None` when it does not exist. As for
-/// DescribeAppInstance, the model lists no NotFoundException: a missing
-/// user comes back as BadRequestException from chimesdk-local (what the
-/// real service answers is unverified).
+/// DescribeAppInstanceUser; `None` only when it is proven gone. As for
+/// DescribeAppInstance, the model lists no NotFoundException (what the real
+/// service answers for a deleted user is unverified; chimesdk-local answers
+/// BadRequestException), so an ambiguous answer is settled by
+/// ListAppInstanceUsers.
 pub async fn find(
     c: &AwsClients,
     arn: &str,
     cancel: &CancellationToken,
 ) -> Result<Option<User>, AwsError> {
-    let found = c
+    let answer = c
         .call("DescribeAppInstanceUser", cancel, || {
             c.identity
                 .describe_app_instance_user()
                 .app_instance_user_arn(arn)
                 .send()
         })
-        .await
-        .found_unless(&["BadRequestException"])?;
+        .await;
+    let found = found_or_listed(answer, &format!("AppInstanceUser {arn}"), || {
+        listed(c, arn, cancel)
+    })
+    .await?;
     let Some(out) = found else { return Ok(None) };
     let Some(u) = out.app_instance_user() else {
         return Err(AwsError::Other(format!(
@@ -98,15 +105,81 @@ pub async fn update(
     Ok(())
 }
 
-/// DeleteAppInstanceUser; one already gone counts as deleted.
+/// DeleteAppInstanceUser; one proven gone counts as deleted.
 pub async fn delete(c: &AwsClients, arn: &str, cancel: &CancellationToken) -> Result<(), AwsError> {
-    deleted(
-        c.call("DeleteAppInstanceUser", cancel, || {
+    let answer = c
+        .call("DeleteAppInstanceUser", cancel, || {
             c.identity
                 .delete_app_instance_user()
                 .app_instance_user_arn(arn)
                 .send()
         })
-        .await,
+        .await;
+    deleted_or_listed(answer, &format!("AppInstanceUser {arn}"), || {
+        listed(c, arn, cancel)
+    })
+    .await
+}
+
+/// The most ListAppInstanceUsers returns per page (the model's MaxResults).
+const LIST_PAGE_MAX: i32 = 50;
+
+/// One page of ListAppInstanceUsers: the users' ARNs and the next token.
+async fn list_page(
+    c: &AwsClients,
+    app_instance_arn: &str,
+    next_token: Option<String>,
+    cancel: &CancellationToken,
+) -> Result<(Vec<String>, Option<String>), AwsError> {
+    let out = c
+        .call("ListAppInstanceUsers", cancel, || {
+            c.identity
+                .list_app_instance_users()
+                .app_instance_arn(app_instance_arn)
+                .max_results(LIST_PAGE_MAX)
+                .set_next_token(next_token.clone())
+                .send()
+        })
+        .await?;
+    let arns = out
+        .app_instance_users()
+        .iter()
+        .filter_map(|u| u.app_instance_user_arn().map(str::to_string))
+        .collect();
+    Ok((
+        arns,
+        out.next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+    ))
+}
+
+/// Whether ListAppInstanceUsers of the user's AppInstance, read to the
+/// end, lists the user. A user cannot outlive its AppInstance: when the
+/// List itself is answered ambiguously, an AppInstance proven gone proves
+/// the user gone too.
+async fn listed(c: &AwsClients, arn: &str, cancel: &CancellationToken) -> Result<Listed, AwsError> {
+    let Some((app_instance_arn, _)) = arn.rsplit_once("/user/") else {
+        return Err(AwsError::Other(format!(
+            "{arn} is not an AppInstanceUser ARN (APP_INSTANCE_ARN/user/ID)"
+        )));
+    };
+    let listing = list_to_the_end(
+        "ListAppInstanceUsers",
+        |token| list_page(c, app_instance_arn, token, cancel),
+        |user: &String| user == arn,
     )
+    .await;
+    match listing {
+        Err(e) if may_mean_gone(&e) => {
+            match find_app_instance(c, app_instance_arn, cancel).await? {
+                None => Ok(Listed {
+                    by: "ListAppInstances",
+                    present: false,
+                }),
+                Some(_) => Err(e),
+            }
+        }
+        other => other,
+    }
 }

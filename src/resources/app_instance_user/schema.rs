@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use tfplugin::framework::{Attribute, Block, Op, PlanModifier, Schema, Timeouts, regex_match};
+use tfplugin::framework::{
+    Attribute, Block, Op, PlanModifier, Schema, Timeouts, length_between, regex_match,
+};
 use tfplugin::value::Attr;
 
-// The identity model's UserName and Metadata are the AppInstance's shapes
-// (NonEmptyResourceName, Metadata).
-use crate::resources::app_instance::schema::{METADATA_PATTERN, NAME_PATTERN};
+// The identity model's Metadata shape is the AppInstance's.
+use crate::resources::app_instance::schema::METADATA_PATTERN;
 
 pub const TYPE_NAME: &str = "chimesdk_app_instance_user";
 pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
@@ -15,8 +16,13 @@ pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
 /// The identity model's UserId: 1-64 characters, letters and digits at
 /// both ends.
 const USER_ID_PATTERN: &str = r"^[A-Za-z0-9]([A-Za-z0-9:_.@-]{0,62}[A-Za-z0-9])?$";
+/// An AppInstance ARN. The model's ChimeArn takes at most 1024 characters
+/// after the account's colon: `app-instance/` and an ID of up to 1011.
 const APP_INSTANCE_ARN_PATTERN: &str =
-    r"^arn:aws[a-z-]*:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+$";
+    r"^arn:aws[a-z-]*:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]{1,1011}$";
+/// The identity model's UserName: 1-100 characters matching `.*\S.*` (at
+/// least one that is not white space; no line break).
+const USER_NAME_PATTERN: &str = r"^.*\S.*$";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Model {
@@ -75,7 +81,11 @@ pub fn schema() -> Schema {
             Attribute::string("name")
                 .required()
                 .describe("The user's display name. Changing it updates the user in place.")
-                .validate(regex_match(NAME_PATTERN, "must be 1-256 printable characters")),
+                .validate(length_between(1, 100))
+                .validate(regex_match(
+                    USER_NAME_PATTERN,
+                    "must have a character that is not white space, and no line break",
+                )),
         )
         .attribute(
             Attribute::string("metadata")
@@ -84,7 +94,10 @@ pub fn schema() -> Schema {
                 .describe(
                     "Free-form metadata. Sensitive, as the service model marks it. Changing it updates the user in place.",
                 )
-                .validate(regex_match(METADATA_PATTERN, "must be at most 1024 characters")),
+                .validate(regex_match(
+                    METADATA_PATTERN,
+                    "must be at most 1024 characters, without line breaks",
+                )),
         )
         .attribute(computed("created_timestamp", "When the user was created (RFC 3339)."))
         .attribute(

@@ -5,7 +5,8 @@ use aws_sdk_chimesdkmessaging::types::{MessagingDataType, StreamingConfiguration
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::AwsClients;
-use crate::aws::error::{AwsError, NotFoundIsNone, deleted};
+use crate::aws::error::AwsError;
+use crate::aws::gone::{Found, Listed, deleted_or_listed};
 
 /// One (data type, stream ARN) pair as the service holds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,19 +70,32 @@ pub async fn put_streaming_configurations(
     Ok(())
 }
 
-/// Deletes the configuration; none there counts as done.
+/// Deletes the configuration. DeleteMessagingStreamingConfigurations models
+/// no not-found error, so an ambiguous answer counts as done only when
+/// GetMessagingStreamingConfigurations proves none is left.
 pub async fn delete_streaming_configurations(
     c: &AwsClients,
     app_instance_arn: &str,
     cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    deleted(
-        c.call("DeleteMessagingStreamingConfigurations", cancel, || {
+    let answer = c
+        .call("DeleteMessagingStreamingConfigurations", cancel, || {
             c.chime
                 .delete_messaging_streaming_configurations()
                 .app_instance_arn(app_instance_arn)
                 .send()
         })
-        .await,
+        .await;
+    deleted_or_listed(
+        answer,
+        &format!("the streaming configuration of {app_instance_arn}"),
+        || async {
+            let left = find_streaming_configurations(c, app_instance_arn, cancel).await?;
+            Ok(Listed {
+                by: "GetMessagingStreamingConfigurations",
+                present: !left.is_empty(),
+            })
+        },
     )
+    .await
 }

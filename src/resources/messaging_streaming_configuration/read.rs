@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{BlockModel, Model, StreamModel, TagsAttr, tags_attr};
 use crate::aws::app_instances::app_instance_gone;
-use crate::aws::error::NotFoundIsNone;
+use crate::aws::gone::Found as _;
 use crate::aws::kinesis::{StreamSummary, describe_stream_summary, list_tags};
 use crate::aws::tags::{Tags, split_remote};
 use crate::aws::{AwsClients, AwsError};

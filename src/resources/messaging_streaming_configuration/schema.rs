@@ -3,8 +3,8 @@
 use crate::aws::tags::MAX_USER_TAGS;
 use chimesdk_domain::streaming::{DataType, STREAM_PREFIX};
 use tfplugin::framework::{
-    Attribute, Block, NestedBlock, Nesting, Op, PlanModifier, Schema, between, not_empty, one_of,
-    regex_match, starts_with,
+    Attribute, Block, NestedBlock, Nesting, Op, PlanModifier, Schema, between, length_between,
+    not_empty, one_of, regex_match, starts_with,
 };
 use tfplugin::value::{Number, Type, Value};
 
@@ -48,7 +48,8 @@ pub fn schema() -> Schema {
         Attribute::string("kms_key_id")
             .describe("KMS key for server-side encryption: key ID, key ARN, alias name or alias ARN. Default `alias/aws/kinesis` (the AWS managed key).")
             .default_value(Value::String(DEFAULT_KMS_KEY.into()))
-            .validate(not_empty()),
+            .validate(not_empty())
+            .validate(length_between(1, 2048)),
     )
     .attribute(
         Attribute::number("retention_period_hours")

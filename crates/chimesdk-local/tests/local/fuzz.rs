@@ -87,6 +87,7 @@ fn fuzz_local_requests() {
                 account_id: "123456789012".into(),
                 state_file: None,
                 limits: Default::default(),
+                test_faults: false,
             })
         })
         .unwrap();

@@ -46,6 +46,7 @@ pub use typed::{
 };
 pub use typed_provider::TypedProvider;
 pub use validators::{
-    Validator, at_least, between, duration_at_most, not_empty, one_of, regex_match, starts_with,
+    Validator, at_least, between, duration_at_most, length_between, not_empty, one_of, regex_match,
+    starts_with,
 };
 pub use walk::validate_attributes;

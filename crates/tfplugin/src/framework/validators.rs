@@ -24,6 +24,7 @@ struct RegexMatch {
     what: &'static str,
 }
 struct NotEmpty;
+struct LengthBetween(usize, usize);
 struct AtLeast(i64);
 struct Between(i64, i64);
 struct DurationAtMost(std::time::Duration);
@@ -54,6 +55,11 @@ pub fn regex_match(pattern: &'static str, what: &'static str) -> Arc<dyn Validat
 }
 pub fn not_empty() -> Arc<dyn Validator> {
     Arc::new(NotEmpty)
+}
+/// A string of `min` to `max` characters (Unicode scalar values, as the
+/// service models count them).
+pub fn length_between(min: usize, max: usize) -> Arc<dyn Validator> {
+    Arc::new(LengthBetween(min, max))
 }
 pub fn at_least(min: i64) -> Arc<dyn Validator> {
     Arc::new(AtLeast(min))
@@ -143,6 +149,24 @@ impl Validator for NotEmpty {
             Some(s) if !s.trim().is_empty() => Ok(()),
             Some(_) => Err("the value is empty".into()),
             None => Err("expected a string".into()),
+        }
+    }
+}
+
+impl Validator for LengthBetween {
+    fn description(&self) -> String {
+        format!("must be {}-{} characters", self.0, self.1)
+    }
+    fn check(&self, value: &Value) -> Result<(), String> {
+        let s = value.as_str().ok_or("expected a string")?;
+        let n = s.chars().count();
+        if (self.0..=self.1).contains(&n) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the value is {n} characters long; it must be {}-{}",
+                self.0, self.1
+            ))
         }
     }
 }

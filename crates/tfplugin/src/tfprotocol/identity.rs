@@ -94,7 +94,17 @@ impl Identity {
             return Ok(self.encode(&stored));
         }
         if prior.is_null() {
-            Ok(self.of_state(planned))
+            // A create: the identity is known only once the object exists.
+            // Terraform 1.15 cannot render a plan that holds an unknown
+            // identity beside drift ("Failed to marshal plan to json: value
+            // is not known" once a refresh dropped the object), and omitting
+            // it is valid: the apply's new identity is the first one.
+            let identity = self.schema.of_state(planned);
+            if identity.is_wholly_known() {
+                Ok(self.encode(&identity))
+            } else {
+                Ok(None)
+            }
         } else {
             Ok(self.of_state(prior))
         }
