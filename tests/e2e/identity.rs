@@ -44,7 +44,7 @@ fn app_instance(name: &str) -> String {
 }
 
 #[test]
-fn import_blocks_that_give_an_identity_plan_as_a_pure_import() {
+pub(crate) fn import_blocks_that_give_an_identity_plan_as_a_pure_import() {
     let env = Env::new();
     let stream = env.aws.create_stream("chime-messaging-identity", 2, true);
     let (status, body) = env
@@ -113,7 +113,7 @@ fn an_identity_naming_nothing_fails_and_names_it() {
 }
 
 #[test]
-fn a_created_resource_has_its_identity_in_state() {
+pub(crate) fn a_created_resource_has_its_identity_in_state() {
     let env = Env::new();
     let ws = Workspace::new();
     ws.write(

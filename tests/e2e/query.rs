@@ -117,7 +117,7 @@ fn an_account_without_app_instances_lists_nothing() {
 }
 
 #[test]
-fn one_app_instance_with_its_configuration_is_listed_generated_and_imported() {
+pub(crate) fn one_app_instance_with_its_configuration_is_listed_generated_and_imported() {
     let env = Env::new();
     let stream = env.aws.create_stream("chime-messaging-query", 2, true);
     let (status, body) = env.aws.put_streaming_configuration(

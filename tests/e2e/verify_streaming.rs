@@ -112,7 +112,7 @@ const KINESIS_DOES_IT: &[&str] = &["kms:Decrypt"];
 const ONLY_ON_FAILURE: &[&str] = &["kinesis:DescribeStreamSummary"];
 
 #[test]
-fn invoked_from_the_cli_it_sees_both_records_and_leaves_nothing() {
+pub(crate) fn invoked_from_the_cli_it_sees_both_records_and_leaves_nothing() {
     let env = Env::new();
     let stack = Workspace::new();
     env.write(
@@ -173,7 +173,7 @@ fn invoked_from_the_cli_it_sees_both_records_and_leaves_nothing() {
 }
 
 #[test]
-fn the_streaming_configuration_triggers_it_after_create_and_update_only() {
+pub(crate) fn the_streaming_configuration_triggers_it_after_create_and_update_only() {
     let env = Env::new();
     let ws = Workspace::new();
     let trigger = "  lifecycle {\n    action_trigger {\n      events  = [after_create, after_update]\n      actions = [action.chimesdk_verify_streaming.check]\n    }\n  }\n";

@@ -357,3 +357,51 @@ fn sighup_and_sigterm_stop_cleanly_and_remove_the_socket_directory() {
         );
     }
 }
+
+/// SIGTERM after a GetProviderSchema, the client's connection still open
+/// but its client busy elsewhere (its runtime not polled, so it neither
+/// answers the server's GOAWAY nor closes): the provider stops at once
+/// instead of waiting out the shutdown grace (500 ms) for that connection.
+/// The fastest of three stops is compared, so one slow moment of a busy
+/// machine does not decide.
+#[test]
+fn sigterm_with_a_client_that_does_not_close_stops_at_once() {
+    let mut stops = Vec::new();
+    for _ in 0..3 {
+        let (pem, der, key) = client_identity();
+        let mut plugin = start_plugin(&pem);
+        let client = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let ch = client.block_on(async {
+            let ch = channel(
+                &plugin,
+                client_config(&plugin.server_cert, Some((der, key))),
+            )
+            .await
+            .unwrap();
+            tfplugin::proto::tfplugin6::provider_client::ProviderClient::new(ch.clone())
+                .get_provider_schema(tfplugin::proto::tfplugin6::get_provider_schema::Request {})
+                .await
+                .unwrap();
+            ch
+        });
+        // From here on nothing polls the client's connection.
+        let asked = std::time::Instant::now();
+        Command::new("kill")
+            .args(["-TERM", &plugin.child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = plugin.child.wait().unwrap();
+        stops.push(asked.elapsed());
+        assert!(status.success(), "a clean exit: {status:?}");
+        drop(ch);
+        drop(client);
+    }
+    let fastest = stops.iter().min().unwrap();
+    assert!(
+        *fastest < std::time::Duration::from_millis(250),
+        "stops took {stops:?}: the provider waited for the connection"
+    );
+}

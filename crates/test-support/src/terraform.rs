@@ -83,9 +83,49 @@ fn provider_dir() -> PathBuf {
         .to_path_buf()
 }
 
+thread_local! {
+    /// The Terraform `Workspace::new` uses on this thread, when a version
+    /// matrix test runs another test's body on an older Terraform.
+    static TERRAFORM_ON_THIS_THREAD: std::cell::RefCell<Option<String>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `body` (a test's body) with every `Workspace::new` it makes on this
+/// thread running Terraform `var` (`TERRAFORM_1_14`, say), which must be
+/// `version`. scripts/test installs and sets each.
+pub fn on_terraform<T>(var: &str, version: &str, body: impl FnOnce() -> T) -> T {
+    let tf = terraform_at(var, version);
+    TERRAFORM_ON_THIS_THREAD.with(|t| *t.borrow_mut() = Some(tf));
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            TERRAFORM_ON_THIS_THREAD.with(|t| *t.borrow_mut() = None);
+        }
+    }
+    let _reset = Reset;
+    body()
+}
+
+/// The Terraform in `var`, checked to be `version` (a prefix: `1.11.`).
+pub fn terraform_at(var: &str, version: &str) -> String {
+    let tf = std::env::var(var)
+        .unwrap_or_else(|_| panic!("{var} must point at Terraform {version}: run scripts/test"));
+    let out = Command::new(&tf).arg("version").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with(&format!("Terraform v{version}")),
+        "{var} ({tf}) is not Terraform {version}"
+    );
+    tf
+}
+
 impl Workspace {
     pub fn new() -> Workspace {
-        Self::with_terraform(&std::env::var("TERRAFORM").unwrap_or_else(|_| "terraform".into()))
+        let tf = TERRAFORM_ON_THIS_THREAD.with(|t| t.borrow().clone());
+        Self::with_terraform(
+            &tf.unwrap_or_else(|| {
+                std::env::var("TERRAFORM").unwrap_or_else(|_| "terraform".into())
+            }),
+        )
     }
 
     pub fn with_terraform(terraform: &str) -> Workspace {

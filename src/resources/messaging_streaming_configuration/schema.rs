@@ -48,8 +48,9 @@ pub fn schema() -> Schema {
         Attribute::string("kms_key_id")
             .describe("KMS key for server-side encryption: key ID, key ARN, alias name or alias ARN. Default `alias/aws/kinesis` (the AWS managed key).")
             .default_value(Value::String(DEFAULT_KMS_KEY.into()))
+            // Not empty, and the model's at most 2048: one error each.
             .validate(not_empty())
-            .validate(length_between(1, 2048)),
+            .validate(length_between(0, 2048)),
     )
     .attribute(
         Attribute::number("retention_period_hours")

@@ -155,7 +155,10 @@ impl Validator for NotEmpty {
 
 impl Validator for LengthBetween {
     fn description(&self) -> String {
-        format!("must be {}-{} characters", self.0, self.1)
+        match self.0 {
+            0 => format!("must be at most {} characters", self.1),
+            min => format!("must be {min}-{} characters", self.1),
+        }
     }
     fn check(&self, value: &Value) -> Result<(), String> {
         let s = value.as_str().ok_or("expected a string")?;
@@ -164,8 +167,8 @@ impl Validator for LengthBetween {
             Ok(())
         } else {
             Err(format!(
-                "the value is {n} characters long; it must be {}-{}",
-                self.0, self.1
+                "the value is {n} characters long; it {}",
+                self.description()
             ))
         }
     }
@@ -246,6 +249,17 @@ mod tests {
                 .is_err()
         );
         assert!(not_empty().check(&s(" ")).is_err());
+        // Characters, not bytes, as the service models count them.
+        assert!(length_between(1, 2).check(&s("日本")).is_ok());
+        assert_eq!(
+            length_between(1, 2).check(&s("日本語")).unwrap_err(),
+            "the value is 3 characters long; it must be 1-2 characters"
+        );
+        assert!(length_between(1, 2).check(&s("")).is_err());
+        assert_eq!(
+            length_between(0, 2).description(),
+            "must be at most 2 characters"
+        );
         assert_eq!(at_least(2).check(&n(1)).unwrap_err(), "1 is less than 2");
         assert!(between(24, 8760).check(&n(8761)).is_err());
         assert!(

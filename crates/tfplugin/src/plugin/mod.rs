@@ -5,6 +5,7 @@
 
 pub use ::early_interrupt;
 pub mod handshake;
+mod in_flight;
 mod listen;
 pub mod logging;
 mod parent;

@@ -20,6 +20,7 @@ use tonic::transport::server::{Connected, Router};
 
 use super::Product;
 use super::handshake::{self, HandshakeError, Launch};
+use super::in_flight::InFlight;
 use super::listen::Listening;
 use super::services::{Broker, Controller, Stdio};
 use super::signals::{ProcessSignals, SignalAction};
@@ -34,8 +35,15 @@ use crate::tfprotocol::ProviderServer;
 
 /// Go providers accept messages this large; tonic's default is 4 MiB.
 const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
-/// How long in-flight calls get to finish once Shutdown arrives.
+/// How long calls in flight get to finish once a stop is asked for.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+/// After the last call is answered, how long its bytes get to reach the
+/// socket before the process ends.
+const FLUSH: Duration = Duration::from_millis(50);
+
+/// The server with its calls counted (`InFlight`).
+type CountedRouter = Router<tower_layer::Stack<InFlight, tower_layer::Identity>>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -96,7 +104,9 @@ pub async fn serve(
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
 
+    let in_flight = InFlight::default();
     let router = Server::builder()
+        .layer(in_flight.clone())
         .add_service(
             ProviderService::new(server)
                 .max_decoding_message_size(MAX_MESSAGE_SIZE)
@@ -128,6 +138,7 @@ pub async fn serve(
                 acceptor,
                 shutdown_signal,
                 shutdown,
+                in_flight,
             )
             .await;
             drop(socket);
@@ -140,6 +151,7 @@ pub async fn serve(
                 acceptor,
                 shutdown_signal,
                 shutdown,
+                in_flight,
             )
             .await
         }
@@ -150,13 +162,15 @@ pub async fn serve(
 }
 
 /// Serves gRPC on the accepted connections, through the strict TLS
-/// acceptor when there is one, until shutdown (plus a short grace).
+/// acceptor when there is one, until shutdown and the calls then in flight
+/// are answered (within a short grace).
 async fn serve_on<S, I>(
-    router: Router,
+    router: CountedRouter,
     incoming: I,
     acceptor: Option<TlsAcceptor>,
     shutdown_signal: impl Future<Output = ()>,
     shutdown: CancellationToken,
+    in_flight: InFlight,
 ) -> Result<(), tonic::transport::Error>
 where
     S: AsyncRead + AsyncWrite + Connected + Unpin + Send + 'static,
@@ -166,18 +180,32 @@ where
     match acceptor {
         Some(acceptor) => {
             let incoming = ReceiverStream::new(tls_accept_loop(incoming, acceptor));
-            tokio::select! {
-                r = router.serve_with_incoming_shutdown(incoming, shutdown_signal) => r,
-                () = after_shutdown(shutdown) => Ok(()),
-            }
+            let serving = router.serve_with_incoming_shutdown(incoming, shutdown_signal);
+            until_answered(serving, shutdown, &in_flight).await
         }
         None => {
-            tokio::select! {
-                r = router.serve_with_incoming_shutdown(incoming, shutdown_signal) => r,
-                () = after_shutdown(shutdown) => Ok(()),
-            }
+            let serving = router.serve_with_incoming_shutdown(incoming, shutdown_signal);
+            until_answered(serving, shutdown, &in_flight).await
         }
     }
+}
+
+/// Runs the server until it stops by itself, or until a stop was asked for
+/// and the calls then in flight are answered; then gives it `FLUSH` to
+/// write those last answers (the Shutdown call's own) and to end the
+/// connections its clients close, rather than wait for one a client keeps
+/// open and idle.
+async fn until_answered(
+    serving: impl Future<Output = Result<(), tonic::transport::Error>>,
+    shutdown: CancellationToken,
+    in_flight: &InFlight,
+) -> Result<(), tonic::transport::Error> {
+    tokio::pin!(serving);
+    tokio::select! {
+        r = &mut serving => return r,
+        () = after_shutdown(shutdown, in_flight) => {}
+    }
+    tokio::time::timeout(FLUSH, serving).await.unwrap_or(Ok(()))
 }
 
 fn announce(opts: &ServeOptions, network: &str, address: &str, cert_der: Option<&[u8]>) {
@@ -284,9 +312,20 @@ async fn wait_for_shutdown(shutdown: CancellationToken, mut signals: ProcessSign
     }
 }
 
-/// Bounds the graceful stop: once shutdown is requested, open connections
-/// get a short grace before the process ends anyway.
-async fn after_shutdown(shutdown: CancellationToken) {
+/// Bounds the graceful stop: once shutdown is requested, the calls in flight
+/// (the Shutdown call's own answer among them) get a short grace; with none,
+/// the process ends at once. tonic's graceful stop alone would wait for
+/// every connection to close, and a client may keep an idle one open: that
+/// wait cost each SIGTERM after GetProviderSchema the whole grace.
+async fn after_shutdown(shutdown: CancellationToken, in_flight: &InFlight) {
     shutdown.cancelled().await;
-    tokio::time::sleep(SHUTDOWN_GRACE).await;
+    if tokio::time::timeout(SHUTDOWN_GRACE, in_flight.settled())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            grace_ms = SHUTDOWN_GRACE.as_millis() as u64,
+            "calls still in flight when the stop's grace ran out"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! Resource identity on the wire: the identity each Read, Plan, Apply,
 //! Import and Move answers with, derived from the state the framework
 //! returns, and the protocol's rules for it: a missing prior identity is
-//! filled in, an identity never changes, only a create plans an unknown one.
+//! filled in, an identity never changes, a create plans none until it is known.
 
 use super::convert;
 use crate::framework::{IdentitySchema, Schema};
@@ -194,12 +194,16 @@ mod tests {
     }
 
     #[test]
-    fn only_a_create_plans_an_unknown_identity() {
+    fn a_create_plans_no_identity_until_it_is_known() {
         let i = identity();
+        // Terraform 1.15 cannot render a plan holding an unknown identity
+        // beside drift: none is planned, the apply gives the first one.
         let create = i
             .planned(None, &Value::Null, &state(Value::unknown()))
             .unwrap();
-        assert!(!decoded(&i, create).is_wholly_known());
+        assert_eq!(create, None);
+        let known = i.planned(None, &Value::Null, &state(arn("a"))).unwrap();
+        assert_eq!(decoded(&i, known), i.schema.of_state(&state(arn("a"))));
         // An update of a state written before identities: the prior state's.
         let update = i
             .planned(None, &state(arn("a")), &state(Value::unknown()))
