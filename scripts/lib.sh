@@ -171,7 +171,10 @@ meta = json.loads(subprocess.run(["cargo", "metadata", "--format-version", "1", 
 root = meta["workspace_root"]
 packages = {p["name"]: p for p in meta["packages"]}
 paths = ["Cargo.toml", "Cargo.lock", ".cargo", "scripts/release", "scripts/macos-frameworks", "src"]
-todo, seen = ["terraform-provider-chimesdk"], set()
+# The release builds the provider and, for Linux, chimesdk-local.
+local = os.path.relpath(os.path.dirname(packages["chimesdk-local"]["manifest_path"]), root)
+paths += [local, f":(exclude){local}/tests", f":(exclude){local}/benches", f":(exclude){local}/examples"]
+todo, seen = ["terraform-provider-chimesdk", "chimesdk-local"], set()
 while todo:
     name = todo.pop()
     if name in seen:

@@ -73,6 +73,24 @@ fn assert_allowed(env: &Env, seen: &mut BTreeSet<String>) {
     assert!(denied.is_empty(), "calls no policy allows: {denied:?}");
 }
 
+/// Deletes the object at `path` (its REST path) behind Terraform's back.
+fn delete_outside_terraform(env: &Env, path: &str) {
+    let (status, body) = env.aws.chime("DELETE", path, None, None);
+    assert_eq!(status, 204, "DELETE {path}: {body}");
+}
+
+/// `terraform plan` succeeds and plans `creates` creations and nothing else.
+fn assert_plans_only_creates(ws: &test_support::Workspace, creates: usize) {
+    let plan = ws.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_ok();
+    assert!(
+        plan.stdout
+            .contains(&format!("{creates} to add, 0 to change, 0 to destroy")),
+        "{}",
+        plan.output()
+    );
+}
+
 fn in_state(ws: &test_support::Workspace) -> Vec<String> {
     let r = ws.run(&["state", "list"]);
     r.assert_ok();
@@ -155,20 +173,8 @@ fn an_ambiguous_refresh_keeps_the_app_instance_and_creates_nothing() {
 
     // Deleted outside Terraform: chimesdk-local answers BadRequest too, but
     // now ListAppInstances lacks it, so both objects are planned again.
-    let (status, _) = env.aws.chime(
-        "DELETE",
-        &format!("/app-instances/{}", enc(&app)),
-        None,
-        None,
-    );
-    assert_eq!(status, 204);
-    let plan = ws.run(&["plan", "-input=false", "-no-color"]);
-    plan.assert_ok();
-    assert!(
-        plan.stdout.contains("2 to add, 0 to change, 0 to destroy"),
-        "the AppInstance and its user are planned again:\n{}",
-        plan.output()
-    );
+    delete_outside_terraform(&env, &format!("/app-instances/{}", enc(&app)));
+    assert_plans_only_creates(&ws, 2);
     assert_allowed(&env, &mut seen);
     for proof in ["ListAppInstances", "ListAppInstanceUsers"] {
         assert!(seen.contains(proof), "{proof} settled an answer: {seen:?}");
@@ -205,20 +211,8 @@ fn an_ambiguous_refresh_keeps_the_user() {
 
     // Deleted outside Terraform: the refresh finds it gone and plans it.
     env.aws.clear_chime_faults();
-    let (status, _) = env.aws.chime(
-        "DELETE",
-        &format!("/app-instance-users/{}", enc(&user)),
-        None,
-        None,
-    );
-    assert_eq!(status, 204);
-    let plan = ws.run(&["plan", "-input=false", "-no-color"]);
-    plan.assert_ok();
-    assert!(
-        plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
-        "{}",
-        plan.stdout
-    );
+    delete_outside_terraform(&env, &format!("/app-instance-users/{}", enc(&user)));
+    assert_plans_only_creates(&ws, 1);
     ws.apply().assert_ok();
     assert_eq!(arn_of(&ws, USER), user, "created again");
     assert_allowed(&env, &mut seen);
@@ -268,13 +262,7 @@ fn destroy_counts_an_object_as_gone_only_when_its_list_call_proves_it() {
     // that race): DeleteAppInstance answers BadRequest, ListAppInstances
     // lacks it, so the destroy is done.
     env.aws.clear_chime_faults();
-    let (status, _) = env.aws.chime(
-        "DELETE",
-        &format!("/app-instances/{}", enc(&app)),
-        None,
-        None,
-    );
-    assert_eq!(status, 204);
+    delete_outside_terraform(&env, &format!("/app-instances/{}", enc(&app)));
     assert_allowed(&env, &mut seen);
     let destroy = ws.run(&[
         "destroy",

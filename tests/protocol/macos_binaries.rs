@@ -34,6 +34,9 @@ struct Inspected {
     libraries: Vec<String>,
     /// LC_CODE_SIGNATURE: (offset, size) in the file.
     signature: Option<(usize, usize)>,
+    /// LC_UUID, which recent dyld versions require (the release links
+    /// without a debug map, so it is the same for every build of a commit).
+    uuid: Option<[u8; 16]>,
 }
 
 fn inspect(data: &[u8]) -> Inspected {
@@ -55,6 +58,7 @@ fn inspect(data: &[u8]) -> Inspected {
                 let v = b.minos.get(e);
                 out.min_macos = Some((v >> 16, (v >> 8) & 0xff));
             }
+            LoadCommandVariant::Uuid(u) => out.uuid = Some(u.uuid),
             LoadCommandVariant::LinkeditData(l) if command.cmd() == LC_CODE_SIGNATURE => {
                 out.signature = Some((l.dataoff.get(e) as usize, l.datasize.get(e) as usize));
             }
@@ -142,6 +146,10 @@ fn check(platform: &str, cpu: u32, min_macos: (u32, u32), signed: bool) {
             "{platform} loads {lib}, which not every macOS has"
         );
     }
+    assert!(
+        found.uuid.is_some_and(|u| u != [0; 16]),
+        "{platform}: an LC_UUID"
+    );
     let Some(signature) = found.signature else {
         assert!(!signed, "{platform}: no code signature");
         return;

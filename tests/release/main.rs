@@ -15,6 +15,7 @@ use test_support::Workspace;
 
 mod network_mirror;
 mod registry;
+mod static_linux;
 
 const NAME: &str = "terraform-provider-chimesdk";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -381,4 +382,46 @@ impl StaticHttps {
         let front = test_support::tls_front::TlsFront::start(&format!("127.0.0.1:{}", port.trim()));
         StaticHttps { http, front }
     }
+}
+
+/// Two releases of one commit built apart (two `scripts/release` runs with
+/// cargo's cache cleaned between them, named by CHIMESDK_RELEASE_DIST and
+/// CHIMESDK_RELEASE_DIST_AGAIN) hold byte-identical packages, every
+/// platform they both have: darwin included, whose links differed in the
+/// Mach-O UUID until the debug map was left out. Opt-in: CI builds Linux
+/// only, and once.
+#[test]
+fn two_builds_of_one_commit_give_the_same_packages() {
+    let (Some(a), Some(b)) = (
+        std::env::var_os("CHIMESDK_RELEASE_DIST"),
+        std::env::var_os("CHIMESDK_RELEASE_DIST_AGAIN"),
+    ) else {
+        test_support::skip::skipped(
+            "set CHIMESDK_RELEASE_DIST and CHIMESDK_RELEASE_DIST_AGAIN to two dists of this commit",
+        );
+        return;
+    };
+    let (a, b) = (PathBuf::from(a), PathBuf::from(b));
+    let zips = |dist: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dist)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".zip"))
+            .collect();
+        names.sort();
+        names
+    };
+    let both: Vec<String> = zips(&a)
+        .into_iter()
+        .filter(|n| zips(&b).contains(n))
+        .collect();
+    assert!(!both.is_empty(), "no package in both dists");
+    let differ: Vec<&String> = both
+        .iter()
+        .filter(|n| std::fs::read(a.join(n)).unwrap() != std::fs::read(b.join(n)).unwrap())
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "not reproducible: {differ:?} (of {both:?})"
+    );
 }
