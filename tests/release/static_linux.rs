@@ -94,7 +94,7 @@ fn linkage(binary: &Path) -> Linkage {
 }
 
 #[test]
-fn linux_packages_are_static_position_independent_executables() {
+fn linux_packages_are_static_and_amd64_position_independent() {
     let dist = shared_dist();
     let platforms: Vec<String> = dist_platforms(dist)
         .into_iter()
