@@ -1,6 +1,5 @@
-//! The Linux packages need no libc from the host: each is a static ELF (no
-//! interpreter, no NEEDED library; linux_amd64 a static-pie, position
-//! independent for ASLR), and
+//! The Linux packages need no libc from the host: each is a static-pie ELF
+//! (no interpreter, no NEEDED library, position independent for ASLR), and
 //! the linux_amd64 package plans through Terraform in a root that holds no
 //! libc at all: Terraform 1.0.3's static binary, the package in a
 //! filesystem mirror, CA certificates and /dev/null, nothing else.
@@ -94,7 +93,7 @@ fn linkage(binary: &Path) -> Linkage {
 }
 
 #[test]
-fn linux_packages_are_static_and_amd64_position_independent() {
+fn linux_packages_are_static_position_independent_executables() {
     let dist = shared_dist();
     let platforms: Vec<String> = dist_platforms(dist)
         .into_iter()
@@ -128,15 +127,10 @@ fn linux_packages_are_static_and_amd64_position_independent() {
                 "{what}: needs libraries: {:?}",
                 l.needed
             );
-            // Rust's aarch64-unknown-linux-musl target (1.95) does not offer
-            // static-pie, so the arm64 package is static but at a fixed
-            // address (contributing/decisions.md says what it would take).
-            if platform == "linux_amd64" {
-                assert!(
-                    l.position_independent,
-                    "{what}: not position independent (ASLR would not move it)"
-                );
-            }
+            assert!(
+                l.position_independent,
+                "{what}: not position independent (ASLR would not move it)"
+            );
         }
     }
 }
