@@ -322,8 +322,9 @@ impl AwsClients {
     /// One AWS call: the provider's retry policy (`max_retries`, backoff,
     /// which errors are worth another try), stopped when Terraform cancels,
     /// and the SDK's error turned into an [`AwsError`] that names
-    /// `operation`. `gone::Found` on the result says when the object is
-    /// proven gone (`.found()`, `.found_or_listed(...)`, `.deleted()`).
+    /// `operation`. What proves the object gone is `gone`'s: `.found()` /
+    /// `.deleted()` on the result, or `gone::found_or_listed` /
+    /// `deleted_or_listed` with the object's List call.
     pub async fn call<T, E, R, F, Fut>(
         &self,
         operation: &str,
