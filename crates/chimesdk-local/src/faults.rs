@@ -69,6 +69,11 @@ const ERRORS: &str = "BadRequestException, ConflictException, ForbiddenException
                       ThrottledClientException, UnauthorizedClientException";
 
 impl Faults {
+    /// The rules; a panic elsewhere while they were held leaves them usable.
+    fn rules(&self) -> std::sync::MutexGuard<'_, Vec<Fault>> {
+        self.rules.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The error for `operation` on a request that names any of `objects`,
     /// if a rule says so; a rule with `times` left counts one down.
     pub fn answer<'a>(
@@ -76,7 +81,7 @@ impl Faults {
         operation: &str,
         objects: impl Iterator<Item = &'a str> + Clone,
     ) -> Option<ApiError> {
-        let mut rules = self.rules.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rules = self.rules();
         let at = rules.iter().position(|r| {
             r.operation == operation && (r.arn == "*" || objects.clone().any(|o| o == r.arn))
         })?;
@@ -110,32 +115,18 @@ pub async fn add(State(app): State<Arc<App>>, Json(rule): Json<Fault>) -> ApiRes
             "times must be at least 1 (or absent: every time)",
         ));
     }
-    app.faults
-        .rules
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(rule);
+    app.faults.rules().push(rule);
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /_chimesdk-local/faults`: the rules in force.
 pub async fn list(State(app): State<Arc<App>>) -> Json<Vec<Fault>> {
-    Json(
-        app.faults
-            .rules
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone(),
-    )
+    Json(app.faults.rules().clone())
 }
 
 /// `DELETE /_chimesdk-local/faults`: removes every rule.
 pub async fn clear(State(app): State<Arc<App>>) -> StatusCode {
-    app.faults
-        .rules
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clear();
+    app.faults.rules().clear();
     StatusCode::NO_CONTENT
 }
 
@@ -156,7 +147,7 @@ mod tests {
     #[test]
     fn a_rule_answers_its_operation_on_its_object_for_its_times() {
         let faults = Faults::default();
-        faults.rules.lock().unwrap().push(rule(Some(2)));
+        faults.rules().push(rule(Some(2)));
         let names = |s: &'static [&'static str]| s.iter().copied();
         assert!(
             faults
@@ -188,7 +179,7 @@ mod tests {
         );
         let mut any = rule(None);
         any.arn = "*".into();
-        faults.rules.lock().unwrap().push(any);
+        faults.rules().push(any);
         assert!(faults.answer("DescribeAppInstance", names(&[])).is_some());
         for _ in 0..3 {
             assert!(

@@ -12,7 +12,7 @@ pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
 /// An AppInstance takes at most 50 tags (the identity model's TagList).
 pub const MAX_TAGS: usize = 50;
 /// The model's NonEmptyResourceName: 1-256 characters of this class.
-pub(crate) const NAME_PATTERN: &str =
+const NAME_PATTERN: &str =
     r"^[\t\n\r\x20-\x7E\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]{1,256}$";
 /// The model's Metadata: 0-1024 characters matching `.*`, which (in the
 /// models' regex dialect) takes no line break.
