@@ -6,5 +6,6 @@ mod fuzz;
 mod grpc_identity_list;
 mod grpc_inprocess;
 mod macos_binaries;
+mod schema_golden;
 mod tls_security;
 mod values;

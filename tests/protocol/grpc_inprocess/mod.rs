@@ -17,7 +17,7 @@ use tonic::transport::{Endpoint, Server, Uri};
 const APP: &str = "arn:aws:chime:us-east-1:123456789012:app-instance/a1";
 const RT: &str = "chimesdk_messaging_streaming_configuration";
 
-async fn client() -> ProviderClient<tonic::transport::Channel> {
+pub(crate) async fn client() -> ProviderClient<tonic::transport::Channel> {
     let (client_io, server_io) = tokio::io::duplex(1 << 20);
     let server = ProviderServer::new(Arc::new(ChimeSdkProvider::new()));
     tokio::spawn(async move {
