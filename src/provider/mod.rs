@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use crate::aws::AwsClients;
 use crate::aws::clients::ConfigureError;
 use tfplugin::framework::{
-    Action, CallContext, DataSource, Diagnostics, ListResource, Resource, Schema, TypedProvider,
+    Action, CallContext, DataSource, Diagnostics, ListResource, Resource, TypedProvider,
 };
 use tfplugin::value::AttributePath;
 
@@ -49,10 +49,6 @@ impl TypedProvider for ChimeSdkProvider {
     type Data = AwsClients;
 
     const TYPE_NAME: &'static str = "chimesdk";
-
-    fn schema(&self) -> Schema {
-        config::schema()
-    }
 
     fn validate(&self, config: &ProviderConfig, diags: &mut Diagnostics) {
         config::validate(config, diags);

@@ -135,5 +135,5 @@ fn numbers_beyond_int64_and_inexact_floats_are_decimal_strings() {
 
 /// The resource's type as Terraform sees it (with the timeouts block).
 fn resource_type() -> Type {
-    tfplugin::framework::served_schema(&MessagingStreamingConfiguration).value_type()
+    tfplugin::framework::served_schema::<MessagingStreamingConfiguration>().value_type()
 }

@@ -473,7 +473,7 @@ async fn state_stores_and_unknown_actions_are_refused_by_name() {
 }
 
 fn action_type() -> Type {
-    chimesdk_provider::actions::verify_streaming::schema::schema().value_type()
+    <chimesdk_provider::actions::verify_streaming::schema::Config as tfplugin::framework::CtyType>::cty_type()
 }
 
 fn action_config(pairs: Vec<(&str, Value)>) -> Value {

@@ -37,7 +37,10 @@ async fn the_served_schemas_are_the_golden_ones() {
     section(&mut out, "list resource", s.list_resource_schemas);
     section(&mut out, "action", s.action_schemas);
     section(&mut out, "identity", ids.identity_schemas);
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/provider_schemas.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/provider_schemas.txt"
+    );
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(path, &out).unwrap();
     }

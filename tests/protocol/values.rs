@@ -20,7 +20,7 @@ pub fn obj(pairs: Vec<(&str, Value)>) -> Value {
 }
 
 pub fn resource_type() -> Type {
-    tfplugin::framework::served_schema(&chimesdk_provider::resources::messaging_streaming_configuration::MessagingStreamingConfiguration).value_type()
+    tfplugin::framework::served_schema::<chimesdk_provider::resources::messaging_streaming_configuration::MessagingStreamingConfiguration>().value_type()
 }
 
 pub fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {

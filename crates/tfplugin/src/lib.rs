@@ -7,6 +7,9 @@
 //! [`plugin::ServeOptions`] naming the product.
 #![forbid(unsafe_code)]
 
+// The derive names `::tfplugin`, also for the framework's own models.
+extern crate self as tfplugin;
+
 pub mod framework;
 pub mod plugin;
 pub mod proto;

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::framework::{
-    Attribute, Block, CallContext, Change, Destroy, Diagnostics, Op, PlanModifier, Provider,
-    Refresh, Resource, Schema, Timeouts, TypedProvider, TypedResource, resource, served_schema,
+    BlockSchema, CallContext, Change, Destroy, Diagnostics, Op, Provider, Refresh, Resource,
+    TypedProvider, TypedResource, resource, served_schema,
 };
 use tfplugin::proto::tfplugin6::{self as pb, provider_server::Provider as Rpc};
 use tfplugin::tfprotocol::ProviderServer;
@@ -27,8 +27,10 @@ struct Shelf(Mutex<BTreeMap<String, (String, i64)>>);
 struct Toy;
 
 /// The toy provider's block: a label, which must not be "broken".
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, BlockSchema)]
+#[tf(description = "The toy provider.")]
 struct ToyConfig {
+    #[tf(optional)]
     label: Attr<String>,
 }
 
@@ -38,11 +40,6 @@ impl TypedProvider for Toy {
     type Data = Shelf;
     const TYPE_NAME: &'static str = "toy";
 
-    fn schema(&self) -> Schema {
-        Schema::new(
-            Block::new("The toy provider.").attribute(Attribute::string("label").optional()),
-        )
-    }
     fn validate(&self, config: &ToyConfig, diags: &mut Diagnostics) {
         if config.label.known().is_some_and(|l| l == "broken") {
             diags.error("Broken label", "label = \"broken\": use another label.");
@@ -64,12 +61,17 @@ impl TypedProvider for Toy {
 
 struct Widget;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// No `timeouts` field: the framework declares the block and carries its
+/// value from the plan into the state.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, BlockSchema)]
+#[tf(description = "A widget on the shelf.")]
 struct WidgetModel {
+    #[tf(computed, use_state_for_unknown)]
     id: Attr<String>,
+    #[tf(required, requires_replace)]
     name: Attr<String>,
+    #[tf(optional, computed, default = 3)]
     size: Attr<i64>,
-    timeouts: Attr<Timeouts>,
 }
 
 #[async_trait]
@@ -79,28 +81,6 @@ impl TypedResource for Widget {
     type Data = Shelf;
     const TYPE_NAME: &'static str = "toy_widget";
     const TIMEOUTS: &'static [(Op, &'static str)] = &[(Op::Create, "1m"), (Op::Delete, "2m")];
-
-    fn schema(&self) -> Schema {
-        Schema::new(
-            Block::new("A widget on the shelf.")
-                .attribute(
-                    Attribute::string("id")
-                        .computed()
-                        .modify_plan(PlanModifier::UseStateForUnknown),
-                )
-                .attribute(
-                    Attribute::string("name")
-                        .required()
-                        .modify_plan(PlanModifier::RequiresReplace),
-                )
-                .attribute(
-                    Attribute::number("size")
-                        .optional()
-                        .computed()
-                        .default_value(Value::Number(Number::Int(3))),
-                ),
-        )
-    }
 
     fn validate(&self, config: &WidgetModel, diags: &mut Diagnostics) {
         if let Some(size) = config.size.known()
@@ -132,7 +112,6 @@ impl TypedResource for Widget {
             id: Attr::Known(id),
             name: Attr::Known(name),
             size: Attr::Known(size),
-            timeouts: req.current.timeouts,
         })
     }
 
@@ -148,7 +127,7 @@ impl TypedResource for Widget {
 }
 
 fn widget_type() -> Type {
-    served_schema(&Widget).value_type()
+    served_schema::<Widget>().value_type()
 }
 
 fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
@@ -322,6 +301,49 @@ async fn create_plans_defaults_and_unknown_ids_then_apply_fills_them() {
     assert!(resized.requires_replace.is_empty());
     let resized = decode(&resized.planned_state.unwrap().msgpack, &ty).unwrap();
     assert_eq!(resized.get_attr("id"), Some(&Value::String("w1".into())));
+}
+
+/// The model has no `timeouts`; the framework carries the configured
+/// block from the configuration to the plan, the state and every read.
+#[tokio::test]
+async fn the_timeouts_block_travels_without_the_model() {
+    let server = configured().await;
+    let ty = widget_type();
+    let timeouts = Value::Object(BTreeMap::from([
+        ("create".to_string(), Value::String("7m".into())),
+        ("delete".to_string(), Value::Null),
+    ]));
+    let mut config = widget(Value::Null, "gear", Value::Null);
+    if let Value::Object(attrs) = &mut config {
+        attrs.insert("timeouts".into(), timeouts.clone());
+    }
+    let planned = plan(&server, &Value::Null, &config).await;
+    let planned_value = decode(&planned.planned_state.clone().unwrap().msgpack, &ty).unwrap();
+    assert_eq!(planned_value.get_attr("timeouts"), Some(&timeouts));
+    let applied = server
+        .apply_resource_change(Request::new(pb::apply_resource_change::Request {
+            type_name: "toy_widget".into(),
+            prior_state: dv(&Value::Null, &ty),
+            planned_state: planned.planned_state,
+            config: dv(&config, &ty),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let state = decode(&applied.new_state.clone().unwrap().msgpack, &ty).unwrap();
+    assert_eq!(state.get_attr("timeouts"), Some(&timeouts));
+    let read = server
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "toy_widget".into(),
+            current_state: applied.new_state,
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let read = decode(&read.new_state.unwrap().msgpack, &ty).unwrap();
+    assert_eq!(read.get_attr("timeouts"), Some(&timeouts));
 }
 
 #[tokio::test]

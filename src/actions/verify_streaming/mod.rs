@@ -23,7 +23,7 @@ use crate::resources::messaging_streaming_configuration::calls::find_streaming_c
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
 use chimesdk_domain::streaming::DataType;
 use tfplugin::framework::{
-    CallContext, Diagnostics, Progress, Schema, TypedAction, parse_duration, truncated,
+    CallContext, Diagnostics, Progress, TypedAction, parse_duration, truncated,
 };
 use tfplugin::value::{Attr, AttributePath};
 
@@ -68,10 +68,6 @@ impl TypedAction for VerifyStreaming {
     type Config = Config;
     type Data = AwsClients;
     const TYPE_NAME: &'static str = schema::TYPE_NAME;
-
-    fn schema(&self) -> Schema {
-        schema::schema()
-    }
 
     fn validate(&self, config: &Config, diags: &mut Diagnostics) {
         if let Attr::Known(types) = &config.data_types {

@@ -7,6 +7,6 @@ mod schema;
 mod tests;
 mod validate;
 
-pub use model::ProviderConfig;
+pub use schema::ProviderConfig;
 pub use schema::schema;
 pub use validate::validate;

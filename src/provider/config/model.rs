@@ -1,10 +1,7 @@
 //! The provider block as a typed model, and reading it (with the AWS
 //! environment variables and files it falls back to) into client settings.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-use serde::{Deserialize, Serialize};
 
 use crate::aws::clients::ClientSettings;
 use crate::aws::credentials::{
@@ -16,56 +13,6 @@ use tfplugin::framework::parse_duration;
 use tfplugin::value::{Attr, AttributePath, Value, from_value};
 
 use super::schema::*;
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ProviderConfig {
-    pub(super) region: Attr<String>,
-    pub(super) profile: Attr<String>,
-    pub(super) shared_config_files: Attr<Vec<Attr<String>>>,
-    pub(super) shared_credentials_files: Attr<Vec<Attr<String>>>,
-    pub(super) max_retries: Attr<i64>,
-    pub(super) skip_credentials_validation: Attr<bool>,
-    pub(super) allowed_account_ids: Attr<Vec<Attr<String>>>,
-    pub(super) forbidden_account_ids: Attr<Vec<Attr<String>>>,
-    pub(super) custom_ca_bundle: Attr<String>,
-    pub(super) http_proxy: Attr<String>,
-    pub(super) https_proxy: Attr<String>,
-    pub(super) no_proxy: Attr<String>,
-    /// Attribute name (a row of `aws::endpoints::SERVICES`) to URL.
-    pub(super) endpoints: Attr<Vec<BTreeMap<String, Attr<String>>>>,
-    pub(super) assume_role: Attr<Vec<AssumeRoleBlock>>,
-    pub(super) assume_role_with_web_identity: Attr<Vec<WebIdentityBlock>>,
-    pub(super) default_tags: Attr<Vec<DefaultTagsBlock>>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct DefaultTagsBlock {
-    pub(super) tags: Attr<BTreeMap<String, Attr<String>>>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct AssumeRoleBlock {
-    pub(super) role_arn: Attr<String>,
-    pub(super) session_name: Attr<String>,
-    pub(super) duration: Attr<String>,
-    pub(super) policy: Attr<String>,
-    pub(super) policy_arns: Attr<Vec<Attr<String>>>,
-    pub(super) external_id: Attr<String>,
-    pub(super) tags: Attr<BTreeMap<String, Attr<String>>>,
-    pub(super) transitive_tag_keys: Attr<Vec<Attr<String>>>,
-    pub(super) source_identity: Attr<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct WebIdentityBlock {
-    pub(super) role_arn: Attr<String>,
-    pub(super) session_name: Attr<String>,
-    pub(super) duration: Attr<String>,
-    pub(super) policy: Attr<String>,
-    pub(super) policy_arns: Attr<Vec<Attr<String>>>,
-    pub(super) web_identity_token: Attr<String>,
-    pub(super) web_identity_token_file: Attr<String>,
-}
 
 /// Unknown provider values are treated as unset (Terraform cannot configure
 /// a provider with values from resources not yet created).
@@ -103,7 +50,8 @@ impl ProviderConfig {
         let env_any = |names: &[&str]| names.iter().find_map(|n| env(n).filter(|v| !v.is_empty()));
         let endpoints = known(&self.endpoints)
             .and_then(|v| v.into_iter().next())
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .0;
         let endpoints = Endpoints::from_attributes(
             endpoints
                 .iter()

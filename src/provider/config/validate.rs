@@ -8,7 +8,7 @@ use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
 use tfplugin::framework::{Diagnostics, parse_duration};
 use tfplugin::value::{Attr, AttributePath};
 
-use super::model::{ProviderConfig, check_proxy_url};
+use super::model::check_proxy_url;
 use super::schema::*;
 
 type Strings = Attr<Vec<Attr<String>>>;
@@ -30,7 +30,7 @@ pub fn validate(config: &ProviderConfig, diags: &mut Diagnostics) {
     }
     for (i, block) in config.endpoints.known().into_iter().flatten().enumerate() {
         for name in SERVICES.map(|r| r.attribute) {
-            let Some(Attr::Known(raw)) = block.get(name) else {
+            let Some(Attr::Known(raw)) = block.0.get(name) else {
                 continue;
             };
             if let Err(why) = check_endpoint_url(raw) {

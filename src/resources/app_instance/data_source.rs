@@ -6,24 +6,35 @@ use serde::{Deserialize, Serialize};
 use crate::aws::tags::{TagsAttr, tags_attr};
 use crate::aws::{AwsClients, app_instances};
 use chimesdk_domain::arn::AppInstanceArn;
-use tfplugin::framework::{Attribute, Block, CallContext, Diagnostics, Schema, TypedDataSource};
-use tfplugin::value::{Attr, AttributePath, Type};
+use tfplugin::framework::{BlockSchema, CallContext, Diagnostics, TypedDataSource};
+use tfplugin::value::{Attr, AttributePath};
 
 pub struct AppInstanceData;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, BlockSchema)]
+#[tf(description = "Reads an Amazon Chime SDK AppInstance by its ARN.")]
 pub struct DataModel {
-    id: Attr<String>,
+    #[tf(required, description = "ARN of the AppInstance.")]
     arn: Attr<String>,
+    #[tf(computed, description = "The AppInstance ARN.")]
+    id: Attr<String>,
+    #[tf(computed, description = "The AppInstance's name.")]
     name: Attr<String>,
+    #[tf(
+        computed,
+        sensitive,
+        description = "The AppInstance's metadata (sensitive, as the service model marks it)."
+    )]
     metadata: Attr<String>,
+    #[tf(computed, description = "Every tag the AppInstance has.")]
     tags: TagsAttr,
+    #[tf(computed, description = "When the AppInstance was created (RFC 3339).")]
     created_timestamp: Attr<String>,
+    #[tf(
+        computed,
+        description = "When its name or metadata last changed (RFC 3339)."
+    )]
     last_updated_timestamp: Attr<String>,
-}
-
-fn computed(name: &str, description: &str) -> Attribute {
-    Attribute::string(name).computed().describe(description)
 }
 
 #[async_trait]
@@ -31,39 +42,6 @@ impl TypedDataSource for AppInstanceData {
     type Model = DataModel;
     type Data = AwsClients;
     const TYPE_NAME: &'static str = "chimesdk_app_instance";
-
-    fn schema(&self) -> Schema {
-        Schema::new(
-            Block::new("Reads an Amazon Chime SDK AppInstance by its ARN.")
-                .attribute(
-                    Attribute::string("arn")
-                        .required()
-                        .describe("ARN of the AppInstance."),
-                )
-                .attribute(computed("id", "The AppInstance ARN."))
-                .attribute(computed("name", "The AppInstance's name."))
-                .attribute(
-                    computed(
-                        "metadata",
-                        "The AppInstance's metadata (sensitive, as the service model marks it).",
-                    )
-                    .sensitive(),
-                )
-                .attribute(
-                    Attribute::typed("tags", Type::Map(Box::new(Type::String)))
-                        .computed()
-                        .describe("Every tag the AppInstance has."),
-                )
-                .attribute(computed(
-                    "created_timestamp",
-                    "When the AppInstance was created (RFC 3339).",
-                ))
-                .attribute(computed(
-                    "last_updated_timestamp",
-                    "When its name or metadata last changed (RFC 3339).",
-                )),
-        )
-    }
 
     fn validate(&self, config: &DataModel, diags: &mut Diagnostics) {
         if let Attr::Known(raw) = &config.arn

@@ -7,21 +7,15 @@ use super::AppInstanceResource;
 use super::schema::Model;
 use crate::aws::AwsClients;
 use crate::aws::app_instances::{LIST_PAGE_MAX, list_app_instances_page};
-use tfplugin::framework::{
-    Block, CallContext, Diagnostics, Found, Listing, NoListConfig, Schema, TypedList,
-};
+use tfplugin::framework::{CallContext, Diagnostics, Found, Listing, NoListConfig, TypedList};
 use tfplugin::value::Attr;
 
 #[async_trait]
 impl TypedList for AppInstanceResource {
     type ListConfig = NoListConfig;
 
-    fn list_schema(&self) -> Schema {
-        Schema::new(Block::new(
-            "Every AppInstance in the provider's account and region. Each result is named by the AppInstance's \
-             name and identified by its ARN.",
-        ))
-    }
+    const LIST_DESCRIPTION: &'static str = "Every AppInstance in the provider's account and region. Each result is \
+         named by the AppInstance's name and identified by its ARN.";
 
     async fn list(
         &self,

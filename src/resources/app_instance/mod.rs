@@ -20,8 +20,7 @@ use crate::aws::{AwsClients, AwsError};
 use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
-    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Schema,
-    TypedResource,
+    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, TypedResource,
 };
 use tfplugin::value::{Attr, AttributePath};
 
@@ -49,7 +48,6 @@ fn state_of(a: &AppInstance, remote_tags: &Tags, like: &Model, defaults: &Tags) 
         tags_all: tags_attr(&all),
         created_timestamp: a.created.clone().into(),
         last_updated_timestamp: a.last_updated.clone().into(),
-        timeouts: like.timeouts.clone(),
     }
 }
 
@@ -113,10 +111,6 @@ impl TypedResource for AppInstanceResource {
 
     const TYPE_NAME: &'static str = schema::TYPE_NAME;
     const TIMEOUTS: &'static [(Op, &'static str)] = schema::DEFAULT_TIMEOUTS;
-
-    fn schema(&self) -> Schema {
-        schema::schema()
-    }
 
     fn validate(&self, config: &Model, diags: &mut Diagnostics) {
         check_tags(config, &Tags::new(), diags);
@@ -259,7 +253,6 @@ impl TypedResource for AppInstanceResource {
             reached.tags = req.planned.tags.clone();
             reached.tags_all = req.planned.tags_all.clone();
         }
-        reached.timeouts = req.planned.timeouts.clone();
         if req.planned.last_updated_timestamp.is_unknown() {
             match within(
                 req.deadline.remaining(),
@@ -365,7 +358,7 @@ impl TypedResource for AppInstanceResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfplugin::framework::validate_attributes;
+    use tfplugin::framework::{BlockSchema, validate_attributes};
     use tfplugin::value::{Value, to_value};
 
     fn config(name: &str, metadata: Option<&str>) -> Value {
@@ -376,7 +369,7 @@ mod tests {
         };
         to_value(
             &m,
-            &tfplugin::framework::served_schema(&AppInstanceResource).value_type(),
+            &tfplugin::framework::served_schema::<AppInstanceResource>().value_type(),
         )
         .unwrap()
     }
@@ -385,7 +378,12 @@ mod tests {
     fn name_and_metadata_follow_the_model_lengths() {
         let check = |v: Value| {
             let mut d = Diagnostics::new();
-            validate_attributes(&schema::schema().block, &v, &AttributePath::root(), &mut d);
+            validate_attributes(
+                &<Model as BlockSchema>::block(),
+                &v,
+                &AttributePath::root(),
+                &mut d,
+            );
             d
         };
         assert!(!check(config("tenant-a", Some("{\"plan\":\"pro\"}"))).has_errors());

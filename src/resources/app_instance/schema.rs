@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::aws::tags::TagsAttr;
-use tfplugin::framework::{Attribute, Block, Op, PlanModifier, Schema, Timeouts, regex_match};
-use tfplugin::value::{Attr, Type};
+use tfplugin::framework::{BlockSchema, Op, regex_match};
+use tfplugin::value::Attr;
 
 pub const TYPE_NAME: &str = "chimesdk_app_instance";
 pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
@@ -18,72 +18,53 @@ const NAME_PATTERN: &str =
 /// models' regex dialect) takes no line break.
 pub(crate) const METADATA_PATTERN: &str = r"^.{0,1024}$";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, BlockSchema)]
+#[tf(
+    description = "An Amazon Chime SDK AppInstance: the container of the users, channels and messages of one \
+                    messaging application, and what `chimesdk_messaging_streaming_configuration` streams from."
+)]
 pub struct Model {
+    #[tf(computed, use_state_for_unknown, description = "The AppInstance ARN.")]
     pub id: Attr<String>,
+    #[tf(computed, use_state_for_unknown, description = "The AppInstance ARN.")]
     pub arn: Attr<String>,
+    #[tf(
+        required,
+        description = "The AppInstance's name. Changing it updates the AppInstance in place.",
+        validate = regex_match(NAME_PATTERN, "must be 1-256 printable characters")
+    )]
     pub name: Attr<String>,
+    #[tf(
+        optional,
+        sensitive,
+        description = "Free-form metadata. Sensitive, as the service model marks it. Changing it updates the \
+                       AppInstance in place.",
+        validate = regex_match(METADATA_PATTERN, "must be at most 1024 characters, without line breaks")
+    )]
     pub metadata: Attr<String>,
+    #[tf(
+        optional,
+        description = format!(
+            "Tags for the AppInstance, merged over the provider's `default_tags` (on the same key this value wins). \
+             Keys are 1-128 characters and must not start with `aws:`; values are 1-256 characters. At most \
+             {MAX_TAGS} tags including the default tags."
+        )
+    )]
     pub tags: TagsAttr,
+    #[tf(
+        computed,
+        description = "Every tag the AppInstance has: `tags` merged over the provider's `default_tags`."
+    )]
     pub tags_all: TagsAttr,
+    #[tf(
+        computed,
+        use_state_for_unknown,
+        description = "When the AppInstance was created (RFC 3339)."
+    )]
     pub created_timestamp: Attr<String>,
+    #[tf(
+        computed,
+        description = "When the AppInstance's name or metadata last changed (RFC 3339)."
+    )]
     pub last_updated_timestamp: Attr<String>,
-    pub timeouts: Attr<Timeouts>,
-}
-
-fn tag_map() -> Type {
-    Type::Map(Box::new(Type::String))
-}
-
-fn computed(name: &str, description: &str) -> Attribute {
-    Attribute::string(name)
-        .computed()
-        .describe(description)
-        .modify_plan(PlanModifier::UseStateForUnknown)
-}
-
-pub fn schema() -> Schema {
-    Schema::new(
-        Block::new(
-            "An Amazon Chime SDK AppInstance: the container of the users, channels and messages of one messaging \
-             application, and what `chimesdk_messaging_streaming_configuration` streams from.",
-        )
-        .attribute(computed("id", "The AppInstance ARN."))
-        .attribute(computed("arn", "The AppInstance ARN."))
-        .attribute(
-            Attribute::string("name")
-                .required()
-                .describe("The AppInstance's name. Changing it updates the AppInstance in place.")
-                .validate(regex_match(NAME_PATTERN, "must be 1-256 printable characters")),
-        )
-        .attribute(
-            Attribute::string("metadata")
-                .optional()
-                .sensitive()
-                .describe(
-                    "Free-form metadata. Sensitive, as the service model marks it. Changing it updates the AppInstance \
-                     in place.",
-                )
-                .validate(regex_match(
-                    METADATA_PATTERN,
-                    "must be at most 1024 characters, without line breaks",
-                )),
-        )
-        .attribute(Attribute::typed("tags", tag_map()).optional().describe(&format!(
-            "Tags for the AppInstance, merged over the provider's `default_tags` (on the same key this value wins). Keys \
-             are 1-128 characters and must not start with `aws:`; values are 1-256 characters. At most {MAX_TAGS} tags \
-             including the default tags."
-        )))
-        .attribute(
-            Attribute::typed("tags_all", tag_map())
-                .computed()
-                .describe("Every tag the AppInstance has: `tags` merged over the provider's `default_tags`."),
-        )
-        .attribute(computed("created_timestamp", "When the AppInstance was created (RFC 3339)."))
-        .attribute(
-            Attribute::string("last_updated_timestamp")
-                .computed()
-                .describe("When the AppInstance's name or metadata last changed (RFC 3339)."),
-        )
-    )
 }

@@ -14,7 +14,7 @@ use crate::aws::{AwsClients, AwsError};
 use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
-    CallContext, Change, Destroy, Diagnostics, Op, Refresh, Schema, TypedResource, truncated,
+    CallContext, Change, Destroy, Diagnostics, Op, Refresh, TypedResource, truncated,
 };
 use tfplugin::value::Attr;
 
@@ -48,7 +48,6 @@ fn state_of(u: &User, like: &Model) -> Model {
         metadata: metadata_attr(u.metadata.as_deref(), &like.metadata),
         created_timestamp: u.created.clone().into(),
         last_updated_timestamp: u.last_updated.clone().into(),
-        timeouts: like.timeouts.clone(),
     }
 }
 
@@ -71,10 +70,6 @@ impl TypedResource for AppInstanceUserResource {
 
     const TYPE_NAME: &'static str = schema::TYPE_NAME;
     const TIMEOUTS: &'static [(Op, &'static str)] = schema::DEFAULT_TIMEOUTS;
-
-    fn schema(&self) -> Schema {
-        schema::schema()
-    }
 
     async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         let c = req.data;

@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use tfplugin::framework::{
-    Attribute, Block, Op, PlanModifier, Schema, Timeouts, length_between, regex_match,
-};
+use tfplugin::framework::{BlockSchema, Op, length_between, regex_match};
 use tfplugin::value::Attr;
 
 // The identity model's Metadata shape is the AppInstance's.
@@ -24,86 +22,71 @@ const APP_INSTANCE_ARN_PATTERN: &str =
 /// least one that is not white space; no line break).
 const USER_NAME_PATTERN: &str = r"^.*\S.*$";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, BlockSchema)]
+#[tf(
+    description = "A user of an Amazon Chime SDK AppInstance: the identity that sends messages and joins channels."
+)]
 pub struct Model {
+    #[tf(
+        computed,
+        use_state_for_unknown,
+        description = "The AppInstanceUser ARN."
+    )]
     pub id: Attr<String>,
+    #[tf(
+        computed,
+        use_state_for_unknown,
+        description = "The AppInstanceUser ARN: the AppInstance ARN, `/user/` and the user ID."
+    )]
     pub arn: Attr<String>,
-    pub app_instance_arn: Attr<String>,
-    pub app_instance_user_id: Attr<String>,
-    pub name: Attr<String>,
-    pub metadata: Attr<String>,
-    pub created_timestamp: Attr<String>,
-    pub last_updated_timestamp: Attr<String>,
-    pub timeouts: Attr<Timeouts>,
-}
-
-fn computed(name: &str, description: &str) -> Attribute {
-    Attribute::string(name)
-        .computed()
-        .describe(description)
-        .modify_plan(PlanModifier::UseStateForUnknown)
-}
-
-pub fn schema() -> Schema {
-    Schema::new(
-        Block::new(
-            "A user of an Amazon Chime SDK AppInstance: the identity that sends messages and joins channels.",
-        )
-        .attribute(computed("id", "The AppInstanceUser ARN."))
-        .attribute(computed(
-            "arn",
-            "The AppInstanceUser ARN: the AppInstance ARN, `/user/` and the user ID.",
-        ))
-        .attribute(
-            Attribute::string("app_instance_arn")
-                .required()
-                .describe("ARN of the AppInstance the user belongs to. Changing it replaces the user.")
-                .validate(regex_match(
-                    APP_INSTANCE_ARN_PATTERN,
-                    "must be an AppInstance ARN such as `arn:aws:chime:us-east-1:123456789012:app-instance/ID`",
-                ))
-                .modify_plan(PlanModifier::RequiresReplace),
-        )
-        .attribute(
-            Attribute::string("app_instance_user_id")
-                .required()
-                .describe(
-                    "The user's ID within the AppInstance (1-64 characters: letters, digits and `:_.@-`, starting and \
-                     ending with a letter or digit). Changing it replaces the user.",
-                )
-                .validate(regex_match(
-                    USER_ID_PATTERN,
-                    "must be 1-64 characters of letters, digits and `:_.@-`, starting and ending with a letter or digit",
-                ))
-                .modify_plan(PlanModifier::RequiresReplace),
-        )
-        .attribute(
-            Attribute::string("name")
-                .required()
-                .describe("The user's display name. Changing it updates the user in place.")
-                .validate(length_between(1, 100))
-                .validate(regex_match(
-                    USER_NAME_PATTERN,
-                    "must have a character that is not white space, and no line break",
-                )),
-        )
-        .attribute(
-            Attribute::string("metadata")
-                .optional()
-                .sensitive()
-                .describe(
-                    "Free-form metadata. Sensitive, as the service model marks it. Changing it updates the user in place.",
-                )
-                .validate(regex_match(
-                    METADATA_PATTERN,
-                    "must be at most 1024 characters, without line breaks",
-                )),
-        )
-        .attribute(computed("created_timestamp", "When the user was created (RFC 3339)."))
-        .attribute(
-            Attribute::string("last_updated_timestamp")
-                .computed()
-                .describe("When the user's name or metadata last changed (RFC 3339)."),
+    #[tf(
+        required,
+        description = "ARN of the AppInstance the user belongs to. Changing it replaces the user.",
+        validate = regex_match(
+            APP_INSTANCE_ARN_PATTERN,
+            "must be an AppInstance ARN such as `arn:aws:chime:us-east-1:123456789012:app-instance/ID`",
         ),
-    )
+        requires_replace
+    )]
+    pub app_instance_arn: Attr<String>,
+    #[tf(
+        required,
+        description = "The user's ID within the AppInstance (1-64 characters: letters, digits and `:_.@-`, starting \
+                       and ending with a letter or digit). Changing it replaces the user.",
+        validate = regex_match(
+            USER_ID_PATTERN,
+            "must be 1-64 characters of letters, digits and `:_.@-`, starting and ending with a letter or digit",
+        ),
+        requires_replace
+    )]
+    pub app_instance_user_id: Attr<String>,
+    #[tf(
+        required,
+        description = "The user's display name. Changing it updates the user in place.",
+        validate = length_between(1, 100),
+        validate = regex_match(
+            USER_NAME_PATTERN,
+            "must have a character that is not white space, and no line break",
+        )
+    )]
+    pub name: Attr<String>,
+    #[tf(
+        optional,
+        sensitive,
+        description = "Free-form metadata. Sensitive, as the service model marks it. Changing it updates the user \
+                       in place.",
+        validate = regex_match(METADATA_PATTERN, "must be at most 1024 characters, without line breaks")
+    )]
+    pub metadata: Attr<String>,
+    #[tf(
+        computed,
+        use_state_for_unknown,
+        description = "When the user was created (RFC 3339)."
+    )]
+    pub created_timestamp: Attr<String>,
+    #[tf(
+        computed,
+        description = "When the user's name or metadata last changed (RFC 3339)."
+    )]
+    pub last_updated_timestamp: Attr<String>,
 }

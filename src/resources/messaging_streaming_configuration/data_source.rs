@@ -8,45 +8,36 @@ use crate::aws::AwsClients;
 use crate::aws::regions::chime_region_problem;
 use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::AppInstanceArn;
-use tfplugin::framework::{Attribute, Block, CallContext, Diagnostics, Schema, TypedDataSource};
-use tfplugin::value::{Attr, AttributePath, Type};
+use tfplugin::framework::{BlockSchema, CallContext, Diagnostics, TypedDataSource};
+use tfplugin::value::{Attr, AttributePath};
 
 pub struct MessagingStreamingConfigurationData;
 
-fn schema() -> Schema {
-    Schema::new(
-        Block::new("Reads where an Amazon Chime SDK AppInstance streams its messaging data. Empty when nothing is configured.")
-            .attribute(Attribute::string("id").computed().describe("The AppInstance ARN."))
-            .attribute(Attribute::string("app_instance_arn").required().describe("ARN of the AppInstance."))
-            .attribute(
-                Attribute::typed("streaming_configurations", Type::list(entry_type()))
-                    .computed()
-                    .describe("The configured streams, sorted by `data_type`: each with `data_type` (`Channel` or `ChannelMessage`) and `resource_arn` (the Kinesis stream ARN)."),
-            ),
-    )
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, BlockSchema)]
+#[tf(
+    description = "Reads where an Amazon Chime SDK AppInstance streams its messaging data. Empty when nothing is \
+                   configured."
+)]
 pub struct DataModel {
+    #[tf(computed, description = "The AppInstance ARN.")]
     id: Attr<String>,
+    #[tf(required, description = "ARN of the AppInstance.")]
     app_instance_arn: Attr<String>,
+    #[tf(
+        computed,
+        description = "The configured streams, sorted by `data_type`: each with `data_type` (`Channel` or \
+                       `ChannelMessage`) and `resource_arn` (the Kinesis stream ARN)."
+    )]
     streaming_configurations: Attr<Vec<Entry>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One element of `streaming_configurations` (an object, not a block).
+#[derive(Debug, Clone, Serialize, Deserialize, BlockSchema)]
 pub struct Entry {
+    #[tf(computed)]
     data_type: String,
+    #[tf(computed)]
     resource_arn: String,
-}
-
-fn entry_type() -> Type {
-    Type::Object(
-        [
-            ("data_type".to_string(), Type::String),
-            ("resource_arn".to_string(), Type::String),
-        ]
-        .into(),
-    )
 }
 
 #[async_trait]
@@ -54,10 +45,6 @@ impl TypedDataSource for MessagingStreamingConfigurationData {
     type Model = DataModel;
     type Data = AwsClients;
     const TYPE_NAME: &'static str = "chimesdk_messaging_streaming_configuration";
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
 
     fn validate(&self, config: &DataModel, diags: &mut Diagnostics) {
         if let Attr::Known(raw) = &config.app_instance_arn

@@ -14,8 +14,7 @@ use crate::resources::messaging_streaming_configuration::calls::{
     Configured, find_streaming_configurations,
 };
 use tfplugin::framework::{
-    Block, CallContext, Diagnostics, Found, Listing, NoListConfig, OBJECT_READ_CONCURRENCY, Schema,
-    TypedList,
+    CallContext, Diagnostics, Found, Listing, NoListConfig, OBJECT_READ_CONCURRENCY, TypedList,
 };
 
 /// "tenant-a (ChannelMessage: chime-messaging-a; Channel: chime-messaging-b)".
@@ -37,13 +36,9 @@ fn display_name(app: &AppInstanceSummary, configured: &[Configured]) -> String {
 impl TypedList for MessagingStreamingConfiguration {
     type ListConfig = NoListConfig;
 
-    fn list_schema(&self) -> Schema {
-        Schema::new(Block::new(
-            "Every AppInstance in the provider's account and region that has a streaming configuration, identified \
-             by its `app_instance_arn` and named by the AppInstance's name and the stream of each data type. \
-             AppInstances without a streaming configuration are not results.",
-        ))
-    }
+    const LIST_DESCRIPTION: &'static str = "Every AppInstance in the provider's account and region that has a \
+         streaming configuration, identified by its `app_instance_arn` and named by the AppInstance's name and the \
+         stream of each data type. AppInstances without a streaming configuration are not results.";
 
     async fn list(
         &self,

@@ -21,8 +21,7 @@ use async_trait::async_trait;
 use self::model::{Model, Private};
 use crate::aws::AwsClients;
 use tfplugin::framework::{
-    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Schema,
-    TypedResource,
+    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, TypedResource,
 };
 use tfplugin::value::Attr;
 
@@ -47,10 +46,6 @@ impl TypedResource for MessagingStreamingConfiguration {
 
     const TYPE_NAME: &'static str = schema::TYPE_NAME;
     const TIMEOUTS: &'static [(Op, &'static str)] = schema::DEFAULT_TIMEOUTS;
-
-    fn schema(&self) -> Schema {
-        schema::schema()
-    }
 
     fn validate(&self, config: &Model, diags: &mut Diagnostics) {
         validate::validate_model(config, diags);

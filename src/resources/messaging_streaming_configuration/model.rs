@@ -1,38 +1,11 @@
-//! The resource's values as Rust types, and the resolved desired state that
-//! reconcile works from.
+//! The resolved desired state that reconcile works from, read from the
+//! resource's model (declared in `schema`).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use super::schema::{BlockModel, Model, StreamModel};
 pub use crate::aws::tags::{Tags, TagsAttr, known_tags, tags_attr};
-use tfplugin::framework::Timeouts;
-use tfplugin::value::Attr;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Model {
-    pub id: Attr<String>,
-    pub app_instance_arn: Attr<String>,
-    pub streaming_configuration: Attr<Vec<BlockModel>>,
-    pub timeouts: Attr<Timeouts>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct BlockModel {
-    pub data_type: Attr<String>,
-    pub resource_arn: Attr<String>,
-    pub stream: Attr<StreamModel>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct StreamModel {
-    pub name: Attr<String>,
-    pub shard_count: Attr<i64>,
-    pub kms_key_id: Attr<String>,
-    pub retention_period_hours: Attr<i64>,
-    pub retain_on_destroy: Attr<bool>,
-    pub tags: TagsAttr,
-    pub tags_all: TagsAttr,
-}
 
 impl Model {
     pub fn blocks(&self) -> &[BlockModel] {

@@ -64,7 +64,6 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: &AwsClients
         id: config.app_instance_arn.clone(),
         app_instance_arn: config.app_instance_arn.clone(),
         streaming_configuration: blocks.map_or(config.streaming_configuration.clone(), Attr::Known),
-        timeouts: config.timeouts.clone(),
     }
 }
 

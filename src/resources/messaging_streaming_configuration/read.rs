@@ -99,7 +99,6 @@ pub async fn refresh(
         id: Attr::Known(app_arn.clone()),
         app_instance_arn: Attr::Known(app_arn),
         streaming_configuration: Attr::Known(blocks),
-        timeouts: current.timeouts.clone(),
     })
 }
 
@@ -277,6 +276,5 @@ pub fn imported(app_instance_arn: &str, remote: Vec<chime::Configured>) -> Model
                 })
                 .collect(),
         ),
-        timeouts: Attr::Null,
     }
 }

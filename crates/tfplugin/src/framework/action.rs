@@ -9,6 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tokio::sync::mpsc;
 
+use super::declare::BlockSchema;
 use super::diag::Diagnostics;
 use super::plan::with_defaults;
 use super::resource::CallContext;
@@ -53,11 +54,10 @@ pub trait Action: Send + Sync {
 /// An action written against its configuration model.
 #[async_trait]
 pub trait TypedAction: Send + Sync + Sized + 'static {
-    type Config: ModelValue;
+    /// Its configuration; its `BlockSchema` is the action's schema.
+    type Config: ModelValue + BlockSchema;
     type Data: Send + Sync + 'static;
     const TYPE_NAME: &'static str;
-
-    fn schema(&self) -> Schema;
 
     /// Static checks on the configuration with defaults applied (unknown
     /// values are `Attr::Unknown`).
@@ -86,7 +86,7 @@ pub trait TypedAction: Send + Sync + Sized + 'static {
 /// The protocol-facing action for a typed one.
 pub fn action<A: TypedAction>(a: A) -> Arc<dyn Action> {
     Arc::new(TypedActionServer {
-        schema: a.schema(),
+        schema: Schema::new(A::Config::block()),
         inner: a,
     })
 }

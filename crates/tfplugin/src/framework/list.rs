@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
+use super::declare::BlockSchema;
 use super::diag::Diagnostics;
 use super::identity::IdentitySchema;
 use super::resource::CallContext;
@@ -55,7 +56,9 @@ pub trait ListResource: Send + Sync {
 }
 
 /// The `config` of a `list` block that takes no arguments.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, serde::Serialize, serde::Deserialize, super::declare::BlockSchema,
+)]
 pub struct NoListConfig {}
 
 /// One remote object found: what `import` would return for it (at least
@@ -160,10 +163,10 @@ impl<R: TypedResource> Listing<'_, R> {
 /// A resource that can list its remote objects.
 #[async_trait]
 pub trait TypedList: TypedResource {
-    /// The `list` block's `config`.
-    type ListConfig: ModelValue;
-
-    fn list_schema(&self) -> Schema;
+    /// The `list` block's `config`; its `BlockSchema` is the config's schema.
+    type ListConfig: ModelValue + BlockSchema;
+    /// What a `list` block of this type finds (the config block's description).
+    const LIST_DESCRIPTION: &'static str;
 
     /// Finds the objects, handing them to `out` a page at a time, and stops
     /// when `out.page` returns false.
@@ -179,10 +182,12 @@ pub trait TypedList: TypedResource {
 
 /// The protocol-facing list resource for a typed one.
 pub fn list_resource<R: TypedList>(r: R) -> Arc<dyn ListResource> {
-    let schema = super::typed::served_schema(&r);
+    let schema = super::typed::served_schema::<R>();
+    let mut config = R::ListConfig::block();
+    config.description = R::LIST_DESCRIPTION.to_string();
     Arc::new(TypedListServer {
         ty: schema.value_type(),
-        list_schema: r.list_schema(),
+        list_schema: Schema::new(config),
         inner: r,
     })
 }

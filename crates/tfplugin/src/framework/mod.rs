@@ -7,6 +7,7 @@
 //! layer drives these traits, and resources implement them.
 
 mod action;
+mod declare;
 mod diag;
 mod docs;
 mod generate;
@@ -22,6 +23,7 @@ mod validators;
 mod walk;
 
 pub use action::{Action, Progress, TypedAction, action};
+pub use declare::{BlockSchema, CtySetType, CtyType};
 pub use diag::{Diagnostic, Diagnostics, Severity, truncated};
 pub use docs::schema_markdown;
 pub use generate::generated_config;

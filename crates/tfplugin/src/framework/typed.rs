@@ -2,7 +2,9 @@
 //! private state and the provider data it needs, and writes plan / create /
 //! read / update / delete / import against them. Decoding and encoding,
 //! defaults, plan modifiers, the create/update/delete dispatch, timeouts
-//! and private state are done here, once.
+//! and private state are done here, once. The schema is the model's
+//! (`#[derive(BlockSchema)]`); the `timeouts` block and its value are the
+//! framework's, so no model carries them.
 
 use std::sync::Arc;
 
@@ -10,6 +12,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::declare::BlockSchema;
 use super::diag::Diagnostics;
 use super::generate::generated_config;
 use super::identity::IdentitySchema;
@@ -71,8 +74,9 @@ pub struct Refresh<'a, R: TypedResource> {
 
 #[async_trait]
 pub trait TypedResource: Send + Sync + Sized + 'static {
-    /// The resource's values; `Attr<T>` for each attribute.
-    type Model: ModelValue;
+    /// The resource's values, `Attr<T>` for each attribute; its
+    /// `BlockSchema` is the resource's schema.
+    type Model: ModelValue + BlockSchema;
     /// Kept beside the state, out of the user's sight; its `Default` is
     /// "nothing" and is stored as no bytes.
     type Private: ModelValue + Default + PartialEq;
@@ -83,9 +87,6 @@ pub trait TypedResource: Send + Sync + Sized + 'static {
     /// The operations its `timeouts` block limits, with their defaults; the
     /// framework appends the block (see [`served_schema`]).
     const TIMEOUTS: &'static [(Op, &'static str)] = &[];
-
-    /// The resource's own attributes and blocks, without `timeouts`.
-    fn schema(&self) -> Schema;
 
     /// Static checks beyond attribute validators, on the configuration with
     /// defaults applied; no provider data (validate runs unconfigured).
@@ -134,19 +135,33 @@ pub trait TypedResource: Send + Sync + Sized + 'static {
     }
 }
 
-/// The schema Terraform sees: the resource's own, plus the `timeouts`
-/// block when it declares [`TypedResource::TIMEOUTS`].
-pub fn served_schema<R: TypedResource>(r: &R) -> Schema {
-    let mut schema = r.schema();
+/// The schema Terraform sees: the model's, plus the `timeouts` block when
+/// the resource declares [`TypedResource::TIMEOUTS`].
+pub fn served_schema<R: TypedResource>() -> Schema {
+    let mut block = R::Model::block();
     if !R::TIMEOUTS.is_empty() {
-        schema.block = schema.block.block(timeouts_block(R::TIMEOUTS));
+        block = block.block(timeouts_block(R::TIMEOUTS));
     }
-    schema
+    Schema::new(block)
 }
+
+/// `value` with the `timeouts` of `from` (null where `from` has none): the
+/// framework's block, which no model carries.
+fn with_timeouts_of(mut value: Value, from: &Value) -> Value {
+    if let Value::Object(attrs) = &mut value
+        && attrs.contains_key(TIMEOUTS)
+    {
+        let timeouts = from.get_attr(TIMEOUTS).cloned().unwrap_or(Value::Null);
+        attrs.insert(TIMEOUTS.to_string(), timeouts);
+    }
+    value
+}
+
+const TIMEOUTS: &str = "timeouts";
 
 /// The protocol-facing resource for a typed one.
 pub fn resource<R: TypedResource>(r: R) -> Arc<dyn Resource> {
-    let schema = served_schema(&r);
+    let schema = served_schema::<R>();
     Arc::new(TypedServer {
         ty: schema.value_type(),
         schema,
@@ -273,7 +288,8 @@ impl<R: TypedResource> Resource for TypedServer<R> {
             ctx: req.ctx,
         };
         let model = self.inner.plan(plan, &mut diags).await;
-        let mut planned = encode(Some(&model), &self.ty, &mut diags);
+        let mut planned =
+            with_timeouts_of(encode(Some(&model), &self.ty, &mut diags), &config_value);
         use_state_for_unknown(block, &config_value, req.prior, &mut planned);
         PlanResponse {
             requires_replace: requires_replace_paths(block, req.prior, &planned),
@@ -337,7 +353,7 @@ impl<R: TypedResource> Resource for TypedServer<R> {
             _ => return unchanged(diags),
         };
         ApplyResponse {
-            new_state: encode(state.as_ref(), &self.ty, &mut diags),
+            new_state: with_timeouts_of(encode(state.as_ref(), &self.ty, &mut diags), req.planned),
             private: private_to(&private),
             diagnostics: diags,
         }
@@ -369,7 +385,10 @@ impl<R: TypedResource> Resource for TypedServer<R> {
             return keep(diags);
         }
         ReadResponse {
-            new_state: encode(refreshed.as_ref(), &self.ty, &mut diags),
+            new_state: with_timeouts_of(
+                encode(refreshed.as_ref(), &self.ty, &mut diags),
+                req.current,
+            ),
             private: private_to(&private),
             diagnostics: diags,
         }
@@ -403,11 +422,10 @@ impl<R: TypedResource> Resource for TypedServer<R> {
 /// A data source: reads its result from its configuration.
 #[async_trait]
 pub trait TypedDataSource: Send + Sync + Sized + 'static {
-    type Model: ModelValue;
+    /// Its arguments and results; its `BlockSchema` is the data source's schema.
+    type Model: ModelValue + BlockSchema;
     type Data: Send + Sync + 'static;
     const TYPE_NAME: &'static str;
-
-    fn schema(&self) -> Schema;
     fn validate(&self, _config: &Self::Model, _diags: &mut Diagnostics) {}
     /// The result; `None` with an error diagnostic when there is none.
     async fn read(
@@ -421,7 +439,7 @@ pub trait TypedDataSource: Send + Sync + Sized + 'static {
 
 /// The protocol-facing data source for a typed one.
 pub fn data_source<D: TypedDataSource>(d: D) -> Arc<dyn DataSource> {
-    let schema = d.schema();
+    let schema = Schema::new(D::Model::block());
     Arc::new(TypedDataServer {
         ty: schema.value_type(),
         schema,

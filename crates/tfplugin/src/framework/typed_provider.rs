@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::action::Action;
+use super::declare::BlockSchema;
 use super::diag::Diagnostics;
 use super::list::ListResource;
 use super::resource::{CallContext, DataSource, Provider, ProviderData, Resource};
@@ -17,15 +18,14 @@ use crate::value::{Value, from_value};
 #[async_trait]
 pub trait TypedProvider: Send + Sync + 'static {
     /// The provider block's values; `Attr<T>` for each attribute (a value
-    /// from a resource not yet created is unknown at validate).
-    type Model: ModelValue;
+    /// from a resource not yet created is unknown at validate); its
+    /// `BlockSchema` is the provider block's schema.
+    type Model: ModelValue + BlockSchema;
     /// What configure hands over: every resource's `TypedResource::Data`.
     type Data: Send + Sync + 'static;
 
     /// Registry type name, e.g. "example".
     const TYPE_NAME: &'static str;
-
-    fn schema(&self) -> Schema;
 
     /// Checks beyond attribute validators, on the configuration as written
     /// (also at configure, before anything is called).
@@ -75,7 +75,7 @@ impl<P: TypedProvider> Provider for P {
     }
 
     fn schema(&self) -> Schema {
-        TypedProvider::schema(self)
+        Schema::new(P::Model::block())
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
