@@ -2,10 +2,8 @@
 
 pub mod verify_streaming;
 
-use std::sync::Arc;
+use tfplugin::framework::Registry;
 
-use tfplugin::framework::{Action, action};
-
-pub fn all() -> Vec<Arc<dyn Action>> {
-    vec![action(verify_streaming::VerifyStreaming)]
+pub fn register(registry: &mut Registry) {
+    registry.action(verify_streaming::VerifyStreaming);
 }

@@ -4,15 +4,11 @@
 
 mod config;
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 
 use crate::aws::AwsClients;
 use crate::aws::clients::ConfigureError;
-use tfplugin::framework::{
-    Action, CallContext, DataSource, Diagnostics, ListResource, Resource, TypedProvider,
-};
+use tfplugin::framework::{CallContext, Diagnostics, Registry, TypedProvider};
 use tfplugin::value::AttributePath;
 
 pub use config::{ProviderConfig, schema};
@@ -80,20 +76,9 @@ impl TypedProvider for ChimeSdkProvider {
         }
     }
 
-    fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        crate::resources::all()
-    }
-
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        crate::resources::data_sources()
-    }
-
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        crate::resources::lists()
-    }
-
-    fn actions(&self) -> Vec<Arc<dyn Action>> {
-        crate::actions::all()
+    fn register(&self, registry: &mut Registry) {
+        crate::resources::register(registry);
+        crate::actions::register(registry);
     }
 }
 

@@ -1,41 +1,30 @@
 //! The provider's resources, one folder each: the managed resource (a
-//! `TypedResource`), its `list` block, its data source and its AWS calls.
+//! `TypedResource`), its `list` block, its data source and its AWS calls,
+//! registered by the folder's own `register`; this file names each folder
+//! once.
 
-pub mod app_instance;
-pub mod app_instance_user;
-pub mod messaging_streaming_configuration;
+/// Declares each resource folder once: its module, and its `register`
+/// (the resource, its list, its data source) called by [`register`].
+macro_rules! folders {
+    ($($folder:ident),* $(,)?) => {
+        $(pub mod $folder;)*
 
-use std::sync::Arc;
+        /// Everything the resource folders serve.
+        pub fn register(registry: &mut Registry) {
+            $($folder::register(registry);)*
+        }
+    };
+}
+
+folders!(
+    app_instance,
+    app_instance_user,
+    messaging_streaming_configuration,
+);
 
 use crate::aws::AwsError;
-use tfplugin::framework::{
-    DataSource, Deadline, Diagnostics, ListResource, Resource, data_source, list_resource, resource,
-};
+use tfplugin::framework::{Deadline, Diagnostics, Registry};
 use tfplugin::value::Attr;
-
-pub fn all() -> Vec<Arc<dyn Resource>> {
-    vec![
-        resource(app_instance::AppInstanceResource),
-        resource(app_instance_user::AppInstanceUserResource),
-        resource(messaging_streaming_configuration::MessagingStreamingConfiguration),
-    ]
-}
-
-/// The data sources, each in the folder of the resource it reads.
-pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
-    vec![
-        data_source(app_instance::AppInstanceData),
-        data_source(messaging_streaming_configuration::MessagingStreamingConfigurationData),
-    ]
-}
-
-/// The `list` blocks (`terraform query`): one per managed resource type.
-pub fn lists() -> Vec<Arc<dyn ListResource>> {
-    vec![
-        list_resource(app_instance::AppInstanceResource),
-        list_resource(messaging_streaming_configuration::MessagingStreamingConfiguration),
-    ]
-}
 
 /// Metadata (of an AppInstance or a user) as state holds it. The service
 /// does not tell an absent value from an empty one (unverified for the real

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::framework::{
-    BlockSchema, CallContext, Change, Destroy, Diagnostics, Op, Provider, Refresh, Resource,
-    TypedProvider, TypedResource, resource, served_schema,
+    BlockSchema, CallContext, Change, Destroy, Diagnostics, Op, Provider, Refresh, Registry,
+    TypedProvider, TypedResource, served_schema,
 };
 use tfplugin::proto::tfplugin6::{self as pb, provider_server::Provider as Rpc};
 use tfplugin::tfprotocol::ProviderServer;
@@ -54,8 +54,8 @@ impl TypedProvider for Toy {
     ) -> Option<Shelf> {
         Some(Shelf::default())
     }
-    fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![resource(Widget)]
+    fn register(&self, registry: &mut Registry) {
+        registry.resource(Widget);
     }
 }
 

@@ -20,11 +20,21 @@ use crate::aws::{AwsClients, AwsError};
 use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
-    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, TypedResource,
+    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Registry,
+    TypedResource,
 };
 use tfplugin::value::{Attr, AttributePath};
 
+#[derive(Clone)]
 pub struct AppInstanceResource;
+
+/// The folder's one registration: the resource with its list and its data
+/// source.
+pub fn register(registry: &mut Registry) {
+    registry
+        .listed_resource(AppInstanceResource)
+        .data_source(AppInstanceData);
+}
 
 /// The state for what DescribeAppInstance and ListTagsForResource say.
 fn state_of(a: &AppInstance, remote_tags: &Tags, like: &Model, defaults: &Tags) -> Model {

@@ -20,6 +20,11 @@ use tfplugin::value::Attr;
 
 pub struct AppInstanceUserResource;
 
+/// The folder's one registration.
+pub fn register(registry: &mut tfplugin::framework::Registry) {
+    registry.resource(AppInstanceUserResource);
+}
+
 /// The AppInstance ARN and user ID of a user ARN
 /// (`arn:aws:chime:REGION:ACCOUNT:app-instance/APP/user/USER`).
 fn split_user_arn(arn: &str) -> Result<(AppInstanceArn, String), String> {

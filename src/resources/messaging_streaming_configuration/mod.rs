@@ -21,11 +21,21 @@ use async_trait::async_trait;
 use self::model::{Model, Private};
 use crate::aws::AwsClients;
 use tfplugin::framework::{
-    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, TypedResource,
+    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Registry,
+    TypedResource,
 };
 use tfplugin::value::Attr;
 
+#[derive(Clone)]
 pub struct MessagingStreamingConfiguration;
+
+/// The folder's one registration: the resource with its list and its data
+/// source.
+pub fn register(registry: &mut Registry) {
+    registry
+        .listed_resource(MessagingStreamingConfiguration)
+        .data_source(MessagingStreamingConfigurationData);
+}
 
 /// What an apply reached, into the diagnostics and the private state.
 fn settle(

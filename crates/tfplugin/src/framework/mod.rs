@@ -14,6 +14,7 @@ mod generate;
 mod identity;
 mod list;
 mod plan;
+mod registry;
 mod resource;
 mod schema;
 mod timeouts;
@@ -33,6 +34,7 @@ pub use list::{
     TypedList, list_resource,
 };
 pub use plan::{framework_plan, requires_replace_paths, use_state_for_unknown, with_defaults};
+pub use registry::Registry;
 pub use resource::{
     ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, Provider,
     ProviderData, ReadRequest, ReadResponse, Resource,

@@ -10,6 +10,7 @@ use super::action::Action;
 use super::declare::BlockSchema;
 use super::diag::Diagnostics;
 use super::list::ListResource;
+use super::registry::Registry;
 use super::resource::{CallContext, DataSource, Provider, ProviderData, Resource};
 use super::schema::Schema;
 use super::typed::ModelValue;
@@ -41,16 +42,9 @@ pub trait TypedProvider: Send + Sync + 'static {
         diags: &mut Diagnostics,
     ) -> Option<Self::Data>;
 
-    fn resources(&self) -> Vec<Arc<dyn Resource>>;
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
-    }
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        Vec::new()
-    }
-    fn actions(&self) -> Vec<Arc<dyn Action>> {
-        Vec::new()
-    }
+    /// Adds what the provider serves: its resources, their lists and data
+    /// sources, its actions.
+    fn register(&self, registry: &mut Registry);
 }
 
 /// The provider block as `P::Model`, or an error said (a bug: the schema
@@ -66,6 +60,12 @@ fn decode<P: TypedProvider>(config: &Value, diags: &mut Diagnostics) -> Option<P
             None
         }
     }
+}
+
+fn registry<P: TypedProvider>(p: &P) -> Registry {
+    let mut registry = Registry::default();
+    p.register(&mut registry);
+    registry
 }
 
 #[async_trait]
@@ -103,18 +103,18 @@ impl<P: TypedProvider> Provider for P {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        TypedProvider::resources(self)
+        registry(self).resources
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        TypedProvider::data_sources(self)
+        registry(self).data_sources
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        TypedProvider::list_resources(self)
+        registry(self).list_resources
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
-        TypedProvider::actions(self)
+        registry(self).actions
     }
 }
