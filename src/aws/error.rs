@@ -121,12 +121,12 @@ impl AwsError {
 
     /// The service proved that the thing asked about does not exist: its
     /// answer is the not-found error that the operation's model lists
-    /// (`gone::MODELLED_NOT_FOUND`). Read drops it, Delete is done.
+    /// (`not_found::MODELLED_NOT_FOUND`). Read drops it, Delete is done.
     pub fn is_not_found(&self) -> bool {
         match self {
             AwsError::Service {
                 operation, code, ..
-            } => super::gone::modelled_not_found(operation, code),
+            } => super::not_found::modelled_not_found(operation, code),
             _ => false,
         }
     }

@@ -8,60 +8,6 @@ use std::future::Future;
 
 use super::error::AwsError;
 
-/// (service, operation, error code): the answers that prove by themselves
-/// that the object asked about does not exist, because the operation's
-/// model lists that error. Only operations whose name no other service of
-/// the provider's has (a Chime `TagResource` is not Kinesis's).
-/// `tests/e2e/model_conformance.rs` checks every row against the botocore
-/// models, and that every call the provider makes with such an error is here.
-pub const MODELLED_NOT_FOUND: &[(&str, &str, &str)] = &[
-    (
-        "chime-sdk-messaging",
-        "GetMessagingStreamingConfigurations",
-        "NotFoundException",
-    ),
-    (
-        "chime-sdk-messaging",
-        "PutMessagingStreamingConfigurations",
-        "NotFoundException",
-    ),
-    ("iam", "GetRole", "NoSuchEntity"),
-    ("kinesis", "AddTagsToStream", "ResourceNotFoundException"),
-    (
-        "kinesis",
-        "DecreaseStreamRetentionPeriod",
-        "ResourceNotFoundException",
-    ),
-    ("kinesis", "DeleteStream", "ResourceNotFoundException"),
-    (
-        "kinesis",
-        "DescribeStreamSummary",
-        "ResourceNotFoundException",
-    ),
-    ("kinesis", "GetRecords", "ResourceNotFoundException"),
-    ("kinesis", "GetShardIterator", "ResourceNotFoundException"),
-    (
-        "kinesis",
-        "IncreaseStreamRetentionPeriod",
-        "ResourceNotFoundException",
-    ),
-    ("kinesis", "ListShards", "ResourceNotFoundException"),
-    ("kinesis", "ListTagsForStream", "ResourceNotFoundException"),
-    (
-        "kinesis",
-        "RemoveTagsFromStream",
-        "ResourceNotFoundException",
-    ),
-    (
-        "kinesis",
-        "StartStreamEncryption",
-        "ResourceNotFoundException",
-    ),
-    ("kinesis", "UpdateStreamMode", "ResourceNotFoundException"),
-    ("kms", "DescribeKey", "NotFoundException"),
-    ("kms", "GetKeyPolicy", "NotFoundException"),
-];
-
 /// Answers that may mean "no such object" as well as "refused": a malformed
 /// or otherwise refused request, missing permission, or a not-found error
 /// the operation's model does not list.
@@ -71,13 +17,6 @@ const MAY_MEAN_GONE: &[&str] = &[
     "NotFoundException",
     "ResourceNotFoundException",
 ];
-
-/// Whether `code` is the not-found error `operation`'s model lists.
-pub fn modelled_not_found(operation: &str, code: &str) -> bool {
-    MODELLED_NOT_FOUND
-        .iter()
-        .any(|(_, op, c)| *op == operation && *c == code)
-}
 
 /// An answer that neither proves the object gone nor proves it there.
 pub fn may_mean_gone(e: &AwsError) -> bool {

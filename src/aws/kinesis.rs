@@ -19,12 +19,25 @@ use super::AwsClients;
 use super::error::AwsError;
 use super::gone::Found;
 use super::retry::{RetryError, Unanswered, classify_unless, with_retries};
-use super::tags::{TagCalls, Tags, converge};
+use super::tags::{TagCalls, Tags, converge, tag_problem};
 use super::wait::{Poll, States, WaitPolicy, wait_until};
 
 /// Tag key marking a stream this provider created, valued with the
 /// AppInstance ARN it streams for. Survives a killed apply, unlike state.
 pub const OWNER_TAG: &str = "chimesdk:managed-by-app-instance";
+/// The keys a stream's tag convergence keeps and a read does not show.
+pub const PROTECTED_TAGS: &[&str] = &[OWNER_TAG];
+
+/// Why a tag cannot be set on a stream, or `None` if it can: Kinesis's
+/// rules, and not the provider's owner tag.
+pub fn stream_tag_problem(key: &str, value: &str) -> Option<String> {
+    if key == OWNER_TAG {
+        return Some(format!(
+            "{OWNER_TAG} is the tag this provider uses to recognise the streams it created"
+        ));
+    }
+    tag_problem(key, value)
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamSummary {
@@ -289,6 +302,10 @@ impl TagCalls for StreamTags<'_> {
         format!("stream {}", self.name)
     }
 
+    fn protected(&self) -> &'static [&'static str] {
+        PROTECTED_TAGS
+    }
+
     async fn remove(&self, keys: &[String]) -> Result<(), AwsError> {
         self.c
             .call("RemoveTagsFromStream", self.cancel, || {
@@ -519,6 +536,18 @@ pub fn next_shard_step(current: i64, target: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::scaling_path as path;
+    use super::{OWNER_TAG, stream_tag_problem};
+
+    #[test]
+    fn the_owner_tag_is_not_for_users() {
+        let why = stream_tag_problem(OWNER_TAG, "v").unwrap_or_default();
+        assert!(why.contains("recognise the streams"), "{why}");
+        assert_eq!(stream_tag_problem("team", "platform"), None);
+        assert!(
+            stream_tag_problem("a*b", "v").is_some(),
+            "Kinesis's rules still apply"
+        );
+    }
 
     #[test]
     fn scaling_respects_double_and_half_per_call() {

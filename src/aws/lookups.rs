@@ -1,38 +1,63 @@
 //! Plan-time lookups shared by every resource a provider process plans: one
-//! call per stream, AppInstance or account, however many resources ask, and
-//! concurrent askers wait for that one call. Never used before a mutation:
+//! call per operation and object (a stream, an AppInstance, the account),
+//! however many resources ask, and concurrent askers wait for that one call. Never used before a mutation:
 //! apply's re-checks call AWS afresh.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
-use tokio_util::sync::CancellationToken;
 
-use super::AwsClients;
 use super::error::AwsError;
-use super::kinesis::{self, ShardLimits, StreamSummary};
-use super::kms::{self as kms_calls, KeyFacts};
 
-type Slot<T> = Arc<OnceCell<Result<T, AwsError>>>;
+type Cell<T> = OnceCell<Result<T, AwsError>>;
+/// The answer's type, the operation, the key.
+type CellKey = (TypeId, &'static str, String);
 
+/// One answer per (operation, key), kept for the process. Knows no
+/// service: the caller names the operation and makes the call, so a new
+/// lookup needs no change here.
 #[derive(Default)]
 pub struct SharedLookups {
-    streams: Mutex<HashMap<String, Slot<StreamSummary>>>,
-    app_instances: Mutex<HashMap<String, Slot<bool>>>,
-    limits: OnceCell<Result<ShardLimits, AwsError>>,
-    /// By the key as the stream names it (alias, ARN or ID).
-    keys: Mutex<HashMap<String, Slot<KeyFacts>>>,
-    /// By key ID.
-    key_policies: Mutex<HashMap<String, Slot<String>>>,
-    service_linked_role: OnceCell<Result<bool, AwsError>>,
+    /// By answer type, operation and key (a stream name, a key as the
+    /// stream names it, an ARN; "" for account-wide answers).
+    cells: Mutex<HashMap<CellKey, Arc<dyn Any + Send + Sync>>>,
 }
 
-/// The first caller runs `call`; its answer (a NotFound included) is kept.
-/// A cancelled call is not kept, so the next asker tries again.
+impl SharedLookups {
+    /// `operation`'s answer for `key`: the first asker runs `call`, later
+    /// and concurrent askers get its answer (a NotFound included). A
+    /// cancelled call is not kept, so the next asker tries again.
+    pub async fn once<T, F>(
+        &self,
+        operation: &'static str,
+        key: &str,
+        call: impl FnOnce() -> F,
+    ) -> Result<T, AwsError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T, AwsError>>,
+    {
+        let cell = {
+            let mut cells = self
+                .cells
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let any = cells
+                .entry((TypeId::of::<T>(), operation, key.to_string()))
+                .or_insert_with(|| Arc::new(Cell::<T>::new()))
+                .clone();
+            any.downcast::<Cell<T>>()
+                .expect("a cell is keyed by its answer's type")
+        };
+        once(&cell, call).await
+    }
+}
+
 async fn once<T: Clone, F: Future<Output = Result<T, AwsError>>>(
-    cell: &OnceCell<Result<T, AwsError>>,
+    cell: &Cell<T>,
     call: impl FnOnce() -> F,
 ) -> Result<T, AwsError> {
     cell.get_or_try_init(|| async {
@@ -44,78 +69,6 @@ async fn once<T: Clone, F: Future<Output = Result<T, AwsError>>>(
     .await
     .cloned()
     .and_then(|answer| answer)
-}
-
-fn slot<T>(map: &Mutex<HashMap<String, Slot<T>>>, key: &str) -> Slot<T> {
-    map.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .entry(key.to_string())
-        .or_default()
-        .clone()
-}
-
-impl SharedLookups {
-    pub async fn stream_summary(
-        &self,
-        c: &AwsClients,
-        name: &str,
-        cancel: &CancellationToken,
-    ) -> Result<StreamSummary, AwsError> {
-        let cell = slot(&self.streams, name);
-        once(&cell, || kinesis::describe_stream_summary(c, name, cancel)).await
-    }
-
-    pub async fn app_instance_exists(
-        &self,
-        c: &AwsClients,
-        arn: &str,
-        cancel: &CancellationToken,
-    ) -> Result<bool, AwsError> {
-        let cell = slot(&self.app_instances, arn);
-        once(&cell, || {
-            super::app_instances::app_instance_exists(c, arn, cancel)
-        })
-        .await
-    }
-
-    pub async fn key(
-        &self,
-        c: &AwsClients,
-        key: &str,
-        cancel: &CancellationToken,
-    ) -> Result<KeyFacts, AwsError> {
-        let cell = slot(&self.keys, key);
-        once(&cell, || kms_calls::describe_key(c, key, cancel)).await
-    }
-
-    pub async fn key_policy(
-        &self,
-        c: &AwsClients,
-        key_id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<String, AwsError> {
-        let cell = slot(&self.key_policies, key_id);
-        once(&cell, || kms_calls::key_policy(c, key_id, cancel)).await
-    }
-
-    pub async fn service_linked_role_exists(
-        &self,
-        c: &AwsClients,
-        cancel: &CancellationToken,
-    ) -> Result<bool, AwsError> {
-        once(&self.service_linked_role, || {
-            super::iam::service_linked_role_exists(c, cancel)
-        })
-        .await
-    }
-
-    pub async fn shard_limits(
-        &self,
-        c: &AwsClients,
-        cancel: &CancellationToken,
-    ) -> Result<ShardLimits, AwsError> {
-        once(&self.limits, || kinesis::describe_limits(c, cancel)).await
-    }
 }
 
 #[cfg(test)]
@@ -148,5 +101,15 @@ mod tests {
             Err(AwsError::Cancelled)
         );
         assert_eq!(once(&cell, || async { Ok(7) }).await, Ok(7), "tried again");
+    }
+
+    #[tokio::test]
+    async fn answers_are_kept_per_operation_and_key() {
+        let lookups = SharedLookups::default();
+        let a = lookups.once("Describe", "a", || async { Ok(1u32) }).await;
+        let again = lookups.once("Describe", "a", || async { Ok(2u32) }).await;
+        let b = lookups.once("Describe", "b", || async { Ok(3u32) }).await;
+        let other = lookups.once("List", "a", || async { Ok(4u32) }).await;
+        assert_eq!((a, again, b, other), (Ok(1), Ok(1), Ok(3), Ok(4)));
     }
 }

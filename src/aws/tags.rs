@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 
 use super::error::AwsError;
-use super::kinesis::OWNER_TAG;
 use tfplugin::value::Attr;
 
 pub type Tags = BTreeMap<String, String>;
@@ -69,15 +68,12 @@ fn key_problem(key: &str) -> Option<String> {
     None
 }
 
-/// Why a tag cannot be set on a stream, or `None` if it can.
+/// Why a tag breaks Kinesis's rules for tags, or `None` if it does not
+/// (`kinesis::stream_tag_problem` adds the keys the provider keeps for
+/// itself).
 pub fn tag_problem(key: &str, value: &str) -> Option<String> {
     if let Some(why) = key_problem(key) {
         return Some(why);
-    }
-    if key == OWNER_TAG {
-        return Some(format!(
-            "{OWNER_TAG} is the tag this provider uses to recognise the streams it created"
-        ));
     }
     if !allowed(key) {
         return Some(format!(
@@ -122,14 +118,20 @@ pub fn merge(defaults: &Tags, own: &Tags) -> Tags {
     all
 }
 
-/// A stream's tags as state shows them: `tags_all` is every tag but the
-/// owner tag; `tags` leaves out what equals a default tag, unless the
-/// configuration set that key itself (so a resource tag that happens to
-/// equal a default is not reported as removed).
-pub fn split_remote(remote: &Tags, defaults: &Tags, configured: &BTreeSet<String>) -> (Tags, Tags) {
+/// An object's tags as state shows them: `tags_all` is every tag but the
+/// `protected` ones (the provider's own, see `TagCalls::protected`); `tags`
+/// leaves out what equals a default tag, unless the configuration set that
+/// key itself (so a resource tag that happens to equal a default is not
+/// reported as removed).
+pub fn split_remote(
+    remote: &Tags,
+    defaults: &Tags,
+    configured: &BTreeSet<String>,
+    protected: &[&str],
+) -> (Tags, Tags) {
     let all: Tags = remote
         .iter()
-        .filter(|(k, _)| k.as_str() != OWNER_TAG)
+        .filter(|(k, _)| !protected.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let own = all
@@ -140,8 +142,8 @@ pub fn split_remote(remote: &Tags, defaults: &Tags, configured: &BTreeSet<String
     (own, all)
 }
 
-/// What to send so that a stream's tags become `desired`; the owner tag is
-/// never removed.
+/// What to send so that an object's tags become `desired`; a `protected`
+/// key is never removed.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct TagChanges {
     /// New keys and changed values, in batches of at most TAGS_PER_CALL.
@@ -151,7 +153,7 @@ pub struct TagChanges {
 }
 
 impl TagChanges {
-    pub fn between(remote: &Tags, desired: &Tags) -> TagChanges {
+    pub fn between(remote: &Tags, desired: &Tags, protected: &[&str]) -> TagChanges {
         let add: Vec<(String, String)> = desired
             .iter()
             .filter(|(k, v)| remote.get(*k) != Some(*v))
@@ -159,7 +161,7 @@ impl TagChanges {
             .collect();
         let remove: Vec<String> = remote
             .keys()
-            .filter(|k| k.as_str() != OWNER_TAG && !desired.contains_key(*k))
+            .filter(|k| !protected.contains(&k.as_str()) && !desired.contains_key(*k))
             .cloned()
             .collect();
         TagChanges {
@@ -189,19 +191,24 @@ impl TagChanges {
 pub trait TagCalls: Sync {
     /// The object, for the log ("stream chime-messaging-x").
     fn object(&self) -> String;
+    /// Keys the provider keeps on the object for itself: never removed,
+    /// never shown.
+    fn protected(&self) -> &'static [&'static str] {
+        &[]
+    }
     async fn remove(&self, keys: &[String]) -> Result<(), AwsError>;
     async fn add(&self, tags: &Tags) -> Result<(), AwsError>;
 }
 
-/// Brings an object's tags from `remote` to `desired` (the owner tag is
-/// never removed): removals first, so a key that moves between batches
+/// Brings an object's tags from `remote` to `desired` (its protected keys
+/// are never removed): removals first, so a key that moves between batches
 /// never counts twice against the service's limit, then additions.
 pub async fn converge(
     calls: &impl TagCalls,
     remote: &Tags,
     desired: &Tags,
 ) -> Result<(), AwsError> {
-    let changes = TagChanges::between(remote, desired);
+    let changes = TagChanges::between(remote, desired, calls.protected());
     if !changes.is_empty() {
         tracing::info!(
             object = %calls.object(),
@@ -242,7 +249,6 @@ mod tests {
             (&*"k".repeat(129), "v", "1-128 characters"),
             ("aws:createdBy", "v", "reserved for AWS"),
             ("AWS:x", "v", "reserved for AWS"),
-            (OWNER_TAG, "v", "recognise the streams"),
             ("a*b", "v", "the key may hold only"),
             ("k", &*"v".repeat(257), "at most 256"),
             ("k", "semi;colon", "the value may hold only"),
@@ -265,10 +271,10 @@ mod tests {
     }
 
     #[test]
-    fn read_hides_the_owner_tag_and_defaults_not_configured() {
+    fn read_hides_protected_tags_and_defaults_not_configured() {
         let remote = tags(&[
             (
-                OWNER_TAG,
+                "owner",
                 "arn:aws:chime:us-east-1:123456789012:app-instance/x",
             ),
             ("env", "prod"),
@@ -278,7 +284,7 @@ mod tests {
         ]);
         let defaults = tags(&[("env", "prod"), ("team", "platform"), ("region", "us")]);
         let configured = BTreeSet::from(["team".to_string()]);
-        let (own, all) = split_remote(&remote, &defaults, &configured);
+        let (own, all) = split_remote(&remote, &defaults, &configured, &["owner"]);
         // env equals its default and was not configured: not the resource's own.
         // region differs from its default: drift the resource shows.
         assert_eq!(
@@ -297,26 +303,28 @@ mod tests {
     }
 
     #[test]
-    fn changes_keep_the_owner_tag_and_come_in_batches() {
+    fn changes_keep_protected_tags_and_come_in_batches() {
         let remote = tags(&[
-            (OWNER_TAG, "arn"),
+            ("owner", "arn"),
             ("old", "1"),
             ("same", "x"),
             ("changed", "a"),
         ]);
         let desired = tags(&[("same", "x"), ("changed", "b"), ("new", "2")]);
-        let c = TagChanges::between(&remote, &desired);
+        let c = TagChanges::between(&remote, &desired, &["owner"]);
         assert_eq!(c.add, vec![tags(&[("changed", "b"), ("new", "2")])]);
         assert_eq!(c.remove, vec![vec!["old".to_string()]]);
-        assert!(TagChanges::between(&desired, &desired).is_empty());
+        assert!(TagChanges::between(&desired, &desired, &[]).is_empty());
+        let unprotected = TagChanges::between(&remote, &desired, &[]);
+        assert_eq!(unprotected.removed_keys(), ["old", "owner"]);
 
         let many: Tags = (0..23).map(|i| (format!("k{i:02}"), "v".into())).collect();
-        let c = TagChanges::between(&Tags::new(), &many);
+        let c = TagChanges::between(&Tags::new(), &many, &[]);
         assert_eq!(
             c.add.iter().map(Tags::len).collect::<Vec<_>>(),
             vec![10, 10, 3]
         );
-        let c = TagChanges::between(&many, &Tags::new());
+        let c = TagChanges::between(&many, &Tags::new(), &[]);
         assert_eq!(
             c.remove.iter().map(Vec::len).collect::<Vec<_>>(),
             vec![10, 10, 3]

@@ -32,11 +32,63 @@ fn no_module_imports_another_in_a_circle() {
         String::from_utf8_lossy(&out.stderr)
     );
     // The crate arrows the architecture describes.
-    assert!(text.contains("tfplugin -> early-interrupt\n"), "{text}");
+    assert!(
+        text.contains("tfplugin -> early-interrupt, tfplugin-derive\n"),
+        "{text}"
+    );
     assert!(text.contains("chimesdk-domain -> (none)\n"), "{text}");
     assert!(
         text.contains("chimesdk-local -> chimesdk-domain, early-interrupt\n"),
         "{text}"
+    );
+}
+
+/// The check looks at every depth: two modules deep in a crate that import
+/// each other (one through its parent's re-export) are a circle.
+#[test]
+fn module_graph_finds_a_circle_between_nested_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("Cargo.toml", "[package]\nname = \"fixture\"\n");
+    write("src/lib.rs", "pub mod outer;\n");
+    write("src/outer/mod.rs", "pub mod inner;\n");
+    write(
+        "src/outer/inner/mod.rs",
+        "pub mod left;\npub mod right;\npub use right::Right;\n",
+    );
+    write(
+        "src/outer/inner/left.rs",
+        "use super::Right;\npub struct Left(Right);\n",
+    );
+    write(
+        "src/outer/inner/right.rs",
+        "pub struct Right;\npub fn f() -> Option<crate::outer::inner::left::Left> { None }\n",
+    );
+    let run = || {
+        std::process::Command::new("python3")
+            .arg(test_support::paths::repo_root().join("scripts/module-graph"))
+            .arg(dir.path())
+            .output()
+            .expect("python3")
+    };
+    let out = run();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("CIRCLE in outer::inner: left, right import each other"),
+        "{text}"
+    );
+    // Without the arrow back, no circle.
+    write("src/outer/inner/right.rs", "pub struct Right;\n");
+    let out = run();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
     );
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chimesdk_provider::aws::gone::MODELLED_NOT_FOUND;
+use chimesdk_provider::aws::not_found::MODELLED_NOT_FOUND;
 use chimesdk_provider::aws::tags::{chime_tag_problem, tag_problem};
 use chimesdk_provider::provider::ChimeSdkProvider;
 use serde_json::Value as Json;

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::aws::endpoints::SERVICES;
-use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
+use crate::aws::kinesis::stream_tag_problem;
+use crate::aws::tags::MAX_USER_TAGS;
 use tfplugin::framework::{Diagnostics, parse_duration};
 use tfplugin::value::{Attr, AttributePath};
 
@@ -144,7 +145,7 @@ pub(super) fn validate_default_tags(config: &ProviderConfig, diags: &mut Diagnos
             .index(i as i64)
             .attribute("tags");
         for (key, value) in tags {
-            if let Some(why) = tag_problem(key, value.known().map_or("", String::as_str)) {
+            if let Some(why) = stream_tag_problem(key, value.known().map_or("", String::as_str)) {
                 diags.error_at(
                     path.clone().key(key),
                     "Invalid default tag",

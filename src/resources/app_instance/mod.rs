@@ -43,7 +43,7 @@ fn state_of(a: &AppInstance, remote_tags: &Tags, like: &Model, defaults: &Tags) 
         .known()
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
-    let (own, all) = split_remote(remote_tags, defaults, &configured);
+    let (own, all) = split_remote(remote_tags, defaults, &configured, &[]);
     Model {
         id: Attr::Known(a.arn.clone()),
         arn: Attr::Known(a.arn.clone()),

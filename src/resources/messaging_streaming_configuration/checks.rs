@@ -69,7 +69,13 @@ impl Asking {
         cancel: &tokio_util::sync::CancellationToken,
     ) -> Result<StreamSummary, crate::aws::AwsError> {
         match self {
-            Asking::SharedPlanLookup => c.lookups.stream_summary(c, name, cancel).await,
+            Asking::SharedPlanLookup => {
+                c.lookups
+                    .once("DescribeStreamSummary", name, || {
+                        crate::aws::kinesis::describe_stream_summary(c, name, cancel)
+                    })
+                    .await
+            }
             Asking::AwsNow => crate::aws::kinesis::describe_stream_summary(c, name, cancel).await,
         }
     }
@@ -81,7 +87,11 @@ impl Asking {
         cancel: &tokio_util::sync::CancellationToken,
     ) -> Result<crate::aws::kms::KeyFacts, crate::aws::AwsError> {
         match self {
-            Asking::SharedPlanLookup => c.lookups.key(c, key, cancel).await,
+            Asking::SharedPlanLookup => {
+                c.lookups
+                    .once("DescribeKey", key, || crate::aws::kms::describe_key(c, key, cancel))
+                    .await
+            }
             Asking::AwsNow => crate::aws::kms::describe_key(c, key, cancel).await,
         }
     }
@@ -93,7 +103,13 @@ impl Asking {
         cancel: &tokio_util::sync::CancellationToken,
     ) -> Result<String, crate::aws::AwsError> {
         match self {
-            Asking::SharedPlanLookup => c.lookups.key_policy(c, key_id, cancel).await,
+            Asking::SharedPlanLookup => {
+                c.lookups
+                    .once("GetKeyPolicy", key_id, || {
+                        crate::aws::kms::key_policy(c, key_id, cancel)
+                    })
+                    .await
+            }
             Asking::AwsNow => crate::aws::kms::key_policy(c, key_id, cancel).await,
         }
     }
@@ -105,7 +121,13 @@ impl Asking {
         cancel: &tokio_util::sync::CancellationToken,
     ) -> Result<bool, crate::aws::AwsError> {
         match self {
-            Asking::SharedPlanLookup => c.lookups.app_instance_exists(c, arn, cancel).await,
+            Asking::SharedPlanLookup => {
+                c.lookups
+                    .once("DescribeAppInstance", arn, || {
+                        crate::aws::app_instances::app_instance_exists(c, arn, cancel)
+                    })
+                    .await
+            }
             Asking::AwsNow => crate::aws::app_instances::app_instance_exists(c, arn, cancel).await,
         }
     }

@@ -272,7 +272,10 @@ fn lookup_failed(
 /// The service writes with its service-linked role: say so when the
 /// account has none yet, before a plan that writes a configuration.
 pub async fn check_service_linked_role(c: &AwsClients, ctx: &CallContext, diags: &mut Diagnostics) {
-    match c.lookups.service_linked_role_exists(c, &ctx.cancel).await {
+    let exists = c.lookups.once("GetRole", SERVICE_LINKED_ROLE, || {
+        crate::aws::iam::service_linked_role_exists(c, &ctx.cancel)
+    });
+    match exists.await {
         Ok(true) => {}
         Ok(false) => diags.warning(
             format!("Chime SDK messaging's service-linked role {SERVICE_LINKED_ROLE} does not exist yet"),

@@ -12,7 +12,7 @@ use super::model::{
 use super::validate::block_path;
 use crate::aws::AwsClients;
 use crate::aws::kinesis::{
-    MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, list_tags, scaling_path,
+    self, MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, list_tags, scaling_path,
 };
 use crate::aws::tags::{MAX_USER_TAGS, TagChanges, merge};
 use crate::resources::messaging_streaming_configuration::calls as chime;
@@ -353,7 +353,10 @@ pub async fn live_checks(
             open_shards.insert(name, *shards);
             continue;
         }
-        let summary = match c.lookups.stream_summary(c, &name, &ctx.cancel).await {
+        let summary = c.lookups.once("DescribeStreamSummary", &name, || {
+            kinesis::describe_stream_summary(c, &name, &ctx.cancel)
+        });
+        let summary = match summary.await {
             Ok(s) => s,
             Err(_) => {
                 open_shards.insert(name, 0);
@@ -388,7 +391,7 @@ async fn warn_adoption(
     let name = &spec.name;
     let tags_note = match list_tags(c, name, &ctx.cancel).await {
         Ok(remote) => {
-            let removed = TagChanges::between(&remote, &spec.tags)
+            let removed = TagChanges::between(&remote, &spec.tags, kinesis::PROTECTED_TAGS)
                 .removed_keys()
                 .join(", ");
             if removed.is_empty() {
@@ -473,7 +476,10 @@ async fn check_shard_quota(
     }
     let added: i64 = growth.iter().map(|(_, n)| n).sum();
     let at = |name: &str| stream_path(name, "shard_count");
-    match c.lookups.shard_limits(c, &ctx.cancel).await {
+    let limits = c
+        .lookups
+        .once("DescribeLimits", "", || kinesis::describe_limits(c, &ctx.cancel));
+    match limits.await {
         Ok(limits) if limits.open_shards + added > limits.shard_limit => {
             let listing = growth
                 .iter()

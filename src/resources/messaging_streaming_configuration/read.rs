@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::model::{BlockModel, Model, StreamModel, TagsAttr, tags_attr};
 use crate::aws::app_instances::app_instance_gone;
 use crate::aws::gone::Found as _;
-use crate::aws::kinesis::{StreamSummary, describe_stream_summary, list_tags};
+use crate::aws::kinesis::{self, StreamSummary, describe_stream_summary, list_tags};
 use crate::aws::tags::{Tags, split_remote};
 use crate::aws::{AwsClients, AwsError};
 use crate::resources::messaging_streaming_configuration::calls as chime;
@@ -215,7 +215,7 @@ fn read_tags(prior: &StreamModel, remote: &Tags, defaults: &Tags) -> (TagsAttr, 
         .known()
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
-    let (own, all) = split_remote(remote, defaults, &configured);
+    let (own, all) = split_remote(remote, defaults, &configured, kinesis::PROTECTED_TAGS);
     let own = if own.is_empty() && prior.tags.is_null() {
         Attr::Null
     } else {

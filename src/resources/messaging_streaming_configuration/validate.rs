@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{Model, StreamSpec, TagsAttr};
-use crate::aws::tags::{MAX_USER_TAGS, tag_problem};
+use crate::aws::kinesis::stream_tag_problem;
+use crate::aws::tags::MAX_USER_TAGS;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
 use chimesdk_domain::streaming::{STREAM_PREFIX, Unmet, unmet_by_arn};
 use tfplugin::framework::Diagnostics;
@@ -136,7 +137,7 @@ fn check_tags(tags: &TagsAttr, path: AttributePath, data_type: &str, diags: &mut
         let shown = value
             .known()
             .map_or("(not yet known)".into(), |v| format!("{v:?}"));
-        if let Some(why) = tag_problem(key, value.known().map_or("", String::as_str)) {
+        if let Some(why) = stream_tag_problem(key, value.known().map_or("", String::as_str)) {
             diags.error_at(
                 path.clone().key(key),
                 "Invalid tag",

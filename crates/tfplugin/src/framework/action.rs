@@ -9,12 +9,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tokio::sync::mpsc;
 
-use super::declare::BlockSchema;
+use super::context::CallContext;
+use super::declare::{BlockSchema, ModelValue};
 use super::diag::Diagnostics;
 use super::plan::with_defaults;
-use super::resource::CallContext;
 use super::schema::Schema;
-use super::typed::ModelValue;
 use crate::value::{Value, from_value};
 
 /// Where a running action says what it is doing; lines reach the person

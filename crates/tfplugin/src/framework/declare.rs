@@ -6,8 +6,15 @@ use std::collections::BTreeMap;
 
 pub use tfplugin_derive::BlockSchema;
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
 use super::schema::Block;
 use crate::value::{Attr, Type};
+
+/// A value a model type can be: read from and written to cty values.
+pub trait ModelValue: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {}
+impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> ModelValue for T {}
 
 /// A struct whose fields are a block's attributes and nested blocks.
 ///

@@ -10,12 +10,12 @@ use async_trait::async_trait;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use super::declare::BlockSchema;
+use super::context::CallContext;
+use super::declare::{BlockSchema, ModelValue};
 use super::diag::Diagnostics;
 use super::identity::IdentitySchema;
-use super::resource::CallContext;
 use super::schema::Schema;
-use super::typed::{ModelValue, Refresh, TypedResource};
+use super::typed::{Refresh, TypedResource};
 use crate::value::{Type, Value, from_value, to_value};
 
 /// Reads of full objects run at most this many at a time: enough to hide

@@ -7,13 +7,16 @@
 //! layer drives these traits, and resources implement them.
 
 mod action;
+mod context;
 mod declare;
 mod diag;
 mod docs;
+mod duration;
 mod generate;
 mod identity;
 mod list;
 mod plan;
+mod provider;
 mod registry;
 mod resource;
 mod schema;
@@ -24,9 +27,11 @@ mod validators;
 mod walk;
 
 pub use action::{Action, Progress, TypedAction, action};
+pub use context::{CallContext, ProviderData};
 pub use declare::{BlockSchema, CtySetType, CtyType};
 pub use diag::{Diagnostic, Diagnostics, Severity, truncated};
 pub use docs::schema_markdown;
+pub use duration::parse_duration;
 pub use generate::generated_config;
 pub use identity::{IdentityAttribute, IdentitySchema};
 pub use list::{
@@ -34,15 +39,15 @@ pub use list::{
     TypedList, list_resource,
 };
 pub use plan::{framework_plan, requires_replace_paths, use_state_for_unknown, with_defaults};
+pub use provider::Provider;
 pub use registry::Registry;
 pub use resource::{
-    ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, Provider,
-    ProviderData, ReadRequest, ReadResponse, Resource,
+    ApplyRequest, ApplyResponse, DataSource, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
+    Resource,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema};
 pub use timeouts::{
     DEFAULT_OPERATION_TIMEOUT, Deadline, MAX_OPERATION_TIMEOUT, Op, Timeouts, operation_timeout,
-    parse_duration,
 };
 pub use typed::{
     Change, Destroy, ModelValue, Plan, Refresh, TypedDataSource, TypedResource, data_source,

@@ -12,22 +12,21 @@ use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::context::CallContext;
 use super::declare::BlockSchema;
 use super::diag::Diagnostics;
 use super::generate::generated_config;
 use super::identity::IdentitySchema;
 use super::plan::{framework_plan, requires_replace_paths, use_state_for_unknown, with_defaults};
 use super::resource::{
-    ApplyRequest, ApplyResponse, CallContext, DataSource, PlanRequest, PlanResponse, ReadRequest,
-    ReadResponse, Resource,
+    ApplyRequest, ApplyResponse, DataSource, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
+    Resource,
 };
 use super::schema::Schema;
 use super::timeouts::{Deadline, Op, timeouts_block};
 use crate::value::{Type, Value, from_value, to_value};
 
-/// A value a model type can be: read from and written to cty values.
-pub trait ModelValue: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {}
-impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> ModelValue for T {}
+pub use super::declare::ModelValue;
 
 /// PlanResourceChange for a change (not a destroy), after the framework's
 /// own planning.

@@ -7,11 +7,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::action::Action;
+use super::context::{CallContext, ProviderData};
 use super::declare::BlockSchema;
 use super::diag::Diagnostics;
 use super::list::ListResource;
+use super::provider::Provider;
 use super::registry::Registry;
-use super::resource::{CallContext, DataSource, Provider, ProviderData, Resource};
+use super::resource::{DataSource, Resource};
 use super::schema::Schema;
 use super::typed::ModelValue;
 use crate::value::{Value, from_value};

@@ -216,7 +216,7 @@ impl Validator for DurationAtMost {
                 "{s:?} does not match: must be a duration such as `10m` or `1h30m`"
             ));
         }
-        let d = super::timeouts::parse_duration(s)?;
+        let d = super::duration::parse_duration(s)?;
         if d <= self.0 {
             Ok(())
         } else {
