@@ -3,11 +3,10 @@
 
 use aws_sdk_chimesdkidentity::types::Tag;
 use aws_smithy_types::date_time::Format;
-use tokio_util::sync::CancellationToken;
 
-use super::AwsClients;
 use super::error::AwsError;
 use super::gone::{Listed, deleted_or_listed, found_or_listed, list_to_the_end};
+use super::scope::Aws;
 use super::tags::{TagCalls, Tags, converge};
 
 /// An AppInstance as DescribeAppInstance returns it.
@@ -47,16 +46,15 @@ pub fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
 
 /// CreateAppInstance; `token` makes a retried call return the same one.
 pub async fn create_app_instance(
-    c: &AwsClients,
+    c: &Aws<'_>,
     name: &str,
     metadata: Option<&str>,
     token: &str,
     tags: &Tags,
-    cancel: &CancellationToken,
 ) -> Result<String, AwsError> {
     let tags = tag_list(tags)?;
     let out = c
-        .call("CreateAppInstance", cancel, || {
+        .call("CreateAppInstance", || {
             c.identity
                 .create_app_instance()
                 .name(name)
@@ -76,13 +74,9 @@ pub async fn create_app_instance(
 /// for a deleted AppInstance is unverified; chimesdk-local answers
 /// BadRequestException), so an ambiguous answer is settled by
 /// ListAppInstances.
-pub async fn find_app_instance(
-    c: &AwsClients,
-    arn: &str,
-    cancel: &CancellationToken,
-) -> Result<Option<AppInstance>, AwsError> {
+pub async fn find_app_instance(c: &Aws<'_>, arn: &str) -> Result<Option<AppInstance>, AwsError> {
     let answer = c
-        .call("DescribeAppInstance", cancel, || {
+        .call("DescribeAppInstance", || {
             c.identity
                 .describe_app_instance()
                 .app_instance_arn(arn)
@@ -90,7 +84,7 @@ pub async fn find_app_instance(
         })
         .await;
     let found = found_or_listed(answer, &format!("AppInstance {arn}"), || {
-        app_instance_listed(c, arn, cancel)
+        app_instance_listed(c, arn)
     })
     .await?;
     let Some(out) = found else { return Ok(None) };
@@ -110,13 +104,12 @@ pub async fn find_app_instance(
 
 /// UpdateAppInstance: the model requires both Name and Metadata.
 pub async fn update_app_instance(
-    c: &AwsClients,
+    c: &Aws<'_>,
     arn: &str,
     name: &str,
     metadata: &str,
-    cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    c.call("UpdateAppInstance", cancel, || {
+    c.call("UpdateAppInstance", || {
         c.identity
             .update_app_instance()
             .app_instance_arn(arn)
@@ -130,13 +123,9 @@ pub async fn update_app_instance(
 
 /// DeleteAppInstance; one proven gone (ListAppInstances lacks it) counts
 /// as deleted.
-pub async fn delete_app_instance(
-    c: &AwsClients,
-    arn: &str,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
+pub async fn delete_app_instance(c: &Aws<'_>, arn: &str) -> Result<(), AwsError> {
     let answer = c
-        .call("DeleteAppInstance", cancel, || {
+        .call("DeleteAppInstance", || {
             c.identity
                 .delete_app_instance()
                 .app_instance_arn(arn)
@@ -144,32 +133,24 @@ pub async fn delete_app_instance(
         })
         .await;
     deleted_or_listed(answer, &format!("AppInstance {arn}"), || {
-        app_instance_listed(c, arn, cancel)
+        app_instance_listed(c, arn)
     })
     .await
 }
 
 /// Whether ListAppInstances, read to its last page, lists `arn`.
-pub async fn app_instance_listed(
-    c: &AwsClients,
-    arn: &str,
-    cancel: &CancellationToken,
-) -> Result<Listed, AwsError> {
+pub async fn app_instance_listed(c: &Aws<'_>, arn: &str) -> Result<Listed, AwsError> {
     list_to_the_end(
         "ListAppInstances",
-        |token| list_app_instances_page(c, token, LIST_PAGE_MAX, cancel),
+        |token| list_app_instances_page(c, token, LIST_PAGE_MAX),
         |a: &AppInstanceSummary| a.arn == arn,
     )
     .await
 }
 
-pub async fn list_tags(
-    c: &AwsClients,
-    arn: &str,
-    cancel: &CancellationToken,
-) -> Result<Tags, AwsError> {
+pub async fn list_tags(c: &Aws<'_>, arn: &str) -> Result<Tags, AwsError> {
     let out = c
-        .call("ListTagsForResource", cancel, || {
+        .call("ListTagsForResource", || {
             c.identity.list_tags_for_resource().resource_arn(arn).send()
         })
         .await?;
@@ -182,20 +163,18 @@ pub async fn list_tags(
 
 /// Makes the AppInstance's tags `desired`.
 pub async fn set_tags(
-    c: &AwsClients,
+    c: &Aws<'_>,
     arn: &str,
     remote: &Tags,
     desired: &Tags,
-    cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    converge(&AppInstanceTags { c, arn, cancel }, remote, desired).await
+    converge(&AppInstanceTags { c: *c, arn }, remote, desired).await
 }
 
 /// An AppInstance's tag calls.
 struct AppInstanceTags<'a> {
-    c: &'a AwsClients,
+    c: Aws<'a>,
     arn: &'a str,
-    cancel: &'a CancellationToken,
 }
 
 #[async_trait::async_trait]
@@ -206,7 +185,7 @@ impl TagCalls for AppInstanceTags<'_> {
 
     async fn remove(&self, keys: &[String]) -> Result<(), AwsError> {
         self.c
-            .call("UntagResource", self.cancel, || {
+            .call("UntagResource", || {
                 self.c
                     .identity
                     .untag_resource()
@@ -221,7 +200,7 @@ impl TagCalls for AppInstanceTags<'_> {
     async fn add(&self, tags: &Tags) -> Result<(), AwsError> {
         let tags = tag_list(tags)?;
         self.c
-            .call("TagResource", self.cancel, || {
+            .call("TagResource", || {
                 self.c
                     .identity
                     .tag_resource()
@@ -246,13 +225,12 @@ pub const LIST_PAGE_MAX: i32 = 50;
 
 /// One page of ListAppInstances, with the token of the next (`None`: last).
 pub async fn list_app_instances_page(
-    c: &AwsClients,
+    c: &Aws<'_>,
     next_token: Option<String>,
     max_results: i32,
-    cancel: &CancellationToken,
 ) -> Result<(Vec<AppInstanceSummary>, Option<String>), AwsError> {
     let out = c
-        .call("ListAppInstances", cancel, || {
+        .call("ListAppInstances", || {
             c.identity
                 .list_app_instances()
                 .max_results(max_results.clamp(1, LIST_PAGE_MAX))
@@ -280,12 +258,8 @@ pub async fn list_app_instances_page(
 
 /// Whether the AppInstance exists (`false` only when proven gone, as
 /// `find_app_instance` says).
-pub async fn app_instance_exists(
-    c: &AwsClients,
-    app_instance_arn: &str,
-    cancel: &CancellationToken,
-) -> Result<bool, AwsError> {
-    find_app_instance(c, app_instance_arn, cancel)
+pub async fn app_instance_exists(c: &Aws<'_>, app_instance_arn: &str) -> Result<bool, AwsError> {
+    find_app_instance(c, app_instance_arn)
         .await
         .map(|a| a.is_some())
 }
@@ -293,13 +267,6 @@ pub async fn app_instance_exists(
 /// Whether the AppInstance is proven gone (`find_app_instance`). Any other
 /// outcome (it exists, access denied, a fault, an unsettled answer) is not
 /// proof.
-pub async fn app_instance_gone(
-    c: &AwsClients,
-    app_instance_arn: &str,
-    cancel: &CancellationToken,
-) -> bool {
-    matches!(
-        app_instance_exists(c, app_instance_arn, cancel).await,
-        Ok(false)
-    )
+pub async fn app_instance_gone(c: &Aws<'_>, app_instance_arn: &str) -> bool {
+    matches!(app_instance_exists(c, app_instance_arn).await, Ok(false))
 }

@@ -17,10 +17,8 @@ use super::credentials::{
 use super::endpoints::{Endpoints, Service};
 use super::error::AwsError;
 use super::http::{HttpClients, HttpSettings, HttpSetupError};
-use super::retry::{HasStatus, RetryPolicy, classify, with_retries};
+use super::retry::{RetryPolicy, classify, with_retries};
 use super::tags::Tags;
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// What the provider block (and its environment variables) ask for,
 /// already validated.
@@ -315,31 +313,6 @@ impl AwsClients {
             lookups: Default::default(),
             retry,
         })
-    }
-}
-
-impl AwsClients {
-    /// One AWS call: the provider's retry policy (`max_retries`, backoff,
-    /// which errors are worth another try), stopped when Terraform cancels,
-    /// and the SDK's error turned into an [`AwsError`] that names
-    /// `operation`. What proves the object gone is `gone`'s: `.found()` /
-    /// `.deleted()` on the result, or `gone::found_or_listed` /
-    /// `deleted_or_listed` with the object's List call.
-    pub async fn call<T, E, R, F, Fut>(
-        &self,
-        operation: &str,
-        cancel: &CancellationToken,
-        op: F,
-    ) -> Result<T, AwsError>
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<T, SdkError<E, R>>>,
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug + HasStatus,
-    {
-        with_retries(self.retry, cancel, operation, classify, op)
-            .await
-            .map_err(|e| AwsError::from(e).during(operation))
     }
 }
 

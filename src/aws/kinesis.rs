@@ -1,8 +1,6 @@
 //! Kinesis data streams: find / status / wait helpers and the mutating
 //! calls reconcile needs, every one through the retry policy.
 
-use std::time::Duration;
-
 use aws_sdk_kinesis::operation::create_stream::CreateStreamError;
 use aws_sdk_kinesis::operation::update_shard_count::UpdateShardCountError;
 use aws_sdk_kinesis::types::{
@@ -13,12 +11,11 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use tokio_util::sync::CancellationToken;
 
-use super::AwsClients;
 use super::error::AwsError;
 use super::gone::Found;
 use super::retry::{RetryError, Unanswered, classify_unless, with_retries};
+use super::scope::Aws;
 use super::tags::{TagCalls, Tags, converge, tag_problem};
 use super::wait::{Poll, States, WaitPolicy, wait_until};
 
@@ -60,13 +57,9 @@ impl StreamSummary {
 /// DescribeStreamSummary. Not a `find_*`: a missing stream is an error
 /// (`is_not_found`), because each caller says something different about it
 /// (plan: will be created; read: gone; verify: explain).
-pub async fn describe_stream_summary(
-    c: &AwsClients,
-    name: &str,
-    cancel: &CancellationToken,
-) -> Result<StreamSummary, AwsError> {
+pub async fn describe_stream_summary(c: &Aws<'_>, name: &str) -> Result<StreamSummary, AwsError> {
     let out = c
-        .call("DescribeStreamSummary", cancel, || {
+        .call("DescribeStreamSummary", || {
             c.kinesis.describe_stream_summary().stream_name(name).send()
         })
         .await?;
@@ -104,19 +97,13 @@ const BECOME_ACTIVE: States = States {
 };
 
 /// Waits until the stream is ACTIVE and returns its summary.
-pub async fn wait_stream_active(
-    c: &AwsClients,
-    name: &str,
-    timeout: Duration,
-    cancel: &CancellationToken,
-) -> Result<StreamSummary, AwsError> {
+pub async fn wait_stream_active(c: &Aws<'_>, name: &str) -> Result<StreamSummary, AwsError> {
     wait_until(
+        c,
         &format!("Kinesis stream {name} to become ACTIVE"),
-        timeout,
-        cancel,
         WaitPolicy::default(),
         || async {
-            let s = describe_stream_summary(c, name, cancel).await?;
+            let s = describe_stream_summary(c, name).await?;
             let status = s.status.clone();
             Ok(BECOME_ACTIVE.classify(&status, s))
         },
@@ -125,24 +112,16 @@ pub async fn wait_stream_active(
 }
 
 /// Waits until DescribeStreamSummary says the stream does not exist.
-pub async fn wait_stream_deleted(
-    c: &AwsClients,
-    name: &str,
-    timeout: Duration,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
+pub async fn wait_stream_deleted(c: &Aws<'_>, name: &str) -> Result<(), AwsError> {
     wait_until(
+        c,
         &format!("Kinesis stream {name} to be deleted"),
-        timeout,
-        cancel,
         WaitPolicy::default(),
         || async {
-            Ok(
-                match describe_stream_summary(c, name, cancel).await.found()? {
-                    None => Poll::Done(()),
-                    Some(s) => Poll::Pending(format!("status {}", s.status)),
-                },
-            )
+            Ok(match describe_stream_summary(c, name).await.found()? {
+                None => Poll::Done(()),
+                Some(s) => Poll::Pending(format!("status {}", s.status)),
+            })
         },
     )
     .await
@@ -162,12 +141,11 @@ pub enum Created {
 /// Creates a PROVISIONED stream carrying the owner tag and `tags` (at most
 /// MAX_USER_TAGS, checked at validation).
 pub async fn create_stream(
-    c: &AwsClients,
+    c: &Aws<'_>,
     name: &str,
     shards: i64,
     owner: &str,
     tags: &Tags,
-    cancel: &CancellationToken,
 ) -> Result<Created, AwsError> {
     let mode = StreamModeDetails::builder()
         .stream_mode(StreamMode::Provisioned)
@@ -182,9 +160,9 @@ pub async fn create_stream(
         e.as_service_error()
             .is_some_and(CreateStreamError::is_resource_in_use_exception)
     };
-    let result = with_retries(
+    let attempts = with_retries(
         c.retry,
-        cancel,
+        c.cancel(),
         "CreateStream",
         // ResourceInUse is retried for other calls ("busy"); here it means
         // the name exists, which waiting will not change.
@@ -201,9 +179,8 @@ pub async fn create_stream(
                     .await,
             )
         },
-    )
-    .await;
-    match result {
+    );
+    match c.bounded("CreateStream", attempts).await? {
         Ok(_) => Ok(Created::ByUs),
         Err(RetryError::Failed(e)) if in_use(&e) => {
             // An earlier attempt that got no answer may have created it.
@@ -219,13 +196,8 @@ pub async fn create_stream(
 }
 
 /// Marks a stream as ours (CreateStream tags are not honoured everywhere).
-pub async fn tag_owner(
-    c: &AwsClients,
-    name: &str,
-    owner: &str,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
-    c.call("AddTagsToStream", cancel, || {
+pub async fn tag_owner(c: &Aws<'_>, name: &str, owner: &str) -> Result<(), AwsError> {
+    c.call("AddTagsToStream", || {
         c.kinesis
             .add_tags_to_stream()
             .stream_name(name)
@@ -237,16 +209,12 @@ pub async fn tag_owner(
 }
 
 /// Every tag of a stream (ListTagsForStream, page by page).
-pub async fn list_tags(
-    c: &AwsClients,
-    name: &str,
-    cancel: &CancellationToken,
-) -> Result<Tags, AwsError> {
+pub async fn list_tags(c: &Aws<'_>, name: &str) -> Result<Tags, AwsError> {
     let mut tags = Tags::new();
     let mut after: Option<String> = None;
     loop {
         let out = c
-            .call("ListTagsForStream", cancel, || {
+            .call("ListTagsForStream", || {
                 c.kinesis
                     .list_tags_for_stream()
                     .stream_name(name)
@@ -270,30 +238,20 @@ pub async fn list_tags(
 }
 
 /// The owner tag's value, if the stream has one.
-pub async fn find_owner_tag(
-    c: &AwsClients,
-    name: &str,
-    cancel: &CancellationToken,
-) -> Result<Option<String>, AwsError> {
-    Ok(list_tags(c, name, cancel).await?.remove(OWNER_TAG))
+pub async fn find_owner_tag(c: &Aws<'_>, name: &str) -> Result<Option<String>, AwsError> {
+    Ok(list_tags(c, name).await?.remove(OWNER_TAG))
 }
 
 /// Brings a stream's tags (all but the owner tag) to `desired`.
-pub async fn converge_tags(
-    c: &AwsClients,
-    name: &str,
-    desired: &Tags,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
-    let remote = list_tags(c, name, cancel).await?;
-    converge(&StreamTags { c, name, cancel }, &remote, desired).await
+pub async fn converge_tags(c: &Aws<'_>, name: &str, desired: &Tags) -> Result<(), AwsError> {
+    let remote = list_tags(c, name).await?;
+    converge(&StreamTags { c: *c, name }, &remote, desired).await
 }
 
 /// A stream's tag calls.
 struct StreamTags<'a> {
-    c: &'a AwsClients,
+    c: Aws<'a>,
     name: &'a str,
-    cancel: &'a CancellationToken,
 }
 
 #[async_trait::async_trait]
@@ -308,7 +266,7 @@ impl TagCalls for StreamTags<'_> {
 
     async fn remove(&self, keys: &[String]) -> Result<(), AwsError> {
         self.c
-            .call("RemoveTagsFromStream", self.cancel, || {
+            .call("RemoveTagsFromStream", || {
                 self.c
                     .kinesis
                     .remove_tags_from_stream()
@@ -324,7 +282,7 @@ impl TagCalls for StreamTags<'_> {
         let tags: std::collections::HashMap<String, String> =
             tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         self.c
-            .call("AddTagsToStream", self.cancel, || {
+            .call("AddTagsToStream", || {
                 self.c
                     .kinesis
                     .add_tags_to_stream()
@@ -337,13 +295,8 @@ impl TagCalls for StreamTags<'_> {
     }
 }
 
-pub async fn start_encryption(
-    c: &AwsClients,
-    name: &str,
-    key: &str,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
-    c.call("StartStreamEncryption", cancel, || {
+pub async fn start_encryption(c: &Aws<'_>, name: &str, key: &str) -> Result<(), AwsError> {
+    c.call("StartStreamEncryption", || {
         c.kinesis
             .start_stream_encryption()
             .stream_name(name)
@@ -364,12 +317,7 @@ pub const SCALING_LIMITS: &str = "Kinesis allows, per stream, at most 10 scaling
 /// already scaling or scaled, and Kinesis answers that with an error: when an
 /// earlier attempt may have gone through, any service answer counts as done
 /// and the caller checks the open shards once the stream is ACTIVE.
-pub async fn update_shard_count(
-    c: &AwsClients,
-    name: &str,
-    target: i64,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
+pub async fn update_shard_count(c: &Aws<'_>, name: &str, target: i64) -> Result<(), AwsError> {
     let target = shard_count(target)?;
     let unanswered = Unanswered::default();
     let limit = |e: &SdkError<UpdateShardCountError, HttpResponse>| {
@@ -378,9 +326,9 @@ pub async fn update_shard_count(
                 && !s.message().unwrap_or_default().contains("Rate exceeded")
         })
     };
-    let result = with_retries(
+    let attempts = with_retries(
         c.retry,
-        cancel,
+        c.cancel(),
         "UpdateShardCount",
         // A scaling limit is not lifted by retrying within minutes; only
         // the rate limit ("Rate exceeded") is.
@@ -396,9 +344,8 @@ pub async fn update_shard_count(
                     .await,
             )
         },
-    )
-    .await;
-    match result {
+    );
+    match c.bounded("UpdateShardCount", attempts).await? {
         Ok(_) => Ok(()),
         Err(RetryError::Failed(e)) if e.as_service_error().is_some() && unanswered.seen() => {
             tracing::info!(stream = %name, error = %DisplayErrorContext(&e), "UpdateShardCount retried after a lost response; checking the stream instead");
@@ -415,16 +362,12 @@ pub async fn update_shard_count(
     }
 }
 
-pub async fn switch_to_provisioned(
-    c: &AwsClients,
-    arn: &str,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
+pub async fn switch_to_provisioned(c: &Aws<'_>, arn: &str) -> Result<(), AwsError> {
     let mode = StreamModeDetails::builder()
         .stream_mode(StreamMode::Provisioned)
         .build()
         .map_err(|e| AwsError::Other(e.to_string()))?;
-    c.call("UpdateStreamMode", cancel, || {
+    c.call("UpdateStreamMode", || {
         c.kinesis
             .update_stream_mode()
             .stream_arn(arn)
@@ -436,14 +379,13 @@ pub async fn switch_to_provisioned(
 }
 
 pub async fn set_retention(
-    c: &AwsClients,
+    c: &Aws<'_>,
     name: &str,
     current: i64,
     hours: i64,
-    cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     if hours > current {
-        c.call("IncreaseStreamRetentionPeriod", cancel, || {
+        c.call("IncreaseStreamRetentionPeriod", || {
             c.kinesis
                 .increase_stream_retention_period()
                 .stream_name(name)
@@ -452,7 +394,7 @@ pub async fn set_retention(
         })
         .await?;
     } else if hours < current {
-        c.call("DecreaseStreamRetentionPeriod", cancel, || {
+        c.call("DecreaseStreamRetentionPeriod", || {
             c.kinesis
                 .decrease_stream_retention_period()
                 .stream_name(name)
@@ -465,12 +407,8 @@ pub async fn set_retention(
 }
 
 /// Deletes a stream; one that is already gone counts as deleted.
-pub async fn delete_stream(
-    c: &AwsClients,
-    name: &str,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
-    c.call("DeleteStream", cancel, || {
+pub async fn delete_stream(c: &Aws<'_>, name: &str) -> Result<(), AwsError> {
+    c.call("DeleteStream", || {
         c.kinesis
             .delete_stream()
             .stream_name(name)
@@ -508,14 +446,9 @@ pub struct ShardLimits {
     pub open_shards: i64,
 }
 
-pub async fn describe_limits(
-    c: &AwsClients,
-    cancel: &CancellationToken,
-) -> Result<ShardLimits, AwsError> {
+pub async fn describe_limits(c: &Aws<'_>) -> Result<ShardLimits, AwsError> {
     let out = c
-        .call("DescribeLimits", cancel, || {
-            c.kinesis.describe_limits().send()
-        })
+        .call("DescribeLimits", || c.kinesis.describe_limits().send())
         .await?;
     Ok(ShardLimits {
         shard_limit: i64::from(out.shard_limit()),

@@ -2,10 +2,9 @@
 //! resolved) and its key policy (GetKeyPolicy, policy `default`).
 
 use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyState, KeyUsageType};
-use tokio_util::sync::CancellationToken;
 
-use super::AwsClients;
 use super::error::AwsError;
+use super::scope::Aws;
 
 /// The key Kinesis uses when a stream names the AWS managed key.
 pub const AWS_MANAGED_KINESIS_KEY: &str = "alias/aws/kinesis";
@@ -30,15 +29,9 @@ impl KeyFacts {
     }
 }
 
-pub async fn describe_key(
-    c: &AwsClients,
-    key: &str,
-    cancel: &CancellationToken,
-) -> Result<KeyFacts, AwsError> {
+pub async fn describe_key(c: &Aws<'_>, key: &str) -> Result<KeyFacts, AwsError> {
     let out = c
-        .call("DescribeKey", cancel, || {
-            c.kms.describe_key().key_id(key).send()
-        })
+        .call("DescribeKey", || c.kms.describe_key().key_id(key).send())
         .await?;
     let m = out
         .key_metadata()
@@ -73,13 +66,9 @@ pub async fn describe_key(
 }
 
 /// The key's `default` policy, as JSON text.
-pub async fn key_policy(
-    c: &AwsClients,
-    key_id: &str,
-    cancel: &CancellationToken,
-) -> Result<String, AwsError> {
+pub async fn key_policy(c: &Aws<'_>, key_id: &str) -> Result<String, AwsError> {
     let out = c
-        .call("GetKeyPolicy", cancel, || {
+        .call("GetKeyPolicy", || {
             c.kms
                 .get_key_policy()
                 .key_id(key_id)

@@ -18,6 +18,7 @@ pub mod lookups;
 pub mod not_found;
 pub mod regions;
 pub mod retry;
+pub mod scope;
 pub mod stream_reader;
 pub mod tags;
 pub mod test_traffic;
@@ -25,3 +26,4 @@ pub mod wait;
 
 pub use clients::AwsClients;
 pub use error::AwsError;
+pub use scope::Aws;

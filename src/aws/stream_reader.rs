@@ -2,23 +2,18 @@
 //! the tip of each, and the records written after it.
 
 use aws_sdk_kinesis::types::ShardIteratorType;
-use tokio_util::sync::CancellationToken;
 
-use super::AwsClients;
 use super::error::AwsError;
+use super::scope::Aws;
 
 /// The shards of `stream` that still take records (no ending sequence
 /// number).
-pub async fn open_shards(
-    c: &AwsClients,
-    stream: &str,
-    cancel: &CancellationToken,
-) -> Result<Vec<String>, AwsError> {
+pub async fn open_shards(c: &Aws<'_>, stream: &str) -> Result<Vec<String>, AwsError> {
     let mut shards = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let out = c
-            .call("ListShards", cancel, || {
+            .call("ListShards", || {
                 let req = c.kinesis.list_shards();
                 match &token {
                     Some(t) => req.next_token(t),
@@ -46,13 +41,12 @@ pub async fn open_shards(
 /// An iterator past the last record of `shard`: what it returns is what
 /// was written after this call.
 pub async fn iterator_at_tip(
-    c: &AwsClients,
+    c: &Aws<'_>,
     stream: &str,
     shard: &str,
-    cancel: &CancellationToken,
 ) -> Result<Option<String>, AwsError> {
     let out = c
-        .call("GetShardIterator", cancel, || {
+        .call("GetShardIterator", || {
             c.kinesis
                 .get_shard_iterator()
                 .stream_name(stream)
@@ -67,12 +61,11 @@ pub async fn iterator_at_tip(
 /// The records at `iterator` (their data) and the iterator to read next
 /// (`None`: the shard closed).
 pub async fn read_records(
-    c: &AwsClients,
+    c: &Aws<'_>,
     iterator: &str,
-    cancel: &CancellationToken,
 ) -> Result<(Vec<Vec<u8>>, Option<String>), AwsError> {
     let out = c
-        .call("GetRecords", cancel, || {
+        .call("GetRecords", || {
             c.kinesis
                 .get_records()
                 .shard_iterator(iterator)

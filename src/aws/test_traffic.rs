@@ -7,24 +7,22 @@
 use aws_sdk_chimesdkmessaging::types::{
     ChannelMessagePersistenceType, ChannelMessageType, ChannelMode, ChannelPrivacy,
 };
-use tokio_util::sync::CancellationToken;
 
-use super::AwsClients;
 use super::error::AwsError;
 use super::gone::Found;
+use super::scope::Aws;
 
 /// CreateChannel as `bearer` (private, restricted: nobody else sees it);
 /// returns its ARN.
 pub async fn create_channel(
-    c: &AwsClients,
+    c: &Aws<'_>,
     app_instance_arn: &str,
     name: &str,
     bearer: &str,
     token: &str,
-    cancel: &CancellationToken,
 ) -> Result<String, AwsError> {
     let out = c
-        .call("CreateChannel", cancel, || {
+        .call("CreateChannel", || {
             c.chime
                 .create_channel()
                 .app_instance_arn(app_instance_arn)
@@ -44,13 +42,8 @@ pub async fn create_channel(
 /// DeleteChannel as `bearer`. DeleteChannel models no not-found error, so
 /// no answer but success counts as done: the action reports a channel it
 /// could not delete as left behind, with the command that removes it.
-pub async fn delete_channel(
-    c: &AwsClients,
-    channel_arn: &str,
-    bearer: &str,
-    cancel: &CancellationToken,
-) -> Result<(), AwsError> {
-    c.call("DeleteChannel", cancel, || {
+pub async fn delete_channel(c: &Aws<'_>, channel_arn: &str, bearer: &str) -> Result<(), AwsError> {
+    c.call("DeleteChannel", || {
         c.chime
             .delete_channel()
             .channel_arn(channel_arn)
@@ -65,14 +58,13 @@ pub async fn delete_channel(
 /// non-persistent ones are streamed is unverified; this one goes with its
 /// channel).
 pub async fn send_message(
-    c: &AwsClients,
+    c: &Aws<'_>,
     channel_arn: &str,
     content: &str,
     bearer: &str,
     token: &str,
-    cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    c.call("SendChannelMessage", cancel, || {
+    c.call("SendChannelMessage", || {
         c.chime
             .send_channel_message()
             .channel_arn(channel_arn)

@@ -1,5 +1,5 @@
-//! Waiting is a condition polled until true, with backoff, a deadline and
-//! the cancellation token (StopProvider).
+//! Waiting is a condition polled until true, with backoff, within the
+//! operation's deadline and cancellation (its `Aws`).
 
 use std::future::Future;
 use std::time::Duration;
@@ -8,6 +8,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::error::AwsError;
+use super::scope::Aws;
 
 /// What one poll found.
 pub enum Poll<T> {
@@ -60,9 +61,24 @@ impl Default for WaitPolicy {
     }
 }
 
+/// Polls until `poll` says done, until the operation's deadline (`c`'s),
+/// or until Terraform cancels; a timeout says what was last seen.
 pub async fn wait_until<T, F, Fut>(
+    c: &Aws<'_>,
     what: &str,
-    timeout: Duration,
+    policy: WaitPolicy,
+    poll: F,
+) -> Result<T, AwsError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Poll<T>, AwsError>>,
+{
+    poll_until(what, c.wait_until(), c.cancel(), policy, poll).await
+}
+
+async fn poll_until<T, F, Fut>(
+    what: &str,
+    deadline: Instant,
     cancel: &CancellationToken,
     policy: WaitPolicy,
     mut poll: F,
@@ -71,7 +87,6 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Poll<T>, AwsError>>,
 {
-    let deadline = Instant::now() + timeout;
     let mut delay = policy.first_delay;
     loop {
         let last = match poll().await? {
@@ -101,21 +116,6 @@ where
     }
 }
 
-/// One call (its retries included) within what is left of a deadline.
-pub async fn within<T>(
-    timeout: Duration,
-    what: &str,
-    call: impl Future<Output = Result<T, AwsError>>,
-) -> Result<T, AwsError> {
-    match tokio::time::timeout(timeout, call).await {
-        Ok(result) => result,
-        Err(_) => Err(AwsError::TimedOut {
-            what: what.to_string(),
-            last: "no answer yet".into(),
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,9 +123,9 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn polls_until_done_with_growing_delay() {
         let mut n = 0;
-        let r = wait_until(
+        let r = poll_until(
             "x",
-            Duration::from_secs(60),
+            Instant::now() + Duration::from_secs(60),
             &CancellationToken::new(),
             WaitPolicy::default(),
             || {
@@ -152,9 +152,9 @@ mod tests {
         };
         let started = Instant::now();
         let mut seen = ["UPDATING", "DELETING"].into_iter();
-        let r: Result<(), _> = wait_until(
+        let r: Result<(), _> = poll_until(
             "stream s to become ACTIVE",
-            Duration::from_secs(600),
+            Instant::now() + Duration::from_secs(600),
             &CancellationToken::new(),
             WaitPolicy::default(),
             || {
@@ -178,9 +178,9 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn timeout_says_what_was_last_seen() {
-        let r: Result<(), _> = wait_until(
+        let r: Result<(), _> = poll_until(
             "stream s to become ACTIVE",
-            Duration::from_secs(3),
+            Instant::now() + Duration::from_secs(3),
             &CancellationToken::new(),
             WaitPolicy::default(),
             || async { Ok(Poll::Pending("status UPDATING".into())) },
@@ -201,9 +201,9 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(1)).await;
             c.cancel();
         });
-        let r: Result<(), _> = wait_until(
+        let r: Result<(), _> = poll_until(
             "x",
-            Duration::from_secs(600),
+            Instant::now() + Duration::from_secs(600),
             &cancel,
             WaitPolicy::default(),
             || async { Ok(Poll::Pending("UPDATING".into())) },

@@ -23,7 +23,7 @@ folders!(
 );
 
 use crate::aws::AwsError;
-use tfplugin::framework::{Deadline, Diagnostics, Registry};
+use tfplugin::framework::{CallContext, Diagnostics, Registry};
 use tfplugin::value::Attr;
 
 /// Metadata (of an AppInstance or a user) as state holds it. The service
@@ -63,11 +63,11 @@ fn refreshed<M>(
     }
 }
 
-/// A failed call's text for a diagnostic; a timeout also names the budget
-/// that ran out and how to raise it.
-fn explain(deadline: &Deadline, e: &AwsError) -> String {
-    match e {
-        AwsError::TimedOut { .. } => format!("{e}. {}", deadline.ran_out()),
-        other => other.to_string(),
+/// A failed call's text for a diagnostic; a timeout of an operation with a
+/// deadline also names the budget that ran out and how to raise it.
+fn explain(ctx: &CallContext, e: &AwsError) -> String {
+    match (e, &ctx.deadline) {
+        (AwsError::TimedOut { .. }, Some(deadline)) => format!("{e}. {}", deadline.ran_out()),
+        (other, _) => other.to_string(),
     }
 }

@@ -263,6 +263,10 @@ fn an_update_past_its_timeout_fails_and_the_next_apply_completes_it() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(text.contains("The update timeout of 1s ran out"), "{text}");
+    assert!(
+        text.contains("timed out waiting for UpdateAppInstance"),
+        "the error names the call that was running: {text}"
+    );
     assert_eq!(
         ws.resource_values(ADDRESS).unwrap()["arn"],
         arn.as_str(),

@@ -145,6 +145,44 @@ fn waits_for_updating_streams_and_honours_timeouts() {
     assert!(env.aws.streaming_configuration(&app2).is_some());
 }
 
+/// The `timeouts` block bounds every call of the operation, not only its
+/// waits: a PutMessagingStreamingConfigurations that does not answer ends
+/// the apply at the deadline, the error naming the call and the budget;
+/// the next apply completes.
+#[test]
+fn a_call_that_does_not_answer_is_bounded_by_the_operation_timeout() {
+    let env = Env::new();
+    let ws = env.stack();
+    env.write(
+        &ws,
+        &(managed("Channel", "chime-messaging-unanswered", "")
+            + "  timeouts {\n    create = \"4s\"\n  }\n"),
+    );
+    env.chime.inject(
+        "PutMessagingStreamingConfigurations",
+        Fault::Delay(Duration::from_secs(30)),
+        1,
+    );
+    let started = Instant::now();
+    let r = ws.apply();
+    r.assert_failed();
+    assert!(
+        started.elapsed() < Duration::from_secs(25),
+        "the deadline ended the call: {:?}",
+        started.elapsed()
+    );
+    let text = r.output().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("timed out waiting for PutMessagingStreamingConfigurations"),
+        "{text}"
+    );
+    assert!(text.contains("The create timeout of 4s ran out"), "{text}");
+    env.chime.clear_faults();
+    ws.apply().assert_ok();
+    assert!(env.aws.streaming_configuration(&env.app).is_some());
+    assert_eq!(ws.plan_exit().code, 0);
+}
+
 #[test]
 fn a_refused_lookup_at_plan_is_a_warning() {
     let env = Env::new();

@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use self::schema::{Config, DEFAULT_TIMEOUT};
 use self::watch::{Watch, expected_event};
+use crate::aws::Aws;
 use crate::aws::kinesis::describe_stream_summary;
 use crate::aws::{AwsClients, test_traffic};
 use crate::resources::app_instance_user;
@@ -143,12 +144,13 @@ impl TypedAction for VerifyStreaming {
             );
             return;
         };
-        let cancel = ctx.cancel.child_token();
-        let Some(targets) = targets(c, app, &config, &cancel, diags).await else {
+        let clients = c;
+        let c = &Aws::new(clients, ctx);
+        let Some(targets) = targets(c, app, &config, diags).await else {
             return;
         };
         let names: BTreeSet<String> = targets.iter().map(|t| t.stream.clone()).collect();
-        let (mut watch, unreadable) = Watch::open(c, &names, &cancel).await;
+        let (mut watch, unreadable) = Watch::open(c, &names).await;
         for (stream, e) in &unreadable {
             let (summary, detail) = if e.is_not_found() {
                 (
@@ -187,7 +189,7 @@ impl TypedAction for VerifyStreaming {
 
         let mut made = Made::default();
         let started = Instant::now();
-        let outcome = traffic(c, app, &config, &cancel, progress, &mut made).await;
+        let outcome = traffic(c, app, &config, progress, &mut made).await;
         match outcome {
             Err(e) => diags.error("Cannot make the verification traffic", e),
             Ok(channel) => {
@@ -197,32 +199,36 @@ impl TypedAction for VerifyStreaming {
                     &targets,
                     &channel,
                     started + timeout,
-                    &cancel,
                     progress,
                     diags,
                 )
                 .await;
-                if diags.has_errors() || cancel.is_cancelled() || progress.abandoned() {
+                if diags.has_errors() || c.cancel().is_cancelled() || progress.abandoned() {
                     // Reported below, after clean-up.
                 } else {
                     report(c, &watch, &targets, &timeout_text, diags).await;
                 }
             }
         }
-        clean_up(c, &made, progress, diags).await;
+        // Clean-up runs also after Terraform cancelled the run: its calls
+        // get a context of their own, bounded by CLEANUP_WITHIN.
+        let cleanup_ctx = CallContext {
+            cancel: CancellationToken::new(),
+            ..ctx.clone()
+        };
+        clean_up(&Aws::new(clients, &cleanup_ctx), &made, progress, diags).await;
     }
 }
 
 /// The data types to verify and their streams, from the streaming
 /// configuration as the service has it now.
 async fn targets(
-    c: &AwsClients,
+    c: &Aws<'_>,
     app: &str,
     config: &Config,
-    cancel: &CancellationToken,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Target>> {
-    let configured = match find_streaming_configurations(c, app, cancel).await {
+    let configured = match find_streaming_configurations(c, app).await {
         Ok(list) => list,
         Err(e) => {
             diags.error(
@@ -284,10 +290,9 @@ async fn targets(
 /// Makes the user (unless given), the channel and the message; returns the
 /// channel ARN. What it made is in `made` whatever happens.
 async fn traffic(
-    c: &AwsClients,
+    c: &Aws<'_>,
     app: &str,
     config: &Config,
-    cancel: &CancellationToken,
     progress: &Progress,
     made: &mut Made,
 ) -> Result<String, String> {
@@ -302,7 +307,6 @@ async fn traffic(
                 "chimesdk_verify_streaming",
                 None,
                 &format!("verify-user-{id}"),
-                cancel,
             )
             .await
             .map_err(|e| format!("CreateAppInstanceUser: {e}"))?;
@@ -316,7 +320,6 @@ async fn traffic(
         &format!("chimesdk-verify-{id}"),
         &bearer,
         &format!("verify-channel-{id}"),
-        cancel,
     )
     .await
     .map_err(|e| format!("CreateChannel as {bearer}: {e}"))?;
@@ -327,7 +330,6 @@ async fn traffic(
         &format!("chimesdk_verify_streaming {id}"),
         &bearer,
         &format!("verify-message-{id}"),
-        cancel,
     )
     .await
     .map_err(|e| format!("SendChannelMessage to {channel}: {e}"))?;
@@ -341,19 +343,18 @@ async fn traffic(
 /// passed, or the run was cancelled.
 #[allow(clippy::too_many_arguments)]
 async fn wait(
-    c: &AwsClients,
+    c: &Aws<'_>,
     watch: &mut Watch,
     targets: &[Target],
     channel: &str,
     deadline: Instant,
-    cancel: &CancellationToken,
     progress: &Progress,
     diags: &mut Diagnostics,
 ) {
     let started = Instant::now();
     let mut last_said = Instant::now();
     loop {
-        match watch.poll(c, channel, cancel).await {
+        match watch.poll(c, channel).await {
             Ok(arrived) => {
                 for (stream, event) in arrived {
                     progress
@@ -364,7 +365,7 @@ async fn wait(
                         .await;
                 }
             }
-            Err(e) if cancel.is_cancelled() => {
+            Err(e) if c.cancel().is_cancelled() => {
                 diags.error(
                     "Verification cancelled",
                     format!("Terraform stopped the action ({e}); what it made is deleted."),
@@ -383,7 +384,7 @@ async fn wait(
         if pending.is_empty() || Instant::now() >= deadline {
             return;
         }
-        if cancel.is_cancelled() || progress.abandoned() {
+        if c.cancel().is_cancelled() || progress.abandoned() {
             diags.error(
                 "Verification cancelled",
                 "Terraform stopped the action; what it made is deleted.",
@@ -405,7 +406,7 @@ async fn wait(
         }
         tokio::select! {
             _ = tokio::time::sleep(POLL_EVERY.min(deadline.saturating_duration_since(Instant::now()))) => {}
-            _ = cancel.cancelled() => {}
+            _ = c.cancel().cancelled() => {}
         }
     }
 }
@@ -413,7 +414,7 @@ async fn wait(
 /// One error per stream that missed a record, with what the stream looks
 /// like now.
 async fn report(
-    c: &AwsClients,
+    c: &Aws<'_>,
     watch: &Watch,
     targets: &[Target],
     waited: &str,
@@ -431,7 +432,7 @@ async fn report(
             continue;
         }
         let (seen, others) = watch.seen_on(stream);
-        let now = describe_stream_summary(c, stream, &CancellationToken::new()).await;
+        let now = describe_stream_summary(c, stream).await;
         diags.error(
             format!(
                 "No {} record reached {stream}",
@@ -448,19 +449,18 @@ async fn report(
 
 /// Deletes the channel and the user the action made, also after a cancel;
 /// what cannot be deleted is named with the command that deletes it.
-async fn clean_up(c: &AwsClients, made: &Made, progress: &Progress, diags: &mut Diagnostics) {
-    let fresh = CancellationToken::new();
+async fn clean_up(c: &Aws<'_>, made: &Made, progress: &Progress, diags: &mut Diagnostics) {
     let work = async {
         let mut left = Vec::new();
         if let Some((channel, bearer)) = &made.channel
-            && let Err(e) = test_traffic::delete_channel(c, channel, bearer, &fresh).await
+            && let Err(e) = test_traffic::delete_channel(c, channel, bearer).await
         {
             left.push(format!(
                 "channel {channel} ({e}): `aws chime-sdk-messaging delete-channel --channel-arn {channel} --chime-bearer {bearer}`"
             ));
         }
         if let Some(user) = &made.user
-            && let Err(e) = app_instance_user::calls::delete(c, user, &fresh).await
+            && let Err(e) = app_instance_user::calls::delete(c, user).await
         {
             left.push(format!(
                 "user {user} ({e}): `aws chime-sdk-identity delete-app-instance-user --app-instance-user-arn {user}`"

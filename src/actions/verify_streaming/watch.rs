@@ -4,10 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use tokio_util::sync::CancellationToken;
-
+use crate::aws::Aws;
+use crate::aws::AwsError;
 use crate::aws::stream_reader::{iterator_at_tip, open_shards, read_records};
-use crate::aws::{AwsClients, AwsError};
 use chimesdk_domain::events::{Event, EventType};
 use chimesdk_domain::streaming::DataType;
 
@@ -37,15 +36,11 @@ pub struct Watch {
 impl Watch {
     /// Notes the tip of every open shard of each stream; a stream that
     /// cannot be read is returned with why, and not watched.
-    pub async fn open(
-        c: &AwsClients,
-        streams: &BTreeSet<String>,
-        cancel: &CancellationToken,
-    ) -> (Watch, Vec<(String, AwsError)>) {
+    pub async fn open(c: &Aws<'_>, streams: &BTreeSet<String>) -> (Watch, Vec<(String, AwsError)>) {
         let mut watch = Watch::default();
         let mut failed = Vec::new();
         for name in streams {
-            match Self::tips(c, name, cancel).await {
+            match Self::tips(c, name).await {
                 Ok(cursors) => {
                     watch.streams.insert(
                         name.clone(),
@@ -62,14 +57,10 @@ impl Watch {
         (watch, failed)
     }
 
-    async fn tips(
-        c: &AwsClients,
-        stream: &str,
-        cancel: &CancellationToken,
-    ) -> Result<BTreeMap<String, Option<String>>, AwsError> {
+    async fn tips(c: &Aws<'_>, stream: &str) -> Result<BTreeMap<String, Option<String>>, AwsError> {
         let mut cursors = BTreeMap::new();
-        for shard in open_shards(c, stream, cancel).await? {
-            let it = iterator_at_tip(c, stream, &shard, cancel).await?;
+        for shard in open_shards(c, stream).await? {
+            let it = iterator_at_tip(c, stream, &shard).await?;
             cursors.insert(shard, it);
         }
         Ok(cursors)
@@ -102,15 +93,14 @@ impl Watch {
     /// (stream, event type), first sightings only.
     pub async fn poll(
         &mut self,
-        c: &AwsClients,
+        c: &Aws<'_>,
         channel_arn: &str,
-        cancel: &CancellationToken,
     ) -> Result<Vec<(String, EventType)>, AwsError> {
         let mut arrived = Vec::new();
         for (name, stream) in &mut self.streams {
             for iterator in stream.cursors.values_mut() {
                 let Some(it) = iterator.clone() else { continue };
-                let (records, next) = read_records(c, &it, cancel).await?;
+                let (records, next) = read_records(c, &it).await?;
                 *iterator = next;
                 for data in records {
                     match Event::decode(&data) {

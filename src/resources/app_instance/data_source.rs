@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::aws::Aws;
 use crate::aws::tags::{TagsAttr, tags_attr};
 use crate::aws::{AwsClients, app_instances};
 use chimesdk_domain::arn::AppInstanceArn;
@@ -65,6 +66,7 @@ impl TypedDataSource for AppInstanceData {
         ctx: &CallContext,
         diags: &mut Diagnostics,
     ) -> Option<DataModel> {
+        let c = &Aws::new(c, ctx);
         let Some(arn) = config.arn.known().cloned() else {
             diags.error_at(
                 AttributePath::attr("arn"),
@@ -73,7 +75,7 @@ impl TypedDataSource for AppInstanceData {
             );
             return None;
         };
-        let found = match app_instances::find_app_instance(c, &arn, &ctx.cancel).await {
+        let found = match app_instances::find_app_instance(c, &arn).await {
             Ok(Some(a)) => a,
             Ok(None) => {
                 diags.error_at(
@@ -91,7 +93,7 @@ impl TypedDataSource for AppInstanceData {
                 return None;
             }
         };
-        let tags = match app_instances::list_tags(c, &arn, &ctx.cancel).await {
+        let tags = match app_instances::list_tags(c, &arn).await {
             Ok(t) => t,
             Err(e) => {
                 diags.error(

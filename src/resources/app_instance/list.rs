@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use crate::aws::Aws;
 use super::AppInstanceResource;
 use super::schema::Model;
 use crate::aws::AwsClients;
@@ -25,9 +26,10 @@ impl TypedList for AppInstanceResource {
         out: &mut Listing<'_, Self>,
         diags: &mut Diagnostics,
     ) {
+        let c = &Aws::new(c, ctx);
         let mut next = None;
         loop {
-            match list_app_instances_page(c, next, LIST_PAGE_MAX, &ctx.cancel).await {
+            match list_app_instances_page(c, next, LIST_PAGE_MAX).await {
                 Err(e) => {
                     diags.error("listing Chime SDK AppInstances", e.to_string());
                     return;

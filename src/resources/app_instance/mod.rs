@@ -13,9 +13,9 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 
 use self::schema::{MAX_TAGS, Model};
+use crate::aws::Aws;
 use crate::aws::app_instances::{self, AppInstance};
 use crate::aws::tags::{Tags, chime_tag_problem, known_tags, merge, split_remote, tags_attr};
-use crate::aws::wait::within;
 use crate::aws::{AwsClients, AwsError};
 use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
@@ -101,15 +101,14 @@ fn check_tags(m: &Model, defaults: &Tags, diags: &mut Diagnostics) {
 
 /// Reads the AppInstance and its tags into a state shaped like `like`.
 async fn read_state(
-    c: &AwsClients,
+    c: &Aws<'_>,
     arn: &str,
     like: &Model,
-    ctx: &CallContext,
 ) -> Result<Option<Model>, AwsError> {
-    let Some(a) = app_instances::find_app_instance(c, arn, &ctx.cancel).await? else {
+    let Some(a) = app_instances::find_app_instance(c, arn).await? else {
         return Ok(None);
     };
-    let remote = app_instances::list_tags(c, arn, &ctx.cancel).await?;
+    let remote = app_instances::list_tags(c, arn).await?;
     Ok(Some(state_of(&a, &remote, like, &c.default_tags)))
 }
 
@@ -127,7 +126,7 @@ impl TypedResource for AppInstanceResource {
     }
 
     async fn plan(&self, req: Plan<'_, Self>, diags: &mut Diagnostics) -> Model {
-        let c = req.data;
+        let c = &Aws::new(req.data, req.ctx);
         let mut m = req.planned;
         check_tags(&req.config, &c.default_tags, diags);
         m.tags_all = match known_tags(&req.config.tags) {
@@ -145,7 +144,7 @@ impl TypedResource for AppInstanceResource {
     }
 
     async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        let c = req.data;
+        let c = &Aws::new(req.data, req.ctx);
         let (Some(name), Some(tags)) =
             (req.planned.name.known(), known_tags(&req.planned.tags_all))
         else {
@@ -159,18 +158,14 @@ impl TypedResource for AppInstanceResource {
         // response included) gets the same AppInstance back.
         let token = uuid::Uuid::new_v4().simple().to_string();
         let metadata = req.planned.metadata.known().map(String::as_str);
-        let created = within(
-            req.deadline.remaining(),
-            "CreateAppInstance",
-            app_instances::create_app_instance(c, name, metadata, &token, &tags, &req.ctx.cancel),
-        )
-        .await;
+        let created = app_instances::create_app_instance(c, name, metadata, &token, &tags)
+            .await;
         let arn = match created {
             Ok(arn) => arn,
             Err(e) => {
                 diags.error(
                     format!("creating Chime SDK AppInstance ({name})"),
-                    explain(&req.deadline, &e),
+                    explain(req.ctx, &e),
                 );
                 return None;
             }
@@ -185,12 +180,8 @@ impl TypedResource for AppInstanceResource {
             last_updated_timestamp: Attr::Null,
             ..req.planned.clone()
         };
-        let read = within(
-            req.deadline.remaining(),
-            "DescribeAppInstance",
-            read_state(c, &arn, &req.planned, req.ctx),
-        )
-        .await;
+        let read = read_state(c, &arn, &req.planned)
+            .await;
         match read {
             Ok(Some(read)) => reached = read,
             Ok(None) => diags.error(
@@ -200,7 +191,7 @@ impl TypedResource for AppInstanceResource {
             ),
             Err(e) => diags.error(
                 format!("reading Chime SDK AppInstance ({arn}) after creating it"),
-                explain(&req.deadline, &e),
+                explain(req.ctx, &e),
             ),
         }
         Some(reached)
@@ -210,12 +201,12 @@ impl TypedResource for AppInstanceResource {
         let Some(arn) = req.current.arn.known().cloned() else {
             return Some(req.current);
         };
-        let read = read_state(req.data, &arn, &req.current, req.ctx).await;
+        let read = read_state(&Aws::new(req.data, req.ctx), &arn, &req.current).await;
         super::refreshed("AppInstance", &arn, req.current, read, diags)
     }
 
     async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        let c = req.data;
+        let c = &Aws::new(req.data, req.ctx);
         let prior = req.prior.clone().unwrap_or_default();
         let (Some(arn), Some(name), Some(tags)) = (
             prior.arn.known().cloned(),
@@ -231,16 +222,12 @@ impl TypedResource for AppInstanceResource {
         let mut reached = prior.clone();
         if prior.name != req.planned.name || prior.metadata != req.planned.metadata {
             let metadata = req.planned.metadata.known().map_or("", String::as_str);
-            let updated = within(
-                req.deadline.remaining(),
-                "UpdateAppInstance",
-                app_instances::update_app_instance(c, &arn, name, metadata, &req.ctx.cancel),
-            )
+            let updated = app_instances::update_app_instance(c, &arn, name, metadata)
             .await;
             if let Err(e) = updated {
                 diags.error(
                     format!("updating Chime SDK AppInstance ({arn})"),
-                    explain(&req.deadline, &e),
+                    explain(req.ctx, &e),
                 );
                 return Some(reached);
             }
@@ -248,15 +235,15 @@ impl TypedResource for AppInstanceResource {
             reached.metadata = req.planned.metadata.clone();
         }
         if prior.tags_all != req.planned.tags_all {
-            let tagged = within(req.deadline.remaining(), "tagging", async {
-                let remote = app_instances::list_tags(c, &arn, &req.ctx.cancel).await?;
-                app_instances::set_tags(c, &arn, &remote, &tags, &req.ctx.cancel).await
-            })
+            let tagged = async {
+                let remote = app_instances::list_tags(c, &arn).await?;
+                app_instances::set_tags(c, &arn, &remote, &tags).await
+            }
             .await;
             if let Err(e) = tagged {
                 diags.error(
                     format!("tagging Chime SDK AppInstance ({arn})"),
-                    explain(&req.deadline, &e),
+                    explain(req.ctx, &e),
                 );
                 return Some(reached);
             }
@@ -264,13 +251,7 @@ impl TypedResource for AppInstanceResource {
             reached.tags_all = req.planned.tags_all.clone();
         }
         if req.planned.last_updated_timestamp.is_unknown() {
-            match within(
-                req.deadline.remaining(),
-                "DescribeAppInstance",
-                app_instances::find_app_instance(c, &arn, &req.ctx.cancel),
-            )
-            .await
-            {
+            match app_instances::find_app_instance(c, &arn).await {
                 Ok(Some(a)) => reached.last_updated_timestamp = a.last_updated.into(),
                 Ok(None) => diags.error(
                     format!("reading Chime SDK AppInstance ({arn}) after updating it"),
@@ -278,7 +259,7 @@ impl TypedResource for AppInstanceResource {
                 ),
                 Err(e) => diags.error(
                     format!("reading Chime SDK AppInstance ({arn}) after updating it"),
-                    explain(&req.deadline, &e),
+                    explain(req.ctx, &e),
                 ),
             }
         }
@@ -287,18 +268,14 @@ impl TypedResource for AppInstanceResource {
 
     async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         let arn = req.prior.arn.known().cloned()?;
-        let deleted = within(
-            req.deadline.remaining(),
-            "DeleteAppInstance",
-            app_instances::delete_app_instance(req.data, &arn, &req.ctx.cancel),
-        )
-        .await;
+        let deleted = app_instances::delete_app_instance(&Aws::new(req.data, req.ctx), &arn)
+            .await;
         match deleted {
             Ok(()) => None,
             Err(e) => {
                 diags.error(
                     format!("deleting Chime SDK AppInstance ({arn})"),
-                    explain(&req.deadline, &e),
+                    explain(req.ctx, &e),
                 );
                 Some(req.prior)
             }
@@ -319,6 +296,7 @@ impl TypedResource for AppInstanceResource {
         ctx: &CallContext,
         diags: &mut Diagnostics,
     ) -> Option<Model> {
+        let c = &Aws::new(c, ctx);
         let app = match AppInstanceArn::parse(id) {
             Ok(a) => a,
             Err(why) => {
@@ -345,7 +323,7 @@ impl TypedResource for AppInstanceResource {
             return None;
         }
         let arn = app.to_string();
-        match read_state(c, &arn, &Model::default(), ctx).await {
+        match read_state(c, &arn, &Model::default()).await {
             Ok(Some(m)) => Some(m),
             Ok(None) => {
                 diags.error(

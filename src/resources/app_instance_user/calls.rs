@@ -1,9 +1,8 @@
 //! The AWS calls of `chimesdk_app_instance_user`: Chime SDK identity's
 //! AppInstanceUser operations, through the provider's one call helper.
 
-use tokio_util::sync::CancellationToken;
 
-use crate::aws::AwsClients;
+use crate::aws::Aws;
 use crate::aws::app_instances::{find_app_instance, rfc3339};
 use crate::aws::error::AwsError;
 use crate::aws::gone::{
@@ -21,16 +20,15 @@ pub struct User {
 
 /// CreateAppInstanceUser; `token` makes a retried call return the same user.
 pub async fn create(
-    c: &AwsClients,
+    c: &Aws<'_>,
     app_instance_arn: &str,
     user_id: &str,
     name: &str,
     metadata: Option<&str>,
     token: &str,
-    cancel: &CancellationToken,
 ) -> Result<String, AwsError> {
     let out = c
-        .call("CreateAppInstanceUser", cancel, || {
+        .call("CreateAppInstanceUser", || {
             c.identity
                 .create_app_instance_user()
                 .app_instance_arn(app_instance_arn)
@@ -54,12 +52,11 @@ pub async fn create(
 /// BadRequestException), so an ambiguous answer is settled by
 /// ListAppInstanceUsers.
 pub async fn find(
-    c: &AwsClients,
+    c: &Aws<'_>,
     arn: &str,
-    cancel: &CancellationToken,
 ) -> Result<Option<User>, AwsError> {
     let answer = c
-        .call("DescribeAppInstanceUser", cancel, || {
+        .call("DescribeAppInstanceUser", || {
             c.identity
                 .describe_app_instance_user()
                 .app_instance_user_arn(arn)
@@ -67,7 +64,7 @@ pub async fn find(
         })
         .await;
     let found = found_or_listed(answer, &format!("AppInstanceUser {arn}"), || {
-        listed(c, arn, cancel)
+        listed(c, arn)
     })
     .await?;
     let Some(out) = found else { return Ok(None) };
@@ -87,13 +84,12 @@ pub async fn find(
 
 /// UpdateAppInstanceUser: name and metadata together (the call takes both).
 pub async fn update(
-    c: &AwsClients,
+    c: &Aws<'_>,
     arn: &str,
     name: &str,
     metadata: &str,
-    cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
-    c.call("UpdateAppInstanceUser", cancel, || {
+    c.call("UpdateAppInstanceUser", || {
         c.identity
             .update_app_instance_user()
             .app_instance_user_arn(arn)
@@ -106,9 +102,9 @@ pub async fn update(
 }
 
 /// DeleteAppInstanceUser; one proven gone counts as deleted.
-pub async fn delete(c: &AwsClients, arn: &str, cancel: &CancellationToken) -> Result<(), AwsError> {
+pub async fn delete(c: &Aws<'_>, arn: &str) -> Result<(), AwsError> {
     let answer = c
-        .call("DeleteAppInstanceUser", cancel, || {
+        .call("DeleteAppInstanceUser", || {
             c.identity
                 .delete_app_instance_user()
                 .app_instance_user_arn(arn)
@@ -116,7 +112,7 @@ pub async fn delete(c: &AwsClients, arn: &str, cancel: &CancellationToken) -> Re
         })
         .await;
     deleted_or_listed(answer, &format!("AppInstanceUser {arn}"), || {
-        listed(c, arn, cancel)
+        listed(c, arn)
     })
     .await
 }
@@ -126,13 +122,12 @@ const LIST_PAGE_MAX: i32 = 50;
 
 /// One page of ListAppInstanceUsers: the users' ARNs and the next token.
 async fn list_page(
-    c: &AwsClients,
+    c: &Aws<'_>,
     app_instance_arn: &str,
     next_token: Option<String>,
-    cancel: &CancellationToken,
 ) -> Result<(Vec<String>, Option<String>), AwsError> {
     let out = c
-        .call("ListAppInstanceUsers", cancel, || {
+        .call("ListAppInstanceUsers", || {
             c.identity
                 .list_app_instance_users()
                 .app_instance_arn(app_instance_arn)
@@ -158,7 +153,7 @@ async fn list_page(
 /// end, lists the user. A user cannot outlive its AppInstance: when the
 /// List itself is answered ambiguously, an AppInstance proven gone proves
 /// the user gone too.
-async fn listed(c: &AwsClients, arn: &str, cancel: &CancellationToken) -> Result<Listed, AwsError> {
+async fn listed(c: &Aws<'_>, arn: &str) -> Result<Listed, AwsError> {
     let Some((app_instance_arn, _)) = arn.rsplit_once("/user/") else {
         return Err(AwsError::Other(format!(
             "{arn} is not an AppInstanceUser ARN (APP_INSTANCE_ARN/user/ID)"
@@ -166,13 +161,13 @@ async fn listed(c: &AwsClients, arn: &str, cancel: &CancellationToken) -> Result
     };
     let listing = list_to_the_end(
         "ListAppInstanceUsers",
-        |token| list_page(c, app_instance_arn, token, cancel),
+        |token| list_page(c, app_instance_arn, token),
         |user: &String| user == arn,
     )
     .await;
     match listing {
         Err(e) if may_mean_gone(&e) => {
-            match find_app_instance(c, app_instance_arn, cancel).await? {
+            match find_app_instance(c, app_instance_arn).await? {
                 None => Ok(Listed {
                     by: "ListAppInstances",
                     present: false,

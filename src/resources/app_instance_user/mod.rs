@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use self::calls::User;
 use self::schema::Model;
-use crate::aws::wait::within;
+use crate::aws::Aws;
 use crate::aws::{AwsClients, AwsError};
 use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
@@ -57,12 +57,11 @@ fn state_of(u: &User, like: &Model) -> Model {
 }
 
 async fn read_state(
-    c: &AwsClients,
+    c: &Aws<'_>,
     arn: &str,
     like: &Model,
-    ctx: &CallContext,
 ) -> Result<Option<Model>, AwsError> {
-    Ok(calls::find(c, arn, &ctx.cancel)
+    Ok(calls::find(c, arn)
         .await?
         .map(|u| state_of(&u, like)))
 }
@@ -77,7 +76,7 @@ impl TypedResource for AppInstanceUserResource {
     const TIMEOUTS: &'static [(Op, &'static str)] = schema::DEFAULT_TIMEOUTS;
 
     async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        let c = req.data;
+        let c = &Aws::new(req.data, req.ctx);
         let p = &req.planned;
         let (Some(app), Some(user_id), Some(name)) = (
             p.app_instance_arn.known(),
@@ -95,18 +94,14 @@ impl TypedResource for AppInstanceUserResource {
         // response included) gets the same user back.
         let token = uuid::Uuid::new_v4().simple().to_string();
         let metadata = p.metadata.known().map(String::as_str);
-        let created = within(
-            req.deadline.remaining(),
-            "CreateAppInstanceUser",
-            calls::create(c, app, user_id, name, metadata, &token, &req.ctx.cancel),
-        )
-        .await;
+        let created = calls::create(c, app, user_id, name, metadata, &token)
+            .await;
         let arn = match created {
             Ok(arn) => arn,
             Err(e) => {
                 diags.error(
                     format!("creating Chime SDK AppInstanceUser ({user_id} in {app})"),
-                    explain(&req.deadline, &e),
+                    explain(req.ctx, &e),
                 );
                 return None;
             }
@@ -121,7 +116,7 @@ impl TypedResource for AppInstanceUserResource {
             last_updated_timestamp: Attr::Null,
             ..p.clone()
         };
-        match within(req.deadline.remaining(), "DescribeAppInstanceUser", read_state(c, &arn, p, req.ctx)).await {
+        match read_state(c, &arn, p).await {
             Ok(Some(read)) => reached = read,
             Ok(None) => diags.error(
                 format!("reading Chime SDK AppInstanceUser ({arn}) after creating it"),
@@ -130,7 +125,7 @@ impl TypedResource for AppInstanceUserResource {
             ),
             Err(e) => diags.error(
                 format!("reading Chime SDK AppInstanceUser ({arn}) after creating it"),
-                explain(&req.deadline, &e),
+                explain(req.ctx, &e),
             ),
         }
         Some(reached)
@@ -140,12 +135,12 @@ impl TypedResource for AppInstanceUserResource {
         let Some(arn) = req.current.arn.known().cloned() else {
             return Some(req.current);
         };
-        let read = read_state(req.data, &arn, &req.current, req.ctx).await;
+        let read = read_state(&Aws::new(req.data, req.ctx), &arn, &req.current).await;
         super::refreshed("AppInstanceUser", &arn, req.current, read, diags)
     }
 
     async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        let c = req.data;
+        let c = &Aws::new(req.data, req.ctx);
         let prior = req.prior.clone().unwrap_or_default();
         let (Some(arn), Some(name)) = (prior.arn.known().cloned(), req.planned.name.known()) else {
             diags.error(
@@ -155,26 +150,15 @@ impl TypedResource for AppInstanceUserResource {
             return req.prior;
         };
         let metadata = req.planned.metadata.known().map_or("", String::as_str);
-        let updated = within(
-            req.deadline.remaining(),
-            "UpdateAppInstanceUser",
-            calls::update(c, &arn, name, metadata, &req.ctx.cancel),
-        )
-        .await;
+        let updated = calls::update(c, &arn, name, metadata).await;
         if let Err(e) = updated {
             diags.error(
                 format!("updating Chime SDK AppInstanceUser ({arn})"),
-                explain(&req.deadline, &e),
+                explain(req.ctx, &e),
             );
             return Some(prior);
         }
-        match within(
-            req.deadline.remaining(),
-            "DescribeAppInstanceUser",
-            read_state(c, &arn, &req.planned, req.ctx),
-        )
-        .await
-        {
+        match read_state(c, &arn, &req.planned).await {
             Ok(Some(read)) => Some(read),
             Ok(None) => {
                 diags.error(
@@ -186,7 +170,7 @@ impl TypedResource for AppInstanceUserResource {
             Err(e) => {
                 diags.error(
                     format!("reading Chime SDK AppInstanceUser ({arn}) after updating it"),
-                    explain(&req.deadline, &e),
+                    explain(req.ctx, &e),
                 );
                 // Updated but not read back: what was asked for, with the
                 // timestamp left for the next refresh.
@@ -200,18 +184,12 @@ impl TypedResource for AppInstanceUserResource {
 
     async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         let arn = req.prior.arn.known().cloned()?;
-        match within(
-            req.deadline.remaining(),
-            "DeleteAppInstanceUser",
-            calls::delete(req.data, &arn, &req.ctx.cancel),
-        )
-        .await
-        {
+        match calls::delete(&Aws::new(req.data, req.ctx), &arn).await {
             Ok(()) => None,
             Err(e) => {
                 diags.error(
                     format!("deleting Chime SDK AppInstanceUser ({arn})"),
-                    explain(&req.deadline, &e),
+                    explain(req.ctx, &e),
                 );
                 Some(req.prior)
             }
@@ -225,6 +203,7 @@ impl TypedResource for AppInstanceUserResource {
         ctx: &CallContext,
         diags: &mut Diagnostics,
     ) -> Option<Model> {
+        let c = &Aws::new(c, ctx);
         let (app, _) = match split_user_arn(id) {
             Ok(parts) => parts,
             Err(why) => {
@@ -250,7 +229,7 @@ impl TypedResource for AppInstanceUserResource {
             );
             return None;
         }
-        match read_state(c, id, &Model::default(), ctx).await {
+        match read_state(c, id, &Model::default()).await {
             Ok(Some(m)) => Some(m),
             Ok(None) => {
                 diags.error(

@@ -2,9 +2,8 @@
 //! configurations, got, put and deleted.
 
 use aws_sdk_chimesdkmessaging::types::{MessagingDataType, StreamingConfiguration};
-use tokio_util::sync::CancellationToken;
 
-use crate::aws::AwsClients;
+use crate::aws::Aws;
 use crate::aws::error::AwsError;
 use crate::aws::gone::{Found, Listed, deleted_or_listed};
 
@@ -18,12 +17,11 @@ pub struct Configured {
 /// The AppInstance's streaming configurations; empty when none (the service
 /// answers NotFound then).
 pub async fn find_streaming_configurations(
-    c: &AwsClients,
+    c: &Aws<'_>,
     app_instance_arn: &str,
-    cancel: &CancellationToken,
 ) -> Result<Vec<Configured>, AwsError> {
     let found = c
-        .call("GetMessagingStreamingConfigurations", cancel, || {
+        .call("GetMessagingStreamingConfigurations", || {
             c.chime
                 .get_messaging_streaming_configurations()
                 .app_instance_arn(app_instance_arn)
@@ -44,10 +42,9 @@ pub async fn find_streaming_configurations(
 }
 
 pub async fn put_streaming_configurations(
-    c: &AwsClients,
+    c: &Aws<'_>,
     app_instance_arn: &str,
     desired: &[Configured],
-    cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     let configs = desired
         .iter()
@@ -59,7 +56,7 @@ pub async fn put_streaming_configurations(
                 .map_err(|e| AwsError::Other(e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    c.call("PutMessagingStreamingConfigurations", cancel, || {
+    c.call("PutMessagingStreamingConfigurations", || {
         c.chime
             .put_messaging_streaming_configurations()
             .app_instance_arn(app_instance_arn)
@@ -74,12 +71,11 @@ pub async fn put_streaming_configurations(
 /// no not-found error, so an ambiguous answer counts as done only when
 /// GetMessagingStreamingConfigurations proves none is left.
 pub async fn delete_streaming_configurations(
-    c: &AwsClients,
+    c: &Aws<'_>,
     app_instance_arn: &str,
-    cancel: &CancellationToken,
 ) -> Result<(), AwsError> {
     let answer = c
-        .call("DeleteMessagingStreamingConfigurations", cancel, || {
+        .call("DeleteMessagingStreamingConfigurations", || {
             c.chime
                 .delete_messaging_streaming_configurations()
                 .app_instance_arn(app_instance_arn)
@@ -90,7 +86,7 @@ pub async fn delete_streaming_configurations(
         answer,
         &format!("the streaming configuration of {app_instance_arn}"),
         || async {
-            let left = find_streaming_configurations(c, app_instance_arn, cancel).await?;
+            let left = find_streaming_configurations(c, app_instance_arn).await?;
             Ok(Listed {
                 by: "GetMessagingStreamingConfigurations",
                 present: !left.is_empty(),

@@ -2,7 +2,7 @@
 //! region/account against the AppInstance's, and the five stream rules
 //! against what Kinesis reports.
 
-use crate::aws::AwsClients;
+use crate::aws::Aws;
 use crate::aws::kinesis::StreamSummary;
 use crate::aws::regions::chime_region_problem;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
@@ -12,7 +12,7 @@ use tfplugin::value::AttributePath;
 
 /// Rule 7: streams are read and made with the provider's credentials, so the
 /// provider must be in the AppInstance's region and account.
-pub fn check_provider_matches(c: &AwsClients, app: &AppInstanceArn, diags: &mut Diagnostics) {
+pub fn check_provider_matches(c: &Aws<'_>, app: &AppInstanceArn, diags: &mut Diagnostics) {
     if let Some(why) = chime_region_problem(&c.region, c.custom_chime_endpoint) {
         diags.error_at(
             AttributePath::attr("app_instance_arn"),
@@ -64,71 +64,67 @@ pub enum Asking {
 impl Asking {
     pub async fn stream_summary(
         self,
-        c: &AwsClients,
+        c: &Aws<'_>,
         name: &str,
-        cancel: &tokio_util::sync::CancellationToken,
     ) -> Result<StreamSummary, crate::aws::AwsError> {
         match self {
             Asking::SharedPlanLookup => {
                 c.lookups
                     .once("DescribeStreamSummary", name, || {
-                        crate::aws::kinesis::describe_stream_summary(c, name, cancel)
+                        crate::aws::kinesis::describe_stream_summary(c, name)
                     })
                     .await
             }
-            Asking::AwsNow => crate::aws::kinesis::describe_stream_summary(c, name, cancel).await,
+            Asking::AwsNow => crate::aws::kinesis::describe_stream_summary(c, name).await,
         }
     }
 
     pub async fn key(
         self,
-        c: &AwsClients,
+        c: &Aws<'_>,
         key: &str,
-        cancel: &tokio_util::sync::CancellationToken,
     ) -> Result<crate::aws::kms::KeyFacts, crate::aws::AwsError> {
         match self {
             Asking::SharedPlanLookup => {
                 c.lookups
-                    .once("DescribeKey", key, || crate::aws::kms::describe_key(c, key, cancel))
+                    .once("DescribeKey", key, || crate::aws::kms::describe_key(c, key))
                     .await
             }
-            Asking::AwsNow => crate::aws::kms::describe_key(c, key, cancel).await,
+            Asking::AwsNow => crate::aws::kms::describe_key(c, key).await,
         }
     }
 
     pub async fn key_policy(
         self,
-        c: &AwsClients,
+        c: &Aws<'_>,
         key_id: &str,
-        cancel: &tokio_util::sync::CancellationToken,
     ) -> Result<String, crate::aws::AwsError> {
         match self {
             Asking::SharedPlanLookup => {
                 c.lookups
                     .once("GetKeyPolicy", key_id, || {
-                        crate::aws::kms::key_policy(c, key_id, cancel)
+                        crate::aws::kms::key_policy(c, key_id)
                     })
                     .await
             }
-            Asking::AwsNow => crate::aws::kms::key_policy(c, key_id, cancel).await,
+            Asking::AwsNow => crate::aws::kms::key_policy(c, key_id).await,
         }
     }
 
     async fn app_instance_exists(
         self,
-        c: &AwsClients,
+        c: &Aws<'_>,
         arn: &str,
-        cancel: &tokio_util::sync::CancellationToken,
     ) -> Result<bool, crate::aws::AwsError> {
         match self {
             Asking::SharedPlanLookup => {
                 c.lookups
                     .once("DescribeAppInstance", arn, || {
-                        crate::aws::app_instances::app_instance_exists(c, arn, cancel)
+                        crate::aws::app_instances::app_instance_exists(c, arn)
                     })
                     .await
             }
-            Asking::AwsNow => crate::aws::app_instances::app_instance_exists(c, arn, cancel).await,
+            Asking::AwsNow => crate::aws::app_instances::app_instance_exists(c, arn).await,
         }
     }
 }
@@ -136,13 +132,12 @@ impl Asking {
 /// The AppInstance must exist before anything is created for it: checked at
 /// plan time on create, and again before apply's first mutating call.
 pub async fn check_app_instance_exists(
-    c: &AwsClients,
+    c: &Aws<'_>,
     app: &str,
     asking: Asking,
-    cancel: &tokio_util::sync::CancellationToken,
     diags: &mut Diagnostics,
 ) {
-    match asking.app_instance_exists(c, app, cancel).await {
+    match asking.app_instance_exists(c, app).await {
         Ok(true) => {}
         Ok(false) => diags.error_at(
             AttributePath::attr("app_instance_arn"),

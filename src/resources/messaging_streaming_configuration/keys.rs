@@ -8,15 +8,16 @@
 
 use std::collections::BTreeMap;
 
+use crate::aws::Aws;
 use super::checks::{Asking, stream_name};
 use super::model::Model;
 use super::validate::block_path;
 use crate::aws::kinesis::StreamSummary;
 use crate::aws::kms::{AWS_MANAGED_KINESIS_KEY, KeyFacts};
-use crate::aws::{AwsClients, AwsError};
+use crate::aws::AwsError;
 use chimesdk_domain::arn::AppInstanceArn;
 use chimesdk_domain::kms_policy::{ACTION, SERVICE_LINKED_ROLE, Verdict, WriteRequest, evaluate};
-use tfplugin::framework::{CallContext, Diagnostics};
+use tfplugin::framework::Diagnostics;
 use tfplugin::value::{Attr, AttributePath};
 
 /// One stream that uses a key, and the attribute that chose it.
@@ -29,7 +30,7 @@ struct KeyUse {
 /// `kms_key_id`, a referenced stream's current key (from `referenced`,
 /// what the stream checks just read).
 fn key_uses(
-    c: &AwsClients,
+    c: &Aws<'_>,
     config: &Model,
     app: &AppInstanceArn,
     referenced: &BTreeMap<String, StreamSummary>,
@@ -77,11 +78,10 @@ fn key_uses(
 
 /// Checks every customer-managed key the configuration's streams use.
 pub async fn check_stream_keys(
-    c: &AwsClients,
+    c: &Aws<'_>,
     config: &Model,
     referenced: &BTreeMap<String, StreamSummary>,
     asking: Asking,
-    ctx: &CallContext,
     diags: &mut Diagnostics,
 ) {
     let Some(app) = config
@@ -95,7 +95,7 @@ pub async fn check_stream_keys(
         if key == AWS_MANAGED_KINESIS_KEY {
             continue;
         }
-        let facts = match asking.key(c, &key, &ctx.cancel).await {
+        let facts = match asking.key(c, &key).await {
             Ok(f) => f,
             Err(e) => {
                 lookup_failed(&key, "DescribeKey", "kms:DescribeKey", &e, &uses, diags);
@@ -130,7 +130,7 @@ pub async fn check_stream_keys(
             }
             continue;
         }
-        let policy = match asking.key_policy(c, &facts.key_id, &ctx.cancel).await {
+        let policy = match asking.key_policy(c, &facts.key_id).await {
             Ok(p) => p,
             Err(e) => {
                 lookup_failed(&key, "GetKeyPolicy", "kms:GetKeyPolicy", &e, &uses, diags);
@@ -271,9 +271,9 @@ fn lookup_failed(
 
 /// The service writes with its service-linked role: say so when the
 /// account has none yet, before a plan that writes a configuration.
-pub async fn check_service_linked_role(c: &AwsClients, ctx: &CallContext, diags: &mut Diagnostics) {
+pub async fn check_service_linked_role(c: &Aws<'_>, diags: &mut Diagnostics) {
     let exists = c.lookups.once("GetRole", SERVICE_LINKED_ROLE, || {
-        crate::aws::iam::service_linked_role_exists(c, &ctx.cancel)
+        crate::aws::iam::service_linked_role_exists(c)
     });
     match exists.await {
         Ok(true) => {}

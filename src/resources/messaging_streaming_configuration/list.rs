@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 use futures::StreamExt;
 
+use crate::aws::Aws;
 use super::MessagingStreamingConfiguration;
 use super::read::imported;
 use crate::aws::app_instances::{AppInstanceSummary, LIST_PAGE_MAX, list_app_instances_page};
@@ -48,10 +49,11 @@ impl TypedList for MessagingStreamingConfiguration {
         out: &mut Listing<'_, Self>,
         diags: &mut Diagnostics,
     ) {
+        let c = &Aws::new(c, ctx);
         let mut next = None;
         loop {
             let (apps, token) =
-                match list_app_instances_page(c, next, LIST_PAGE_MAX, &ctx.cancel).await {
+                match list_app_instances_page(c, next, LIST_PAGE_MAX).await {
                     Ok(page) => page,
                     Err(e) => {
                         diags.error("listing Chime SDK AppInstances", e.to_string());
@@ -63,7 +65,7 @@ impl TypedList for MessagingStreamingConfiguration {
             let configured: Vec<(AppInstanceSummary, Result<Vec<Configured>, AwsError>)> =
                 futures::stream::iter(apps)
                     .map(|app| async move {
-                        let found = find_streaming_configurations(c, &app.arn, &ctx.cancel).await;
+                        let found = find_streaming_configurations(c, &app.arn).await;
                         (app, found)
                     })
                     .buffered(OBJECT_READ_CONCURRENCY)

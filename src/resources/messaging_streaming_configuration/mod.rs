@@ -19,7 +19,7 @@ pub use data_source::MessagingStreamingConfigurationData;
 use async_trait::async_trait;
 
 use self::model::{Model, Private};
-use crate::aws::AwsClients;
+use crate::aws::{Aws, AwsClients};
 use tfplugin::framework::{
     CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Registry,
     TypedResource,
@@ -70,7 +70,7 @@ impl TypedResource for MessagingStreamingConfiguration {
             private: req.private,
             changed: req.prior.as_ref() != Some(&planned),
         };
-        plan::live_checks(req.data, input, req.ctx, diags).await;
+        plan::live_checks(&Aws::new(req.data, req.ctx), input, diags).await;
         planned
     }
 
@@ -80,26 +80,19 @@ impl TypedResource for MessagingStreamingConfiguration {
 
     async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         let private = std::mem::take(req.private);
-        let outcome = reconcile::create_or_update(
-            req.data,
-            req.prior.as_ref(),
-            &req.planned,
-            private,
-            req.deadline,
-            req.ctx,
-        )
-        .await;
+        let c = &Aws::new(req.data, req.ctx);
+        let outcome = reconcile::create_or_update(c, req.prior.as_ref(), &req.planned, private).await;
         settle(outcome, req.private, diags)
     }
 
     async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         let private = std::mem::take(req.private);
-        let outcome = reconcile::delete(req.data, &req.prior, private, req.deadline, req.ctx).await;
+        let outcome = reconcile::delete(&Aws::new(req.data, req.ctx), &req.prior, private).await;
         settle(outcome, req.private, diags)
     }
 
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        read::refresh(req.data, &req.current, req.ctx, diags).await
+        read::refresh(&Aws::new(req.data, req.ctx), &req.current, diags).await
     }
 
     fn identity(&self) -> Option<IdentitySchema> {
@@ -125,6 +118,6 @@ impl TypedResource for MessagingStreamingConfiguration {
         ctx: &CallContext,
         diags: &mut Diagnostics,
     ) -> Option<Model> {
-        read::import(clients, id, ctx, diags).await
+        read::import(&Aws::new(clients, ctx), id, diags).await
     }
 }

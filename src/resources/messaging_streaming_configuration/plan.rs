@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::aws::Aws;
 use super::checks::{Asking, check_provider_matches, stream_name, stream_problems};
 use super::model::{
     BlockModel, Desired, Model, Private, StreamModel, StreamSpec, TagsAttr, Target, known_tags,
@@ -17,7 +18,7 @@ use crate::aws::kinesis::{
 use crate::aws::tags::{MAX_USER_TAGS, TagChanges, merge};
 use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
-use tfplugin::framework::{CallContext, Diagnostics};
+use tfplugin::framework::Diagnostics;
 use tfplugin::value::{Attr, AttributePath};
 
 /// The planned model for a config (schema defaults already applied by the
@@ -138,10 +139,9 @@ fn block_paths(config: &Model) -> BTreeMap<String, AttributePath> {
 /// DescribeStreamSummary per distinct stream; returns what was found, by
 /// stream name, for the key checks. Shared with apply.
 pub async fn check_referenced_streams(
-    c: &AwsClients,
+    c: &Aws<'_>,
     config: &Model,
     asking: Asking,
-    ctx: &CallContext,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, StreamSummary> {
     let mut found = BTreeMap::new();
@@ -162,7 +162,7 @@ pub async fn check_referenced_streams(
         let Some(name) = stream_name(&arn) else {
             continue;
         };
-        match asking.stream_summary(c, &name, &ctx.cancel).await {
+        match asking.stream_summary(c, &name).await {
             Ok(summary) => {
                 for (summary_text, detail) in stream_problems(&summary) {
                     for p in &paths {
@@ -268,9 +268,8 @@ pub struct LiveInputs<'a> {
 
 /// The live part of the plan (after ConfigureProvider).
 pub async fn live_checks(
-    c: &AwsClients,
+    c: &Aws<'_>,
     input: LiveInputs<'_>,
-    ctx: &CallContext,
     diags: &mut Diagnostics,
 ) {
     let LiveInputs {
@@ -293,13 +292,13 @@ pub async fn live_checks(
         return;
     }
     let referenced =
-        check_referenced_streams(c, config, Asking::SharedPlanLookup, ctx, diags).await;
-    super::keys::check_stream_keys(c, config, &referenced, Asking::SharedPlanLookup, ctx, diags)
+        check_referenced_streams(c, config, Asking::SharedPlanLookup, diags).await;
+    super::keys::check_stream_keys(c, config, &referenced, Asking::SharedPlanLookup, diags)
         .await;
     if !changed {
         return;
     }
-    super::keys::check_service_linked_role(c, ctx, diags).await;
+    super::keys::check_service_linked_role(c, diags).await;
     let desired = Desired::from_model(planned);
     let new_instance = prior.is_none_or(|p| p.app_instance_arn != config.app_instance_arn);
     if new_instance {
@@ -307,7 +306,6 @@ pub async fn live_checks(
             c,
             &app.to_string(),
             Asking::SharedPlanLookup,
-            &ctx.cancel,
             diags,
         )
         .await;
@@ -316,7 +314,7 @@ pub async fn live_checks(
         }
     }
     if prior.is_none() {
-        match chime::find_streaming_configurations(c, &app.to_string(), &ctx.cancel).await {
+        match chime::find_streaming_configurations(c, &app.to_string()).await {
             Ok(existing) => check_no_takeover(&existing, desired.as_ref(), &app.to_string(), diags),
             Err(why) if why.is_access_denied() => diags.warning_at(
                 AttributePath::attr("app_instance_arn"),
@@ -354,7 +352,7 @@ pub async fn live_checks(
             continue;
         }
         let summary = c.lookups.once("DescribeStreamSummary", &name, || {
-            kinesis::describe_stream_summary(c, &name, &ctx.cancel)
+            kinesis::describe_stream_summary(c, &name)
         });
         let summary = match summary.await {
             Ok(s) => s,
@@ -365,7 +363,7 @@ pub async fn live_checks(
         };
         open_shards.insert(name.clone(), summary.open_shards);
         if !private.created_streams.contains(&name) {
-            warn_adoption(c, &spec, &summary, stream_path(&name, "name"), ctx, diags).await;
+            warn_adoption(c, &spec, &summary, stream_path(&name, "name"), diags).await;
         }
     }
     for (name, spec) in desired.managed_streams() {
@@ -376,20 +374,19 @@ pub async fn live_checks(
             diags,
         );
     }
-    check_shard_quota(c, &desired, &open_shards, &stream_path, ctx, diags).await;
+    check_shard_quota(c, &desired, &open_shards, &stream_path, diags).await;
 }
 
 /// Says that an existing stream will be adopted, and which of its tags go.
 async fn warn_adoption(
-    c: &AwsClients,
+    c: &Aws<'_>,
     spec: &StreamSpec,
     s: &StreamSummary,
     path: Option<AttributePath>,
-    ctx: &CallContext,
     diags: &mut Diagnostics,
 ) {
     let name = &spec.name;
-    let tags_note = match list_tags(c, name, &ctx.cancel).await {
+    let tags_note = match list_tags(c, name).await {
         Ok(remote) => {
             let removed = TagChanges::between(&remote, &spec.tags, kinesis::PROTECTED_TAGS)
                 .removed_keys()
@@ -456,11 +453,10 @@ fn check_scaling_steps(
 /// The account's shard quota (DescribeLimits): the shards this plan adds
 /// must fit beside the open ones.
 async fn check_shard_quota(
-    c: &AwsClients,
+    c: &Aws<'_>,
     desired: &Desired,
     open_shards: &BTreeMap<String, i64>,
     stream_path: &(dyn Fn(&str, &str) -> Option<AttributePath> + Sync),
-    ctx: &CallContext,
     diags: &mut Diagnostics,
 ) {
     let growth: Vec<(String, i64)> = desired
@@ -478,7 +474,7 @@ async fn check_shard_quota(
     let at = |name: &str| stream_path(name, "shard_count");
     let limits = c
         .lookups
-        .once("DescribeLimits", "", || kinesis::describe_limits(c, &ctx.cancel));
+        .once("DescribeLimits", "", || kinesis::describe_limits(c));
     match limits.await {
         Ok(limits) if limits.open_shards + added > limits.shard_limit => {
             let listing = growth

@@ -3,34 +3,34 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::aws::Aws;
 use super::model::{BlockModel, Model, StreamModel, TagsAttr, tags_attr};
 use crate::aws::app_instances::app_instance_gone;
 use crate::aws::gone::Found as _;
 use crate::aws::kinesis::{self, StreamSummary, describe_stream_summary, list_tags};
 use crate::aws::tags::{Tags, split_remote};
-use crate::aws::{AwsClients, AwsError};
+use crate::aws::AwsError;
 use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::AppInstanceArn;
-use tfplugin::framework::{CallContext, Diagnostics};
+use tfplugin::framework::Diagnostics;
 use tfplugin::value::{Attr, AttributePath};
 
 /// Refreshes a state. `None` = the configuration is gone (removed from
 /// state with a warning so the next plan re-creates it).
 pub async fn refresh(
-    c: &AwsClients,
+    c: &Aws<'_>,
     current: &Model,
-    ctx: &CallContext,
     diags: &mut Diagnostics,
 ) -> Option<Model> {
     let Some(app_arn) = current.app_instance_arn.known().cloned() else {
         return Some(current.clone());
     };
-    let remote = match chime::find_streaming_configurations(c, &app_arn, &ctx.cancel).await {
+    let remote = match chime::find_streaming_configurations(c, &app_arn).await {
         Ok(r) => r,
         // A deleted AppInstance may answer BadRequest or Forbidden here
         // (unverified which): DescribeAppInstance settles it.
         Err(e) => {
-            if app_instance_gone(c, &app_arn, &ctx.cancel).await {
+            if app_instance_gone(c, &app_arn).await {
                 warn_app_instance_gone(current, &app_arn, diags);
             } else {
                 diags.error(
@@ -41,7 +41,7 @@ pub async fn refresh(
             return Some(current.clone());
         }
     };
-    if remote.is_empty() && app_instance_gone(c, &app_arn, &ctx.cancel).await {
+    if remote.is_empty() && app_instance_gone(c, &app_arn).await {
         warn_app_instance_gone(current, &app_arn, diags);
         return Some(current.clone());
     }
@@ -72,7 +72,7 @@ pub async fn refresh(
                     continue;
                 };
                 if !described.contains_key(&name) {
-                    let found = match describe(c, &name, ctx, diags).await {
+                    let found = match describe(c, &name, diags).await {
                         Ok(found) => found,
                         Err(e) => {
                             diags.error(format!("reading Kinesis stream ({name})"), e.to_string());
@@ -140,18 +140,17 @@ struct Found {
 
 /// The stream's summary and tags; `Ok(None)` if it does not exist.
 async fn describe(
-    c: &AwsClients,
+    c: &Aws<'_>,
     name: &str,
-    ctx: &CallContext,
     diags: &mut Diagnostics,
 ) -> Result<Option<Found>, AwsError> {
-    let Some(summary) = describe_stream_summary(c, name, &ctx.cancel)
+    let Some(summary) = describe_stream_summary(c, name)
         .await
         .found()?
     else {
         return Ok(None);
     };
-    let tags = match list_tags(c, name, &ctx.cancel).await {
+    let tags = match list_tags(c, name).await {
         Ok(t) => Some(t),
         Err(e) if e.is_not_found() => return Ok(None),
         Err(why) if why.is_access_denied() => {
@@ -227,9 +226,8 @@ fn read_tags(prior: &StreamModel, remote: &Tags, defaults: &Tags) -> (TagsAttr, 
 /// `terraform import` by AppInstance ARN: the configuration as
 /// `resource_arn` blocks (ownership of streams is never assumed).
 pub async fn import(
-    c: &AwsClients,
+    c: &Aws<'_>,
     id: &str,
-    ctx: &CallContext,
     diags: &mut Diagnostics,
 ) -> Option<Model> {
     if let Err(why) = AppInstanceArn::parse(id) {
@@ -240,7 +238,7 @@ pub async fn import(
         );
         return None;
     }
-    let remote = match chime::find_streaming_configurations(c, id, &ctx.cancel).await {
+    let remote = match chime::find_streaming_configurations(c, id).await {
         Ok(r) => r,
         Err(e) => {
             diags.error(

@@ -5,16 +5,17 @@
 
 use std::collections::BTreeMap;
 
+use crate::aws::Aws;
 use super::checks::{Asking, check_provider_matches};
 use super::model::{Desired, Model, Private, StreamSpec, Target};
 use super::plan::{check_no_takeover, check_referenced_streams};
 use crate::aws::app_instances::app_instance_gone;
 use crate::aws::kinesis::{self, StreamSummary};
-use crate::aws::{AwsClients, AwsError};
+use crate::aws::AwsError;
 use crate::resources::explain;
 use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::AppInstanceArn;
-use tfplugin::framework::{CallContext, Deadline, Diagnostics};
+use tfplugin::framework::Diagnostics;
 use tfplugin::value::Attr;
 
 /// What an apply reached, whatever happened.
@@ -28,12 +29,10 @@ pub struct Outcome {
 /// an update, or the planned state without unknowns for a create, so the
 /// next apply completes from there.
 pub async fn create_or_update(
-    c: &AwsClients,
+    c: &Aws<'_>,
     prior: Option<&Model>,
     planned: &Model,
     mut private: Private,
-    deadline: Deadline,
-    ctx: &CallContext,
 ) -> Outcome {
     let mut diags = Diagnostics::new();
     let fail = |private: Private, diags: Diagnostics| Outcome {
@@ -67,22 +66,21 @@ pub async fn create_or_update(
             c,
             &app_arn,
             Asking::AwsNow,
-            &ctx.cancel,
             &mut diags,
         )
         .await;
     }
-    let referenced = check_referenced_streams(c, planned, Asking::AwsNow, ctx, &mut diags).await;
-    super::keys::check_stream_keys(c, planned, &referenced, Asking::AwsNow, ctx, &mut diags).await;
+    let referenced = check_referenced_streams(c, planned, Asking::AwsNow, &mut diags).await;
+    super::keys::check_stream_keys(c, planned, &referenced, Asking::AwsNow, &mut diags).await;
     if diags.has_errors() {
         return fail(private, diags);
     }
-    let current = match chime::find_streaming_configurations(c, &app_arn, &ctx.cancel).await {
+    let current = match chime::find_streaming_configurations(c, &app_arn).await {
         Ok(v) => v,
         Err(e) => {
             diags.error(
                 format!("reading Chime SDK messaging streaming configuration ({app_arn})"),
-                e.to_string(),
+                explain(c.ctx(), &e),
             );
             return fail(private, diags);
         }
@@ -97,14 +95,14 @@ pub async fn create_or_update(
     // Managed streams, each converged in order.
     let mut arns: BTreeMap<String, String> = BTreeMap::new();
     for (name, spec) in desired.managed_streams() {
-        match ensure_stream(c, &spec, &app_arn, &mut private, &deadline, ctx).await {
+        match ensure_stream(c, &spec, &app_arn, &mut private, ).await {
             Ok(summary) => {
                 arns.insert(name, summary.arn);
             }
             Err((doing, e)) => {
                 diags.error(
                     format!("{doing} Kinesis stream ({name})"),
-                    explain(&deadline, &e),
+                    explain(c.ctx(), &e),
                 );
                 return fail(private, diags);
             }
@@ -128,11 +126,11 @@ pub async fn create_or_update(
     };
     if wanted != current {
         tracing::info!(app_instance = %app_arn, "writing streaming configuration");
-        if let Err(e) = chime::put_streaming_configurations(c, &app_arn, &wanted, &ctx.cancel).await
+        if let Err(e) = chime::put_streaming_configurations(c, &app_arn, &wanted).await
         {
             diags.error(
                 format!("writing Chime SDK messaging streaming configuration ({app_arn})"),
-                explain_put_error(e),
+                explain_put_error(c, e),
             );
             return fail(private, diags);
         }
@@ -145,11 +143,11 @@ pub async fn create_or_update(
             if still_used.contains_key(&name) || spec.retain_on_destroy {
                 continue;
             }
-            if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, &deadline, ctx).await
+            if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, ).await
             {
                 diags.error(
                     format!("deleting Kinesis stream ({name}) that this resource no longer uses"),
-                    explain(&deadline, &e),
+                    explain(c.ctx(), &e),
                 );
                 return fail(private, diags);
             }
@@ -167,11 +165,9 @@ pub async fn create_or_update(
 /// streams this resource created, unless retained. Tolerates anything
 /// already gone.
 pub async fn delete(
-    c: &AwsClients,
+    c: &Aws<'_>,
     prior: &Model,
     mut private: Private,
-    deadline: Deadline,
-    ctx: &CallContext,
 ) -> Outcome {
     let mut diags = Diagnostics::new();
     let Some(app_arn) = prior.app_instance_arn.known().cloned() else {
@@ -181,15 +177,15 @@ pub async fn delete(
             diagnostics: diags,
         };
     };
-    if let Err(e) = chime::delete_streaming_configurations(c, &app_arn, &ctx.cancel).await {
+    if let Err(e) = chime::delete_streaming_configurations(c, &app_arn).await {
         // A deleted AppInstance took its configuration with it; it may
         // answer BadRequest or Forbidden here (unverified which).
-        if app_instance_gone(c, &app_arn, &ctx.cancel).await {
+        if app_instance_gone(c, &app_arn).await {
             tracing::info!(app_instance = %app_arn, error = %e, "the AppInstance no longer exists, nor its configuration");
         } else {
             diags.error(
                 format!("deleting Chime SDK messaging streaming configuration ({app_arn})"),
-                e.to_string(),
+                explain(c.ctx(), &e),
             );
             return Outcome {
                 model: Some(prior.clone()),
@@ -210,10 +206,10 @@ pub async fn delete(
             private.forget(&name);
             continue;
         }
-        if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, &deadline, ctx).await {
+        if let Err(e) = delete_if_owned(c, &name, &app_arn, &mut private, ).await {
             diags.error(
                 format!("deleting Kinesis stream ({name})"),
-                explain(&deadline, &e),
+                explain(c.ctx(), &e),
             );
             return Outcome {
                 model: Some(prior.clone()),
@@ -232,15 +228,13 @@ pub async fn delete(
 /// Deletes a stream if this resource created it (private state, or the
 /// owner tag for this AppInstance); an adopted stream is left alone.
 async fn delete_if_owned(
-    c: &AwsClients,
+    c: &Aws<'_>,
     name: &str,
     app_arn: &str,
     private: &mut Private,
-    deadline: &Deadline,
-    ctx: &CallContext,
 ) -> Result<(), AwsError> {
     let owned = private.created_streams.iter().any(|n| n == name)
-        || match kinesis::find_owner_tag(c, name, &ctx.cancel).await {
+        || match kinesis::find_owner_tag(c, name).await {
             Ok(tag) => tag.as_deref() == Some(app_arn),
             Err(e) if e.is_not_found() => {
                 private.forget(name);
@@ -253,8 +247,8 @@ async fn delete_if_owned(
         return Ok(());
     }
     tracing::info!(stream = %name, "deleting stream");
-    kinesis::delete_stream(c, name, &ctx.cancel).await?;
-    kinesis::wait_stream_deleted(c, name, deadline.remaining(), &ctx.cancel).await?;
+    kinesis::delete_stream(c, name).await?;
+    kinesis::wait_stream_deleted(c, name).await?;
     private.forget(name);
     Ok(())
 }
@@ -262,21 +256,18 @@ async fn delete_if_owned(
 /// Brings one managed stream to its spec; returns its final summary.
 /// The error names what was being done.
 async fn ensure_stream(
-    c: &AwsClients,
+    c: &Aws<'_>,
     spec: &StreamSpec,
     app_arn: &str,
     private: &mut Private,
-    deadline: &Deadline,
-    ctx: &CallContext,
 ) -> Result<StreamSummary, (&'static str, AwsError)> {
     let name = spec.name.as_str();
-    let cancel = &ctx.cancel;
-    let mut summary = match kinesis::describe_stream_summary(c, name, cancel).await {
+    let mut summary = match kinesis::describe_stream_summary(c, name).await {
         Ok(s) => {
             if !private.created_streams.iter().any(|n| n == name) {
                 // Created by an earlier apply that was interrupted before it
                 // could record it? The owner tag says.
-                match kinesis::find_owner_tag(c, name, cancel).await {
+                match kinesis::find_owner_tag(c, name).await {
                     Ok(Some(owner)) if owner == app_arn => private.record_created(name),
                     Ok(_) => tracing::info!(stream = %name, "adopting existing stream"),
                     Err(e) => {
@@ -288,13 +279,13 @@ async fn ensure_stream(
         }
         Err(e) if e.is_not_found() => {
             tracing::info!(stream = %name, shards = spec.shard_count, "creating stream");
-            match kinesis::create_stream(c, name, spec.shard_count, app_arn, &spec.tags, cancel)
+            match kinesis::create_stream(c, name, spec.shard_count, app_arn, &spec.tags)
                 .await
                 .map_err(|e| ("creating", e))?
             {
                 kinesis::Created::ByUs => {
                     private.record_created(name);
-                    if let Err(e) = kinesis::tag_owner(c, name, app_arn, cancel).await {
+                    if let Err(e) = kinesis::tag_owner(c, name, app_arn).await {
                         tracing::warn!(stream = %name, error = %e, "could not tag stream as ours; private state still records it");
                     }
                 }
@@ -302,37 +293,37 @@ async fn ensure_stream(
                     tracing::warn!(stream = %name, "the stream was created by someone else just now: adopting it, never deleting it");
                 }
             }
-            kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+            kinesis::wait_stream_active(c, name)
                 .await
                 .map_err(|e| ("waiting for", e))?
         }
         Err(e) => return Err(("reading", e)),
     };
     if !summary.is_active() {
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+        summary = kinesis::wait_stream_active(c, name)
             .await
             .map_err(|e| ("waiting for", e))?;
     }
     // CreateStream's tags are not honoured everywhere, and an adopted or
     // drifted stream's tags differ: one list, then only the differences.
-    kinesis::converge_tags(c, name, &spec.tags, cancel)
+    kinesis::converge_tags(c, name, &spec.tags)
         .await
         .map_err(|e| ("tagging", e))?;
     if summary.on_demand {
         tracing::info!(stream = %name, "switching stream to PROVISIONED");
-        kinesis::switch_to_provisioned(c, &summary.arn, cancel)
+        kinesis::switch_to_provisioned(c, &summary.arn)
             .await
             .map_err(|e| ("switching capacity mode of", e))?;
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+        summary = kinesis::wait_stream_active(c, name)
             .await
             .map_err(|e| ("waiting for", e))?;
     }
     if !summary.kms || summary.key_id.as_deref() != Some(spec.kms_key_id.as_str()) {
         tracing::info!(stream = %name, key = %spec.kms_key_id, "enabling KMS encryption");
-        kinesis::start_encryption(c, name, &spec.kms_key_id, cancel)
+        kinesis::start_encryption(c, name, &spec.kms_key_id)
             .await
             .map_err(|e| ("encrypting", e))?;
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+        summary = kinesis::wait_stream_active(c, name)
             .await
             .map_err(|e| ("waiting for", e))?;
     }
@@ -343,10 +334,10 @@ async fn ensure_stream(
         }
         let next = kinesis::next_shard_step(summary.open_shards, spec.shard_count);
         tracing::info!(stream = %name, from = summary.open_shards, to = next, "scaling stream");
-        kinesis::update_shard_count(c, name, next, cancel)
+        kinesis::update_shard_count(c, name, next)
             .await
             .map_err(|e| ("scaling", e))?;
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+        summary = kinesis::wait_stream_active(c, name)
             .await
             .map_err(|e| ("waiting for", e))?;
     }
@@ -366,24 +357,23 @@ async fn ensure_stream(
             name,
             summary.retention_hours,
             spec.retention_hours,
-            cancel,
         )
         .await
         .map_err(|e| ("setting retention of", e))?;
-        summary = kinesis::wait_stream_active(c, name, deadline.remaining(), cancel)
+        summary = kinesis::wait_stream_active(c, name)
             .await
             .map_err(|e| ("waiting for", e))?;
     }
     Ok(summary)
 }
 
-fn explain_put_error(e: AwsError) -> String {
+fn explain_put_error(c: &Aws<'_>, e: AwsError) -> String {
     match e {
         e if e.has_code("BadRequestException") => format!(
             "{e}. Chime SDK messaging refused the streams; check the five prerequisites (same account and region, name \
              starting with chime-messaging-, at least 2 shards, KMS encryption)."
         ),
-        other => other.to_string(),
+        other => explain(c.ctx(), &other),
     }
 }
 

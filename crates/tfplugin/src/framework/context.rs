@@ -1,6 +1,8 @@
 //! What every call gets besides its payload: the cancellation StopProvider
-//! trips, and the data ConfigureProvider produced. The lowest layer of the
-//! framework: it imports nothing of it but diagnostics.
+//! trips, the data ConfigureProvider produced, and for apply's operations
+//! the deadline of the resource's `timeouts` block. One value, so every
+//! call an operation makes runs under the same limits. Low in the
+//! framework: it imports diagnostics and the deadline only.
 
 use std::any::Any;
 use std::sync::Arc;
@@ -8,6 +10,7 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use super::diag::Diagnostics;
+use super::timeouts::Deadline;
 
 /// What ConfigureProvider hands to every resource and data source (for
 /// a cloud provider: its API clients), as terraform-plugin-framework's
@@ -20,9 +23,19 @@ pub type ProviderData = Arc<dyn Any + Send + Sync>;
 pub struct CallContext {
     pub cancel: CancellationToken,
     pub provider_data: Option<ProviderData>,
+    /// Set for a create, update or delete: the operation's whole budget.
+    pub deadline: Option<Deadline>,
 }
 
 impl CallContext {
+    /// This context, limited by `deadline` (the framework's, for apply).
+    pub fn with_deadline(&self, deadline: Deadline) -> CallContext {
+        CallContext {
+            deadline: Some(deadline),
+            ..self.clone()
+        }
+    }
+
     /// The configured provider's data, or an error diagnostic saying why not.
     pub fn provider_data<T: Any + Send + Sync>(&self, diags: &mut Diagnostics) -> Option<Arc<T>> {
         let data = self

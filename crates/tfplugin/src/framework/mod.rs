@@ -47,7 +47,7 @@ pub use resource::{
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema};
 pub use timeouts::{
-    DEFAULT_OPERATION_TIMEOUT, Deadline, MAX_OPERATION_TIMEOUT, Op, Timeouts, operation_timeout,
+    DEFAULT_OPERATION_TIMEOUT, Deadline, MAX_OPERATION_TIMEOUT, Op, operation_timeout,
 };
 pub use typed::{
     Change, Destroy, ModelValue, Plan, Refresh, TypedDataSource, TypedResource, data_source,

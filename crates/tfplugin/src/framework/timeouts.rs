@@ -9,7 +9,7 @@ use tokio::time::Instant;
 use super::duration::parse_duration;
 use super::schema::{Attribute, Block, NestedBlock, Nesting};
 use super::validators::duration_at_most;
-use crate::value::{Attr, Value};
+use crate::value::Value;
 
 /// An operation a `timeouts` block can limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,16 +30,6 @@ impl Op {
             Op::Delete => "delete",
         }
     }
-}
-
-/// The `timeouts` block's values in a resource's model, for the operations
-/// apply runs (read has none: refresh is bounded by the provider's own
-/// deadline per call).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Timeouts {
-    pub create: Attr<String>,
-    pub update: Attr<String>,
-    pub delete: Attr<String>,
 }
 
 /// The `timeouts` block for operations with these defaults.
@@ -105,6 +95,11 @@ impl Deadline {
 
     pub fn op(&self) -> Op {
         self.op
+    }
+
+    /// When the budget runs out.
+    pub fn at(&self) -> Instant {
+        self.at
     }
 
     /// What is left, at least a second (a wait with no time cannot ask once).

@@ -51,8 +51,7 @@ pub struct Change<'a, R: TypedResource> {
     /// Read at the start, written with the new state whatever happens.
     pub private: &'a mut R::Private,
     pub data: &'a R::Data,
-    /// From the `timeouts` block for this operation.
-    pub deadline: Deadline,
+    /// Its `deadline` is the operation's, from the `timeouts` block.
     pub ctx: &'a CallContext,
 }
 
@@ -60,7 +59,7 @@ pub struct Destroy<'a, R: TypedResource> {
     pub prior: R::Model,
     pub private: &'a mut R::Private,
     pub data: &'a R::Data,
-    pub deadline: Deadline,
+    /// Its `deadline` is the delete's, from the `timeouts` block.
     pub ctx: &'a CallContext,
 }
 
@@ -320,12 +319,13 @@ impl<R: TypedResource> Resource for TypedServer<R> {
         let mut private: R::Private = private_from(req.private);
         let state = match (prior, planned, config) {
             (Some(prior), None, _) => {
+                let deadline = Deadline::for_operation(req.prior, Op::Delete, R::TIMEOUTS);
+                let ctx = req.ctx.with_deadline(deadline);
                 let destroy = Destroy {
                     prior,
                     private: &mut private,
                     data: &*data,
-                    deadline: Deadline::for_operation(req.prior, Op::Delete, R::TIMEOUTS),
-                    ctx: req.ctx,
+                    ctx: &ctx,
                 };
                 self.inner.delete(destroy, &mut diags).await
             }
@@ -335,14 +335,16 @@ impl<R: TypedResource> Resource for TypedServer<R> {
                 } else {
                     Op::Create
                 };
+                let ctx =
+                    req.ctx
+                        .with_deadline(Deadline::for_operation(req.planned, op, R::TIMEOUTS));
                 let change = Change {
                     prior,
                     planned,
                     config,
                     private: &mut private,
                     data: &*data,
-                    deadline: Deadline::for_operation(req.planned, op, R::TIMEOUTS),
-                    ctx: req.ctx,
+                    ctx: &ctx,
                 };
                 match op {
                     Op::Create => self.inner.create(change, &mut diags).await,

@@ -121,6 +121,7 @@ impl ProviderServer {
 
     pub(super) fn ctx(&self) -> CallContext {
         CallContext {
+            deadline: None,
             cancel: self.stop.child_token(),
             provider_data: self.provider_data.get().cloned(),
         }
