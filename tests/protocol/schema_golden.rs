@@ -9,6 +9,7 @@ use std::fmt::Debug;
 use std::fmt::Write;
 
 use crate::grpc_inprocess::client;
+use chimesdk_provider::provider::ChimeSdkProvider;
 use tfplugin::proto::tfplugin6 as pb;
 
 fn section<V: Debug>(out: &mut String, title: &str, map: impl IntoIterator<Item = (String, V)>) {
@@ -49,4 +50,48 @@ async fn the_served_schemas_are_the_golden_ones() {
         golden == out,
         "the served schemas differ from {path}; if the change is meant, rerun with UPDATE_GOLDEN=1 and review the diff"
     );
+}
+
+/// States as a release with schema version 0 stored them (Terraform's JSON
+/// of every attribute, `timeouts` included) come through
+/// UpgradeResourceState with every value kept: no step runs at version 0,
+/// and the JSON reads under the current schema.
+#[tokio::test]
+async fn version_0_states_upgrade_with_every_value_kept() {
+    let mut c = client().await;
+    for type_name in [
+        "chimesdk_app_instance",
+        "chimesdk_app_instance_user",
+        "chimesdk_messaging_streaming_configuration",
+    ] {
+        let path = format!(
+            "{}/tests/golden/state_v0/{type_name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let stored = std::fs::read(&path).unwrap();
+        let r = c
+            .upgrade_resource_state(pb::upgrade_resource_state::Request {
+                type_name: type_name.into(),
+                version: 0,
+                raw_state: Some(pb::RawState {
+                    json: stored.clone(),
+                    flatmap: Default::default(),
+                }),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{type_name}: {:?}", r.diagnostics);
+        let upgraded = r.upgraded_state.expect("an upgraded state");
+        let ty = tfplugin::framework::Provider::resources(&ChimeSdkProvider::new())
+            .into_iter()
+            .find(|r| r.type_name() == type_name)
+            .unwrap()
+            .schema()
+            .value_type();
+        let value = tfplugin::value::decode(&upgraded.msgpack, &ty).unwrap();
+        let as_json: serde_json::Value = tfplugin::value::from_value(&value).unwrap();
+        let stored: serde_json::Value = serde_json::from_slice(&stored).unwrap();
+        assert_eq!(as_json, stored, "{type_name}");
+    }
 }

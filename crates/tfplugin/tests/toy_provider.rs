@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::framework::{
     BlockSchema, CallContext, Change, Destroy, Diagnostics, Op, Provider, Refresh, Registry,
-    TypedProvider, TypedResource, served_schema,
+    StateUpgrade, TypedProvider, TypedResource, served_schema,
 };
 use tfplugin::proto::tfplugin6::{self as pb, provider_server::Provider as Rpc};
 use tfplugin::tfprotocol::ProviderServer;
@@ -81,6 +81,17 @@ impl TypedResource for Widget {
     type Data = Shelf;
     const TYPE_NAME: &'static str = "toy_widget";
     const TIMEOUTS: &'static [(Op, &'static str)] = &[(Op::Create, "1m"), (Op::Delete, "2m")];
+    /// Version 0 called the name `title`.
+    const SCHEMA_VERSION: i64 = 1;
+    const STATE_UPGRADES: &'static [StateUpgrade] = &[StateUpgrade {
+        from_version: 0,
+        what: "title is now name",
+        upgrade: |attrs| {
+            let title = attrs.remove("title").ok_or("no title")?;
+            attrs.insert("name".into(), title);
+            Ok(())
+        },
+    }];
 
     fn validate(&self, config: &WidgetModel, diags: &mut Diagnostics) {
         if let Some(size) = config.size.known()
@@ -344,6 +355,73 @@ async fn the_timeouts_block_travels_without_the_model() {
         .into_inner();
     let read = decode(&read.new_state.unwrap().msgpack, &ty).unwrap();
     assert_eq!(read.get_attr("timeouts"), Some(&timeouts));
+}
+
+async fn upgrade(
+    server: &ProviderServer,
+    version: i64,
+    json: &str,
+) -> pb::upgrade_resource_state::Response {
+    server
+        .upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
+            type_name: "toy_widget".into(),
+            version,
+            raw_state: Some(pb::RawState {
+                json: json.as_bytes().to_vec(),
+                flatmap: Default::default(),
+            }),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+/// A state stored at version 0 is rewritten by the resource's step and read
+/// under the current schema; the current version passes as it is; a newer
+/// one is refused.
+#[tokio::test]
+async fn upgrade_resource_state_runs_the_declared_steps() {
+    let server = ProviderServer::new(Arc::new(Toy));
+    let ty = widget_type();
+    let schema = server
+        .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(schema.resource_schemas["toy_widget"].version, 1);
+
+    let v0 = upgrade(
+        &server,
+        0,
+        r#"{"id":"w1","title":"gear","size":3,"timeouts":null}"#,
+    )
+    .await;
+    assert!(v0.diagnostics.is_empty(), "{:?}", v0.diagnostics);
+    let state = decode(&v0.upgraded_state.unwrap().msgpack, &ty).unwrap();
+    assert_eq!(
+        state,
+        widget(
+            Value::String("w1".into()),
+            "gear",
+            Value::Number(Number::Int(3))
+        )
+    );
+
+    let v1 = upgrade(
+        &server,
+        1,
+        r#"{"id":"w1","name":"cog","size":3,"timeouts":null}"#,
+    )
+    .await;
+    let state = decode(&v1.upgraded_state.unwrap().msgpack, &ty).unwrap();
+    assert_eq!(state.get_attr("name"), Some(&Value::String("cog".into())));
+
+    let v2 = upgrade(&server, 2, r#"{"id":"w1","name":"cog"}"#).await;
+    assert!(v2.upgraded_state.is_none());
+    assert_eq!(
+        v2.diagnostics[0].summary,
+        "State written by a newer provider"
+    );
 }
 
 #[tokio::test]

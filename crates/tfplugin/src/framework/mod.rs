@@ -23,6 +23,7 @@ mod schema;
 mod timeouts;
 mod typed;
 mod typed_provider;
+mod upgrade;
 mod validators;
 mod walk;
 
@@ -54,6 +55,7 @@ pub use typed::{
     resource, served_schema,
 };
 pub use typed_provider::TypedProvider;
+pub use upgrade::{StateUpgrade, upgrade_state};
 pub use validators::{
     Validator, at_least, between, duration_at_most, length_between, not_empty, one_of, regex_match,
     starts_with,

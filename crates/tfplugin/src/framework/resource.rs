@@ -89,6 +89,16 @@ pub trait Resource: Send + Sync {
         (Value::Null, d)
     }
 
+    /// A stored state of schema `version`, as JSON, brought to the current
+    /// schema's version (the server then reads it under the current schema).
+    fn upgrade_state_json(
+        &self,
+        version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, Diagnostics> {
+        super::upgrade::upgrade_state(self.type_name(), version, self.schema().version, &[], state)
+    }
+
     /// The configuration a person would write for `state`.
     fn generate_config(&self, state: &Value) -> (Value, Diagnostics) {
         (

@@ -24,6 +24,7 @@ use super::resource::{
 };
 use super::schema::Schema;
 use super::timeouts::{Deadline, Op, timeouts_block};
+use super::upgrade::{StateUpgrade, upgrade_state};
 use crate::value::{Type, Value, from_value, to_value};
 
 pub use super::declare::ModelValue;
@@ -85,6 +86,12 @@ pub trait TypedResource: Send + Sync + Sized + 'static {
     /// The operations its `timeouts` block limits, with their defaults; the
     /// framework appends the block (see [`served_schema`]).
     const TIMEOUTS: &'static [(Op, &'static str)] = &[];
+    /// The schema's version: raised when a stored state needs rewriting to
+    /// be read, with a step in [`TypedResource::STATE_UPGRADES`] from each
+    /// earlier version.
+    const SCHEMA_VERSION: i64 = 0;
+    /// One step from each earlier schema version to the next.
+    const STATE_UPGRADES: &'static [StateUpgrade] = &[];
 
     /// Static checks beyond attribute validators, on the configuration with
     /// defaults applied; no provider data (validate runs unconfigured).
@@ -140,7 +147,10 @@ pub fn served_schema<R: TypedResource>() -> Schema {
     if !R::TIMEOUTS.is_empty() {
         block = block.block(timeouts_block(R::TIMEOUTS));
     }
-    Schema::new(block)
+    Schema {
+        version: R::SCHEMA_VERSION,
+        block,
+    }
 }
 
 /// `value` with the `timeouts` of `from` (null where `from` has none): the
@@ -397,6 +407,20 @@ impl<R: TypedResource> Resource for TypedServer<R> {
 
     fn identity(&self) -> Option<IdentitySchema> {
         self.inner.identity()
+    }
+
+    fn upgrade_state_json(
+        &self,
+        version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, Diagnostics> {
+        upgrade_state(
+            R::TYPE_NAME,
+            version,
+            R::SCHEMA_VERSION,
+            R::STATE_UPGRADES,
+            state,
+        )
     }
 
     async fn import(&self, id: &str, ctx: &CallContext) -> (Value, Diagnostics) {

@@ -27,12 +27,33 @@ impl ProviderServer {
                 }));
             }
         };
-        // Schema version 0 is the only one so far: upgrading = re-reading
-        // the JSON under the current schema.
+        // The resource's steps from the stored version to its current one,
+        // then the JSON read under the current schema.
         let raw = req.raw_state.unwrap_or_default();
+        let raw_json = if raw.json.is_empty() {
+            raw.json
+        } else {
+            let upgraded = serde_json::from_slice(&raw.json)
+                .map_err(|e| convert::error("Stored state is not JSON", e.to_string()))
+                .and_then(|state| {
+                    entry
+                        .resource
+                        .upgrade_state_json(req.version, state)
+                        .map_err(|d| convert::diagnostics(&d))
+                });
+            match upgraded {
+                Ok(state) => serde_json::to_vec(&state).unwrap_or_default(),
+                Err(diagnostics) => {
+                    return Ok(Response::new(pb::upgrade_resource_state::Response {
+                        upgraded_state: None,
+                        diagnostics,
+                    }));
+                }
+            }
+        };
         let json = pb::DynamicValue {
             msgpack: Vec::new(),
-            json: raw.json,
+            json: raw_json,
         };
         let response = match decode_state(Some(&json), &entry.ty, "stored state") {
             Ok(state) => pb::upgrade_resource_state::Response {
