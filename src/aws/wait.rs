@@ -100,17 +100,22 @@ where
             }
         };
         let now = Instant::now();
-        if now >= deadline {
+        if now < deadline {
+            tracing::debug!(what, seen = %last, delay_ms = delay.as_millis() as u64, "waiting");
+            let sleep = delay.min(deadline - now);
+            tokio::select! {
+                () = tokio::time::sleep(sleep) => {}
+                () = cancel.cancelled() => return Err(AwsError::Cancelled),
+            }
+        }
+        // The deadline is the operation's, which also bounds each poll's
+        // call: at it, the wait ends with what it last saw, not with a
+        // poll that could only time out.
+        if Instant::now() >= deadline {
             return Err(AwsError::TimedOut {
                 what: what.to_string(),
                 last,
             });
-        }
-        tracing::debug!(what, seen = %last, delay_ms = delay.as_millis() as u64, "waiting");
-        let sleep = delay.min(deadline - now);
-        tokio::select! {
-            () = tokio::time::sleep(sleep) => {}
-            () = cancel.cancelled() => return Err(AwsError::Cancelled),
         }
         delay = (delay.mul_f64(1.5)).min(policy.max_delay);
     }

@@ -104,16 +104,16 @@ impl TypedResource for Widget {
         }
     }
 
-    async fn create(&self, req: Change<'_, Self>, _: &mut Diagnostics) -> Option<WidgetModel> {
+    async fn create(&self, req: Change<'_, Self>, _: &mut Diagnostics) {
         let mut shelf = req.data.0.lock().unwrap();
         let id = format!("w{}", shelf.len() + 1);
         let name = req.planned.name.known().cloned().unwrap_or_default();
         let size = req.planned.size.known().copied().unwrap_or(3);
         shelf.insert(id.clone(), (name, size));
-        Some(WidgetModel {
+        *req.state = Some(WidgetModel {
             id: Attr::Known(id),
             ..req.planned
-        })
+        });
     }
 
     async fn read(&self, req: Refresh<'_, Self>, _: &mut Diagnostics) -> Option<WidgetModel> {
@@ -126,14 +126,14 @@ impl TypedResource for Widget {
         })
     }
 
-    async fn update(&self, req: Change<'_, Self>, _: &mut Diagnostics) -> Option<WidgetModel> {
-        Some(req.planned)
+    async fn update(&self, req: Change<'_, Self>, _: &mut Diagnostics) {
+        *req.state = Some(req.planned);
     }
 
-    async fn delete(&self, req: Destroy<'_, Self>, _: &mut Diagnostics) -> Option<WidgetModel> {
+    async fn delete(&self, req: Destroy<'_, Self>, _: &mut Diagnostics) {
         let id = req.prior.id.known().cloned().unwrap_or_default();
         req.data.0.lock().unwrap().remove(&id);
-        None
+        *req.state = None;
     }
 }
 

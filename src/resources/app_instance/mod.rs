@@ -143,7 +143,7 @@ impl TypedResource for AppInstanceResource {
         m
     }
 
-    async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
+    async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) {
         let c = &Aws::new(req.data, req.ctx);
         let (Some(name), Some(tags)) =
             (req.planned.name.known(), known_tags(&req.planned.tags_all))
@@ -152,7 +152,7 @@ impl TypedResource for AppInstanceResource {
                 "Planned values are not known at apply",
                 "name or tags were still unknown when apply started. This is a bug; please report it.",
             );
-            return None;
+            return;
         };
         // One token for this create: every retry of the call (a lost
         // response included) gets the same AppInstance back.
@@ -167,23 +167,23 @@ impl TypedResource for AppInstanceResource {
                     format!("creating Chime SDK AppInstance ({name})"),
                     explain(req.ctx, &e),
                 );
-                return None;
+                return;
             }
         };
         tracing::info!(app_instance = %arn, "created AppInstance");
         // From here on the AppInstance exists: whatever happens, the state
         // records it, so the next apply or refresh completes it.
-        let mut reached = Model {
+        let reached = req.state.insert(Model {
             id: Attr::Known(arn.clone()),
             arn: Attr::Known(arn.clone()),
             created_timestamp: Attr::Null,
             last_updated_timestamp: Attr::Null,
             ..req.planned.clone()
-        };
+        });
         let read = read_state(c, &arn, &req.planned)
             .await;
         match read {
-            Ok(Some(read)) => reached = read,
+            Ok(Some(read)) => *reached = read,
             Ok(None) => diags.error(
                 format!("reading Chime SDK AppInstance ({arn}) after creating it"),
                 "DescribeAppInstance did not find the AppInstance just created. Run `terraform apply` again: the \
@@ -194,7 +194,6 @@ impl TypedResource for AppInstanceResource {
                 explain(req.ctx, &e),
             ),
         }
-        Some(reached)
     }
 
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
@@ -205,7 +204,7 @@ impl TypedResource for AppInstanceResource {
         super::refreshed("AppInstance", &arn, req.current, read, diags)
     }
 
-    async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
+    async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) {
         let c = &Aws::new(req.data, req.ctx);
         let prior = req.prior.clone().unwrap_or_default();
         let (Some(arn), Some(name), Some(tags)) = (
@@ -217,9 +216,11 @@ impl TypedResource for AppInstanceResource {
                 "Planned values are not known at apply",
                 "arn, name or tags were unknown when apply started. This is a bug; please report it.",
             );
-            return req.prior;
+            return;
         };
-        let mut reached = prior.clone();
+        let Some(reached) = req.state.as_mut() else {
+            return;
+        };
         if prior.name != req.planned.name || prior.metadata != req.planned.metadata {
             let metadata = req.planned.metadata.known().map_or("", String::as_str);
             let updated = app_instances::update_app_instance(c, &arn, name, metadata)
@@ -229,7 +230,7 @@ impl TypedResource for AppInstanceResource {
                     format!("updating Chime SDK AppInstance ({arn})"),
                     explain(req.ctx, &e),
                 );
-                return Some(reached);
+                return;
             }
             reached.name = req.planned.name.clone();
             reached.metadata = req.planned.metadata.clone();
@@ -245,7 +246,7 @@ impl TypedResource for AppInstanceResource {
                     format!("tagging Chime SDK AppInstance ({arn})"),
                     explain(req.ctx, &e),
                 );
-                return Some(reached);
+                return;
             }
             reached.tags = req.planned.tags.clone();
             reached.tags_all = req.planned.tags_all.clone();
@@ -263,21 +264,22 @@ impl TypedResource for AppInstanceResource {
                 ),
             }
         }
-        Some(reached)
     }
 
-    async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        let arn = req.prior.arn.known().cloned()?;
+    async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) {
+        let Some(arn) = req.prior.arn.known().cloned() else {
+            *req.state = None;
+            return;
+        };
         let deleted = app_instances::delete_app_instance(&Aws::new(req.data, req.ctx), &arn)
             .await;
         match deleted {
-            Ok(()) => None,
+            Ok(()) => *req.state = None,
             Err(e) => {
                 diags.error(
                     format!("deleting Chime SDK AppInstance ({arn})"),
                     explain(req.ctx, &e),
                 );
-                Some(req.prior)
             }
         }
     }

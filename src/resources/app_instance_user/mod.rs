@@ -75,7 +75,7 @@ impl TypedResource for AppInstanceUserResource {
     const TYPE_NAME: &'static str = schema::TYPE_NAME;
     const TIMEOUTS: &'static [(Op, &'static str)] = schema::DEFAULT_TIMEOUTS;
 
-    async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
+    async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) {
         let c = &Aws::new(req.data, req.ctx);
         let p = &req.planned;
         let (Some(app), Some(user_id), Some(name)) = (
@@ -88,7 +88,7 @@ impl TypedResource for AppInstanceUserResource {
                 "app_instance_arn, app_instance_user_id or name were still unknown when apply started. This is a bug; \
                  please report it.",
             );
-            return None;
+            return;
         };
         // One token for this create: every retry of the call (a lost
         // response included) gets the same user back.
@@ -103,21 +103,21 @@ impl TypedResource for AppInstanceUserResource {
                     format!("creating Chime SDK AppInstanceUser ({user_id} in {app})"),
                     explain(req.ctx, &e),
                 );
-                return None;
+                return;
             }
         };
         tracing::info!(app_instance_user = %arn, "created AppInstanceUser");
         // The user exists from here on: the state records it whatever
         // happens next, so the next apply or refresh completes it.
-        let mut reached = Model {
+        let reached = req.state.insert(Model {
             id: Attr::Known(arn.clone()),
             arn: Attr::Known(arn.clone()),
             created_timestamp: Attr::Null,
             last_updated_timestamp: Attr::Null,
             ..p.clone()
-        };
+        });
         match read_state(c, &arn, p).await {
-            Ok(Some(read)) => reached = read,
+            Ok(Some(read)) => *reached = read,
             Ok(None) => diags.error(
                 format!("reading Chime SDK AppInstanceUser ({arn}) after creating it"),
                 "DescribeAppInstanceUser did not find the user just created. Run `terraform apply` again: the refresh \
@@ -128,7 +128,6 @@ impl TypedResource for AppInstanceUserResource {
                 explain(req.ctx, &e),
             ),
         }
-        Some(reached)
     }
 
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
@@ -139,7 +138,7 @@ impl TypedResource for AppInstanceUserResource {
         super::refreshed("AppInstanceUser", &arn, req.current, read, diags)
     }
 
-    async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
+    async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) {
         let c = &Aws::new(req.data, req.ctx);
         let prior = req.prior.clone().unwrap_or_default();
         let (Some(arn), Some(name)) = (prior.arn.known().cloned(), req.planned.name.known()) else {
@@ -147,7 +146,7 @@ impl TypedResource for AppInstanceUserResource {
                 "Planned values are not known at apply",
                 "arn or name were unknown when apply started. This is a bug; please report it.",
             );
-            return req.prior;
+            return;
         };
         let metadata = req.planned.metadata.known().map_or("", String::as_str);
         let updated = calls::update(c, &arn, name, metadata).await;
@@ -156,9 +155,9 @@ impl TypedResource for AppInstanceUserResource {
                 format!("updating Chime SDK AppInstanceUser ({arn})"),
                 explain(req.ctx, &e),
             );
-            return Some(prior);
+            return;
         }
-        match read_state(c, &arn, &req.planned).await {
+        *req.state = match read_state(c, &arn, &req.planned).await {
             Ok(Some(read)) => Some(read),
             Ok(None) => {
                 diags.error(
@@ -179,19 +178,21 @@ impl TypedResource for AppInstanceUserResource {
                     ..req.planned.clone()
                 })
             }
-        }
+        };
     }
 
-    async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        let arn = req.prior.arn.known().cloned()?;
+    async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) {
+        let Some(arn) = req.prior.arn.known().cloned() else {
+            *req.state = None;
+            return;
+        };
         match calls::delete(&Aws::new(req.data, req.ctx), &arn).await {
-            Ok(()) => None,
+            Ok(()) => *req.state = None,
             Err(e) => {
                 diags.error(
                     format!("deleting Chime SDK AppInstanceUser ({arn})"),
                     explain(req.ctx, &e),
                 );
-                Some(req.prior)
             }
         }
     }

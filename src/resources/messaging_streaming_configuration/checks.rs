@@ -1,14 +1,21 @@
 //! Live prerequisite checks shared by plan and apply: the provider's
-//! region/account against the AppInstance's, and the five stream rules
-//! against what Kinesis reports.
+//! region/account against the AppInstance's, the AppInstance's existence,
+//! the five stream rules against what Kinesis reports, and no takeover of a
+//! configuration another owner set. Plan asks the shared lookups, apply
+//! asks AWS again before its first mutating call.
 
+use std::collections::BTreeMap;
+
+use super::calls as chime;
+use super::model::{Desired, Model, Target};
+use super::validate::block_path;
 use crate::aws::Aws;
 use crate::aws::kinesis::StreamSummary;
 use crate::aws::regions::chime_region_problem;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
 use chimesdk_domain::streaming::{MIN_OPEN_SHARDS, Unmet, unmet_by_summary};
 use tfplugin::framework::Diagnostics;
-use tfplugin::value::AttributePath;
+use tfplugin::value::{Attr, AttributePath};
 
 /// Rule 7: streams are read and made with the provider's credentials, so the
 /// provider must be in the AppInstance's region and account.
@@ -189,6 +196,138 @@ pub fn stream_problems(s: &StreamSummary) -> Vec<(String, String)> {
 /// The stream name of a referenced ARN (already validated statically).
 pub fn stream_name(arn: &str) -> Option<String> {
     StreamArn::parse(arn).ok().map(|s| s.name)
+}
+
+/// Paths of config blocks by data type, for diagnostics.
+pub fn block_paths(config: &Model) -> BTreeMap<String, AttributePath> {
+    let count = config.blocks().len();
+    config
+        .blocks()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| Some((b.data_type.known()?.clone(), block_path(i, count))))
+        .collect()
+}
+
+/// Checks each referenced stream against the prerequisites, one
+/// DescribeStreamSummary per distinct stream; returns what was found, by
+/// stream name, for the key checks. Shared with apply.
+pub async fn check_referenced_streams(
+    c: &Aws<'_>,
+    config: &Model,
+    asking: Asking,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, StreamSummary> {
+    let mut found = BTreeMap::new();
+    let paths = block_paths(config);
+    let mut by_arn: BTreeMap<String, Vec<AttributePath>> = BTreeMap::new();
+    for b in config.blocks() {
+        if let (Attr::Known(arn), Attr::Null, Attr::Known(dt)) =
+            (&b.resource_arn, &b.stream, &b.data_type)
+            && let Some(path) = paths.get(dt)
+        {
+            by_arn
+                .entry(arn.clone())
+                .or_default()
+                .push(path.clone().attribute("resource_arn"));
+        }
+    }
+    for (arn, paths) in by_arn {
+        let Some(name) = stream_name(&arn) else {
+            continue;
+        };
+        match asking.stream_summary(c, &name).await {
+            Ok(summary) => {
+                for (summary_text, detail) in stream_problems(&summary) {
+                    for p in &paths {
+                        diags.error_at(p.clone(), summary_text.clone(), detail.clone());
+                    }
+                }
+                found.insert(name, summary);
+            }
+            Err(e) if e.is_not_found() => {
+                for p in &paths {
+                    diags.error_at(
+                        p.clone(),
+                        format!("Kinesis stream {name} does not exist"),
+                        format!(
+                            "resource_arn names the stream {name:?}, which does not exist in region {} of this account. \
+                             Create it first (aws_kinesis_stream, with encryption_type = \"KMS\" and shard_count >= 2), \
+                             or replace resource_arn with a `stream` block so that this provider creates it.",
+                            c.region
+                        ),
+                    );
+                }
+            }
+            Err(why) if why.is_access_denied() => {
+                for p in &paths {
+                    diags.warning_at(
+                        p.clone(),
+                        format!("Could not check Kinesis stream {name}"),
+                        format!(
+                            "DescribeStreamSummary was refused ({why}), so the stream's shards and encryption were not \
+                             checked. Grant kinesis:DescribeStreamSummary to check them at plan time."
+                        ),
+                    );
+                }
+            }
+            Err(e) => diags.error(format!("checking Kinesis stream ({name})"), e.to_string()),
+        }
+    }
+    found
+}
+
+/// Refuses to take over an AppInstance whose streaming configuration this
+/// state does not hold (another stack, or set by hand). An identical
+/// configuration is accepted: it is what an interrupted create left.
+pub fn check_no_takeover(
+    existing: &[chime::Configured],
+    desired: Option<&Desired>,
+    app: &str,
+    diags: &mut Diagnostics,
+) {
+    if existing.is_empty() {
+        return;
+    }
+    let wanted: Option<Vec<(String, String)>> = desired.map(|d| {
+        d.targets
+            .iter()
+            .map(|(dt, t)| {
+                let name = match t {
+                    Target::Managed(s) => s.name.clone(),
+                    Target::Referenced(arn) => stream_name(arn).unwrap_or_default(),
+                };
+                (dt.clone(), name)
+            })
+            .collect()
+    });
+    let found: Vec<(String, String)> = existing
+        .iter()
+        .map(|c| {
+            (
+                c.data_type.clone(),
+                stream_name(&c.resource_arn).unwrap_or_default(),
+            )
+        })
+        .collect();
+    if wanted.as_ref() == Some(&found) {
+        return;
+    }
+    let listing = existing
+        .iter()
+        .map(|c| format!("{} -> {}", c.data_type, c.resource_arn))
+        .collect::<Vec<_>>()
+        .join(", ");
+    diags.error_at(
+        AttributePath::attr("app_instance_arn"),
+        "AppInstance already has a streaming configuration",
+        format!(
+            "The AppInstance {app} already streams ({listing}), and this Terraform state does not manage that \
+             configuration: it was set by another stack or by hand. To manage it here, import it first: \
+             `terraform import chimesdk_messaging_streaming_configuration.NAME {app}` (or an `import` block). To leave \
+             it alone, remove this resource. Creating would overwrite the other owner's configuration, so it is refused."
+        ),
+    );
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod model;
 mod plan;
 mod read;
 mod reconcile;
+mod steps;
 pub mod schema;
 mod validate;
 
@@ -35,17 +36,6 @@ pub fn register(registry: &mut Registry) {
     registry
         .listed_resource(MessagingStreamingConfiguration)
         .data_source(MessagingStreamingConfigurationData);
-}
-
-/// What an apply reached, into the diagnostics and the private state.
-fn settle(
-    outcome: reconcile::Outcome,
-    private: &mut Private,
-    diags: &mut Diagnostics,
-) -> Option<Model> {
-    *private = outcome.private;
-    diags.extend(outcome.diagnostics);
-    outcome.model
 }
 
 #[async_trait]
@@ -74,21 +64,26 @@ impl TypedResource for MessagingStreamingConfiguration {
         planned
     }
 
-    async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        self.update(req, diags).await
+    async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) {
+        self.update(req, diags).await;
     }
 
-    async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        let private = std::mem::take(req.private);
+    async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) {
         let c = &Aws::new(req.data, req.ctx);
-        let outcome = reconcile::create_or_update(c, req.prior.as_ref(), &req.planned, private).await;
-        settle(outcome, req.private, diags)
+        reconcile::create_or_update(
+            c,
+            req.prior.as_ref(),
+            &req.planned,
+            req.state,
+            req.private,
+            diags,
+        )
+        .await;
     }
 
-    async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
-        let private = std::mem::take(req.private);
-        let outcome = reconcile::delete(&Aws::new(req.data, req.ctx), &req.prior, private).await;
-        settle(outcome, req.private, diags)
+    async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) {
+        let c = &Aws::new(req.data, req.ctx);
+        reconcile::delete(c, &req.prior, req.state, req.private, diags).await;
     }
 
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {

@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 
 use crate::aws::Aws;
-use super::checks::{Asking, check_provider_matches, stream_name, stream_problems};
+use super::checks::{
+    Asking, block_paths, check_no_takeover, check_provider_matches, check_referenced_streams,
+    stream_name,
+};
 use super::model::{
     BlockModel, Desired, Model, Private, StreamModel, StreamSpec, TagsAttr, Target, known_tags,
     tags_attr,
 };
-use super::validate::block_path;
 use crate::aws::AwsClients;
 use crate::aws::kinesis::{
     self, MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, list_tags, scaling_path,
@@ -122,138 +124,6 @@ fn managed_arn(stream: &StreamModel, c: &AwsClients, prior: Option<&BlockModel>)
         Some(arn) if stream_name(arn).as_deref() == Some(name.as_str()) => Attr::Known(arn.clone()),
         _ => Attr::Unknown,
     }
-}
-
-/// Paths of config blocks by data type, for diagnostics.
-fn block_paths(config: &Model) -> BTreeMap<String, AttributePath> {
-    let count = config.blocks().len();
-    config
-        .blocks()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| Some((b.data_type.known()?.clone(), block_path(i, count))))
-        .collect()
-}
-
-/// Checks each referenced stream against the prerequisites, one
-/// DescribeStreamSummary per distinct stream; returns what was found, by
-/// stream name, for the key checks. Shared with apply.
-pub async fn check_referenced_streams(
-    c: &Aws<'_>,
-    config: &Model,
-    asking: Asking,
-    diags: &mut Diagnostics,
-) -> BTreeMap<String, StreamSummary> {
-    let mut found = BTreeMap::new();
-    let paths = block_paths(config);
-    let mut by_arn: BTreeMap<String, Vec<AttributePath>> = BTreeMap::new();
-    for b in config.blocks() {
-        if let (Attr::Known(arn), Attr::Null, Attr::Known(dt)) =
-            (&b.resource_arn, &b.stream, &b.data_type)
-            && let Some(path) = paths.get(dt)
-        {
-            by_arn
-                .entry(arn.clone())
-                .or_default()
-                .push(path.clone().attribute("resource_arn"));
-        }
-    }
-    for (arn, paths) in by_arn {
-        let Some(name) = stream_name(&arn) else {
-            continue;
-        };
-        match asking.stream_summary(c, &name).await {
-            Ok(summary) => {
-                for (summary_text, detail) in stream_problems(&summary) {
-                    for p in &paths {
-                        diags.error_at(p.clone(), summary_text.clone(), detail.clone());
-                    }
-                }
-                found.insert(name, summary);
-            }
-            Err(e) if e.is_not_found() => {
-                for p in &paths {
-                    diags.error_at(
-                        p.clone(),
-                        format!("Kinesis stream {name} does not exist"),
-                        format!(
-                            "resource_arn names the stream {name:?}, which does not exist in region {} of this account. \
-                             Create it first (aws_kinesis_stream, with encryption_type = \"KMS\" and shard_count >= 2), \
-                             or replace resource_arn with a `stream` block so that this provider creates it.",
-                            c.region
-                        ),
-                    );
-                }
-            }
-            Err(why) if why.is_access_denied() => {
-                for p in &paths {
-                    diags.warning_at(
-                        p.clone(),
-                        format!("Could not check Kinesis stream {name}"),
-                        format!(
-                            "DescribeStreamSummary was refused ({why}), so the stream's shards and encryption were not \
-                             checked. Grant kinesis:DescribeStreamSummary to check them at plan time."
-                        ),
-                    );
-                }
-            }
-            Err(e) => diags.error(format!("checking Kinesis stream ({name})"), e.to_string()),
-        }
-    }
-    found
-}
-
-/// Refuses to take over an AppInstance whose streaming configuration this
-/// state does not hold (another stack, or set by hand). An identical
-/// configuration is accepted: it is what an interrupted create left.
-pub fn check_no_takeover(
-    existing: &[chime::Configured],
-    desired: Option<&Desired>,
-    app: &str,
-    diags: &mut Diagnostics,
-) {
-    if existing.is_empty() {
-        return;
-    }
-    let wanted: Option<Vec<(String, String)>> = desired.map(|d| {
-        d.targets
-            .iter()
-            .map(|(dt, t)| {
-                let name = match t {
-                    Target::Managed(s) => s.name.clone(),
-                    Target::Referenced(arn) => stream_name(arn).unwrap_or_default(),
-                };
-                (dt.clone(), name)
-            })
-            .collect()
-    });
-    let found: Vec<(String, String)> = existing
-        .iter()
-        .map(|c| {
-            (
-                c.data_type.clone(),
-                stream_name(&c.resource_arn).unwrap_or_default(),
-            )
-        })
-        .collect();
-    if wanted.as_ref() == Some(&found) {
-        return;
-    }
-    let listing = existing
-        .iter()
-        .map(|c| format!("{} -> {}", c.data_type, c.resource_arn))
-        .collect::<Vec<_>>()
-        .join(", ");
-    diags.error_at(
-        AttributePath::attr("app_instance_arn"),
-        "AppInstance already has a streaming configuration",
-        format!(
-            "The AppInstance {app} already streams ({listing}), and this Terraform state does not manage that \
-             configuration: it was set by another stack or by hand. To manage it here, import it first: \
-             `terraform import chimesdk_messaging_streaming_configuration.NAME {app}` (or an `import` block). To leave \
-             it alone, remove this resource. Creating would overwrite the other owner's configuration, so it is refused."
-        ),
-    );
 }
 
 /// What the live checks look at.

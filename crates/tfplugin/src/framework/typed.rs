@@ -49,6 +49,11 @@ pub struct Change<'a, R: TypedResource> {
     pub prior: Option<R::Model>,
     pub planned: R::Model,
     pub config: R::Model,
+    /// What exists, as the state will record it: the prior state at the
+    /// start (`None` for a create). The resource writes into it as the
+    /// apply goes; the framework stores what it holds at the end, also
+    /// after a failure, so the next apply completes from there.
+    pub state: &'a mut Option<R::Model>,
     /// Read at the start, written with the new state whatever happens.
     pub private: &'a mut R::Private,
     pub data: &'a R::Data,
@@ -58,6 +63,8 @@ pub struct Change<'a, R: TypedResource> {
 
 pub struct Destroy<'a, R: TypedResource> {
     pub prior: R::Model,
+    /// What is left: the prior state at the start; `None` once deleted.
+    pub state: &'a mut Option<R::Model>,
     pub private: &'a mut R::Private,
     pub data: &'a R::Data,
     /// Its `deadline` is the delete's, from the `timeouts` block.
@@ -103,14 +110,14 @@ pub trait TypedResource: Send + Sync + Sized + 'static {
         req.planned
     }
 
-    /// Returns the state reached, also on failure (`None`: nothing exists).
-    async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Self::Model>;
+    /// Writes what it reached into `req.state`, also on failure.
+    async fn create(&self, req: Change<'_, Self>, diags: &mut Diagnostics);
     /// `None`: the object is gone; Terraform drops it from state.
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Self::Model>;
-    /// Returns the state reached, also on failure.
-    async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics) -> Option<Self::Model>;
-    /// Returns what is left: `None` once deleted.
-    async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) -> Option<Self::Model>;
+    /// Writes what it reached into `req.state`, also on failure.
+    async fn update(&self, req: Change<'_, Self>, diags: &mut Diagnostics);
+    /// Sets `req.state` to `None` once the object is deleted.
+    async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics);
 
     /// The state attributes that name the remote object for life (see
     /// `framework::identity`). With one, `import` also serves import blocks
@@ -327,17 +334,19 @@ impl<R: TypedResource> Resource for TypedServer<R> {
             return unchanged(diags);
         }
         let mut private: R::Private = private_from(req.private);
-        let state = match (prior, planned, config) {
+        let mut state = prior.clone();
+        match (prior, planned, config) {
             (Some(prior), None, _) => {
                 let deadline = Deadline::for_operation(req.prior, Op::Delete, R::TIMEOUTS);
                 let ctx = req.ctx.with_deadline(deadline);
                 let destroy = Destroy {
                     prior,
+                    state: &mut state,
                     private: &mut private,
                     data: &*data,
                     ctx: &ctx,
                 };
-                self.inner.delete(destroy, &mut diags).await
+                self.inner.delete(destroy, &mut diags).await;
             }
             (prior, Some(planned), Some(config)) => {
                 let op = if prior.is_some() {
@@ -352,6 +361,7 @@ impl<R: TypedResource> Resource for TypedServer<R> {
                     prior,
                     planned,
                     config,
+                    state: &mut state,
                     private: &mut private,
                     data: &*data,
                     ctx: &ctx,
@@ -362,7 +372,7 @@ impl<R: TypedResource> Resource for TypedServer<R> {
                 }
             }
             _ => return unchanged(diags),
-        };
+        }
         ApplyResponse {
             new_state: with_timeouts_of(encode(state.as_ref(), &self.ty, &mut diags), req.planned),
             private: private_to(&private),
