@@ -91,12 +91,75 @@ enum Segment {
 
 /// One served operation: how its requests look and what its input allows.
 pub struct Operation {
+    /// The model's name (`chime-sdk-identity`).
+    pub service: String,
     pub name: String,
     method: String,
     segments: Vec<Segment>,
     /// `?operation=redact`-style literals a request must carry.
     query: Vec<(String, String)>,
     input: usize,
+}
+
+impl Operation {
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path as the router writes it: `/channels/{channelArn}`.
+    pub fn axum_path(&self) -> String {
+        let mut path = String::new();
+        for s in &self.segments {
+            path.push('/');
+            match s {
+                Segment::Literal(l) => path.push_str(l),
+                Segment::Label(name) => {
+                    path.push('{');
+                    path.push_str(name);
+                    path.push('}');
+                }
+            }
+        }
+        path
+    }
+
+    /// How many query literals the operation has (`operation=redact`: one).
+    pub fn query_literals(&self) -> usize {
+        self.query.len()
+    }
+
+    /// Whether a query carries this operation's literals (`operation=redact`).
+    pub fn carries(&self, query: &[(String, String)]) -> bool {
+        self.query.iter().all(|q| query.contains(q))
+    }
+
+    /// The URI labels of a path of this operation, decoded; `None` when the
+    /// path is not this operation's.
+    pub fn labels(&self, path: &str) -> Option<HashMap<String, String>> {
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+            .collect();
+        if segments.len() != self.segments.len() {
+            return None;
+        }
+        let mut labels = HashMap::new();
+        for (want, got) in self.segments.iter().zip(segments) {
+            match want {
+                Segment::Literal(l) if *l == got => {}
+                Segment::Literal(_) => return None,
+                Segment::Label(name) => {
+                    labels.insert(name.clone(), got);
+                }
+            }
+        }
+        Some(labels)
+    }
 }
 
 pub struct Models {
@@ -119,7 +182,7 @@ impl Models {
             operations: Vec::new(),
             shapes: Vec::new(),
         };
-        for service in file.services.values() {
+        for (service_name, service) in &file.services {
             // Shape names are per service: index them into one table.
             let names: Vec<&String> = service.shapes.keys().collect();
             let base = models.shapes.len();
@@ -176,6 +239,7 @@ impl Models {
             for (name, op) in &service.operations {
                 let (path, query) = op.uri.split_once('?').unwrap_or((&op.uri, ""));
                 models.operations.push(Operation {
+                    service: service_name.clone(),
                     name: name.clone(),
                     method: op.method.clone(),
                     segments: path
@@ -205,40 +269,27 @@ impl Models {
         Ok(models)
     }
 
+    /// The served operation of this service and name.
+    pub fn by_name(&self, service: &str, name: &str) -> Option<&Operation> {
+        self.operations
+            .iter()
+            .find(|op| op.service == service && op.name == name)
+    }
+
     /// The operation a request is for, with its URI labels decoded; the one
     /// with the most query literals wins (`?operation=redact` over none).
+    /// The router knows each route's operation; tests ask here.
+    #[cfg(test)]
     pub fn operation(
         &self,
         method: &str,
         path: &str,
         query: &[(String, String)],
     ) -> Option<(&Operation, HashMap<String, String>)> {
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                percent_encoding::percent_decode_str(s)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
-            .collect();
         self.operations
             .iter()
-            .filter(|op| op.method == method && op.segments.len() == segments.len())
-            .filter(|op| op.query.iter().all(|q| query.contains(q)))
-            .filter_map(|op| {
-                let mut labels = HashMap::new();
-                for (want, got) in op.segments.iter().zip(&segments) {
-                    match want {
-                        Segment::Literal(l) if l == got => {}
-                        Segment::Literal(_) => return None,
-                        Segment::Label(name) => {
-                            labels.insert(name.clone(), got.clone());
-                        }
-                    }
-                }
-                Some((op, labels))
-            })
+            .filter(|op| op.method == method && op.carries(query))
+            .filter_map(|op| Some((op, op.labels(path)?)))
             .max_by_key(|(op, _)| op.query.len())
     }
 

@@ -64,11 +64,21 @@ pub fn length(field: &str, value: &str, min: usize, max: usize) -> ApiResult<()>
     Ok(())
 }
 
-/// The `x-amz-chime-bearer` header every channel operation requires.
-pub fn bearer(headers: &HeaderMap) -> ApiResult<String> {
-    optional_bearer(headers).ok_or_else(|| {
-        ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required")
-    })
+/// The `x-amz-chime-bearer` header every channel operation requires: the
+/// caller, as a handler's argument (`Bearer(who): Bearer`).
+pub struct Bearer(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, ApiError> {
+        optional_bearer(&parts.headers).map(Bearer).ok_or_else(|| {
+            ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required")
+        })
+    }
 }
 
 /// The bearer where the model makes it optional.

@@ -1,7 +1,8 @@
 //! The endpoint's state: AppInstances, users, streaming configurations,
 //! channels (with their members, bans, moderators and sub-channels),
 //! messages and idempotency tokens, each a [`Table`] that remembers which
-//! rows an operation changed so that only those are written.
+//! rows an operation changed, so that only those are written, and what they
+//! were before, so that a failed operation changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
@@ -11,11 +12,14 @@ use serde::{Deserialize, Serialize};
 use chimesdk_domain::events::{ElasticChannelConfiguration, ExpirationSettings, Identity};
 
 /// Rows by key. Reads go through `Deref`; every change goes through a
-/// method that marks the row, so nothing changes unrecorded.
+/// method that marks the row and keeps what it was, so nothing changes
+/// unrecorded and an operation's changes can be undone.
 #[derive(Debug, Clone)]
 pub struct Table<V> {
     rows: BTreeMap<String, V>,
     dirty: BTreeSet<String>,
+    /// Each row this operation changed, as it was before (`None`: absent).
+    before: BTreeMap<String, Option<V>>,
 }
 
 impl<V> Default for Table<V> {
@@ -23,6 +27,7 @@ impl<V> Default for Table<V> {
         Table {
             rows: BTreeMap::new(),
             dirty: BTreeSet::new(),
+            before: BTreeMap::new(),
         }
     }
 }
@@ -34,35 +39,62 @@ impl<V> Deref for Table<V> {
     }
 }
 
-impl<V> Table<V> {
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        let row = self.rows.get_mut(key)?;
+impl<V: Clone> Table<V> {
+    /// Marks `key` changed, keeping its row as it was the first time.
+    fn touch(&mut self, key: &str) {
+        if !self.before.contains_key(key) {
+            self.before
+                .insert(key.to_string(), self.rows.get(key).cloned());
+        }
         self.dirty.insert(key.to_string());
-        Some(row)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        if !self.rows.contains_key(key) {
+            return None;
+        }
+        self.touch(key);
+        self.rows.get_mut(key)
     }
 
     pub fn insert(&mut self, key: String, value: V) -> Option<V> {
-        self.dirty.insert(key.clone());
+        self.touch(&key);
         self.rows.insert(key, value)
     }
 
     pub fn remove(&mut self, key: &str) -> Option<V> {
-        let row = self.rows.remove(key)?;
-        self.dirty.insert(key.to_string());
-        Some(row)
+        if !self.rows.contains_key(key) {
+            return None;
+        }
+        self.touch(key);
+        self.rows.remove(key)
     }
 
     pub fn retain(&mut self, mut keep: impl FnMut(&String, &V) -> bool) {
-        let dirty = &mut self.dirty;
-        self.rows.retain(|k, v| {
-            let kept = keep(k, v);
-            if !kept {
-                dirty.insert(k.clone());
-            }
-            kept
-        });
+        let gone: Vec<String> = self
+            .rows
+            .iter()
+            .filter(|(k, v)| !keep(k, v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in gone {
+            self.remove(&key);
+        }
     }
 
+    /// Puts back every row this operation changed, as it was.
+    pub fn roll_back(&mut self) {
+        for (key, row) in std::mem::take(&mut self.before) {
+            self.dirty.remove(&key);
+            match row {
+                Some(row) => self.rows.insert(key, row),
+                None => self.rows.remove(&key),
+            };
+        }
+    }
+}
+
+impl<V> Table<V> {
     /// Rows loaded from disk: not changes.
     pub fn load(&mut self, key: String, value: V) {
         self.rows.insert(key, value);
@@ -71,6 +103,7 @@ impl<V> Table<V> {
     /// The rows changed since the last call: `(key, Some(row))` for a row
     /// to write, `(key, None)` for one to delete.
     pub fn take_changes(&mut self) -> Vec<(String, Option<&V>)> {
+        self.before.clear();
         let dirty = std::mem::take(&mut self.dirty);
         dirty
             .into_iter()
@@ -221,6 +254,17 @@ impl Store {
         self.channels.remove(channel_arn)
     }
 
+    /// Undoes every change of the operation under way.
+    pub fn roll_back(&mut self, message_seq_before: u64) {
+        self.app_instances.roll_back();
+        self.users.roll_back();
+        self.streaming.roll_back();
+        self.channels.roll_back();
+        self.messages.roll_back();
+        self.tokens.roll_back();
+        self.next_message_seq = message_seq_before;
+    }
+
     /// Without a state file, changes need no writing.
     pub fn forget_changes(&mut self) {
         self.app_instances.take_changes();
@@ -240,6 +284,34 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rolled_back_operation_leaves_every_row_as_it_was() {
+        let mut t: Table<u32> = Table::default();
+        t.insert("kept".into(), 1);
+        t.insert("changed".into(), 2);
+        t.insert("removed".into(), 3);
+        t.take_changes();
+        *t.get_mut("changed").unwrap() = 20;
+        *t.get_mut("changed").unwrap() = 200;
+        t.remove("removed");
+        t.insert("added".into(), 4);
+        t.retain(|k, _| k != "kept");
+        t.roll_back();
+        assert_eq!(
+            t.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>(),
+            [("changed", 2), ("kept", 1), ("removed", 3)]
+        );
+        assert!(t.take_changes().is_empty(), "nothing left to write");
+
+        let mut store = Store::default();
+        let seq = store.next_message_seq;
+        store.take_message_seq();
+        store.tokens.insert("CreateChannel|x".into(), "arn".into());
+        store.roll_back(seq);
+        assert_eq!(store.next_message_seq, seq);
+        assert!(store.tokens.is_empty());
+    }
 
     #[test]
     fn every_change_is_recorded_and_taken_once() {

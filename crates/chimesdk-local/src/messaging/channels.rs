@@ -13,7 +13,7 @@ use super::*;
 use super::{members::*, shapes::*};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{
-    bearer, body, one_of, optional_bearer, optional_str, page, paginate, required_str,
+    Bearer, body, one_of, optional_bearer, optional_str, page, paginate, required_str,
 };
 use crate::store::ChannelRecord;
 use crate::{App, now};
@@ -62,8 +62,7 @@ pub(super) fn parse_expiration(v: &Value) -> ApiResult<ExpirationSettings> {
     })
 }
 
-pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw: Bytes) -> Reply {
-    let who = bearer(&headers)?;
+pub async fn create_channel(State(app): State<Arc<App>>, Bearer(who): Bearer, raw: Bytes) -> Reply {
     let b = body(&raw)?;
     let app_arn = required_str(&b, "AppInstanceArn")?;
     let name = required_str(&b, "Name")?;
@@ -162,10 +161,9 @@ pub async fn create_channel(State(app): State<Arc<App>>, headers: HeaderMap, raw
 
 pub async fn describe_channel(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
 ) -> Reply {
-    let who = bearer(&headers)?;
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
@@ -176,10 +174,9 @@ pub async fn describe_channel(
 
 pub async fn list_channels(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Query(q): Params,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let app_arn = q
         .get("app-instance-arn")
         .cloned()
@@ -205,11 +202,10 @@ pub async fn list_channels(
 
 pub async fn update_channel(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
     raw: Bytes,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let b = body(&raw)?;
     let name = optional_str(&b, "Name")?;
     let mode = optional_str(&b, "Mode")?
@@ -243,10 +239,9 @@ pub async fn update_channel(
 
 pub async fn delete_channel(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let who = bearer(&headers)?;
     app.transact(|s, out| {
         let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let c = s.remove_channel(&arn).expect("checked above");
@@ -303,11 +298,10 @@ pub async fn put_expiration(
 
 pub async fn list_sub_channels(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
     Query(q): Params,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let (start, max) = page(&q)?;
     app.read(|s| {
         let c = channel(s, &arn)?;

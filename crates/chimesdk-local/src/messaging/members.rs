@@ -5,12 +5,12 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::*;
 use crate::error::{ApiError, ApiResult};
-use crate::request::{bearer, body, one_of, optional_str, page, paginate, required_str};
+use crate::request::{Bearer, body, one_of, optional_str, page, paginate, required_str};
 use crate::store::{ChannelRecord, Grant, Membership};
 use crate::{App, Emit, iso, now};
 use chimesdk_domain::events::{self, EventType, Identity, Payload, SubChannel};
@@ -140,11 +140,10 @@ pub(super) fn add_moderator(
 
 pub async fn create_membership(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
     raw: Bytes,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let b = body(&raw)?;
     let member = required_str(&b, "MemberArn")?;
     let kind = one_of(
@@ -173,10 +172,9 @@ pub async fn create_membership(
 
 pub async fn delete_membership(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path((arn, member)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let who = bearer(&headers)?;
     app.transact(|s, out| {
         let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let identity = s.identity_of(&member);
@@ -240,11 +238,10 @@ pub(super) fn remove_member(
 
 pub async fn list_memberships(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
     Query(q): Params,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let kind = q.get("type").cloned();
     let sub = q.get("sub-channel-id").cloned();
     let (start, max) = page(&q)?;
@@ -271,11 +268,10 @@ pub async fn list_memberships(
 
 pub async fn create_ban(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
     raw: Bytes,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let b = body(&raw)?;
     let member = required_str(&b, "MemberArn")?;
     let identity = app
@@ -321,10 +317,9 @@ pub async fn create_ban(
 
 pub async fn delete_ban(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path((arn, member)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let who = bearer(&headers)?;
     app.transact(|s, out| {
         let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let identity = s.identity_of(&member);
@@ -351,11 +346,10 @@ pub async fn delete_ban(
 
 pub async fn create_moderator(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
     raw: Bytes,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let b = body(&raw)?;
     let moderator = required_str(&b, "ChannelModeratorArn")?;
     let identity = app
@@ -375,10 +369,9 @@ pub async fn create_moderator(
 
 pub async fn delete_moderator(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path((arn, moderator)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let who = bearer(&headers)?;
     app.transact(|s, out| {
         let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let identity = s.identity_of(&moderator);

@@ -5,24 +5,23 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::shapes::*;
 use super::*;
 use crate::error::{ApiError, ApiResult};
-use crate::request::{bearer, body, length, one_of, optional_str, page, paginate, required_str};
+use crate::request::{Bearer, body, length, one_of, optional_str, page, paginate, required_str};
 use crate::store::{Message, Store, message_key};
 use crate::{App, now};
 use chimesdk_domain::events::{EventType, Payload};
 
 pub async fn send_message(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
     raw: Bytes,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let b = body(&raw)?;
     let content = required_str(&b, "Content")?;
     length("Content", &content, 1, 4096)?;
@@ -139,10 +138,9 @@ pub async fn send_message(
 
 pub async fn get_message(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path((arn, id)): Path<(String, String)>,
 ) -> Reply {
-    let who = bearer(&headers)?;
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
@@ -160,11 +158,10 @@ pub async fn get_message(
 
 pub async fn list_messages(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path(arn): Path<String>,
     Query(q): Params,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let order = one_of(
         "sort-order",
         q.get("sort-order").cloned(),
@@ -210,11 +207,10 @@ pub(super) fn message_lookup(
 
 pub async fn update_message(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path((arn, id)): Path<(String, String)>,
     raw: Bytes,
 ) -> Reply {
-    let who = bearer(&headers)?;
     let b = body(&raw)?;
     let content = required_str(&b, "Content")?;
     length("Content", &content, 0, 4096)?;
@@ -260,7 +256,7 @@ pub async fn update_message(
 
 pub async fn redact_message(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path((arn, id)): Path<(String, String)>,
     Query(q): Params,
 ) -> Reply {
@@ -270,7 +266,6 @@ pub async fn redact_message(
             &format!("/channels/{arn}/messages/{id}"),
         ));
     }
-    let who = bearer(&headers)?;
     let sub = app
         .transact(|s, out| {
             let (app_arn, key) = message_lookup(s, &arn, &id, &who)?;
@@ -298,10 +293,9 @@ pub async fn redact_message(
 
 pub async fn delete_message(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(who): Bearer,
     Path((arn, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let who = bearer(&headers)?;
     app.transact(|s, out| {
         let (app_arn, key) = message_lookup(s, &arn, &id, &who)?;
         // "Only admins can perform this action" (the model). Here that means
