@@ -92,6 +92,32 @@ fn module_graph_finds_a_circle_between_nested_modules() {
     );
 }
 
+/// Every resource folder is declared (`pub mod`, which is also how rustfmt
+/// finds its files) and registered in `src/resources/mod.rs`.
+#[test]
+fn every_resource_folder_is_declared_and_registered() {
+    let root = test_support::paths::repo_root().join("src/resources");
+    let registry = std::fs::read_to_string(root.join("mod.rs")).unwrap();
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            folders.push(entry.file_name().to_string_lossy().to_string());
+        }
+    }
+    assert!(folders.len() >= 3, "{folders:?}");
+    for folder in folders {
+        assert!(
+            registry.contains(&format!("\npub mod {folder};\n")),
+            "src/resources/{folder}/ has no `pub mod {folder};` in src/resources/mod.rs"
+        );
+        assert!(
+            registry.contains(&format!("    {folder}::register(registry);\n")),
+            "src/resources/{folder}/ is not registered in src/resources/mod.rs"
+        );
+    }
+}
+
 #[test]
 fn the_framework_names_no_product_and_no_cloud() {
     let root = test_support::paths::repo_root();

@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 
-use crate::aws::Aws;
 use super::AppInstanceResource;
 use super::schema::Model;
+use crate::aws::Aws;
 use crate::aws::AwsClients;
 use crate::aws::app_instances::{LIST_PAGE_MAX, list_app_instances_page};
 use tfplugin::framework::{CallContext, Diagnostics, Found, Listing, NoListConfig, TypedList};

@@ -100,11 +100,7 @@ fn check_tags(m: &Model, defaults: &Tags, diags: &mut Diagnostics) {
 }
 
 /// Reads the AppInstance and its tags into a state shaped like `like`.
-async fn read_state(
-    c: &Aws<'_>,
-    arn: &str,
-    like: &Model,
-) -> Result<Option<Model>, AwsError> {
+async fn read_state(c: &Aws<'_>, arn: &str, like: &Model) -> Result<Option<Model>, AwsError> {
     let Some(a) = app_instances::find_app_instance(c, arn).await? else {
         return Ok(None);
     };
@@ -158,8 +154,7 @@ impl TypedResource for AppInstanceResource {
         // response included) gets the same AppInstance back.
         let token = uuid::Uuid::new_v4().simple().to_string();
         let metadata = req.planned.metadata.known().map(String::as_str);
-        let created = app_instances::create_app_instance(c, name, metadata, &token, &tags)
-            .await;
+        let created = app_instances::create_app_instance(c, name, metadata, &token, &tags).await;
         let arn = match created {
             Ok(arn) => arn,
             Err(e) => {
@@ -180,8 +175,7 @@ impl TypedResource for AppInstanceResource {
             last_updated_timestamp: Attr::Null,
             ..req.planned.clone()
         });
-        let read = read_state(c, &arn, &req.planned)
-            .await;
+        let read = read_state(c, &arn, &req.planned).await;
         match read {
             Ok(Some(read)) => *reached = read,
             Ok(None) => diags.error(
@@ -223,8 +217,7 @@ impl TypedResource for AppInstanceResource {
         };
         if prior.name != req.planned.name || prior.metadata != req.planned.metadata {
             let metadata = req.planned.metadata.known().map_or("", String::as_str);
-            let updated = app_instances::update_app_instance(c, &arn, name, metadata)
-            .await;
+            let updated = app_instances::update_app_instance(c, &arn, name, metadata).await;
             if let Err(e) = updated {
                 diags.error(
                     format!("updating Chime SDK AppInstance ({arn})"),
@@ -271,8 +264,7 @@ impl TypedResource for AppInstanceResource {
             *req.state = None;
             return;
         };
-        let deleted = app_instances::delete_app_instance(&Aws::new(req.data, req.ctx), &arn)
-            .await;
+        let deleted = app_instances::delete_app_instance(&Aws::new(req.data, req.ctx), &arn).await;
         match deleted {
             Ok(()) => *req.state = None,
             Err(e) => {

@@ -1,7 +1,6 @@
 //! The AWS calls of `chimesdk_app_instance_user`: Chime SDK identity's
 //! AppInstanceUser operations, through the provider's one call helper.
 
-
 use crate::aws::Aws;
 use crate::aws::app_instances::{find_app_instance, rfc3339};
 use crate::aws::error::AwsError;
@@ -51,10 +50,7 @@ pub async fn create(
 /// service answers for a deleted user is unverified; chimesdk-local answers
 /// BadRequestException), so an ambiguous answer is settled by
 /// ListAppInstanceUsers.
-pub async fn find(
-    c: &Aws<'_>,
-    arn: &str,
-) -> Result<Option<User>, AwsError> {
+pub async fn find(c: &Aws<'_>, arn: &str) -> Result<Option<User>, AwsError> {
     let answer = c
         .call("DescribeAppInstanceUser", || {
             c.identity
@@ -63,10 +59,8 @@ pub async fn find(
                 .send()
         })
         .await;
-    let found = found_or_listed(answer, &format!("AppInstanceUser {arn}"), || {
-        listed(c, arn)
-    })
-    .await?;
+    let found =
+        found_or_listed(answer, &format!("AppInstanceUser {arn}"), || listed(c, arn)).await?;
     let Some(out) = found else { return Ok(None) };
     let Some(u) = out.app_instance_user() else {
         return Err(AwsError::Other(format!(
@@ -83,12 +77,7 @@ pub async fn find(
 }
 
 /// UpdateAppInstanceUser: name and metadata together (the call takes both).
-pub async fn update(
-    c: &Aws<'_>,
-    arn: &str,
-    name: &str,
-    metadata: &str,
-) -> Result<(), AwsError> {
+pub async fn update(c: &Aws<'_>, arn: &str, name: &str, metadata: &str) -> Result<(), AwsError> {
     c.call("UpdateAppInstanceUser", || {
         c.identity
             .update_app_instance_user()
@@ -111,10 +100,7 @@ pub async fn delete(c: &Aws<'_>, arn: &str) -> Result<(), AwsError> {
                 .send()
         })
         .await;
-    deleted_or_listed(answer, &format!("AppInstanceUser {arn}"), || {
-        listed(c, arn)
-    })
-    .await
+    deleted_or_listed(answer, &format!("AppInstanceUser {arn}"), || listed(c, arn)).await
 }
 
 /// The most ListAppInstanceUsers returns per page (the model's MaxResults).
@@ -166,15 +152,13 @@ async fn listed(c: &Aws<'_>, arn: &str) -> Result<Listed, AwsError> {
     )
     .await;
     match listing {
-        Err(e) if may_mean_gone(&e) => {
-            match find_app_instance(c, app_instance_arn).await? {
-                None => Ok(Listed {
-                    by: "ListAppInstances",
-                    present: false,
-                }),
-                Some(_) => Err(e),
-            }
-        }
+        Err(e) if may_mean_gone(&e) => match find_app_instance(c, app_instance_arn).await? {
+            None => Ok(Listed {
+                by: "ListAppInstances",
+                present: false,
+            }),
+            Some(_) => Err(e),
+        },
         other => other,
     }
 }

@@ -56,14 +56,8 @@ fn state_of(u: &User, like: &Model) -> Model {
     }
 }
 
-async fn read_state(
-    c: &Aws<'_>,
-    arn: &str,
-    like: &Model,
-) -> Result<Option<Model>, AwsError> {
-    Ok(calls::find(c, arn)
-        .await?
-        .map(|u| state_of(&u, like)))
+async fn read_state(c: &Aws<'_>, arn: &str, like: &Model) -> Result<Option<Model>, AwsError> {
+    Ok(calls::find(c, arn).await?.map(|u| state_of(&u, like)))
 }
 
 #[async_trait]
@@ -94,8 +88,7 @@ impl TypedResource for AppInstanceUserResource {
         // response included) gets the same user back.
         let token = uuid::Uuid::new_v4().simple().to_string();
         let metadata = p.metadata.known().map(String::as_str);
-        let created = calls::create(c, app, user_id, name, metadata, &token)
-            .await;
+        let created = calls::create(c, app, user_id, name, metadata, &token).await;
         let arn = match created {
             Ok(arn) => arn,
             Err(e) => {

@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::aws::{Aws, AwsClients};
 use crate::aws::regions::chime_region_problem;
+use crate::aws::{Aws, AwsClients};
 use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{BlockSchema, CallContext, Diagnostics, TypedDataSource};
@@ -81,7 +81,8 @@ impl TypedDataSource for MessagingStreamingConfigurationData {
             );
             return None;
         }
-        let found = match chime::find_streaming_configurations(&Aws::new(clients, ctx), &app).await {
+        let found = match chime::find_streaming_configurations(&Aws::new(clients, ctx), &app).await
+        {
             Ok(f) => f,
             Err(e) => {
                 diags.error(

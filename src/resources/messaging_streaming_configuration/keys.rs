@@ -8,13 +8,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::Aws;
 use super::checks::{Asking, stream_name};
 use super::model::Model;
 use super::validate::block_path;
+use crate::aws::Aws;
+use crate::aws::AwsError;
 use crate::aws::kinesis::StreamSummary;
 use crate::aws::kms::{AWS_MANAGED_KINESIS_KEY, KeyFacts};
-use crate::aws::AwsError;
 use chimesdk_domain::arn::AppInstanceArn;
 use chimesdk_domain::kms_policy::{ACTION, SERVICE_LINKED_ROLE, Verdict, WriteRequest, evaluate};
 use tfplugin::framework::Diagnostics;

@@ -6,9 +6,9 @@
 use async_trait::async_trait;
 use futures::StreamExt;
 
-use crate::aws::Aws;
 use super::MessagingStreamingConfiguration;
 use super::read::imported;
+use crate::aws::Aws;
 use crate::aws::app_instances::{AppInstanceSummary, LIST_PAGE_MAX, list_app_instances_page};
 use crate::aws::{AwsClients, AwsError};
 use crate::resources::messaging_streaming_configuration::calls::{
@@ -52,14 +52,13 @@ impl TypedList for MessagingStreamingConfiguration {
         let c = &Aws::new(c, ctx);
         let mut next = None;
         loop {
-            let (apps, token) =
-                match list_app_instances_page(c, next, LIST_PAGE_MAX).await {
-                    Ok(page) => page,
-                    Err(e) => {
-                        diags.error("listing Chime SDK AppInstances", e.to_string());
-                        return;
-                    }
-                };
+            let (apps, token) = match list_app_instances_page(c, next, LIST_PAGE_MAX).await {
+                Ok(page) => page,
+                Err(e) => {
+                    diags.error("listing Chime SDK AppInstances", e.to_string());
+                    return;
+                }
+            };
             // One GetMessagingStreamingConfigurations per AppInstance, a few
             // at a time, in listing order.
             let configured: Vec<(AppInstanceSummary, Result<Vec<Configured>, AwsError>)> =

@@ -11,8 +11,8 @@ pub mod model;
 mod plan;
 mod read;
 mod reconcile;
-mod steps;
 pub mod schema;
+mod steps;
 mod validate;
 
 pub use data_source::MessagingStreamingConfigurationData;

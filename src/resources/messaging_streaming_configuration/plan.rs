@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::Aws;
 use super::checks::{
     Asking, block_paths, check_no_takeover, check_provider_matches, check_referenced_streams,
     stream_name,
@@ -13,6 +12,7 @@ use super::model::{
     BlockModel, Desired, Model, Private, StreamModel, StreamSpec, TagsAttr, Target, known_tags,
     tags_attr,
 };
+use crate::aws::Aws;
 use crate::aws::AwsClients;
 use crate::aws::kinesis::{
     self, MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, list_tags, scaling_path,
@@ -137,11 +137,7 @@ pub struct LiveInputs<'a> {
 }
 
 /// The live part of the plan (after ConfigureProvider).
-pub async fn live_checks(
-    c: &Aws<'_>,
-    input: LiveInputs<'_>,
-    diags: &mut Diagnostics,
-) {
+pub async fn live_checks(c: &Aws<'_>, input: LiveInputs<'_>, diags: &mut Diagnostics) {
     let LiveInputs {
         config,
         planned,
@@ -161,10 +157,8 @@ pub async fn live_checks(
     if diags.has_errors() {
         return;
     }
-    let referenced =
-        check_referenced_streams(c, config, Asking::SharedPlanLookup, diags).await;
-    super::keys::check_stream_keys(c, config, &referenced, Asking::SharedPlanLookup, diags)
-        .await;
+    let referenced = check_referenced_streams(c, config, Asking::SharedPlanLookup, diags).await;
+    super::keys::check_stream_keys(c, config, &referenced, Asking::SharedPlanLookup, diags).await;
     if !changed {
         return;
     }

@@ -3,13 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::aws::Aws;
 use super::model::{BlockModel, Model, StreamModel, TagsAttr, tags_attr};
+use crate::aws::Aws;
+use crate::aws::AwsError;
 use crate::aws::app_instances::app_instance_gone;
 use crate::aws::gone::Found as _;
 use crate::aws::kinesis::{self, StreamSummary, describe_stream_summary, list_tags};
 use crate::aws::tags::{Tags, split_remote};
-use crate::aws::AwsError;
 use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::Diagnostics;
@@ -17,11 +17,7 @@ use tfplugin::value::{Attr, AttributePath};
 
 /// Refreshes a state. `None` = the configuration is gone (removed from
 /// state with a warning so the next plan re-creates it).
-pub async fn refresh(
-    c: &Aws<'_>,
-    current: &Model,
-    diags: &mut Diagnostics,
-) -> Option<Model> {
+pub async fn refresh(c: &Aws<'_>, current: &Model, diags: &mut Diagnostics) -> Option<Model> {
     let Some(app_arn) = current.app_instance_arn.known().cloned() else {
         return Some(current.clone());
     };
@@ -144,10 +140,7 @@ async fn describe(
     name: &str,
     diags: &mut Diagnostics,
 ) -> Result<Option<Found>, AwsError> {
-    let Some(summary) = describe_stream_summary(c, name)
-        .await
-        .found()?
-    else {
+    let Some(summary) = describe_stream_summary(c, name).await.found()? else {
         return Ok(None);
     };
     let tags = match list_tags(c, name).await {
@@ -225,11 +218,7 @@ fn read_tags(prior: &StreamModel, remote: &Tags, defaults: &Tags) -> (TagsAttr, 
 
 /// `terraform import` by AppInstance ARN: the configuration as
 /// `resource_arn` blocks (ownership of streams is never assumed).
-pub async fn import(
-    c: &Aws<'_>,
-    id: &str,
-    diags: &mut Diagnostics,
-) -> Option<Model> {
+pub async fn import(c: &Aws<'_>, id: &str, diags: &mut Diagnostics) -> Option<Model> {
     if let Err(why) = AppInstanceArn::parse(id) {
         diags.error_at(
             AttributePath::attr("id"),

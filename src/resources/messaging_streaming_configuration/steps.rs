@@ -13,14 +13,23 @@ use crate::aws::kinesis::{StreamSummary, next_shard_step};
 /// One thing to do to a managed stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StreamStep {
-    Create { shards: i64 },
+    Create {
+        shards: i64,
+    },
     WaitUntilActive,
     /// The stream's tags to the spec's (one list, then the differences).
     ConvergeTags,
     SwitchToProvisioned,
-    Encrypt { key: String },
-    Scale { to: i64 },
-    SetRetention { from: i64, to: i64 },
+    Encrypt {
+        key: String,
+    },
+    Scale {
+        to: i64,
+    },
+    SetRetention {
+        from: i64,
+        to: i64,
+    },
 }
 
 impl StreamStep {
@@ -118,7 +127,12 @@ pub enum Ownership {
     Adopted,
 }
 
-pub fn ownership(name: &str, private: &Private, owner_tag: Option<&str>, app_arn: &str) -> Ownership {
+pub fn ownership(
+    name: &str,
+    private: &Private,
+    owner_tag: Option<&str>,
+    app_arn: &str,
+) -> Ownership {
     if private.created_streams.iter().any(|n| n == name) || owner_tag == Some(app_arn) {
         Ownership::Created
     } else {
@@ -363,13 +377,19 @@ mod tests {
             configuration_to_put(&after, &arns, &[configured("Channel", "arn:old")]),
             Some(vec![configured("Channel", "arn:new")])
         );
-        assert_eq!(streams_let_go(Some(&before), &after), vec![old.name.clone()]);
+        assert_eq!(
+            streams_let_go(Some(&before), &after),
+            vec![old.name.clone()]
+        );
         // Retained, it stays.
         let mut kept = old;
         kept.retain_on_destroy = true;
         let before = desired(&[("Channel", Target::Managed(kept))]);
         assert!(streams_let_go(Some(&before), &after).is_empty());
-        assert!(streams_let_go(None, &after).is_empty(), "a create lets nothing go");
+        assert!(
+            streams_let_go(None, &after).is_empty(),
+            "a create lets nothing go"
+        );
     }
 
     #[test]
@@ -397,7 +417,10 @@ mod tests {
             ])
         );
         // Written already, in another order: nothing to put.
-        let current = [configured("ChannelMessage", "arn:shared"), configured("Channel", "arn:a")];
+        let current = [
+            configured("ChannelMessage", "arn:shared"),
+            configured("Channel", "arn:a"),
+        ];
         assert_eq!(configuration_to_put(&after, &arns, &current), None);
         assert_eq!(
             run(&spec(name, 2), Some(summary(name, 2))),
