@@ -7,12 +7,14 @@
 // format by following them. `tests/e2e/layout.rs` checks that each folder
 // has both of its lines here.
 pub mod app_instance;
+pub mod app_instance_admin;
 pub mod app_instance_user;
 pub mod messaging_streaming_configuration;
 
 /// Everything the resource folders serve: each folder's own `register`.
 pub fn register(registry: &mut Registry) {
     app_instance::register(registry);
+    app_instance_admin::register(registry);
     app_instance_user::register(registry);
     messaging_streaming_configuration::register(registry);
 }

@@ -5,6 +5,7 @@
 mod acceptance;
 mod ambiguous_answers;
 mod app_instance;
+mod app_instance_admin;
 mod app_instance_user;
 mod compat;
 mod docs;

@@ -51,6 +51,22 @@ type MemberRow = (
 
 const MEMBERS: &[MemberRow] = &[
     (
+        "chimesdk_app_instance_admin",
+        &["app_instance_arn"],
+        "chime-sdk-identity",
+        "CreateAppInstanceAdminRequest",
+        "AppInstanceArn",
+        Relation::Narrower("an AppInstance ARN, not any ARN"),
+    ),
+    (
+        "chimesdk_app_instance_admin",
+        &["app_instance_admin_arn"],
+        "chime-sdk-identity",
+        "CreateAppInstanceAdminRequest",
+        "AppInstanceAdminArn",
+        Relation::Narrower("a user's or bot's ARN within an AppInstance, not any ARN"),
+    ),
+    (
         "chimesdk_app_instance",
         &["name"],
         "chime-sdk-identity",

@@ -99,7 +99,7 @@ async fn identity_schemas_name_the_arn_of_each_resource() {
 }
 
 #[tokio::test]
-async fn the_metadata_and_schema_announce_both_list_resources_and_generated_config() {
+async fn the_metadata_and_schema_announce_every_list_resource_and_generated_config() {
     let srv = server();
     let m = srv
         .get_metadata(Request::new(pb::get_metadata::Request {}))
@@ -111,14 +111,14 @@ async fn the_metadata_and_schema_announce_both_list_resources_and_generated_conf
         .iter()
         .map(|l| l.type_name.as_str())
         .collect();
-    assert_eq!(lists, vec![AI, RT]);
+    assert_eq!(lists, vec![AI, "chimesdk_app_instance_admin", RT]);
     assert!(m.server_capabilities.unwrap().generate_resource_config);
     let schema = srv
         .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(schema.list_resource_schemas.len(), 2);
+    assert_eq!(schema.list_resource_schemas.len(), 3);
     assert!(schema.state_store_schemas.is_empty());
     let actions: Vec<_> = m.actions.iter().map(|a| a.type_name.as_str()).collect();
     assert_eq!(actions, vec!["chimesdk_verify_streaming"]);

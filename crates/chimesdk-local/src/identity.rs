@@ -46,6 +46,7 @@ pub async fn create_app_instance(State(app): State<Arc<App>>, raw: Bytes) -> Rep
                     created: t,
                     updated: t,
                     tags,
+                    admins: Default::default(),
                 },
             );
             s.tokens.insert(key, arn.clone());

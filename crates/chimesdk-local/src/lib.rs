@@ -5,6 +5,7 @@
 //! status codes, JSON names, errors); SigV4 signatures are accepted without
 //! checking. See contributing/chimesdk-local.md for what it does not emulate.
 
+mod admins;
 mod aws_clients;
 mod constraints;
 mod delivery;

@@ -247,6 +247,7 @@ mod tests {
                 created: 1.0,
                 updated: 1.0,
                 tags: Default::default(),
+                admins: Default::default(),
             };
             store.app_instances.insert("arn:a".into(), a.clone());
             store.app_instances.insert("arn:b".into(), a);

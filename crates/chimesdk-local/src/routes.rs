@@ -16,7 +16,7 @@ use axum::routing::{MethodFilter, MethodRouter, get, on, post};
 use super::constraints::{self, Operation};
 use super::error::ApiError;
 use super::middleware::{self, RouteOperations};
-use super::{App, faults, identity, messaging};
+use super::{App, admins, faults, identity, messaging};
 
 /// One served operation: its service, its model name and how its handler
 /// is attached.
@@ -49,6 +49,10 @@ pub const OPERATIONS: &[Served] = served![
     "DescribeAppInstanceUser" => identity::describe_app_instance_user,
     "UpdateAppInstanceUser" => identity::update_app_instance_user,
     "DeleteAppInstanceUser" => identity::delete_app_instance_user,
+    "CreateAppInstanceAdmin" => admins::create_app_instance_admin,
+    "DescribeAppInstanceAdmin" => admins::describe_app_instance_admin,
+    "DeleteAppInstanceAdmin" => admins::delete_app_instance_admin,
+    "ListAppInstanceAdmins" => admins::list_app_instance_admins,
     }
     "chime-sdk-messaging" {
     "PutMessagingStreamingConfigurations" => messaging::put_streaming,

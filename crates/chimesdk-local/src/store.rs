@@ -140,6 +140,9 @@ pub struct AppInstance {
     /// Key -> value, as TagResource and CreateAppInstance set them.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// Admin ARN (a user of this AppInstance) -> when it was made admin.
+    #[serde(default)]
+    pub admins: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,0 +1,133 @@
+//! Chime SDK identity: AppInstanceAdmins, the users of an AppInstance made
+//! its administrators. An admin is kept on its AppInstance's row, so it goes
+//! with the AppInstance.
+//!
+//! As for the other identity operations, the model lists no
+//! NotFoundException: a missing AppInstance or admin is a
+//! BadRequestException here (what the real service answers is unverified).
+//! Making an admin twice is a ConflictException (modelled for the
+//! operation; that the service answers it for this case is unverified).
+//! Deleting a user leaves its admin entry (unverified either way).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::error::{ApiError, ApiResult};
+use super::request::{body, page, paginate, required_str};
+use super::store::{AppInstance, Store};
+use super::{App, now};
+
+type Reply = ApiResult<(StatusCode, Json<Value>)>;
+
+fn app_instance<'a>(s: &'a Store, arn: &str) -> ApiResult<&'a AppInstance> {
+    s.app_instances
+        .get(arn)
+        .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))
+}
+
+/// The admin as the service names it: its ARN and its user's name.
+fn identity(s: &Store, admin: &str) -> Value {
+    json!({ "Arn": admin, "Name": s.users.get(admin).map(|u| u.name.clone()) })
+}
+
+/// CreateAppInstanceAdmin: a user of this AppInstance becomes its admin.
+pub async fn create_app_instance_admin(
+    State(app): State<Arc<App>>,
+    Path(app_arn): Path<String>,
+    raw: Bytes,
+) -> Reply {
+    let b = body(&raw)?;
+    let admin = required_str(&b, "AppInstanceAdminArn")?;
+    app.transact(|s, _| {
+        app_instance(s, &app_arn)?;
+        match s.users.get(&admin) {
+            Some(u) if u.app_instance_arn == app_arn => {}
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "{admin} is not an AppInstanceUser of {app_arn}"
+                )));
+            }
+        }
+        let a = s.app_instances.get_mut(&app_arn).expect("checked above");
+        if a.admins.contains_key(&admin) {
+            return Err(ApiError::conflict(format!(
+                "{admin} is already an admin of {app_arn}"
+            )));
+        }
+        a.admins.insert(admin.clone(), now());
+        Ok(())
+    })
+    .await?;
+    let who = app.read(|s| Ok(identity(s, &admin))).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "AppInstanceAdmin": who, "AppInstanceArn": app_arn })),
+    ))
+}
+
+pub async fn describe_app_instance_admin(
+    State(app): State<Arc<App>>,
+    Path((app_arn, admin)): Path<(String, String)>,
+) -> Reply {
+    app.read(|s| {
+        let created = *app_instance(s, &app_arn)?
+            .admins
+            .get(&admin)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("{admin} is not an admin of {app_arn}"))
+            })?;
+        Ok((
+            StatusCode::OK,
+            Json(json!({ "AppInstanceAdmin": {
+                "Admin": identity(s, &admin), "AppInstanceArn": app_arn, "CreatedTimestamp": created,
+            }})),
+        ))
+    })
+    .await
+}
+
+pub async fn delete_app_instance_admin(
+    State(app): State<Arc<App>>,
+    Path((app_arn, admin)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    app.transact(|s, _| {
+        app_instance(s, &app_arn)?;
+        let a = s.app_instances.get_mut(&app_arn).expect("checked above");
+        a.admins.remove(&admin).ok_or_else(|| {
+            ApiError::bad_request(format!("{admin} is not an admin of {app_arn}"))
+        })?;
+        Ok(())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// ListAppInstanceAdmins: in ARN order, a page at a time.
+pub async fn list_app_instance_admins(
+    State(app): State<Arc<App>>,
+    Path(app_arn): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Reply {
+    let (start, max) = page(&q)?;
+    app.read(|s| {
+        let all: Vec<Value> = app_instance(s, &app_arn)?
+            .admins
+            .keys()
+            .map(|admin| json!({ "Admin": identity(s, admin) }))
+            .collect();
+        let (items, next) = paginate(&all, start, max);
+        Ok((
+            StatusCode::OK,
+            Json(
+                json!({ "AppInstanceArn": app_arn, "AppInstanceAdmins": items, "NextToken": next }),
+            ),
+        ))
+    })
+    .await
+}
