@@ -7,8 +7,10 @@
 //!   computed` together), `sensitive`, `description = EXPR`, `default = EXPR`
 //!   (anything `Into<Value>`), `validate = EXPR` and `modify_plan = EXPR`
 //!   (each repeatable, kept in order), `use_state_for_unknown`,
-//!   `requires_replace`, `set` (a `Vec` field is a set, not a list). Its
-//!   type is the field's Rust type's (`CtyType`), so the two cannot differ.
+//!   `requires_replace`, `set` (a `Vec` field is a set, not a list),
+//!   `identity = "description"` (the attribute names the object for life:
+//!   one of the resource's identity attributes, in field order). Its type is
+//!   the field's Rust type's (`CtyType`), so the two cannot differ.
 //! - a nested block: `block` with `single` (field `Attr<T>`) or `list` /
 //!   `set` (field `Attr<Vec<T>>`), `min_items = N`, `max_items = N`,
 //!   `identified_by = "attr"`; `T` is itself a `BlockSchema`.
@@ -53,6 +55,20 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         .iter()
         .map(member)
         .collect::<syn::Result<Vec<_>>>()?;
+    let mut identity = Vec::new();
+    for field in &fields.named {
+        if let Some(text) = spec_of(field)?.identity {
+            let name = field_name(field);
+            identity.push(quote!((#name, #text)));
+        }
+    }
+    let identity = (!identity.is_empty()).then(|| {
+        quote! {
+            fn identity() -> ::core::option::Option<::tfplugin::framework::IdentitySchema> {
+                ::core::option::Option::Some(::tfplugin::framework::IdentitySchema::of(&[#(#identity),*]))
+            }
+        }
+    });
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
@@ -61,6 +77,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 ::tfplugin::framework::Block::new(::core::convert::AsRef::<str>::as_ref(&#description))
                     #(#members)*
             }
+            #identity
         }
         impl #impl_generics ::tfplugin::framework::CtyType for #name #ty_generics #where_clause {
             fn cty_type() -> ::tfplugin::value::Type {
@@ -98,6 +115,7 @@ struct Spec {
     default: Option<Expr>,
     validators: Vec<Expr>,
     modifiers: Vec<Tokens>,
+    identity: Option<LitStr>,
 }
 
 const FLAGS: [&str; 4] = ["required", "optional", "computed", "sensitive"];
@@ -131,6 +149,8 @@ fn spec_of(field: &Field) -> syn::Result<Spec> {
                 spec.identified_by = Some(meta.value()?.parse()?);
             } else if p.is_ident("description") {
                 spec.description = Some(meta.value()?.parse()?);
+            } else if p.is_ident("identity") {
+                spec.identity = Some(meta.value()?.parse()?);
             } else if p.is_ident("default") {
                 spec.default = Some(meta.value()?.parse()?);
             } else if p.is_ident("validate") {
@@ -161,10 +181,13 @@ fn spec_of(field: &Field) -> syn::Result<Spec> {
     Ok(spec)
 }
 
+fn field_name(field: &Field) -> String {
+    let name = field.ident.as_ref().expect("named field").to_string();
+    name.strip_prefix("r#").unwrap_or(&name).to_string()
+}
+
 fn member(field: &Field) -> syn::Result<Tokens> {
-    let ident = field.ident.as_ref().expect("named field");
-    let name = ident.to_string();
-    let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+    let name = field_name(field);
     let spec = spec_of(field)?;
     if spec.block {
         block_member(field, &name, spec)
@@ -218,6 +241,7 @@ fn attribute_member(field: &Field, name: &str, spec: Spec) -> syn::Result<Tokens
 
 fn block_member(field: &Field, name: &str, spec: Spec) -> syn::Result<Tokens> {
     if !spec.flags.is_empty()
+        || spec.identity.is_some()
         || spec.default.is_some()
         || !spec.validators.is_empty()
         || !spec.modifiers.is_empty()

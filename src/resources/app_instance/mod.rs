@@ -20,8 +20,7 @@ use crate::aws::{AwsClients, AwsError};
 use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
-    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Registry,
-    TypedResource,
+    CallContext, Change, Destroy, Diagnostics, Op, Plan, Refresh, Registry, TypedResource,
 };
 use tfplugin::value::{Attr, AttributePath};
 
@@ -274,13 +273,6 @@ impl TypedResource for AppInstanceResource {
                 );
             }
         }
-    }
-
-    fn identity(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::of(&[(
-            "arn",
-            "The AppInstance ARN, e.g. `arn:aws:chime:us-east-1:123456789012:app-instance/ID`.",
-        )]))
     }
 
     async fn import(

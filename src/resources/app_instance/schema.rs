@@ -26,7 +26,12 @@ pub(crate) const METADATA_PATTERN: &str = r"^.{0,1024}$";
 pub struct Model {
     #[tf(computed, use_state_for_unknown, description = "The AppInstance ARN.")]
     pub id: Attr<String>,
-    #[tf(computed, use_state_for_unknown, description = "The AppInstance ARN.")]
+    #[tf(
+        computed,
+        use_state_for_unknown,
+        description = "The AppInstance ARN.",
+        identity = "The AppInstance ARN, e.g. `arn:aws:chime:us-east-1:123456789012:app-instance/ID`."
+    )]
     pub arn: Attr<String>,
     #[tf(
         required,

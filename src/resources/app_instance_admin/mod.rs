@@ -15,8 +15,8 @@ use crate::resources::app_instance_user::calls as users;
 use crate::resources::explain;
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
-    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Registry,
-    TypedResource, truncated,
+    CallContext, Change, Destroy, Diagnostics, Op, Plan, Refresh, Registry, TypedResource,
+    truncated,
 };
 use tfplugin::value::{Attr, AttributePath};
 
@@ -238,16 +238,6 @@ impl TypedResource for AppInstanceAdminResource {
                 explain(req.ctx, &e),
             ),
         }
-    }
-
-    fn identity(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::of(&[
-            ("app_instance_arn", "ARN of the AppInstance."),
-            (
-                "app_instance_admin_arn",
-                "ARN of the user (or bot) that is the admin.",
-            ),
-        ]))
     }
 
     async fn import(

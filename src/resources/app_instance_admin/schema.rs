@@ -34,6 +34,7 @@ pub struct Model {
         required,
         requires_replace,
         description = "ARN of the AppInstance. Changing it replaces the admin.",
+        identity = "ARN of the AppInstance.",
         validate = regex_match(
             APP_INSTANCE_ARN_PATTERN,
             "must be an AppInstance ARN such as `arn:aws:chime:us-east-1:123456789012:app-instance/ID`",
@@ -45,6 +46,7 @@ pub struct Model {
         requires_replace,
         description = "ARN of the AppInstanceUser (or AppInstanceBot) to make an admin; it must belong to \
                        `app_instance_arn`. Changing it replaces the admin.",
+        identity = "ARN of the user (or bot) that is the admin.",
         validate = regex_match(
             ADMIN_ARN_PATTERN,
             "must be an AppInstanceUser or AppInstanceBot ARN such as \

@@ -22,8 +22,7 @@ use async_trait::async_trait;
 use self::model::{Model, Private};
 use crate::aws::{Aws, AwsClients};
 use tfplugin::framework::{
-    CallContext, Change, Destroy, Diagnostics, IdentitySchema, Op, Plan, Refresh, Registry,
-    TypedResource,
+    CallContext, Change, Destroy, Diagnostics, Op, Plan, Refresh, Registry, TypedResource,
 };
 use tfplugin::value::Attr;
 
@@ -88,13 +87,6 @@ impl TypedResource for MessagingStreamingConfiguration {
 
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
         read::refresh(&Aws::new(req.data, req.ctx), &req.current, diags).await
-    }
-
-    fn identity(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::of(&[(
-            "app_instance_arn",
-            "ARN of the AppInstance whose data is streamed; an AppInstance has at most one streaming configuration.",
-        )]))
     }
 
     /// A block with a managed `stream` gets its `resource_arn` from it.

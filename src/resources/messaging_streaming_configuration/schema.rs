@@ -35,7 +35,9 @@ pub struct Model {
         required,
         description = "ARN of the AppInstance whose data is streamed, at most 1600 characters (the Chime SDK \
                        model's limit). Changing it replaces the resource.",
-        requires_replace
+        requires_replace,
+        identity = "ARN of the AppInstance whose data is streamed; an AppInstance has at most one streaming \
+                    configuration."
     )]
     pub app_instance_arn: Attr<String>,
     #[tf(block, set, min_items = 1, max_items = 2, identified_by = "data_type")]

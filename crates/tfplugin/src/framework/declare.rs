@@ -9,6 +9,7 @@ pub use tfplugin_derive::BlockSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::identity::IdentitySchema;
 use super::schema::Block;
 use crate::value::{Attr, Type};
 
@@ -26,7 +27,7 @@ impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> ModelValue
 /// #[derive(Serialize, Deserialize, BlockSchema)]
 /// #[tf(description = "A shelf.")]
 /// struct Shelf {
-///     #[tf(computed, use_state_for_unknown, description = "Its ID.")]
+///     #[tf(computed, use_state_for_unknown, description = "Its ID.", identity = "The shelf's ID.")]
 ///     id: Attr<String>,
 ///     #[tf(optional, computed, default = 3, validate = between(1, 9))]
 ///     size: Attr<i64>,
@@ -44,6 +45,9 @@ impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> ModelValue
 /// assert_eq!(block.attributes[1].name, "size");
 /// assert!(block.attributes[1].optional && block.attributes[1].computed);
 /// assert_eq!(block.blocks[0].block.attributes[0].ty, Type::set(Type::String));
+/// let identity = Shelf::identity().expect("one identity attribute");
+/// assert_eq!(identity.attributes[0].name, "id");
+/// assert!(Box::identity().is_none());
 /// ```
 ///
 /// A field the schema does not declare does not compile:
@@ -82,6 +86,11 @@ impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> ModelValue
 /// ```
 pub trait BlockSchema {
     fn block() -> Block;
+
+    /// The attributes marked `identity = "..."`, in field order.
+    fn identity() -> Option<IdentitySchema> {
+        None
+    }
 }
 
 /// The cty type a Rust value of this type reads from and writes to.

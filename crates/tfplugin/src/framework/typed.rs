@@ -120,10 +120,11 @@ pub trait TypedResource: Send + Sync + Sized + 'static {
     async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics);
 
     /// The state attributes that name the remote object for life (see
-    /// `framework::identity`). With one, `import` also serves import blocks
-    /// that give an identity instead of an ID.
+    /// `framework::identity`): the model's fields marked `identity`. With
+    /// one, `import` also serves import blocks that give an identity
+    /// instead of an ID.
     fn identity(&self) -> Option<IdentitySchema> {
-        None
+        Self::Model::identity()
     }
 
     /// What only this resource knows to leave out of a generated
