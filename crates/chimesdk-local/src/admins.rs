@@ -13,17 +13,63 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ApiResult};
-use super::request::{body, page, paginate, required_str};
+use super::request::{Input, page, paginate};
 use super::store::{AppInstance, Store};
 use super::{App, now};
 
-type Reply = ApiResult<(StatusCode, Json<Value>)>;
+type Reply<T> = ApiResult<(StatusCode, Json<T>)>;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateAppInstanceAdmin {
+    app_instance_admin_arn: String,
+}
+
+/// The model's Identity: an ARN and a name.
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "PascalCase")]
+pub struct Identity {
+    arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateAppInstanceAdminOut {
+    app_instance_admin: Identity,
+    app_instance_arn: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AppInstanceAdminOut {
+    admin: Identity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    app_instance_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_timestamp: Option<f64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeAppInstanceAdminOut {
+    app_instance_admin: AppInstanceAdminOut,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListAppInstanceAdminsOut {
+    app_instance_arn: String,
+    app_instance_admins: Vec<AppInstanceAdminOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
 
 fn app_instance<'a>(s: &'a Store, arn: &str) -> ApiResult<&'a AppInstance> {
     s.app_instances
@@ -32,18 +78,20 @@ fn app_instance<'a>(s: &'a Store, arn: &str) -> ApiResult<&'a AppInstance> {
 }
 
 /// The admin as the service names it: its ARN and its user's name.
-fn identity(s: &Store, admin: &str) -> Value {
-    json!({ "Arn": admin, "Name": s.users.get(admin).map(|u| u.name.clone()) })
+fn identity(s: &Store, admin: &str) -> Identity {
+    Identity {
+        arn: admin.to_string(),
+        name: s.users.get(admin).map(|u| u.name.clone()),
+    }
 }
 
 /// CreateAppInstanceAdmin: a user of this AppInstance becomes its admin.
 pub async fn create_app_instance_admin(
     State(app): State<Arc<App>>,
     Path(app_arn): Path<String>,
-    raw: Bytes,
-) -> Reply {
-    let b = body(&raw)?;
-    let admin = required_str(&b, "AppInstanceAdminArn")?;
+    Input(input): Input<CreateAppInstanceAdmin>,
+) -> Reply<CreateAppInstanceAdminOut> {
+    let admin = input.app_instance_admin_arn;
     app.transact(|s, _| {
         app_instance(s, &app_arn)?;
         match s.users.get(&admin) {
@@ -67,14 +115,17 @@ pub async fn create_app_instance_admin(
     let who = app.read(|s| Ok(identity(s, &admin))).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "AppInstanceAdmin": who, "AppInstanceArn": app_arn })),
+        Json(CreateAppInstanceAdminOut {
+            app_instance_admin: who,
+            app_instance_arn: app_arn,
+        }),
     ))
 }
 
 pub async fn describe_app_instance_admin(
     State(app): State<Arc<App>>,
     Path((app_arn, admin)): Path<(String, String)>,
-) -> Reply {
+) -> Reply<DescribeAppInstanceAdminOut> {
     app.read(|s| {
         let created = *app_instance(s, &app_arn)?
             .admins
@@ -84,9 +135,13 @@ pub async fn describe_app_instance_admin(
             })?;
         Ok((
             StatusCode::OK,
-            Json(json!({ "AppInstanceAdmin": {
-                "Admin": identity(s, &admin), "AppInstanceArn": app_arn, "CreatedTimestamp": created,
-            }})),
+            Json(DescribeAppInstanceAdminOut {
+                app_instance_admin: AppInstanceAdminOut {
+                    admin: identity(s, &admin),
+                    app_instance_arn: Some(app_arn.clone()),
+                    created_timestamp: Some(created),
+                },
+            }),
         ))
     })
     .await
@@ -113,20 +168,25 @@ pub async fn list_app_instance_admins(
     State(app): State<Arc<App>>,
     Path(app_arn): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Reply {
+) -> Reply<ListAppInstanceAdminsOut> {
     let (start, max) = page(&q)?;
     app.read(|s| {
-        let all: Vec<Value> = app_instance(s, &app_arn)?
-            .admins
-            .keys()
-            .map(|admin| json!({ "Admin": identity(s, admin) }))
-            .collect();
+        let all: Vec<&String> = app_instance(s, &app_arn)?.admins.keys().collect();
         let (items, next) = paginate(&all, start, max);
         Ok((
             StatusCode::OK,
-            Json(
-                json!({ "AppInstanceArn": app_arn, "AppInstanceAdmins": items, "NextToken": next }),
-            ),
+            Json(ListAppInstanceAdminsOut {
+                app_instance_arn: app_arn.clone(),
+                app_instance_admins: items
+                    .iter()
+                    .map(|admin| AppInstanceAdminOut {
+                        admin: identity(s, admin),
+                        app_instance_arn: None,
+                        created_timestamp: None,
+                    })
+                    .collect(),
+                next_token: next,
+            }),
         ))
     })
     .await

@@ -7,26 +7,173 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::error::{ApiError, ApiResult};
-use super::request::{body, optional_str, page, paginate, required_str};
+use super::request::{Input, page, paginate};
 use super::store::{AppInstance, AppInstanceUser};
 use super::{App, now};
 
-type Reply = ApiResult<(StatusCode, Json<Value>)>;
+type Reply<T> = ApiResult<(StatusCode, Json<T>)>;
 
-pub async fn create_app_instance(State(app): State<Arc<App>>, raw: Bytes) -> Reply {
-    let b = body(&raw)?;
-    let name = required_str(&b, "Name")?;
-    let metadata = optional_str(&b, "Metadata")?;
-    let token = required_str(&b, "ClientRequestToken")?;
-    let tags = match b.get("Tags") {
-        None | Some(Value::Null) => BTreeMap::new(),
-        Some(v) => parse_tags(v)?,
+// The operations' inputs and outputs, as the identity model names their
+// members. An absent optional member is `None` and is not sent.
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateAppInstance {
+    name: String,
+    metadata: Option<String>,
+    client_request_token: String,
+    tags: Option<Vec<Tag>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NameAndMetadata {
+    name: String,
+    metadata: String,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    key: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagOrUntag {
+    #[serde(rename = "ResourceARN")]
+    resource_arn: String,
+    tags: Option<Vec<Tag>>,
+    tag_keys: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateAppInstanceUser {
+    app_instance_arn: String,
+    app_instance_user_id: String,
+    name: String,
+    metadata: Option<String>,
+    client_request_token: String,
+    expiration_settings: Option<Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AppInstanceArn {
+    app_instance_arn: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AppInstanceUserArn {
+    app_instance_user_arn: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AppInstanceOut {
+    app_instance_arn: String,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_timestamp: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_updated_timestamp: Option<f64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeAppInstanceOut {
+    app_instance: AppInstanceOut,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListAppInstancesOut {
+    app_instances: Vec<AppInstanceOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagsOut {
+    tags: Vec<Tag>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AppInstanceUserOut {
+    app_instance_user_arn: String,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_timestamp: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_updated_timestamp: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiration_settings: Option<Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeAppInstanceUserOut {
+    app_instance_user: AppInstanceUserOut,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListAppInstanceUsersOut {
+    app_instance_arn: String,
+    app_instance_users: Vec<AppInstanceUserOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+fn app_instance_out(a: &AppInstance, full: bool) -> AppInstanceOut {
+    AppInstanceOut {
+        app_instance_arn: a.arn.clone(),
+        name: a.name.clone(),
+        metadata: a.metadata.clone(),
+        created_timestamp: full.then_some(a.created),
+        last_updated_timestamp: full.then_some(a.updated),
+    }
+}
+
+fn user_out(u: &AppInstanceUser, full: bool) -> AppInstanceUserOut {
+    AppInstanceUserOut {
+        app_instance_user_arn: u.arn.clone(),
+        name: u.name.clone(),
+        metadata: u.metadata.clone(),
+        created_timestamp: full.then_some(u.created),
+        last_updated_timestamp: full.then_some(u.updated),
+        expiration_settings: u.expiration_settings.clone().filter(|_| full),
+    }
+}
+
+pub async fn create_app_instance(
+    State(app): State<Arc<App>>,
+    Input(input): Input<CreateAppInstance>,
+) -> Reply<AppInstanceArn> {
+    let CreateAppInstance {
+        name,
+        metadata,
+        client_request_token: token,
+        tags,
+    } = input;
+    let tags = match tags {
+        None => BTreeMap::new(),
+        Some(list) => tag_map(list)?,
     };
     let prefix = app.arn_prefix();
     let arn = app
@@ -53,10 +200,18 @@ pub async fn create_app_instance(State(app): State<Arc<App>>, raw: Bytes) -> Rep
             Ok(arn)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "AppInstanceArn": arn }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(AppInstanceArn {
+            app_instance_arn: arn,
+        }),
+    ))
 }
 
-pub async fn describe_app_instance(State(app): State<Arc<App>>, Path(arn): Path<String>) -> Reply {
+pub async fn describe_app_instance(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+) -> Reply<DescribeAppInstanceOut> {
     app.read(|s| {
         let a = s
             .app_instances
@@ -64,10 +219,9 @@ pub async fn describe_app_instance(State(app): State<Arc<App>>, Path(arn): Path<
             .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))?;
         Ok((
             StatusCode::OK,
-            Json(json!({ "AppInstance": {
-                "AppInstanceArn": a.arn, "Name": a.name, "Metadata": a.metadata,
-                "CreatedTimestamp": a.created, "LastUpdatedTimestamp": a.updated,
-            }})),
+            Json(DescribeAppInstanceOut {
+                app_instance: app_instance_out(a, true),
+            }),
         ))
     })
     .await
@@ -76,18 +230,17 @@ pub async fn describe_app_instance(State(app): State<Arc<App>>, Path(arn): Path<
 pub async fn list_app_instances(
     State(app): State<Arc<App>>,
     Query(q): Query<HashMap<String, String>>,
-) -> Reply {
+) -> Reply<ListAppInstancesOut> {
     let (start, max) = page(&q)?;
     app.read(|s| {
-        let all: Vec<Value> = s
-            .app_instances
-            .values()
-            .map(|a| json!({ "AppInstanceArn": a.arn, "Name": a.name, "Metadata": a.metadata }))
-            .collect();
+        let all: Vec<&AppInstance> = s.app_instances.values().collect();
         let (items, next) = paginate(&all, start, max);
         Ok((
             StatusCode::OK,
-            Json(json!({ "AppInstances": items, "NextToken": next })),
+            Json(ListAppInstancesOut {
+                app_instances: items.iter().map(|a| app_instance_out(a, false)).collect(),
+                next_token: next,
+            }),
         ))
     })
     .await
@@ -121,11 +274,8 @@ pub async fn delete_app_instance(
 pub async fn update_app_instance(
     State(app): State<Arc<App>>,
     Path(arn): Path<String>,
-    raw: Bytes,
-) -> Reply {
-    let b = body(&raw)?;
-    let name = required_str(&b, "Name")?;
-    let metadata = required_str(&b, "Metadata")?;
+    Input(NameAndMetadata { name, metadata }): Input<NameAndMetadata>,
+) -> Reply<AppInstanceArn> {
     app.transact(|s, _| {
         let a = s
             .app_instances
@@ -137,67 +287,49 @@ pub async fn update_app_instance(
         Ok(())
     })
     .await?;
-    Ok((StatusCode::OK, Json(json!({ "AppInstanceArn": arn }))))
+    Ok((
+        StatusCode::OK,
+        Json(AppInstanceArn {
+            app_instance_arn: arn,
+        }),
+    ))
 }
 
 /// At most 50 tags per AppInstance (the model's limit per call; the
 /// service's limit per resource is unverified).
 const MAX_TAGS: usize = 50;
 
-/// `[{"Key","Value"}]`, 1-50 entries, keys 1-128 and values 1-256 characters.
-fn parse_tags(v: &Value) -> ApiResult<BTreeMap<String, String>> {
-    let list = v
-        .as_array()
-        .ok_or_else(|| ApiError::bad_request("Tags must be a list of {Key, Value}"))?;
+/// 1-50 `{Key, Value}` entries (lengths are the model's, checked before).
+fn tag_map(list: Vec<Tag>) -> ApiResult<BTreeMap<String, String>> {
     if list.is_empty() || list.len() > MAX_TAGS {
         return Err(ApiError::bad_request(format!(
             "Tags must have 1 to {MAX_TAGS} members"
         )));
     }
-    let mut tags = BTreeMap::new();
-    for t in list {
-        let key = required_str(t, "Key")?;
-        let value = required_str(t, "Value")?;
-        tags.insert(key, value);
-    }
-    Ok(tags)
-}
-
-fn tags_json(tags: &BTreeMap<String, String>) -> Value {
-    Value::Array(
-        tags.iter()
-            .map(|(k, v)| json!({ "Key": k, "Value": v }))
-            .collect(),
-    )
+    Ok(list.into_iter().map(|t| (t.key, t.value)).collect())
 }
 
 /// POST /tags?operation=tag-resource and ?operation=untag-resource.
 pub async fn tag_or_untag(
     State(app): State<Arc<App>>,
     Query(q): Query<HashMap<String, String>>,
-    raw: Bytes,
+    Input(input): Input<TagOrUntag>,
 ) -> ApiResult<StatusCode> {
-    let b = body(&raw)?;
-    let arn = required_str(&b, "ResourceARN")?;
+    let arn = input.resource_arn;
     enum Change {
         Tag(BTreeMap<String, String>),
         Untag(Vec<String>),
     }
     let change = match q.get("operation").map(String::as_str) {
-        Some("tag-resource") => Change::Tag(parse_tags(b.get("Tags").unwrap_or(&Value::Null))?),
+        Some("tag-resource") => Change::Tag(tag_map(input.tags.unwrap_or_default())?),
         Some("untag-resource") => {
-            let keys = b
-                .get("TagKeys")
-                .and_then(Value::as_array)
+            let keys = input
+                .tag_keys
                 .filter(|k| !k.is_empty() && k.len() <= MAX_TAGS)
                 .ok_or_else(|| {
                     ApiError::bad_request(format!("TagKeys must have 1 to {MAX_TAGS} members"))
                 })?;
-            Change::Untag(
-                keys.iter()
-                    .filter_map(|k| k.as_str().map(str::to_string))
-                    .collect(),
-            )
+            Change::Untag(keys)
         }
         _ => return Err(ApiError::unknown_operation("POST", "/tags")),
     };
@@ -229,7 +361,7 @@ pub async fn tag_or_untag(
 pub async fn list_tags(
     State(app): State<Arc<App>>,
     Query(q): Query<HashMap<String, String>>,
-) -> Reply {
+) -> Reply<TagsOut> {
     let arn = q
         .get("arn")
         .cloned()
@@ -239,22 +371,31 @@ pub async fn list_tags(
             .app_instances
             .get(&arn)
             .ok_or_else(|| ApiError::bad_request(format!("Resource {arn} not found")))?;
-        Ok((StatusCode::OK, Json(json!({ "Tags": tags_json(&a.tags) }))))
+        let tags = a
+            .tags
+            .iter()
+            .map(|(k, v)| Tag {
+                key: k.clone(),
+                value: v.clone(),
+            })
+            .collect();
+        Ok((StatusCode::OK, Json(TagsOut { tags })))
     })
     .await
 }
 
-pub async fn create_app_instance_user(State(app): State<Arc<App>>, raw: Bytes) -> Reply {
-    let b = body(&raw)?;
-    let app_arn = required_str(&b, "AppInstanceArn")?;
-    let user_id = required_str(&b, "AppInstanceUserId")?;
-    let name = required_str(&b, "Name")?;
-    let metadata = optional_str(&b, "Metadata")?;
-    let token = required_str(&b, "ClientRequestToken")?;
-    let expiration = b
-        .get("ExpirationSettings")
-        .cloned()
-        .filter(|v| !v.is_null());
+pub async fn create_app_instance_user(
+    State(app): State<Arc<App>>,
+    Input(input): Input<CreateAppInstanceUser>,
+) -> Reply<AppInstanceUserArn> {
+    let CreateAppInstanceUser {
+        app_instance_arn: app_arn,
+        app_instance_user_id: user_id,
+        name,
+        metadata,
+        client_request_token: token,
+        expiration_settings: expiration,
+    } = input;
     let arn = app
         .transact(|s, _| {
             let key = format!("CreateAppInstanceUser|{app_arn}|{token}");
@@ -291,14 +432,16 @@ pub async fn create_app_instance_user(State(app): State<Arc<App>>, raw: Bytes) -
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "AppInstanceUserArn": arn })),
+        Json(AppInstanceUserArn {
+            app_instance_user_arn: arn,
+        }),
     ))
 }
 
 pub async fn describe_app_instance_user(
     State(app): State<Arc<App>>,
     Path(arn): Path<String>,
-) -> Reply {
+) -> Reply<DescribeAppInstanceUserOut> {
     app.read(|s| {
         let u = s
             .users
@@ -306,11 +449,9 @@ pub async fn describe_app_instance_user(
             .ok_or_else(|| ApiError::bad_request(format!("AppInstanceUser {arn} not found")))?;
         Ok((
             StatusCode::OK,
-            Json(json!({ "AppInstanceUser": {
-                "AppInstanceUserArn": u.arn, "Name": u.name, "Metadata": u.metadata,
-                "CreatedTimestamp": u.created, "LastUpdatedTimestamp": u.updated,
-                "ExpirationSettings": u.expiration_settings,
-            }})),
+            Json(DescribeAppInstanceUserOut {
+                app_instance_user: user_out(u, true),
+            }),
         ))
     })
     .await
@@ -321,7 +462,7 @@ pub async fn describe_app_instance_user(
 pub async fn list_app_instance_users(
     State(app): State<Arc<App>>,
     Query(q): Query<HashMap<String, String>>,
-) -> Reply {
+) -> Reply<ListAppInstanceUsersOut> {
     let (start, max) = page(&q)?;
     let app_arn = q
         .get("app-instance-arn")
@@ -339,16 +480,14 @@ pub async fn list_app_instance_users(
             .filter(|u| u.app_instance_arn == app_arn)
             .collect();
         users.sort_by(|a, b| a.arn.cmp(&b.arn));
-        let all: Vec<Value> = users
-            .iter()
-            .map(|u| json!({ "AppInstanceUserArn": u.arn, "Name": u.name, "Metadata": u.metadata }))
-            .collect();
-        let (items, next) = paginate(&all, start, max);
+        let (items, next) = paginate(&users, start, max);
         Ok((
             StatusCode::OK,
-            Json(
-                json!({ "AppInstanceArn": app_arn, "AppInstanceUsers": items, "NextToken": next }),
-            ),
+            Json(ListAppInstanceUsersOut {
+                app_instance_arn: app_arn.clone(),
+                app_instance_users: items.iter().map(|u| user_out(u, false)).collect(),
+                next_token: next,
+            }),
         ))
     })
     .await
@@ -358,11 +497,8 @@ pub async fn list_app_instance_users(
 pub async fn update_app_instance_user(
     State(app): State<Arc<App>>,
     Path(arn): Path<String>,
-    raw: Bytes,
-) -> Reply {
-    let b = body(&raw)?;
-    let name = required_str(&b, "Name")?;
-    let metadata = required_str(&b, "Metadata")?;
+    Input(NameAndMetadata { name, metadata }): Input<NameAndMetadata>,
+) -> Reply<AppInstanceUserArn> {
     app.transact(|s, _| {
         let u = s
             .users
@@ -374,7 +510,12 @@ pub async fn update_app_instance_user(
         Ok(())
     })
     .await?;
-    Ok((StatusCode::OK, Json(json!({ "AppInstanceUserArn": arn }))))
+    Ok((
+        StatusCode::OK,
+        Json(AppInstanceUserArn {
+            app_instance_user_arn: arn,
+        }),
+    ))
 }
 
 /// DeleteAppInstanceUser: the user goes; channels and messages it made stay.

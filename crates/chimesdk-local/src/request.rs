@@ -2,7 +2,10 @@
 //! required members, the bearer header, enums and pages (lengths and
 //! patterns are the models', checked before a handler runs: constraints.rs).
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::HeaderMap;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::{ApiError, ApiResult};
@@ -20,6 +23,30 @@ pub fn body(bytes: &[u8]) -> ApiResult<Value> {
         ));
     }
     Ok(v)
+}
+
+/// A request body read into its operation's typed input (the model's
+/// member names; an absent optional member is `None`), as a handler's
+/// argument (`Input(input): Input<CreateAppInstance>`). The model's
+/// constraints were checked before (middleware), so a body that does not
+/// fit is rare: a member of the wrong JSON type, say.
+pub struct Input<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Input<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        serde_json::from_value(body(&bytes)?)
+            .map(Input)
+            .map_err(|e| {
+                ApiError::bad_request(format!(
+                    "The request does not fit the operation's input: {e}"
+                ))
+            })
+    }
 }
 
 pub fn required_str(body: &Value, field: &str) -> ApiResult<String> {

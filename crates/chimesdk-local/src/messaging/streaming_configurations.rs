@@ -4,27 +4,37 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
-
-use super::*;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ApiResult};
-use crate::request::{body, one_of, required_str};
+use crate::request::{Input, one_of};
 use crate::{App, prereq};
 use chimesdk_domain::arn::AppInstanceArn;
+
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(rename_all = "PascalCase")]
+pub struct StreamingConfiguration {
+    data_type: String,
+    resource_arn: String,
+}
+
+/// The input of Put, and the output of Put and Get.
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StreamingConfigurations {
+    streaming_configurations: Vec<StreamingConfiguration>,
+}
+
+type Reply = ApiResult<(StatusCode, Json<StreamingConfigurations>)>;
 
 pub async fn put_streaming(
     State(app): State<Arc<App>>,
     Path(arn): Path<String>,
-    raw: Bytes,
+    Input(input): Input<StreamingConfigurations>,
 ) -> Reply {
-    let b = body(&raw)?;
-    let Some(Value::Array(list)) = b.get("StreamingConfigurations") else {
-        return Err(ApiError::bad_request("StreamingConfigurations is required"));
-    };
+    let list = input.streaming_configurations;
     if list.is_empty() || list.len() > 2 {
         return Err(ApiError::bad_request(
             "StreamingConfigurations must have 1 or 2 members",
@@ -34,11 +44,11 @@ pub async fn put_streaming(
     for item in list {
         let data_type = one_of(
             "DataType",
-            Some(required_str(item, "DataType")?),
+            Some(item.data_type),
             &["Channel", "ChannelMessage"],
             "",
         )?;
-        let resource_arn = required_str(item, "ResourceArn")?;
+        let resource_arn = item.resource_arn;
         if pairs.iter().any(|(dt, _)| *dt == data_type) {
             return Err(ApiError::bad_request(format!(
                 "DataType {data_type} appears more than once"
@@ -64,17 +74,19 @@ pub async fn put_streaming(
         Ok(())
     })
     .await?;
-    Ok((
-        StatusCode::OK,
-        Json(json!({ "StreamingConfigurations": configs_json(&pairs) })),
-    ))
+    Ok((StatusCode::OK, Json(configurations(&pairs))))
 }
 
-pub(super) fn configs_json(pairs: &[(String, String)]) -> Vec<Value> {
-    pairs
-        .iter()
-        .map(|(dt, arn)| json!({ "DataType": dt, "ResourceArn": arn }))
-        .collect()
+fn configurations(pairs: &[(String, String)]) -> StreamingConfigurations {
+    StreamingConfigurations {
+        streaming_configurations: pairs
+            .iter()
+            .map(|(dt, arn)| StreamingConfiguration {
+                data_type: dt.clone(),
+                resource_arn: arn.clone(),
+            })
+            .collect(),
+    }
 }
 
 pub async fn get_streaming(State(app): State<Arc<App>>, Path(arn): Path<String>) -> Reply {
@@ -83,10 +95,7 @@ pub async fn get_streaming(State(app): State<Arc<App>>, Path(arn): Path<String>)
             return Err(ApiError::not_found(format!("AppInstance {arn} not found")));
         }
         match s.streaming.get(&arn) {
-            Some(pairs) if !pairs.is_empty() => Ok((
-                StatusCode::OK,
-                Json(json!({ "StreamingConfigurations": configs_json(pairs) })),
-            )),
+            Some(pairs) if !pairs.is_empty() => Ok((StatusCode::OK, Json(configurations(pairs)))),
             _ => Err(ApiError::not_found(format!(
                 "No streaming configurations found for AppInstance {arn}"
             ))),
