@@ -1,8 +1,8 @@
 //! What every request and response goes through besides its handler: the
 //! request head's limits, the body read within the client timeout and
 //! checked against its operation's input constraints (and, in tests, the
-//! fault rules), errors in the modelled JSON shape, and absent members
-//! omitted rather than `null`.
+//! fault rules), and errors in the modelled JSON shape. (Absent members are
+//! not sent: the handlers' typed outputs skip them.)
 
 use std::sync::Arc;
 
@@ -148,39 +148,4 @@ pub async fn modelled_errors(resp: Response) -> Response {
     // The status says what happened (413: the body is too large).
     error.status = status;
     error.into_response()
-}
-
-/// The service omits absent members rather than sending `null`.
-pub async fn omit_nulls(resp: Response) -> Response {
-    let is_json = resp
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if !is_json {
-        return resp;
-    }
-    let (mut parts, body) = resp.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
-    };
-    let out = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(mut v) => {
-            strip_nulls(&mut v);
-            serde_json::to_vec(&v).unwrap_or_else(|_| bytes.to_vec())
-        }
-        Err(_) => bytes.to_vec(),
-    };
-    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    axum::response::Response::from_parts(parts, axum::body::Body::from(out))
-}
-
-fn strip_nulls(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(m) => {
-            m.retain(|_, x| !x.is_null());
-            m.values_mut().for_each(strip_nulls);
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nulls),
-        _ => {}
-    }
 }

@@ -49,22 +49,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Input<T> {
     }
 }
 
-pub fn required_str(body: &Value, field: &str) -> ApiResult<String> {
-    match body.get(field) {
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(Value::Null) | None => Err(ApiError::bad_request(format!("{field} is required"))),
-        Some(_) => Err(ApiError::bad_request(format!("{field} must be a string"))),
-    }
-}
-
-pub fn optional_str(body: &Value, field: &str) -> ApiResult<Option<String>> {
-    match body.get(field) {
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(Value::Null) | None => Ok(None),
-        Some(_) => Err(ApiError::bad_request(format!("{field} must be a string"))),
-    }
-}
-
 pub fn one_of(
     field: &str,
     value: Option<String>,

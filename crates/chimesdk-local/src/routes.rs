@@ -129,7 +129,6 @@ pub fn router(app: Arc<App>) -> Router {
             ApiError::unknown_operation(req.method().as_str(), req.uri().path()).into_response()
         })
         .layer(axum::middleware::from_fn(middleware::head_limits))
-        .layer(axum::middleware::map_response(middleware::omit_nulls))
         .layer(axum::middleware::map_response(middleware::modelled_errors))
         .with_state(app)
 }

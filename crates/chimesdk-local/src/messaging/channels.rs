@@ -4,95 +4,89 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use serde_json::{Value, json};
 
+use super::io::*;
 use super::*;
 use super::{members::*, shapes::*};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{
-    Bearer, body, one_of, optional_bearer, optional_str, page, paginate, required_str,
-};
+use crate::request::{Bearer, Input, one_of, optional_bearer, page, paginate};
 use crate::store::ChannelRecord;
 use crate::{App, now};
 use chimesdk_domain::events::{
     ElasticChannelConfiguration, EventType, ExpirationSettings, Payload,
 };
 
-pub(super) fn parse_elastic(v: &Value) -> ApiResult<ElasticChannelConfiguration> {
-    let int = |k: &str, min: i64, max: i64| -> ApiResult<i64> {
-        match v.get(k).and_then(Value::as_i64) {
-            Some(n) if (min..=max).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::bad_request(format!(
-                "ElasticChannelConfiguration.{k} must be from {min} to {max}"
-            ))),
-            None => Err(ApiError::bad_request(format!(
-                "ElasticChannelConfiguration.{k} is required"
-            ))),
+/// The ranges the model gives an elastic channel's settings.
+pub(super) fn check_elastic(e: &ElasticChannelConfiguration) -> ApiResult<()> {
+    for (name, n, min, max) in [
+        ("MaximumSubChannels", e.maximum_sub_channels, 2, 1_000_000),
+        (
+            "TargetMembershipsPerSubChannel",
+            e.target_memberships_per_sub_channel,
+            2,
+            1_000_000,
+        ),
+        (
+            "MinimumMembershipPercentage",
+            e.minimum_membership_percentage,
+            1,
+            40,
+        ),
+    ] {
+        if !(min..=max).contains(&n) {
+            return Err(ApiError::bad_request(format!(
+                "ElasticChannelConfiguration.{name} must be from {min} to {max}"
+            )));
         }
-    };
-    Ok(ElasticChannelConfiguration {
-        maximum_sub_channels: int("MaximumSubChannels", 2, 1_000_000)?,
-        target_memberships_per_sub_channel: int("TargetMembershipsPerSubChannel", 2, 1_000_000)?,
-        minimum_membership_percentage: int("MinimumMembershipPercentage", 1, 40)?,
-    })
+    }
+    Ok(())
 }
 
-pub(super) fn parse_expiration(v: &Value) -> ApiResult<ExpirationSettings> {
-    let days = v
-        .get("ExpirationDays")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| ApiError::bad_request("ExpirationSettings.ExpirationDays is required"))?;
-    if !(1..=5475).contains(&days) {
+/// The range and criteria the model gives expiration settings.
+pub(super) fn check_expiration(e: &ExpirationSettings) -> ApiResult<()> {
+    if !(1..=5475).contains(&e.expiration_days) {
         return Err(ApiError::bad_request(
             "ExpirationSettings.ExpirationDays must be from 1 to 5475",
         ));
     }
-    let criterion = one_of(
+    one_of(
         "ExpirationSettings.ExpirationCriterion",
-        Some(required_str(v, "ExpirationCriterion")?),
+        Some(e.expiration_criterion.clone()),
         &["CREATED_TIMESTAMP", "LAST_MESSAGE_TIMESTAMP"],
         "",
     )?;
-    Ok(ExpirationSettings {
-        expiration_days: days,
-        expiration_criterion: criterion,
-    })
+    Ok(())
 }
 
-pub async fn create_channel(State(app): State<Arc<App>>, Bearer(who): Bearer, raw: Bytes) -> Reply {
-    let b = body(&raw)?;
-    let app_arn = required_str(&b, "AppInstanceArn")?;
-    let name = required_str(&b, "Name")?;
+pub async fn create_channel(
+    State(app): State<Arc<App>>,
+    Bearer(who): Bearer,
+    Input(input): Input<CreateChannel>,
+) -> Reply<ChannelArnOut> {
+    let CreateChannel {
+        app_instance_arn: app_arn,
+        name,
+        mode,
+        privacy,
+        metadata,
+        client_request_token: token,
+        channel_id,
+        member_arns: members,
+        moderator_arns: moderators,
+        elastic_channel_configuration: elastic,
+        expiration_settings: expiration,
+    } = input;
     let mode = one_of(
         "Mode",
-        optional_str(&b, "Mode")?,
+        mode,
         &["UNRESTRICTED", "RESTRICTED"],
         "UNRESTRICTED",
     )?;
-    let privacy = one_of(
-        "Privacy",
-        optional_str(&b, "Privacy")?,
-        &["PUBLIC", "PRIVATE"],
-        "PUBLIC",
-    )?;
-    let metadata = optional_str(&b, "Metadata")?;
-    let token = required_str(&b, "ClientRequestToken")?;
-    let channel_id = optional_str(&b, "ChannelId")?;
-    let members = arn_list(&b, "MemberArns")?;
-    let moderators = arn_list(&b, "ModeratorArns")?;
-    let elastic = b
-        .get("ElasticChannelConfiguration")
-        .filter(|v| !v.is_null())
-        .map(parse_elastic)
-        .transpose()?;
-    let expiration = b
-        .get("ExpirationSettings")
-        .filter(|v| !v.is_null())
-        .map(parse_expiration)
-        .transpose()?;
+    let privacy = one_of("Privacy", privacy, &["PUBLIC", "PRIVATE"], "PUBLIC")?;
+    elastic.as_ref().map(check_elastic).transpose()?;
+    expiration.as_ref().map(check_expiration).transpose()?;
     let arn = app
         .transact(|s, out| {
             if !s.app_instances.contains_key(&app_arn) {
@@ -156,18 +150,26 @@ pub async fn create_channel(State(app): State<Arc<App>>, Bearer(who): Bearer, ra
             Ok(arn)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "ChannelArn": arn }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(ChannelArnOut { channel_arn: arn }),
+    ))
 }
 
 pub async fn describe_channel(
     State(app): State<Arc<App>>,
     Bearer(who): Bearer,
     Path(arn): Path<String>,
-) -> Reply {
+) -> Reply<DescribeChannelOut> {
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
-        Ok((StatusCode::OK, Json(json!({ "Channel": channel_json(c) }))))
+        Ok((
+            StatusCode::OK,
+            Json(DescribeChannelOut {
+                channel: channel_out(c),
+            }),
+        ))
     })
     .await
 }
@@ -176,7 +178,7 @@ pub async fn list_channels(
     State(app): State<Arc<App>>,
     Bearer(who): Bearer,
     Query(q): Params,
-) -> Reply {
+) -> Reply<ListChannelsOut> {
     let app_arn = q
         .get("app-instance-arn")
         .cloned()
@@ -188,14 +190,21 @@ pub async fn list_channels(
     let (start, max) = page(&q)?;
     app.read(|s| {
         caller(s, &who, &app_arn)?;
-        let all: Vec<Value> = s
+        let all: Vec<&ChannelRecord> = s
             .channels
             .values()
-            .filter(|c| c.app_instance_arn == app_arn && privacy.as_ref().is_none_or(|p| *p == c.privacy))
-            .map(|c| json!({ "Name": c.name, "ChannelArn": c.arn, "Mode": c.mode, "Privacy": c.privacy, "Metadata": c.metadata, "LastMessageTimestamp": c.last_message }))
+            .filter(|c| {
+                c.app_instance_arn == app_arn && privacy.as_ref().is_none_or(|p| *p == c.privacy)
+            })
             .collect();
         let (items, next) = paginate(&all, start, max);
-        Ok((StatusCode::OK, Json(json!({ "Channels": items, "NextToken": next }))))
+        Ok((
+            StatusCode::OK,
+            Json(ListChannelsOut {
+                channels: items.iter().map(|c| channel_summary(c)).collect(),
+                next_token: next,
+            }),
+        ))
     })
     .await
 }
@@ -204,14 +213,15 @@ pub async fn update_channel(
     State(app): State<Arc<App>>,
     Bearer(who): Bearer,
     Path(arn): Path<String>,
-    raw: Bytes,
-) -> Reply {
-    let b = body(&raw)?;
-    let name = optional_str(&b, "Name")?;
-    let mode = optional_str(&b, "Mode")?
+    Input(UpdateChannel {
+        name,
+        mode,
+        metadata,
+    }): Input<UpdateChannel>,
+) -> Reply<ChannelArnOut> {
+    let mode = mode
         .map(|m| one_of("Mode", Some(m), &["UNRESTRICTED", "RESTRICTED"], ""))
         .transpose()?;
-    let metadata = optional_str(&b, "Metadata")?;
     app.transact(|s, out| {
         let (app_arn, _) = channel_caller(s, &arn, &who)?;
         let c = channel_mut(s, &arn)?;
@@ -234,7 +244,7 @@ pub async fn update_channel(
         Ok(())
     })
     .await?;
-    Ok((StatusCode::OK, Json(json!({ "ChannelArn": arn }))))
+    Ok((StatusCode::OK, Json(ChannelArnOut { channel_arn: arn })))
 }
 
 pub async fn delete_channel(
@@ -261,17 +271,13 @@ pub async fn put_expiration(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Path(arn): Path<String>,
-    raw: Bytes,
-) -> Reply {
+    Input(input): Input<PutChannelExpirationSettings>,
+) -> Reply<ExpirationOut> {
     // The model makes ChimeBearer optional here (an IAM caller may set
     // expiration without acting as a user).
     let who = optional_bearer(&headers);
-    let b = body(&raw)?;
-    let settings = b
-        .get("ExpirationSettings")
-        .filter(|v| !v.is_null())
-        .map(parse_expiration)
-        .transpose()?;
+    let settings = input.expiration_settings;
+    settings.as_ref().map(check_expiration).transpose()?;
     let stored = app
         .transact(|s, out| {
             let app_arn = match &who {
@@ -292,7 +298,10 @@ pub async fn put_expiration(
         .await?;
     Ok((
         StatusCode::OK,
-        Json(json!({ "ChannelArn": arn, "ExpirationSettings": stored })),
+        Json(ExpirationOut {
+            channel_arn: arn,
+            expiration_settings: stored,
+        }),
     ))
 }
 
@@ -301,21 +310,37 @@ pub async fn list_sub_channels(
     Bearer(who): Bearer,
     Path(arn): Path<String>,
     Query(q): Params,
-) -> Reply {
+) -> Reply<ListSubChannelsOut> {
     let (start, max) = page(&q)?;
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
         if c.elastic.is_none() {
-            return Err(ApiError::bad_request("The channel is not an elastic channel"));
+            return Err(ApiError::bad_request(
+                "The channel is not an elastic channel",
+            ));
         }
-        let all: Vec<Value> = c
+        let all: Vec<SubChannelSummary> = c
             .sub_channels
             .keys()
-            .map(|id| json!({ "SubChannelId": id, "MembershipCount": c.members.values().filter(|m| m.sub_channel_id.as_deref() == Some(id)).count() }))
+            .map(|id| SubChannelSummary {
+                sub_channel_id: id.clone(),
+                membership_count: c
+                    .members
+                    .values()
+                    .filter(|m| m.sub_channel_id.as_deref() == Some(id))
+                    .count(),
+            })
             .collect();
         let (items, next) = paginate(&all, start, max);
-        Ok((StatusCode::OK, Json(json!({ "ChannelArn": arn, "SubChannels": items, "NextToken": next }))))
+        Ok((
+            StatusCode::OK,
+            Json(ListSubChannelsOut {
+                channel_arn: arn.clone(),
+                sub_channels: items,
+                next_token: next,
+            }),
+        ))
     })
     .await
 }

@@ -3,14 +3,13 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 
+use super::io::*;
 use super::*;
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Bearer, body, one_of, optional_str, page, paginate, required_str};
+use crate::request::{Bearer, Input, one_of, page, paginate};
 use crate::store::{ChannelRecord, Grant, Membership};
 use crate::{App, Emit, iso, now};
 use chimesdk_domain::events::{self, EventType, Identity, Payload, SubChannel};
@@ -142,17 +141,14 @@ pub async fn create_membership(
     State(app): State<Arc<App>>,
     Bearer(who): Bearer,
     Path(arn): Path<String>,
-    raw: Bytes,
-) -> Reply {
-    let b = body(&raw)?;
-    let member = required_str(&b, "MemberArn")?;
-    let kind = one_of(
-        "Type",
-        Some(required_str(&b, "Type")?),
-        &["DEFAULT", "HIDDEN"],
-        "",
-    )?;
-    let sub = optional_str(&b, "SubChannelId")?;
+    Input(input): Input<CreateChannelMembership>,
+) -> Reply<MemberOut> {
+    let CreateChannelMembership {
+        member_arn: member,
+        r#type: kind,
+        sub_channel_id: sub,
+    } = input;
+    let kind = one_of("Type", Some(kind), &["DEFAULT", "HIDDEN"], "")?;
     let (identity, sub_out) = app
         .transact(|s, out| {
             let (app_arn, inviter) = channel_caller(s, &arn, &who)?;
@@ -166,7 +162,11 @@ pub async fn create_membership(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "ChannelArn": arn, "Member": identity, "SubChannelId": sub_out })),
+        Json(MemberOut {
+            channel_arn: arn,
+            member: identity,
+            sub_channel_id: sub_out,
+        }),
     ))
 }
 
@@ -241,26 +241,35 @@ pub async fn list_memberships(
     Bearer(who): Bearer,
     Path(arn): Path<String>,
     Query(q): Params,
-) -> Reply {
+) -> Reply<ListMembershipsOut> {
     let kind = q.get("type").cloned();
     let sub = q.get("sub-channel-id").cloned();
     let (start, max) = page(&q)?;
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
-        let all: Vec<Value> = c
+        let all: Vec<&String> = c
             .members
             .iter()
             .filter(|(_, m)| {
                 kind.as_ref().is_none_or(|k| *k == m.r#type)
                     && (sub.is_none() || m.sub_channel_id == sub)
             })
-            .map(|(arn, _)| json!({ "Member": s.identity_of(arn) }))
+            .map(|(arn, _)| arn)
             .collect();
         let (items, next) = paginate(&all, start, max);
         Ok((
             StatusCode::OK,
-            Json(json!({ "ChannelArn": arn, "ChannelMemberships": items, "NextToken": next })),
+            Json(ListMembershipsOut {
+                channel_arn: arn.clone(),
+                channel_memberships: items
+                    .iter()
+                    .map(|member| MembershipSummary {
+                        member: s.identity_of(member),
+                    })
+                    .collect(),
+                next_token: next,
+            }),
         ))
     })
     .await
@@ -270,10 +279,8 @@ pub async fn create_ban(
     State(app): State<Arc<App>>,
     Bearer(who): Bearer,
     Path(arn): Path<String>,
-    raw: Bytes,
-) -> Reply {
-    let b = body(&raw)?;
-    let member = required_str(&b, "MemberArn")?;
+    Input(CreateChannelBan { member_arn: member }): Input<CreateChannelBan>,
+) -> Reply<MemberOut> {
     let identity = app
         .transact(|s, out| {
             let (app_arn, by) = channel_caller(s, &arn, &who)?;
@@ -311,7 +318,11 @@ pub async fn create_ban(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "ChannelArn": arn, "Member": identity })),
+        Json(MemberOut {
+            channel_arn: arn,
+            member: identity,
+            sub_channel_id: None,
+        }),
     ))
 }
 
@@ -348,10 +359,10 @@ pub async fn create_moderator(
     State(app): State<Arc<App>>,
     Bearer(who): Bearer,
     Path(arn): Path<String>,
-    raw: Bytes,
-) -> Reply {
-    let b = body(&raw)?;
-    let moderator = required_str(&b, "ChannelModeratorArn")?;
+    Input(CreateChannelModerator {
+        channel_moderator_arn: moderator,
+    }): Input<CreateChannelModerator>,
+) -> Reply<ModeratorOut> {
     let identity = app
         .transact(|s, out| {
             let (app_arn, by) = channel_caller(s, &arn, &who)?;
@@ -363,7 +374,10 @@ pub async fn create_moderator(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "ChannelArn": arn, "ChannelModerator": identity })),
+        Json(ModeratorOut {
+            channel_arn: arn,
+            channel_moderator: identity,
+        }),
     ))
 }
 

@@ -3,15 +3,14 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 
+use super::io::*;
 use super::shapes::*;
 use super::*;
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Bearer, body, length, one_of, optional_str, page, paginate, required_str};
+use crate::request::{Bearer, Input, length, one_of, page, paginate};
 use crate::store::{Message, Store, message_key};
 use crate::{App, now};
 use chimesdk_domain::events::{EventType, Payload};
@@ -20,37 +19,27 @@ pub async fn send_message(
     State(app): State<Arc<App>>,
     Bearer(who): Bearer,
     Path(arn): Path<String>,
-    raw: Bytes,
-) -> Reply {
-    let b = body(&raw)?;
-    let content = required_str(&b, "Content")?;
+    Input(input): Input<SendChannelMessage>,
+) -> Reply<MessageOut> {
+    let SendChannelMessage {
+        content,
+        r#type: kind,
+        persistence,
+        metadata,
+        client_request_token: token,
+        sub_channel_id: sub,
+        content_type,
+        message_attributes: attributes,
+        target,
+    } = input;
     length("Content", &content, 1, 4096)?;
-    let kind = one_of(
-        "Type",
-        Some(required_str(&b, "Type")?),
-        &["STANDARD", "CONTROL"],
-        "",
-    )?;
+    let kind = one_of("Type", Some(kind), &["STANDARD", "CONTROL"], "")?;
     let persistence = one_of(
         "Persistence",
-        Some(required_str(&b, "Persistence")?),
+        Some(persistence),
         &["PERSISTENT", "NON_PERSISTENT"],
         "",
     )?;
-    let metadata = optional_str(&b, "Metadata")?;
-    let token = required_str(&b, "ClientRequestToken")?;
-    let sub = optional_str(&b, "SubChannelId")?;
-    let content_type = optional_str(&b, "ContentType")?;
-    let attributes = match b.get("MessageAttributes") {
-        Some(Value::Object(m)) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-        _ => None,
-    };
-    let target = b
-        .get("Target")
-        .filter(|v| !v.is_null())
-        .map(|v| serde_json::from_value(v.clone()))
-        .transpose()
-        .map_err(|e| ApiError::bad_request(format!("Target: {e}")))?;
     let (id, sub_out) = app
         .transact(|s, out| {
             let key = format!("SendChannelMessage|{arn}|{who}|{token}");
@@ -130,9 +119,7 @@ pub async fn send_message(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            json!({ "ChannelArn": arn, "MessageId": id, "Status": { "Value": "SENT" }, "SubChannelId": sub_out }),
-        ),
+        Json(MessageOut::sent(&arn, &id, sub_out)),
     ))
 }
 
@@ -140,7 +127,7 @@ pub async fn get_message(
     State(app): State<Arc<App>>,
     Bearer(who): Bearer,
     Path((arn, id)): Path<(String, String)>,
-) -> Reply {
+) -> Reply<GetMessageOut> {
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
@@ -150,7 +137,9 @@ pub async fn get_message(
             .ok_or_else(|| ApiError::not_found(format!("Message {id} not found")))?;
         Ok((
             StatusCode::OK,
-            Json(json!({ "ChannelMessage": message_json(&arn, m) })),
+            Json(GetMessageOut {
+                channel_message: message_out(&arn, m),
+            }),
         ))
     })
     .await
@@ -161,7 +150,7 @@ pub async fn list_messages(
     Bearer(who): Bearer,
     Path(arn): Path<String>,
     Query(q): Params,
-) -> Reply {
+) -> Reply<ListMessagesOut> {
     let order = one_of(
         "sort-order",
         q.get("sort-order").cloned(),
@@ -173,17 +162,25 @@ pub async fn list_messages(
     app.read(|s| {
         let c = channel(s, &arn)?;
         caller(s, &who, &c.app_instance_arn)?;
-        let mut all: Vec<Value> = s
+        let mut all: Vec<_> = s
             .channel_messages(&arn)
             .into_iter()
             .filter(|m| sub.is_none() || m.sub_channel_id == sub)
-            .map(message_summary_json)
+            .map(message_summary)
             .collect();
         if order == "DESCENDING" {
             all.reverse();
         }
         let (items, next) = paginate(&all, start, max);
-        Ok((StatusCode::OK, Json(json!({ "ChannelArn": arn, "ChannelMessages": items, "NextToken": next, "SubChannelId": sub }))))
+        Ok((
+            StatusCode::OK,
+            Json(ListMessagesOut {
+                channel_arn: arn.clone(),
+                channel_messages: items,
+                next_token: next,
+                sub_channel_id: sub.clone(),
+            }),
+        ))
     })
     .await
 }
@@ -209,13 +206,13 @@ pub async fn update_message(
     State(app): State<Arc<App>>,
     Bearer(who): Bearer,
     Path((arn, id)): Path<(String, String)>,
-    raw: Bytes,
-) -> Reply {
-    let b = body(&raw)?;
-    let content = required_str(&b, "Content")?;
+    Input(UpdateChannelMessage {
+        content,
+        metadata,
+        content_type,
+    }): Input<UpdateChannelMessage>,
+) -> Reply<MessageOut> {
     length("Content", &content, 0, 4096)?;
-    let metadata = optional_str(&b, "Metadata")?;
-    let content_type = optional_str(&b, "ContentType")?;
     let sub = app
         .transact(|s, out| {
             let (app_arn, key) = message_lookup(s, &arn, &id, &who)?;
@@ -246,12 +243,7 @@ pub async fn update_message(
             Ok(sub)
         })
         .await?;
-    Ok((
-        StatusCode::OK,
-        Json(
-            json!({ "ChannelArn": arn, "MessageId": id, "Status": { "Value": "SENT" }, "SubChannelId": sub }),
-        ),
-    ))
+    Ok((StatusCode::OK, Json(MessageOut::sent(&arn, &id, sub))))
 }
 
 pub async fn redact_message(
@@ -259,7 +251,7 @@ pub async fn redact_message(
     Bearer(who): Bearer,
     Path((arn, id)): Path<(String, String)>,
     Query(q): Params,
-) -> Reply {
+) -> Reply<MessageOut> {
     if q.get("operation").map(String::as_str) != Some("redact") {
         return Err(ApiError::unknown_operation(
             "POST",
@@ -287,7 +279,12 @@ pub async fn redact_message(
         .await?;
     Ok((
         StatusCode::OK,
-        Json(json!({ "ChannelArn": arn, "MessageId": id, "SubChannelId": sub })),
+        Json(MessageOut {
+            channel_arn: arn,
+            message_id: id,
+            status: None,
+            sub_channel_id: sub,
+        }),
     ))
 }
 

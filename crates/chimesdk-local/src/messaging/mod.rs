@@ -3,6 +3,7 @@
 //! here, what they share (who may call, which channel, raising an event).
 
 mod channels;
+mod io;
 mod members;
 mod messages;
 mod shapes;
@@ -13,7 +14,6 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::Query;
 use axum::http::StatusCode;
-use serde_json::Value;
 
 use super::Emit;
 use super::error::{ApiError, ApiResult};
@@ -33,7 +33,7 @@ pub use messages::{
 };
 pub use streaming_configurations::{delete_streaming, get_streaming, put_streaming};
 
-type Reply = ApiResult<(StatusCode, Json<Value>)>;
+type Reply<T> = ApiResult<(StatusCode, Json<T>)>;
 type Params = Query<HashMap<String, String>>;
 
 /// The caller must be an AppInstanceUser of the channel's AppInstance.
@@ -90,21 +90,4 @@ pub(super) fn emit(out: &mut Vec<Emit>, app_arn: &str, event_type: EventType, pa
             payload,
         },
     });
-}
-
-pub(super) fn arn_list(b: &Value, field: &str) -> ApiResult<Vec<String>> {
-    match b.get(field) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| {
-                i.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| ApiError::bad_request(format!("{field} must be a list of ARNs")))
-            })
-            .collect(),
-        Some(_) => Err(ApiError::bad_request(format!(
-            "{field} must be a list of ARNs"
-        ))),
-    }
 }

@@ -90,6 +90,71 @@ fn every_operation_matches_the_service_model() {
     );
     assert_eq!(described["AppInstance"]["Name"], "renamed");
     assert_eq!(described["AppInstance"]["Metadata"], "m2");
+    // AppInstanceAdmins: a user of the AppInstance made admin, described,
+    // listed and removed.
+    let admin = [
+        ("appInstanceArn", app),
+        ("appInstanceAdminArn", w.alice.as_str()),
+    ];
+    let made = call(
+        &w,
+        &model,
+        "CreateAppInstanceAdmin",
+        &admin[..1],
+        "",
+        Some(json!({ "AppInstanceAdminArn": w.alice })),
+        false,
+    );
+    assert_eq!(made["AppInstanceAdmin"]["Arn"], w.alice.as_str());
+    let described = call(
+        &w,
+        &model,
+        "DescribeAppInstanceAdmin",
+        &admin,
+        "",
+        None,
+        false,
+    );
+    assert_eq!(
+        described["AppInstanceAdmin"]["Admin"]["Arn"],
+        w.alice.as_str()
+    );
+    assert!(described["AppInstanceAdmin"]["CreatedTimestamp"].is_number());
+    let listed = call(
+        &w,
+        &model,
+        "ListAppInstanceAdmins",
+        &admin[..1],
+        "",
+        None,
+        false,
+    );
+    assert_eq!(
+        listed["AppInstanceAdmins"].as_array().map(Vec::len),
+        Some(1)
+    );
+    call(
+        &w,
+        &model,
+        "DeleteAppInstanceAdmin",
+        &admin,
+        "",
+        None,
+        false,
+    );
+    let listed = call(
+        &w,
+        &model,
+        "ListAppInstanceAdmins",
+        &admin[..1],
+        "",
+        None,
+        false,
+    );
+    assert_eq!(
+        listed["AppInstanceAdmins"].as_array().map(Vec::len),
+        Some(0)
+    );
     call(
         &w,
         &model,
