@@ -170,7 +170,7 @@ meta = json.loads(subprocess.run(["cargo", "metadata", "--format-version", "1", 
                                  check=True, capture_output=True, text=True).stdout)
 root = meta["workspace_root"]
 packages = {p["name"]: p for p in meta["packages"]}
-paths = ["Cargo.toml", "Cargo.lock", ".cargo", "scripts/release", "scripts/macos-frameworks", "src"]
+paths = ["Cargo.toml", "Cargo.lock", ".cargo", "scripts/release", "scripts/macos-frameworks", "src", "build.rs"]
 # The release builds the provider and, for Linux, chimesdk-local.
 local = os.path.relpath(os.path.dirname(packages["chimesdk-local"]["manifest_path"]), root)
 paths += [local, f":(exclude){local}/tests", f":(exclude){local}/benches", f":(exclude){local}/examples"]

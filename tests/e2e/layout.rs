@@ -92,8 +92,9 @@ fn module_graph_finds_a_circle_between_nested_modules() {
     );
 }
 
-/// Every resource folder is declared (`pub mod`, which is also how rustfmt
-/// finds its files) and registered in `src/resources/mod.rs`.
+/// Every resource folder is declared by a plain `pub mod` line (how rustfmt
+/// finds its files, and what build.rs's generated registration calls into),
+/// and registered: the provider serves a resource of each folder.
 #[test]
 fn every_resource_folder_is_declared_and_registered() {
     let root = test_support::paths::repo_root().join("src/resources");
@@ -111,9 +112,15 @@ fn every_resource_folder_is_declared_and_registered() {
             registry.contains(&format!("\npub mod {folder};\n")),
             "src/resources/{folder}/ has no `pub mod {folder};` in src/resources/mod.rs"
         );
+        let served: Vec<String> = tfplugin::framework::Provider::resources(
+            &chimesdk_provider::provider::ChimeSdkProvider::new(),
+        )
+        .iter()
+        .map(|r| r.type_name().to_string())
+        .collect();
         assert!(
-            registry.contains(&format!("    {folder}::register(registry);\n")),
-            "src/resources/{folder}/ is not registered in src/resources/mod.rs"
+            served.iter().any(|t| *t == format!("chimesdk_{folder}")),
+            "src/resources/{folder}/ serves no chimesdk_{folder}: {served:?}"
         );
     }
 }
