@@ -52,10 +52,11 @@ async fn the_served_schemas_are_the_golden_ones() {
     );
 }
 
-/// States as a release with schema version 0 stored them (Terraform's JSON
-/// of every attribute, `timeouts` included) come through
-/// UpgradeResourceState with every value kept: no step runs at version 0,
-/// and the JSON reads under the current schema.
+/// States at schema version 0 as Terraform stored them (`tests/golden/
+/// state_v0/`: the attributes of a terraform.tfstate written by Terraform
+/// 1.15.5 with a provider whose schemas are the golden ones, `timeouts`
+/// included) come through UpgradeResourceState with every value kept: no
+/// step runs at version 0, and the JSON reads under the current schema.
 #[tokio::test]
 async fn version_0_states_upgrade_with_every_value_kept() {
     let mut c = client().await;
