@@ -481,3 +481,37 @@ async fn validation_runs_the_resources_own_checks_and_names_unknown_types() {
     );
     assert!(detail.contains("It has no data sources."), "{detail}");
 }
+
+/// A typed provider that counts how often it is asked what it serves.
+#[derive(Default)]
+struct Counting(std::sync::atomic::AtomicUsize);
+
+#[async_trait]
+impl TypedProvider for Counting {
+    type Model = ToyConfig;
+    type Data = Shelf;
+    const TYPE_NAME: &'static str = "counting";
+
+    async fn configure(
+        &self,
+        _config: ToyConfig,
+        _terraform_version: &str,
+        _ctx: &CallContext,
+        _diags: &mut Diagnostics,
+    ) -> Option<Shelf> {
+        Some(Shelf::default())
+    }
+    fn register(&self, registry: &mut Registry) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        registry.resource(Widget);
+    }
+}
+
+/// Building the server asks a typed provider what it serves once (each
+/// registration builds every schema), not once per kind of object.
+#[test]
+fn the_server_builds_the_registry_once() {
+    let provider = Arc::new(Counting::default());
+    let _server = ProviderServer::new(provider.clone());
+    assert_eq!(provider.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+}

@@ -10,6 +10,7 @@ use super::action::Action;
 use super::context::{CallContext, ProviderData};
 use super::diag::Diagnostics;
 use super::list::ListResource;
+use super::registry::Registry;
 use super::resource::{DataSource, Resource};
 use super::schema::Schema;
 use crate::value::Value;
@@ -35,5 +36,15 @@ pub trait Provider: Send + Sync {
     }
     fn actions(&self) -> Vec<Arc<dyn Action>> {
         Vec::new()
+    }
+    /// All four at once, for the server, which asks once: a provider that
+    /// builds them together (a typed one) builds them once.
+    fn registry(&self) -> Registry {
+        Registry {
+            resources: self.resources(),
+            data_sources: self.data_sources(),
+            list_resources: self.list_resources(),
+            actions: self.actions(),
+        }
     }
 }

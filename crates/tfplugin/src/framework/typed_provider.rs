@@ -119,4 +119,8 @@ impl<P: TypedProvider> Provider for P {
     fn actions(&self) -> Vec<Arc<dyn Action>> {
         registry(self).actions
     }
+
+    fn registry(&self) -> Registry {
+        registry(self)
+    }
 }

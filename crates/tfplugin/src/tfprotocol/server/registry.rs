@@ -19,8 +19,10 @@ impl ProviderServer {
     pub fn new(provider: Arc<dyn Provider>) -> Self {
         let provider_schema = provider.schema();
         let provider_type = provider_schema.value_type();
-        let resources: BTreeMap<_, _> = provider
-            .resources()
+        // What the provider serves, built once.
+        let served = provider.registry();
+        let resources: BTreeMap<_, _> = served
+            .resources
             .into_iter()
             .map(|r| {
                 let schema = r.schema();
@@ -37,8 +39,8 @@ impl ProviderServer {
                 )
             })
             .collect();
-        let data_sources: BTreeMap<_, _> = provider
-            .data_sources()
+        let data_sources: BTreeMap<_, _> = served
+            .data_sources
             .into_iter()
             .map(|d| {
                 let schema = d.schema();
@@ -53,8 +55,8 @@ impl ProviderServer {
                 )
             })
             .collect();
-        let list_resources: BTreeMap<_, _> = provider
-            .list_resources()
+        let list_resources: BTreeMap<_, _> = served
+            .list_resources
             .into_iter()
             .map(|l| {
                 let resource = resources
@@ -63,8 +65,8 @@ impl ProviderServer {
                 (l.type_name(), Arc::new(ListEntry::new(l, resource)))
             })
             .collect();
-        let actions: BTreeMap<_, _> = provider
-            .actions()
+        let actions: BTreeMap<_, _> = served
+            .actions
             .into_iter()
             .map(|a| (a.type_name(), Arc::new(ActionEntry::new(a))))
             .collect();
