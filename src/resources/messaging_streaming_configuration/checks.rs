@@ -69,21 +69,39 @@ pub enum Asking {
 }
 
 impl Asking {
+    /// `operation`'s answer for `key`: the shared plan-time one, or `call`
+    /// made now. Boxed: the plan's futures nest deep enough already that
+    /// one more inline layer passes the compiler's layout depth limit.
+    fn ask<'a, T, F>(
+        self,
+        c: &'a Aws<'_>,
+        operation: &'static str,
+        key: &'a str,
+        call: impl FnOnce() -> F + Send + 'a,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<T, crate::aws::AwsError>> + Send + 'a>,
+    >
+    where
+        T: Clone + Send + Sync + 'static,
+        F: std::future::Future<Output = Result<T, crate::aws::AwsError>> + Send + 'a,
+    {
+        Box::pin(async move {
+            match self {
+                Asking::SharedPlanLookup => c.lookups.once(operation, key, call).await,
+                Asking::AwsNow => call().await,
+            }
+        })
+    }
+
     pub async fn stream_summary(
         self,
         c: &Aws<'_>,
         name: &str,
     ) -> Result<StreamSummary, crate::aws::AwsError> {
-        match self {
-            Asking::SharedPlanLookup => {
-                c.lookups
-                    .once("DescribeStreamSummary", name, || {
-                        crate::aws::kinesis::describe_stream_summary(c, name)
-                    })
-                    .await
-            }
-            Asking::AwsNow => crate::aws::kinesis::describe_stream_summary(c, name).await,
-        }
+        self.ask(c, "DescribeStreamSummary", name, || {
+            crate::aws::kinesis::describe_stream_summary(c, name)
+        })
+        .await
     }
 
     pub async fn key(
@@ -91,14 +109,10 @@ impl Asking {
         c: &Aws<'_>,
         key: &str,
     ) -> Result<crate::aws::kms::KeyFacts, crate::aws::AwsError> {
-        match self {
-            Asking::SharedPlanLookup => {
-                c.lookups
-                    .once("DescribeKey", key, || crate::aws::kms::describe_key(c, key))
-                    .await
-            }
-            Asking::AwsNow => crate::aws::kms::describe_key(c, key).await,
-        }
+        self.ask(c, "DescribeKey", key, || {
+            crate::aws::kms::describe_key(c, key)
+        })
+        .await
     }
 
     pub async fn key_policy(
@@ -106,16 +120,10 @@ impl Asking {
         c: &Aws<'_>,
         key_id: &str,
     ) -> Result<String, crate::aws::AwsError> {
-        match self {
-            Asking::SharedPlanLookup => {
-                c.lookups
-                    .once("GetKeyPolicy", key_id, || {
-                        crate::aws::kms::key_policy(c, key_id)
-                    })
-                    .await
-            }
-            Asking::AwsNow => crate::aws::kms::key_policy(c, key_id).await,
-        }
+        self.ask(c, "GetKeyPolicy", key_id, || {
+            crate::aws::kms::key_policy(c, key_id)
+        })
+        .await
     }
 
     async fn app_instance_exists(
@@ -123,16 +131,10 @@ impl Asking {
         c: &Aws<'_>,
         arn: &str,
     ) -> Result<bool, crate::aws::AwsError> {
-        match self {
-            Asking::SharedPlanLookup => {
-                c.lookups
-                    .once("DescribeAppInstance", arn, || {
-                        crate::aws::app_instances::app_instance_exists(c, arn)
-                    })
-                    .await
-            }
-            Asking::AwsNow => crate::aws::app_instances::app_instance_exists(c, arn).await,
-        }
+        self.ask(c, "DescribeAppInstance", arn, || {
+            crate::aws::app_instances::app_instance_exists(c, arn)
+        })
+        .await
     }
 }
 

@@ -215,10 +215,7 @@ pub async fn live_checks(c: &Aws<'_>, input: LiveInputs<'_>, diags: &mut Diagnos
             open_shards.insert(name, *shards);
             continue;
         }
-        let summary = c.lookups.once("DescribeStreamSummary", &name, || {
-            kinesis::describe_stream_summary(c, &name)
-        });
-        let summary = match summary.await {
+        let summary = match Asking::SharedPlanLookup.stream_summary(c, &name).await {
             Ok(s) => s,
             Err(_) => {
                 open_shards.insert(name, 0);
