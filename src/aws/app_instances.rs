@@ -5,7 +5,7 @@ use aws_sdk_chimesdkidentity::types::Tag;
 use aws_smithy_types::date_time::Format;
 
 use super::error::AwsError;
-use super::gone::{Listed, deleted_or_listed, found_or_listed, list_to_the_end};
+use super::gone::{Listed, deleted_or_listed, found_or_listed, list_to_the_end, may_mean_gone};
 use super::scope::Aws;
 use super::tags::{TagCalls, Tags, converge};
 
@@ -146,6 +146,27 @@ pub async fn app_instance_listed(c: &Aws<'_>, arn: &str) -> Result<Listed, AwsEr
         |a: &AppInstanceSummary| a.arn == arn,
     )
     .await
+}
+
+/// What the List of an object of an AppInstance (a user, an admin), read
+/// to the end, says about it. Nothing outlives its AppInstance: when that
+/// List is itself answered ambiguously, the AppInstance proven gone proves
+/// the object gone too.
+pub async fn listed_in_app_instance(
+    c: &Aws<'_>,
+    app_instance_arn: &str,
+    listing: Result<Listed, AwsError>,
+) -> Result<Listed, AwsError> {
+    match listing {
+        Err(e) if may_mean_gone(&e) => match find_app_instance(c, app_instance_arn).await? {
+            None => Ok(Listed {
+                by: "ListAppInstances",
+                present: false,
+            }),
+            Some(_) => Err(e),
+        },
+        other => other,
+    }
 }
 
 pub async fn list_tags(c: &Aws<'_>, arn: &str) -> Result<Tags, AwsError> {

@@ -8,11 +8,9 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 
 use crate::aws::Aws;
-use crate::aws::app_instances::{find_app_instance, rfc3339};
+use crate::aws::app_instances::{listed_in_app_instance, rfc3339};
 use crate::aws::error::AwsError;
-use crate::aws::gone::{
-    Listed, deleted_or_listed, found_or_listed, list_to_the_end, may_mean_gone,
-};
+use crate::aws::gone::{Listed, deleted_or_listed, found_or_listed, list_to_the_end};
 use crate::aws::retry::{RetryError, Unanswered, classify_unless, with_retries};
 
 /// An admin as DescribeAppInstanceAdmin shows it.
@@ -144,14 +142,5 @@ async fn listed(c: &Aws<'_>, app_instance_arn: &str, admin_arn: &str) -> Result<
         |admin: &String| admin == admin_arn,
     )
     .await;
-    match listing {
-        Err(e) if may_mean_gone(&e) => match find_app_instance(c, app_instance_arn).await? {
-            None => Ok(Listed {
-                by: "ListAppInstances",
-                present: false,
-            }),
-            Some(_) => Err(e),
-        },
-        other => other,
-    }
+    listed_in_app_instance(c, app_instance_arn, listing).await
 }

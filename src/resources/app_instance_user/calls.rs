@@ -2,11 +2,9 @@
 //! AppInstanceUser operations, through the provider's one call helper.
 
 use crate::aws::Aws;
-use crate::aws::app_instances::{find_app_instance, rfc3339};
+use crate::aws::app_instances::{listed_in_app_instance, rfc3339};
 use crate::aws::error::AwsError;
-use crate::aws::gone::{
-    Listed, deleted_or_listed, found_or_listed, list_to_the_end, may_mean_gone,
-};
+use crate::aws::gone::{Listed, deleted_or_listed, found_or_listed, list_to_the_end};
 
 /// What DescribeAppInstanceUser says about a user.
 pub struct User {
@@ -151,14 +149,5 @@ async fn listed(c: &Aws<'_>, arn: &str) -> Result<Listed, AwsError> {
         |user: &String| user == arn,
     )
     .await;
-    match listing {
-        Err(e) if may_mean_gone(&e) => match find_app_instance(c, app_instance_arn).await? {
-            None => Ok(Listed {
-                by: "ListAppInstances",
-                present: false,
-            }),
-            Some(_) => Err(e),
-        },
-        other => other,
-    }
+    listed_in_app_instance(c, app_instance_arn, listing).await
 }
