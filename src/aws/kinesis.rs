@@ -15,7 +15,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use super::error::AwsError;
 use super::gone::Found;
 use super::retry::{RetryError, Unanswered, classify_unless, with_retries};
-use super::scope::Aws;
+use super::scope::{Aws, Made};
 use super::tags::{TagCalls, Tags, converge, tag_problem};
 use super::wait::{Poll, States, WaitPolicy, wait_until};
 
@@ -155,44 +155,27 @@ pub async fn create_stream(
     let mut with_owner: std::collections::HashMap<String, String> =
         tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     with_owner.insert(OWNER_TAG.to_string(), owner.to_string());
-    let unanswered = Unanswered::default();
     let in_use = |e: &SdkError<CreateStreamError, HttpResponse>| {
+        // ResourceInUse is retried for other calls ("busy"); here it means
+        // the name exists.
         e.as_service_error()
             .is_some_and(CreateStreamError::is_resource_in_use_exception)
     };
-    let attempts = with_retries(
-        c.retry,
-        c.cancel(),
-        "CreateStream",
-        // ResourceInUse is retried for other calls ("busy"); here it means
-        // the name exists, which waiting will not change.
-        classify_unless(in_use),
-        || async {
-            unanswered.note(
-                c.kinesis
-                    .create_stream()
-                    .stream_name(name)
-                    .shard_count(shards)
-                    .stream_mode_details(mode.clone())
-                    .set_tags(Some(with_owner.clone()))
-                    .send()
-                    .await,
-            )
-        },
-    );
-    match c.bounded("CreateStream", attempts).await? {
-        Ok(_) => Ok(Created::ByUs),
-        Err(RetryError::Failed(e)) if in_use(&e) => {
-            // An earlier attempt that got no answer may have created it.
-            if unanswered.seen() {
-                tracing::info!(stream = %name, "CreateStream was retried after a lost response; the stream is ours");
-                Ok(Created::ByUs)
-            } else {
-                Ok(Created::BySomeoneElse)
-            }
-        }
-        Err(e) => Err(e.into()),
-    }
+    let made = c
+        .call_creating("CreateStream", in_use, || {
+            c.kinesis
+                .create_stream()
+                .stream_name(name)
+                .shard_count(shards)
+                .stream_mode_details(mode.clone())
+                .set_tags(Some(with_owner.clone()))
+                .send()
+        })
+        .await?;
+    Ok(match made {
+        Made::ByThisCall => Created::ByUs,
+        Made::Existed(_) => Created::BySomeoneElse,
+    })
 }
 
 /// Marks a stream as ours (CreateStream tags are not honoured everywhere).

@@ -26,4 +26,4 @@ pub mod wait;
 
 pub use clients::AwsClients;
 pub use error::AwsError;
-pub use scope::Aws;
+pub use scope::{Aws, Made};

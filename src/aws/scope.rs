@@ -15,8 +15,17 @@ use tokio_util::sync::CancellationToken;
 
 use super::clients::AwsClients;
 use super::error::AwsError;
-use super::retry::{HasStatus, RetryError, classify, with_retries};
+use super::retry::{HasStatus, RetryError, Unanswered, classify, classify_unless, with_retries};
 use tfplugin::framework::{CallContext, DEFAULT_OPERATION_TIMEOUT, Deadline};
+
+/// How a create that takes no idempotency token ended.
+pub enum Made {
+    /// This call made the object; also when a retry was refused as
+    /// "exists" after an attempt got no answer (that attempt made it).
+    ByThisCall,
+    /// It existed before the call: the refusal.
+    Existed(AwsError),
+}
 
 /// The clients as one operation uses them.
 #[derive(Clone, Copy)]
@@ -88,6 +97,50 @@ impl<'a> Aws<'a> {
         self.bounded(operation, attempts)
             .await?
             .map_err(|e: RetryError<SdkError<E, R>>| AwsError::from(e).during(operation))
+    }
+
+    /// A create that takes no idempotency token: [`Aws::call`], except that
+    /// the answer `exists` says the object is there already is not retried
+    /// (waiting will not change it), and counts as made by this call when
+    /// an earlier attempt got no answer.
+    pub async fn call_creating<T, E, R, F, Fut>(
+        &self,
+        operation: &str,
+        exists: impl Fn(&SdkError<E, R>) -> bool,
+        mut op: F,
+    ) -> Result<Made, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + HasStatus,
+    {
+        let unanswered = Unanswered::default();
+        let attempts = with_retries(
+            self.retry,
+            self.cancel(),
+            operation,
+            classify_unless(&exists),
+            || {
+                let attempt = op();
+                let unanswered = &unanswered;
+                async move { unanswered.note(attempt.await) }
+            },
+        );
+        match self.bounded(operation, attempts).await? {
+            Ok(_) => Ok(Made::ByThisCall),
+            Err(RetryError::Failed(e)) if exists(&e) && unanswered.seen() => {
+                tracing::info!(
+                    operation,
+                    "retried after a lost answer and refused as existing: the lost attempt made it"
+                );
+                Ok(Made::ByThisCall)
+            }
+            Err(RetryError::Failed(e)) if exists(&e) => Ok(Made::Existed(
+                AwsError::from(RetryError::Failed(e)).during(operation),
+            )),
+            Err(e) => Err(AwsError::from(e).during(operation)),
+        }
     }
 
     /// `work` (one call with its retries, or a wait) within the operation's

@@ -7,11 +7,10 @@ use aws_sdk_chimesdkidentity::operation::create_app_instance_admin::CreateAppIns
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 
-use crate::aws::Aws;
 use crate::aws::app_instances::{listed_in_app_instance, rfc3339};
 use crate::aws::error::AwsError;
 use crate::aws::gone::{Listed, deleted_or_listed, found_or_listed, list_to_the_end};
-use crate::aws::retry::{RetryError, Unanswered, classify_unless, with_retries};
+use crate::aws::{Aws, Made};
 
 /// An admin as DescribeAppInstanceAdmin shows it.
 pub struct Admin {
@@ -20,38 +19,25 @@ pub struct Admin {
 
 /// CreateAppInstanceAdmin. The call takes no idempotency token: when a
 /// retry after a lost answer is refused as a conflict, the first attempt
-/// made the admin, and that counts as made.
+/// made the admin, and that counts as made; any other conflict is the
+/// error (the user is an admin already).
 pub async fn create(c: &Aws<'_>, app_instance_arn: &str, admin_arn: &str) -> Result<(), AwsError> {
-    let unanswered = Unanswered::default();
     let conflict = |e: &SdkError<CreateAppInstanceAdminError, HttpResponse>| {
         e.as_service_error()
             .is_some_and(CreateAppInstanceAdminError::is_conflict_exception)
     };
-    let attempts = with_retries(
-        c.retry,
-        c.cancel(),
-        "CreateAppInstanceAdmin",
-        // A conflict is an answer, not a busy service: retrying will not
-        // change it.
-        classify_unless(conflict),
-        || async {
-            unanswered.note(
-                c.identity
-                    .create_app_instance_admin()
-                    .app_instance_arn(app_instance_arn)
-                    .app_instance_admin_arn(admin_arn)
-                    .send()
-                    .await,
-            )
-        },
-    );
-    match c.bounded("CreateAppInstanceAdmin", attempts).await? {
-        Ok(_) => Ok(()),
-        Err(RetryError::Failed(e)) if conflict(&e) && unanswered.seen() => {
-            tracing::info!(admin = %admin_arn, "CreateAppInstanceAdmin was retried after a lost answer; the admin is ours");
-            Ok(())
-        }
-        Err(e) => Err(AwsError::from(e).during("CreateAppInstanceAdmin")),
+    let made = c
+        .call_creating("CreateAppInstanceAdmin", conflict, || {
+            c.identity
+                .create_app_instance_admin()
+                .app_instance_arn(app_instance_arn)
+                .app_instance_admin_arn(admin_arn)
+                .send()
+        })
+        .await?;
+    match made {
+        Made::ByThisCall => Ok(()),
+        Made::Existed(e) => Err(e),
     }
 }
 
