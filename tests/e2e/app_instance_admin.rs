@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::examples::policy_actions;
 use serde_json::{Value, json};
 use test_support::Workspace;
 use test_support::aws::enc;
@@ -54,20 +55,6 @@ fn example(env: &Env, skip: &str) -> Workspace {
     std::fs::remove_file(ws.path().join(skip)).unwrap();
     ws.write("local_provider.tf", &env.provider());
     ws
-}
-
-fn actions(file: &str) -> BTreeSet<String> {
-    let path = test_support::paths::repo_root()
-        .join("examples/iam")
-        .join(file);
-    let policy: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap().iter())
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]
@@ -162,7 +149,7 @@ fn lifecycle_drift_replace_import_destroy_with_the_documented_permissions() {
         .filter(|c| c.contains("AppInstanceAdmin"))
         .map(|c| format!("chime:{c}"))
         .collect();
-    let allowed: BTreeSet<String> = actions("iam-policy-app-instance-admin.json")
+    let allowed: BTreeSet<String> = policy_actions("iam-policy-app-instance-admin.json")
         .into_iter()
         .filter(|a| a.contains("AppInstanceAdmin"))
         .collect();
@@ -172,7 +159,7 @@ fn lifecycle_drift_replace_import_destroy_with_the_documented_permissions() {
     );
     assert!(
         seen.iter().any(|c| c == "DescribeAppInstanceUser")
-            && actions("iam-policy-app-instance-admin.json")
+            && policy_actions("iam-policy-app-instance-admin.json")
                 .contains("chime:DescribeAppInstanceUser")
     );
 }

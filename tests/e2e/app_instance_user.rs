@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::examples::policy_actions;
 use serde_json::Value;
 use test_support::Workspace;
 use test_support::aws::enc;
@@ -41,20 +42,6 @@ fn take(env: &Env, seen: &mut BTreeSet<String>) -> Vec<String> {
     let calls = env.chime.take_calls();
     seen.extend(calls.iter().cloned());
     calls
-}
-
-fn actions(file: &str) -> BTreeSet<String> {
-    let path = test_support::paths::repo_root()
-        .join("examples/iam")
-        .join(file);
-    let policy: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap().iter())
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]
@@ -217,7 +204,7 @@ fn lifecycle_rename_drift_replace_import_destroy_with_the_documented_permissions
         .collect();
     // The lifecycle's drift step proves the deleted user gone with
     // ListAppInstanceUsers; ListAppInstances only proves its AppInstance gone.
-    let mut allowed = actions("iam-policy-app-instance-user.json");
+    let mut allowed = policy_actions("iam-policy-app-instance-user.json");
     assert!(allowed.remove("chime:ListAppInstances"));
     assert_eq!(
         used, allowed,

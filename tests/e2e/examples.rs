@@ -29,7 +29,8 @@ const KMS_OPERATIONS: &[&str] = &["DescribeKey", "GetKeyPolicy"];
 /// Likewise IAM's (the provider's `iam` endpoint).
 const IAM_OPERATIONS: &[&str] = &["GetRole"];
 
-fn policy_actions(file: &str) -> BTreeSet<String> {
+/// The IAM actions of `examples/iam/<file>`, every statement's.
+pub(crate) fn policy_actions(file: &str) -> BTreeSet<String> {
     let text = std::fs::read_to_string(format!(
         "{}/examples/iam/{file}",
         env!("CARGO_MANIFEST_DIR")

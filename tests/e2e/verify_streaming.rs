@@ -82,28 +82,6 @@ fn assert_nothing_left(env: &Env, calls: &[String]) {
     }
 }
 
-/// The IAM actions in examples/iam/iam-policy-verify-streaming.json.
-fn policy_actions() -> BTreeSet<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/iam/iam-policy-verify-streaming.json"
-    );
-    let policy: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| {
-            s["Action"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| a.as_str().unwrap().to_string())
-        })
-        .collect()
-}
-
 /// Needed where the suite cannot call it: reading a stream encrypted with
 /// a customer-managed key (moto enforces no key policy).
 const KINESIS_DOES_IT: &[&str] = &["kms:Decrypt"];
@@ -157,7 +135,7 @@ pub(crate) fn invoked_from_the_cli_it_sees_both_records_and_leaves_nothing() {
         .map(|c| format!("kinesis:{c}"))
         .chain(chime_calls.iter().map(|c| format!("chime:{c}")))
         .collect();
-    let mut documented = policy_actions();
+    let mut documented = crate::examples::policy_actions("iam-policy-verify-streaming.json");
     for a in KINESIS_DOES_IT
         .iter()
         .chain(ONLY_ON_FAILURE)
