@@ -54,6 +54,25 @@ fn refreshed<M>(
     }
 }
 
+/// What a create keeps of the read that follows it: the object as read;
+/// otherwise what it had reached, with an error (`summary`; `not_found` when
+/// the service does not show the object yet) that the next apply's refresh
+/// settles.
+fn read_after_create<M>(
+    reached: &mut M,
+    read: Result<Option<M>, AwsError>,
+    summary: String,
+    not_found: &str,
+    ctx: &CallContext,
+    diags: &mut Diagnostics,
+) {
+    match read {
+        Ok(Some(read)) => *reached = read,
+        Ok(None) => diags.error(summary, not_found),
+        Err(e) => diags.error(summary, explain(ctx, &e)),
+    }
+}
+
 /// A failed call's text for a diagnostic; a timeout of an operation with a
 /// deadline also names the budget that ran out and how to raise it.
 fn explain(ctx: &CallContext, e: &AwsError) -> String {

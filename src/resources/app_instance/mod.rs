@@ -175,18 +175,15 @@ impl TypedResource for AppInstanceResource {
             ..req.planned.clone()
         });
         let read = read_state(c, &arn, &req.planned).await;
-        match read {
-            Ok(Some(read)) => *reached = read,
-            Ok(None) => diags.error(
-                format!("reading Chime SDK AppInstance ({arn}) after creating it"),
-                "DescribeAppInstance did not find the AppInstance just created. Run `terraform apply` again: the \
-                 refresh reads it once the service shows it.",
-            ),
-            Err(e) => diags.error(
-                format!("reading Chime SDK AppInstance ({arn}) after creating it"),
-                explain(req.ctx, &e),
-            ),
-        }
+        super::read_after_create(
+            reached,
+            read,
+            format!("reading Chime SDK AppInstance ({arn}) after creating it"),
+            "DescribeAppInstance did not find the AppInstance just created. Run `terraform apply` again: the \
+             refresh reads it once the service shows it.",
+            req.ctx,
+            diags,
+        );
     }
 
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {

@@ -187,18 +187,15 @@ impl TypedResource for AppInstanceAdminResource {
             created_timestamp: Attr::Null,
             ..req.planned.clone()
         });
-        match read_state(c, app, admin).await {
-            Ok(Some(read)) => *reached = read,
-            Ok(None) => diags.error(
-                format!("reading admin {admin} of {app} after making it"),
-                "DescribeAppInstanceAdmin did not find the admin just made. Run `terraform apply` again: the refresh \
-                 reads it once the service shows it.",
-            ),
-            Err(e) => diags.error(
-                format!("reading admin {admin} of {app} after making it"),
-                explain(req.ctx, &e),
-            ),
-        }
+        super::read_after_create(
+            reached,
+            read_state(c, app, admin).await,
+            format!("reading admin {admin} of {app} after making it"),
+            "DescribeAppInstanceAdmin did not find the admin just made. Run `terraform apply` again: the refresh \
+             reads it once the service shows it.",
+            req.ctx,
+            diags,
+        );
     }
 
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {

@@ -109,18 +109,15 @@ impl TypedResource for AppInstanceUserResource {
             last_updated_timestamp: Attr::Null,
             ..p.clone()
         });
-        match read_state(c, &arn, p).await {
-            Ok(Some(read)) => *reached = read,
-            Ok(None) => diags.error(
-                format!("reading Chime SDK AppInstanceUser ({arn}) after creating it"),
-                "DescribeAppInstanceUser did not find the user just created. Run `terraform apply` again: the refresh \
-                 reads it once the service shows it.",
-            ),
-            Err(e) => diags.error(
-                format!("reading Chime SDK AppInstanceUser ({arn}) after creating it"),
-                explain(req.ctx, &e),
-            ),
-        }
+        super::read_after_create(
+            reached,
+            read_state(c, &arn, p).await,
+            format!("reading Chime SDK AppInstanceUser ({arn}) after creating it"),
+            "DescribeAppInstanceUser did not find the user just created. Run `terraform apply` again: the refresh \
+             reads it once the service shows it.",
+            req.ctx,
+            diags,
+        );
     }
 
     async fn read(&self, req: Refresh<'_, Self>, diags: &mut Diagnostics) -> Option<Model> {
