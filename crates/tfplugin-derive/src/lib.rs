@@ -50,17 +50,16 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         ));
     };
     let description = struct_description(input)?;
-    let members = fields
-        .named
-        .iter()
-        .map(member)
-        .collect::<syn::Result<Vec<_>>>()?;
+    // Each field's #[tf] read once: the identity list and the member.
+    let mut members = Vec::new();
     let mut identity = Vec::new();
     for field in &fields.named {
-        if let Some(text) = spec_of(field)?.identity {
+        let spec = spec_of(field)?;
+        if let Some(text) = &spec.identity {
             let name = field_name(field);
             identity.push(quote!((#name, #text)));
         }
+        members.push(member(field, spec)?);
     }
     let identity = (!identity.is_empty()).then(|| {
         quote! {
@@ -186,9 +185,8 @@ fn field_name(field: &Field) -> String {
     name.strip_prefix("r#").unwrap_or(&name).to_string()
 }
 
-fn member(field: &Field) -> syn::Result<Tokens> {
+fn member(field: &Field, spec: Spec) -> syn::Result<Tokens> {
     let name = field_name(field);
-    let spec = spec_of(field)?;
     if spec.block {
         block_member(field, &name, spec)
     } else {
