@@ -18,9 +18,10 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ApiResult};
+use super::identity::app_instance;
 use super::request::{Input, page, paginate};
-use super::store::{AppInstance, Store};
 use super::{App, now};
+use chimesdk_domain::events::Identity;
 
 type Reply<T> = ApiResult<(StatusCode, Json<T>)>;
 
@@ -28,15 +29,6 @@ type Reply<T> = ApiResult<(StatusCode, Json<T>)>;
 #[serde(rename_all = "PascalCase")]
 pub struct CreateAppInstanceAdmin {
     app_instance_admin_arn: String,
-}
-
-/// The model's Identity: an ARN and a name.
-#[derive(Serialize, Clone)]
-#[serde(rename_all = "PascalCase")]
-pub struct Identity {
-    arn: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -71,20 +63,6 @@ pub struct ListAppInstanceAdminsOut {
     next_token: Option<String>,
 }
 
-fn app_instance<'a>(s: &'a Store, arn: &str) -> ApiResult<&'a AppInstance> {
-    s.app_instances
-        .get(arn)
-        .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))
-}
-
-/// The admin as the service names it: its ARN and its user's name.
-fn identity(s: &Store, admin: &str) -> Identity {
-    Identity {
-        arn: admin.to_string(),
-        name: s.users.get(admin).map(|u| u.name.clone()),
-    }
-}
-
 /// CreateAppInstanceAdmin: a user of this AppInstance becomes its admin.
 pub async fn create_app_instance_admin(
     State(app): State<Arc<App>>,
@@ -112,7 +90,7 @@ pub async fn create_app_instance_admin(
         Ok(())
     })
     .await?;
-    let who = app.read(|s| Ok(identity(s, &admin))).await?;
+    let who = app.read(|s| Ok(s.identity_of(&admin))).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreateAppInstanceAdminOut {
@@ -137,7 +115,7 @@ pub async fn describe_app_instance_admin(
             StatusCode::OK,
             Json(DescribeAppInstanceAdminOut {
                 app_instance_admin: AppInstanceAdminOut {
-                    admin: identity(s, &admin),
+                    admin: s.identity_of(&admin),
                     app_instance_arn: Some(app_arn.clone()),
                     created_timestamp: Some(created),
                 },
@@ -180,7 +158,7 @@ pub async fn list_app_instance_admins(
                 app_instance_admins: items
                     .iter()
                     .map(|admin| AppInstanceAdminOut {
-                        admin: identity(s, admin),
+                        admin: s.identity_of(admin),
                         app_instance_arn: None,
                         created_timestamp: None,
                     })

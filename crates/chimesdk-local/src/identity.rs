@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::error::{ApiError, ApiResult};
 use super::request::{Input, page, paginate};
-use super::store::{AppInstance, AppInstanceUser};
+use super::store::{AppInstance, AppInstanceUser, Store};
 use super::{App, now};
 
 type Reply<T> = ApiResult<(StatusCode, Json<T>)>;
@@ -140,6 +140,14 @@ pub struct ListAppInstanceUsersOut {
     next_token: Option<String>,
 }
 
+/// The AppInstance of this ARN, or the BadRequestException the identity
+/// operations answer for a missing one.
+pub(crate) fn app_instance<'a>(s: &'a Store, arn: &str) -> ApiResult<&'a AppInstance> {
+    s.app_instances
+        .get(arn)
+        .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))
+}
+
 fn app_instance_out(a: &AppInstance, full: bool) -> AppInstanceOut {
     AppInstanceOut {
         app_instance_arn: a.arn.clone(),
@@ -213,10 +221,7 @@ pub async fn describe_app_instance(
     Path(arn): Path<String>,
 ) -> Reply<DescribeAppInstanceOut> {
     app.read(|s| {
-        let a = s
-            .app_instances
-            .get(&arn)
-            .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))?;
+        let a = app_instance(s, &arn)?;
         Ok((
             StatusCode::OK,
             Json(DescribeAppInstanceOut {
@@ -402,11 +407,7 @@ pub async fn create_app_instance_user(
             if let Some(arn) = s.tokens.get(&key) {
                 return Ok(arn.clone());
             }
-            if !s.app_instances.contains_key(&app_arn) {
-                return Err(ApiError::bad_request(format!(
-                    "AppInstance {app_arn} not found"
-                )));
-            }
+            app_instance(s, &app_arn)?;
             let arn = format!("{app_arn}/user/{user_id}");
             if s.users.contains_key(&arn) {
                 return Err(ApiError::conflict(format!(
@@ -469,11 +470,7 @@ pub async fn list_app_instance_users(
         .cloned()
         .ok_or_else(|| ApiError::bad_request("app-instance-arn (AppInstanceArn) is required"))?;
     app.read(|s| {
-        if !s.app_instances.contains_key(&app_arn) {
-            return Err(ApiError::bad_request(format!(
-                "AppInstance {app_arn} not found"
-            )));
-        }
+        app_instance(s, &app_arn)?;
         let mut users: Vec<&AppInstanceUser> = s
             .users
             .values()
