@@ -67,6 +67,22 @@ const MEMBERS: &[MemberRow] = &[
         Relation::Narrower("a user's or bot's ARN within an AppInstance, not any ARN"),
     ),
     (
+        "chimesdk_app_instance_retention_settings",
+        &["app_instance_arn"],
+        "chime-sdk-identity",
+        "PutAppInstanceRetentionSettingsRequest",
+        "AppInstanceArn",
+        Relation::Narrower("an AppInstance ARN, not any ARN"),
+    ),
+    (
+        "chimesdk_app_instance_retention_settings",
+        &["retention_days"],
+        "chime-sdk-identity",
+        "ChannelRetentionSettings",
+        "RetentionDays",
+        Relation::Same,
+    ),
+    (
         "chimesdk_app_instance",
         &["name"],
         "chime-sdk-identity",

@@ -63,7 +63,8 @@ pub struct ListAppInstanceAdminsOut {
     next_token: Option<String>,
 }
 
-/// CreateAppInstanceAdmin: a user of this AppInstance becomes its admin.
+/// CreateAppInstanceAdmin: a user or bot of this AppInstance becomes its
+/// admin.
 pub async fn create_app_instance_admin(
     State(app): State<Arc<App>>,
     Path(app_arn): Path<String>,
@@ -72,13 +73,12 @@ pub async fn create_app_instance_admin(
     let admin = input.app_instance_admin_arn;
     app.transact(|s, _| {
         app_instance(s, &app_arn)?;
-        match s.users.get(&admin) {
-            Some(u) if u.app_instance_arn == app_arn => {}
-            _ => {
-                return Err(ApiError::bad_request(format!(
-                    "{admin} is not an AppInstanceUser of {app_arn}"
-                )));
-            }
+        let of_this_app = s.users.get(&admin).map(|u| &u.app_instance_arn) == Some(&app_arn)
+            || s.bots.get(&admin).map(|b| &b.app_instance_arn) == Some(&app_arn);
+        if !of_this_app {
+            return Err(ApiError::bad_request(format!(
+                "{admin} is not an AppInstanceUser or AppInstanceBot of {app_arn}"
+            )));
         }
         let a = s.app_instances.get_mut(&app_arn).expect("checked above");
         if a.admins.contains_key(&admin) {

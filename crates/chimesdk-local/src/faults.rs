@@ -3,6 +3,8 @@
 //! tests can show what a client does with an answer the real service may
 //! give (a BadRequest for an AppInstance that exists, say). Rules are set
 //! at `/_chimesdk-local/faults`; without the flag that path is not served.
+//! The same flag serves `/_chimesdk-local/backdate`, which moves a user's
+//! creation time into the past (what a user made long ago looks like).
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -128,6 +130,33 @@ pub async fn list(State(app): State<Arc<App>>) -> Json<Vec<Fault>> {
 pub async fn clear(State(app): State<Arc<App>>) -> StatusCode {
     app.faults.rules().clear();
     StatusCode::NO_CONTENT
+}
+
+/// `POST /_chimesdk-local/backdate` body: the user and how many seconds
+/// earlier it was created.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Backdate {
+    pub arn: String,
+    pub seconds: f64,
+}
+
+/// `POST /_chimesdk-local/backdate`: the user's `CreatedTimestamp` moves
+/// `seconds` into the past.
+pub async fn backdate(
+    State(app): State<Arc<App>>,
+    Json(Backdate { arn, seconds }): Json<Backdate>,
+) -> ApiResult<StatusCode> {
+    app.transact(|s, _| {
+        let u = s
+            .users
+            .get_mut(&arn)
+            .ok_or_else(|| ApiError::bad_request(format!("AppInstanceUser {arn} not found")))?;
+        u.created -= seconds;
+        Ok(())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Chime SDK identity: AppInstances and AppInstanceUsers.
+//! Chime SDK identity: AppInstances and AppInstanceUsers, and the tags of
+//! every taggable identity object.
 //!
 //! The identity model lists no NotFoundException for these operations: a
 //! missing resource is a BadRequestException.
@@ -41,8 +42,8 @@ pub struct NameAndMetadata {
 #[derive(Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Tag {
-    key: String,
-    value: String,
+    pub(crate) key: String,
+    pub(crate) value: String,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +63,21 @@ pub struct CreateAppInstanceUser {
     name: String,
     metadata: Option<String>,
     client_request_token: String,
+    expiration_settings: Option<Value>,
+    tags: Option<Vec<Tag>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExpirationSettingsIn {
+    expiration_settings: Option<Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExpirationSettingsOut {
+    app_instance_user_arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     expiration_settings: Option<Value>,
 }
 
@@ -202,6 +218,7 @@ pub async fn create_app_instance(
                     updated: t,
                     tags,
                     admins: Default::default(),
+                    retention: None,
                 },
             );
             s.tokens.insert(key, arn.clone());
@@ -260,6 +277,7 @@ pub async fn delete_app_instance(
             .remove(&arn)
             .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))?;
         s.users.retain(|_, u| u.app_instance_arn != arn);
+        s.bots.retain(|_, b| b.app_instance_arn != arn);
         let channels: Vec<String> = s
             .channels
             .values()
@@ -305,7 +323,7 @@ pub async fn update_app_instance(
 const MAX_TAGS: usize = 50;
 
 /// 1-50 `{Key, Value}` entries (lengths are the model's, checked before).
-fn tag_map(list: Vec<Tag>) -> ApiResult<BTreeMap<String, String>> {
+pub(crate) fn tag_map(list: Vec<Tag>) -> ApiResult<BTreeMap<String, String>> {
     if list.is_empty() || list.len() > MAX_TAGS {
         return Err(ApiError::bad_request(format!(
             "Tags must have 1 to {MAX_TAGS} members"
@@ -339,22 +357,21 @@ pub async fn tag_or_untag(
         _ => return Err(ApiError::unknown_operation("POST", "/tags")),
     };
     app.transact(|s, _| {
-        let a = s
-            .app_instances
-            .get_mut(&arn)
+        let tags = s
+            .tags_mut(&arn)
             .ok_or_else(|| ApiError::bad_request(format!("Resource {arn} not found")))?;
         match change {
-            Change::Tag(tags) => {
-                let mut merged = a.tags.clone();
-                merged.extend(tags);
+            Change::Tag(more) => {
+                let mut merged = tags.clone();
+                merged.extend(more);
                 if merged.len() > MAX_TAGS {
                     return Err(ApiError::resource_limit_exceeded(format!(
-                        "An AppInstance takes at most {MAX_TAGS} tags"
+                        "A resource takes at most {MAX_TAGS} tags"
                     )));
                 }
-                a.tags = merged;
+                *tags = merged;
             }
-            Change::Untag(keys) => a.tags.retain(|k, _| !keys.contains(k)),
+            Change::Untag(keys) => tags.retain(|k, _| !keys.contains(k)),
         }
         Ok(())
     })
@@ -372,12 +389,9 @@ pub async fn list_tags(
         .cloned()
         .ok_or_else(|| ApiError::bad_request("arn (ResourceARN) is required"))?;
     app.read(|s| {
-        let a = s
-            .app_instances
-            .get(&arn)
-            .ok_or_else(|| ApiError::bad_request(format!("Resource {arn} not found")))?;
-        let tags = a
-            .tags
+        let tags = s
+            .tags(&arn)
+            .ok_or_else(|| ApiError::bad_request(format!("Resource {arn} not found")))?
             .iter()
             .map(|(k, v)| Tag {
                 key: k.clone(),
@@ -400,7 +414,12 @@ pub async fn create_app_instance_user(
         metadata,
         client_request_token: token,
         expiration_settings: expiration,
+        tags,
     } = input;
+    let tags = match tags {
+        None => BTreeMap::new(),
+        Some(list) => tag_map(list)?,
+    };
     let arn = app
         .transact(|s, _| {
             let key = format!("CreateAppInstanceUser|{app_arn}|{token}");
@@ -425,6 +444,7 @@ pub async fn create_app_instance_user(
                     created: t,
                     updated: t,
                     expiration_settings: expiration,
+                    tags,
                 },
             );
             s.tokens.insert(key, arn.clone());
@@ -528,4 +548,33 @@ pub async fn delete_app_instance_user(
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// PutAppInstanceUserExpirationSettings: set, change or (without
+/// `ExpirationSettings`) remove a user's expiry. chimesdk-local does not
+/// delete expired users (the service does, within hours).
+pub async fn put_user_expiration(
+    State(app): State<Arc<App>>,
+    Path(arn): Path<String>,
+    Input(ExpirationSettingsIn {
+        expiration_settings,
+    }): Input<ExpirationSettingsIn>,
+) -> Reply<ExpirationSettingsOut> {
+    let settings = expiration_settings.clone();
+    app.transact(|s, _| {
+        let u = s
+            .users
+            .get_mut(&arn)
+            .ok_or_else(|| ApiError::bad_request(format!("AppInstanceUser {arn} not found")))?;
+        u.expiration_settings = settings;
+        Ok(())
+    })
+    .await?;
+    Ok((
+        StatusCode::OK,
+        Json(ExpirationSettingsOut {
+            app_instance_user_arn: arn,
+            expiration_settings,
+        }),
+    ))
 }

@@ -7,6 +7,7 @@
 
 mod admins;
 mod aws_clients;
+mod bots;
 mod constraints;
 mod delivery;
 mod error;
@@ -20,6 +21,7 @@ mod persist;
 mod prereq;
 mod record;
 mod request;
+mod retention;
 mod routes;
 mod server;
 mod store;

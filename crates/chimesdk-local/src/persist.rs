@@ -71,6 +71,7 @@ impl Db {
         let mut store = Store::default();
         db.load_table("app_instances", &mut store.app_instances)
             .and_then(|_| db.load_table("users", &mut store.users))
+            .and_then(|_| db.load_table("bots", &mut store.bots))
             .and_then(|_| db.load_table("streaming", &mut store.streaming))
             .and_then(|_| db.load_table("channels", &mut store.channels))
             .and_then(|_| db.load_table("messages", &mut store.messages))
@@ -139,6 +140,7 @@ impl Db {
         let tx = self.conn.transaction()?;
         write_changes(&tx, "app_instances", &mut store.app_instances)?;
         write_changes(&tx, "users", &mut store.users)?;
+        write_changes(&tx, "bots", &mut store.bots)?;
         write_changes(&tx, "streaming", &mut store.streaming)?;
         write_changes(&tx, "channels", &mut store.channels)?;
         write_changes(&tx, "messages", &mut store.messages)?;
@@ -248,6 +250,7 @@ mod tests {
                 updated: 1.0,
                 tags: Default::default(),
                 admins: Default::default(),
+                retention: None,
             };
             store.app_instances.insert("arn:a".into(), a.clone());
             store.app_instances.insert("arn:b".into(), a);

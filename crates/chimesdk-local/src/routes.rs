@@ -16,7 +16,7 @@ use axum::routing::{MethodFilter, MethodRouter, get, on, post};
 use super::constraints::{self, Operation};
 use super::error::ApiError;
 use super::middleware::{self, RouteOperations};
-use super::{App, admins, faults, identity, messaging};
+use super::{App, admins, bots, faults, identity, messaging, retention};
 
 /// One served operation: its service, its model name and how its handler
 /// is attached.
@@ -53,6 +53,14 @@ pub const OPERATIONS: &[Served] = served![
     "DescribeAppInstanceAdmin" => admins::describe_app_instance_admin,
     "DeleteAppInstanceAdmin" => admins::delete_app_instance_admin,
     "ListAppInstanceAdmins" => admins::list_app_instance_admins,
+    "PutAppInstanceRetentionSettings" => retention::put_retention,
+    "GetAppInstanceRetentionSettings" => retention::get_retention,
+    "PutAppInstanceUserExpirationSettings" => identity::put_user_expiration,
+    "CreateAppInstanceBot" => bots::create_app_instance_bot,
+    "DescribeAppInstanceBot" => bots::describe_app_instance_bot,
+    "UpdateAppInstanceBot" => bots::update_app_instance_bot,
+    "DeleteAppInstanceBot" => bots::delete_app_instance_bot,
+    "ListAppInstanceBots" => bots::list_app_instance_bots,
     }
     "chime-sdk-messaging" {
     "PutMessagingStreamingConfigurations" => messaging::put_streaming,
@@ -89,6 +97,7 @@ pub fn router(app: Arc<App>) -> Router {
             "/_chimesdk-local/faults",
             post(faults::add).get(faults::list).delete(faults::clear),
         );
+        router = router.route("/_chimesdk-local/backdate", post(faults::backdate));
     }
     // (method, path) -> the handler and every operation it serves.
     let mut routes: Vec<(&Operation, &Served, RouteOperations)> = Vec::new();

@@ -119,6 +119,7 @@ impl<V> Table<V> {
 pub struct Store {
     pub app_instances: Table<AppInstance>,
     pub users: Table<AppInstanceUser>,
+    pub bots: Table<AppInstanceBot>,
     /// AppInstance ARN -> (DataType, ResourceArn) pairs.
     pub streaming: Table<Vec<(String, String)>>,
     pub channels: Table<ChannelRecord>,
@@ -143,6 +144,15 @@ pub struct AppInstance {
     /// Admin ARN (a user of this AppInstance) -> when it was made admin.
     #[serde(default)]
     pub admins: BTreeMap<String, f64>,
+    /// PutAppInstanceRetentionSettings' days and when deletion begins.
+    #[serde(default)]
+    pub retention: Option<Retention>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Retention {
+    pub days: u32,
+    pub initiate_deletion: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -154,6 +164,21 @@ pub struct AppInstanceUser {
     pub created: f64,
     pub updated: f64,
     pub expiration_settings: Option<serde_json::Value>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppInstanceBot {
+    pub arn: String,
+    pub app_instance_arn: String,
+    pub name: Option<String>,
+    pub metadata: Option<String>,
+    /// The `Configuration` as it was sent (the model's shape).
+    pub configuration: serde_json::Value,
+    pub created: f64,
+    pub updated: f64,
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -224,8 +249,31 @@ impl Store {
     pub fn identity_of(&self, arn: &str) -> Identity {
         Identity {
             arn: Some(arn.to_string()),
-            name: self.users.get(arn).map(|u| u.name.clone()),
+            name: match self.users.get(arn) {
+                Some(u) => Some(u.name.clone()),
+                None => self.bots.get(arn).and_then(|b| b.name.clone()),
+            },
         }
+    }
+
+    /// The tags of whatever taggable object (AppInstance, user, bot) has
+    /// this ARN.
+    pub fn tags_mut(&mut self, arn: &str) -> Option<&mut BTreeMap<String, String>> {
+        if let Some(a) = self.app_instances.get_mut(arn) {
+            return Some(&mut a.tags);
+        }
+        if let Some(u) = self.users.get_mut(arn) {
+            return Some(&mut u.tags);
+        }
+        self.bots.get_mut(arn).map(|b| &mut b.tags)
+    }
+
+    pub fn tags(&self, arn: &str) -> Option<&BTreeMap<String, String>> {
+        self.app_instances
+            .get(arn)
+            .map(|a| &a.tags)
+            .or_else(|| self.users.get(arn).map(|u| &u.tags))
+            .or_else(|| self.bots.get(arn).map(|b| &b.tags))
     }
 
     /// The stream a data type of an AppInstance goes to, if configured.
@@ -261,6 +309,7 @@ impl Store {
     pub fn roll_back(&mut self, message_seq_before: u64) {
         self.app_instances.roll_back();
         self.users.roll_back();
+        self.bots.roll_back();
         self.streaming.roll_back();
         self.channels.roll_back();
         self.messages.roll_back();
@@ -272,6 +321,7 @@ impl Store {
     pub fn forget_changes(&mut self) {
         self.app_instances.take_changes();
         self.users.take_changes();
+        self.bots.take_changes();
         self.streaming.take_changes();
         self.channels.take_changes();
         self.messages.take_changes();
