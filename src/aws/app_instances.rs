@@ -22,7 +22,7 @@ pub struct AppInstance {
     pub last_updated: Option<String>,
 }
 
-fn tag_list(tags: &Tags) -> Result<Option<Vec<Tag>>, AwsError> {
+pub(crate) fn tag_list(tags: &Tags) -> Result<Option<Vec<Tag>>, AwsError> {
     if tags.is_empty() {
         // The model's TagList takes 1 to 50: none is no list at all.
         return Ok(None);
@@ -182,26 +182,27 @@ pub async fn list_tags(c: &Aws<'_>, arn: &str) -> Result<Tags, AwsError> {
         .collect())
 }
 
-/// Makes the AppInstance's tags `desired`.
+/// Makes the tags of a Chime SDK identity object (an AppInstance, a user,
+/// a bot) `desired`.
 pub async fn set_tags(
     c: &Aws<'_>,
     arn: &str,
     remote: &Tags,
     desired: &Tags,
 ) -> Result<(), AwsError> {
-    converge(&AppInstanceTags { c: *c, arn }, remote, desired).await
+    converge(&IdentityTags { c: *c, arn }, remote, desired).await
 }
 
-/// An AppInstance's tag calls.
-struct AppInstanceTags<'a> {
+/// The tag calls of an identity object.
+struct IdentityTags<'a> {
     c: Aws<'a>,
     arn: &'a str,
 }
 
 #[async_trait::async_trait]
-impl TagCalls for AppInstanceTags<'_> {
+impl TagCalls for IdentityTags<'_> {
     fn object(&self) -> String {
-        format!("AppInstance {}", self.arn)
+        self.arn.to_string()
     }
 
     async fn remove(&self, keys: &[String]) -> Result<(), AwsError> {

@@ -11,6 +11,7 @@ pub mod app_instance_admin;
 pub mod app_instance_retention_settings;
 pub mod app_instance_user;
 pub mod messaging_streaming_configuration;
+pub mod tagging;
 
 include!(concat!(env!("OUT_DIR"), "/register_resources.rs"));
 

@@ -11,7 +11,7 @@ use test_support::proxy::{Fault, Proxy};
 
 const ADDRESS: &str = "chimesdk_app_instance.this";
 
-fn provider_with_default_tags(env: &Env, default_tags: &str) -> String {
+pub(crate) fn provider_with_default_tags(env: &Env, default_tags: &str) -> String {
     env.provider().replacen(
         "  max_retries = 3\n",
         &format!("  max_retries = 3\n  default_tags {{\n    tags = {{ {default_tags} }}\n  }}\n"),
@@ -28,7 +28,7 @@ fn describe(env: &Env, arn: &str) -> (u16, Value) {
         .chime("GET", &format!("/app-instances/{}", enc(arn)), None, None)
 }
 
-fn tags(env: &Env, arn: &str) -> Value {
+pub(crate) fn tags(env: &Env, arn: &str) -> Value {
     let (status, body) = env
         .aws
         .chime("GET", &format!("/tags?arn={}", enc(arn)), None, None);

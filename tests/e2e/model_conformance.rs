@@ -83,6 +83,22 @@ const MEMBERS: &[MemberRow] = &[
         Relation::Same,
     ),
     (
+        "chimesdk_app_instance_user",
+        &["expiration_days"],
+        "chime-sdk-identity",
+        "ExpirationSettings",
+        "ExpirationDays",
+        Relation::Same,
+    ),
+    (
+        "chimesdk_app_instance_user",
+        &["expiration_criterion"],
+        "chime-sdk-identity",
+        "ExpirationSettings",
+        "ExpirationCriterion",
+        Relation::Same,
+    ),
+    (
         "chimesdk_app_instance",
         &["name"],
         "chime-sdk-identity",
@@ -300,6 +316,11 @@ impl Constraint {
                     }
                 }
             }
+        }
+        // An enum's own values, and each in the wrong case.
+        for e in self.allowed.iter().flatten() {
+            out.insert(e.clone());
+            out.insert(e.to_lowercase());
         }
         out.into_iter().map(Value::String).collect()
     }

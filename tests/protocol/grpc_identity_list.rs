@@ -111,14 +111,22 @@ async fn the_metadata_and_schema_announce_every_list_resource_and_generated_conf
         .iter()
         .map(|l| l.type_name.as_str())
         .collect();
-    assert_eq!(lists, vec![AI, "chimesdk_app_instance_admin", RT]);
+    assert_eq!(
+        lists,
+        vec![
+            AI,
+            "chimesdk_app_instance_admin",
+            "chimesdk_app_instance_user",
+            RT
+        ]
+    );
     assert!(m.server_capabilities.unwrap().generate_resource_config);
     let schema = srv
         .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(schema.list_resource_schemas.len(), 3);
+    assert_eq!(schema.list_resource_schemas.len(), lists.len());
     assert!(schema.state_store_schemas.is_empty());
     let actions: Vec<_> = m.actions.iter().map(|a| a.type_name.as_str()).collect();
     assert_eq!(actions, vec!["chimesdk_verify_streaming"]);

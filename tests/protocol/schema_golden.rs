@@ -93,6 +93,19 @@ async fn version_0_states_upgrade_with_every_value_kept() {
         let value = tfplugin::value::decode(&upgraded.msgpack, &ty).unwrap();
         let as_json: serde_json::Value = tfplugin::value::from_value(&value).unwrap();
         let stored: serde_json::Value = serde_json::from_slice(&stored).unwrap();
-        assert_eq!(as_json, stored, "{type_name}");
+        // Every stored value is kept; an attribute added since reads null.
+        let (upgraded, stored) = (as_json.as_object().unwrap(), stored.as_object().unwrap());
+        for (name, value) in upgraded {
+            match stored.get(name) {
+                Some(was) => assert_eq!(value, was, "{type_name}.{name}"),
+                None => assert!(value.is_null(), "{type_name}.{name} (added since): {value}"),
+            }
+        }
+        for name in stored.keys() {
+            assert!(
+                upgraded.contains_key(name),
+                "{type_name}.{name} was dropped"
+            );
+        }
     }
 }

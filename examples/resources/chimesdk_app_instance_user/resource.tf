@@ -1,4 +1,5 @@
-# A bot user in an AppInstance: the identity a backend sends messages as.
+# A bot user in an AppInstance: the identity a backend sends messages as,
+# deleted by the service a year after it was created unless renewed.
 terraform {
   required_version = ">= 1.0"
 }
@@ -12,4 +13,9 @@ resource "chimesdk_app_instance_user" "support_bot" {
   app_instance_user_id = "support-bot"
   name                 = "Support bot"
   metadata             = jsonencode({ role = "bot" })
+  expiration_days      = 365
+
+  tags = {
+    team = "support"
+  }
 }

@@ -300,16 +300,18 @@ async fn traffic(
     let bearer = match config.app_instance_user_arn.known() {
         Some(user) => user.clone(),
         None => {
-            let user = app_instance_user::calls::create(
-                c,
-                app,
-                &format!("chimesdk-verify-{id}"),
-                "chimesdk_verify_streaming",
-                None,
-                &format!("verify-user-{id}"),
-            )
-            .await
-            .map_err(|e| format!("CreateAppInstanceUser: {e}"))?;
+            let user_id = format!("chimesdk-verify-{id}");
+            let new_user = app_instance_user::calls::NewUser {
+                app_instance_arn: app,
+                user_id: &user_id,
+                name: "chimesdk_verify_streaming",
+                metadata: None,
+                expiration: None,
+                tags: &Default::default(),
+            };
+            let user = app_instance_user::calls::create(c, &new_user, &format!("verify-user-{id}"))
+                .await
+                .map_err(|e| format!("CreateAppInstanceUser: {e}"))?;
             made.user = Some(user.clone());
             user
         }

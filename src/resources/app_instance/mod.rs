@@ -8,21 +8,20 @@ pub mod schema;
 
 pub use data_source::AppInstanceData;
 
-use std::collections::BTreeSet;
-
 use async_trait::async_trait;
 
-use self::schema::{MAX_TAGS, Model};
+use self::schema::Model;
 use crate::aws::Aws;
 use crate::aws::app_instances::{self, AppInstance};
-use crate::aws::tags::{Tags, chime_tag_problem, known_tags, merge, split_remote, tags_attr};
+use crate::aws::tags::{Tags, known_tags};
 use crate::aws::{AwsClients, AwsError};
+use crate::resources::tagging::{check_tags, planned_tags_all, read_tags};
 use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
     CallContext, Change, Destroy, Diagnostics, Op, Plan, Refresh, Registry, TypedResource,
 };
-use tfplugin::value::{Attr, AttributePath};
+use tfplugin::value::Attr;
 
 #[derive(Clone)]
 pub struct AppInstanceResource;
@@ -37,64 +36,16 @@ pub fn register(registry: &mut Registry) {
 
 /// The state for what DescribeAppInstance and ListTagsForResource say.
 fn state_of(a: &AppInstance, remote_tags: &Tags, like: &Model, defaults: &Tags) -> Model {
-    let configured: BTreeSet<String> = like
-        .tags
-        .known()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default();
-    let (own, all) = split_remote(remote_tags, defaults, &configured, &[]);
+    let (tags, tags_all) = read_tags(&like.tags, remote_tags, defaults);
     Model {
         id: Attr::Known(a.arn.clone()),
         arn: Attr::Known(a.arn.clone()),
         name: Attr::Known(a.name.clone()),
         metadata: metadata_attr(a.metadata.as_deref(), &like.metadata),
-        // A configuration without `tags` reads back null, not an empty map.
-        tags: if own.is_empty() && like.tags.is_null() {
-            Attr::Null
-        } else {
-            tags_attr(&own)
-        },
-        tags_all: tags_attr(&all),
+        tags,
+        tags_all,
         created_timestamp: a.created.clone().into(),
         last_updated_timestamp: a.last_updated.clone().into(),
-    }
-}
-
-fn check_tags(m: &Model, defaults: &Tags, diags: &mut Diagnostics) {
-    let Some(own) = known_tags(&m.tags) else {
-        return;
-    };
-    let all = merge(defaults, &own);
-    for (k, v) in &all {
-        if let Some(why) = chime_tag_problem(k, v) {
-            let (path, source) = if own.contains_key(k) {
-                (AttributePath::attr("tags").key(k), "tags")
-            } else {
-                (AttributePath::attr("tags"), "the provider's default_tags")
-            };
-            diags.error_at(
-                path,
-                "Invalid tag for an AppInstance",
-                format!(
-                    "{source}[{:?}]: {why}. Fix the tag, or set it in this resource's tags to override a default.",
-                    tfplugin::framework::truncated(k.clone(), 200)
-                ),
-            );
-        }
-    }
-    if all.len() > MAX_TAGS {
-        diags.error_at(
-            AttributePath::attr("tags"),
-            "Too many tags for one AppInstance",
-            format!(
-                "The AppInstance would have {} tags: {} of its own and {} more from the provider's default_tags. An \
-                 AppInstance takes at most {MAX_TAGS}. Remove {} from tags or default_tags.",
-                all.len(),
-                own.len(),
-                all.len() - own.len(),
-                all.len() - MAX_TAGS
-            ),
-        );
     }
 }
 
@@ -117,17 +68,14 @@ impl TypedResource for AppInstanceResource {
     const TIMEOUTS: &'static [(Op, &'static str)] = schema::DEFAULT_TIMEOUTS;
 
     fn validate(&self, config: &Model, diags: &mut Diagnostics) {
-        check_tags(config, &Tags::new(), diags);
+        check_tags("AppInstance", &config.tags, &Tags::new(), diags);
     }
 
     async fn plan(&self, req: Plan<'_, Self>, diags: &mut Diagnostics) -> Model {
         let c = &Aws::new(req.data, req.ctx);
         let mut m = req.planned;
-        check_tags(&req.config, &c.default_tags, diags);
-        m.tags_all = match known_tags(&req.config.tags) {
-            Some(own) => tags_attr(&merge(&c.default_tags, &own)),
-            None => Attr::Unknown,
-        };
+        check_tags("AppInstance", &req.config.tags, &c.default_tags, diags);
+        m.tags_all = planned_tags_all(&req.config.tags, &c.default_tags);
         if let Some(prior) = &req.prior
             && prior.name == m.name
             && prior.metadata == m.metadata
@@ -330,7 +278,7 @@ impl TypedResource for AppInstanceResource {
 mod tests {
     use super::*;
     use tfplugin::framework::{BlockSchema, validate_attributes};
-    use tfplugin::value::{Value, to_value};
+    use tfplugin::value::{AttributePath, Value, to_value};
 
     fn config(name: &str, metadata: Option<&str>) -> Value {
         let m = Model {

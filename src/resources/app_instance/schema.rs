@@ -3,14 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::aws::tags::TagsAttr;
+use crate::resources::tagging::MAX_TAGS;
 use tfplugin::framework::{BlockSchema, Op, regex_match};
 use tfplugin::value::Attr;
 
 pub const TYPE_NAME: &str = "chimesdk_app_instance";
 pub const DEFAULT_TIMEOUTS: &[(Op, &str)] =
     &[(Op::Create, "5m"), (Op::Update, "5m"), (Op::Delete, "5m")];
-/// An AppInstance takes at most 50 tags (the identity model's TagList).
-pub const MAX_TAGS: usize = 50;
 /// The model's NonEmptyResourceName: 1-256 characters of this class.
 const NAME_PATTERN: &str =
     r"^[\t\n\r\x20-\x7E\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]{1,256}$";

@@ -1,10 +1,13 @@
 //! The AWS calls of `chimesdk_app_instance_user`: Chime SDK identity's
 //! AppInstanceUser operations, through the provider's one call helper.
 
+use aws_sdk_chimesdkidentity::types::{ExpirationCriterion, ExpirationSettings};
+
 use crate::aws::Aws;
-use crate::aws::app_instances::{listed_in_app_instance, rfc3339};
+use crate::aws::app_instances::{listed_in_app_instance, rfc3339, tag_list};
 use crate::aws::error::AwsError;
 use crate::aws::gone::{Listed, deleted_or_listed, found_or_listed, list_to_the_end};
+use crate::aws::tags::Tags;
 
 /// What DescribeAppInstanceUser says about a user.
 pub struct User {
@@ -13,25 +16,48 @@ pub struct User {
     pub metadata: Option<String>,
     pub created: Option<String>,
     pub last_updated: Option<String>,
+    pub expiration: Option<Expiration>,
+}
+
+/// A user's ExpirationSettings: days and what they count from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expiration {
+    pub days: i32,
+    pub criterion: String,
+}
+
+fn settings(e: &Expiration) -> Result<ExpirationSettings, AwsError> {
+    ExpirationSettings::builder()
+        .expiration_days(e.days)
+        .expiration_criterion(ExpirationCriterion::from(e.criterion.as_str()))
+        .build()
+        .map_err(|e| AwsError::Other(e.to_string()))
+}
+
+/// What the new user is made with.
+pub struct NewUser<'a> {
+    pub app_instance_arn: &'a str,
+    pub user_id: &'a str,
+    pub name: &'a str,
+    pub metadata: Option<&'a str>,
+    pub expiration: Option<Expiration>,
+    pub tags: &'a Tags,
 }
 
 /// CreateAppInstanceUser; `token` makes a retried call return the same user.
-pub async fn create(
-    c: &Aws<'_>,
-    app_instance_arn: &str,
-    user_id: &str,
-    name: &str,
-    metadata: Option<&str>,
-    token: &str,
-) -> Result<String, AwsError> {
+pub async fn create(c: &Aws<'_>, user: &NewUser<'_>, token: &str) -> Result<String, AwsError> {
+    let tags = tag_list(user.tags)?;
+    let expiration = user.expiration.as_ref().map(settings).transpose()?;
     let out = c
         .call("CreateAppInstanceUser", || {
             c.identity
                 .create_app_instance_user()
-                .app_instance_arn(app_instance_arn)
-                .app_instance_user_id(user_id)
-                .name(name)
-                .set_metadata(metadata.map(str::to_string))
+                .app_instance_arn(user.app_instance_arn)
+                .app_instance_user_id(user.user_id)
+                .name(user.name)
+                .set_metadata(user.metadata.map(str::to_string))
+                .set_expiration_settings(expiration.clone())
+                .set_tags(tags.clone())
                 .client_request_token(token)
                 .send()
         })
@@ -71,7 +97,30 @@ pub async fn find(c: &Aws<'_>, arn: &str) -> Result<Option<User>, AwsError> {
         metadata: u.metadata().map(str::to_string),
         created: rfc3339(u.created_timestamp()),
         last_updated: rfc3339(u.last_updated_timestamp()),
+        expiration: u.expiration_settings().map(|e| Expiration {
+            days: e.expiration_days(),
+            criterion: e.expiration_criterion().as_str().to_string(),
+        }),
     }))
+}
+
+/// PutAppInstanceUserExpirationSettings: sets or changes the expiry, or
+/// removes it (`None`: the call without ExpirationSettings).
+pub async fn put_expiration(
+    c: &Aws<'_>,
+    arn: &str,
+    expiration: Option<&Expiration>,
+) -> Result<(), AwsError> {
+    let expiration = expiration.map(settings).transpose()?;
+    c.call("PutAppInstanceUserExpirationSettings", || {
+        c.identity
+            .put_app_instance_user_expiration_settings()
+            .app_instance_user_arn(arn)
+            .set_expiration_settings(expiration.clone())
+            .send()
+    })
+    .await?;
+    Ok(())
 }
 
 /// UpdateAppInstanceUser: name and metadata together (the call takes both).
@@ -105,7 +154,7 @@ pub async fn delete(c: &Aws<'_>, arn: &str) -> Result<(), AwsError> {
 const LIST_PAGE_MAX: i32 = 50;
 
 /// One page of ListAppInstanceUsers: the users' ARNs and the next token.
-async fn list_page(
+pub async fn list_page(
     c: &Aws<'_>,
     app_instance_arn: &str,
     next_token: Option<String>,

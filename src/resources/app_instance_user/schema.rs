@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use tfplugin::framework::{BlockSchema, Op, length_between, regex_match};
+use crate::aws::tags::TagsAttr;
+use crate::resources::tagging::MAX_TAGS;
+use tfplugin::framework::{BlockSchema, Op, between, length_between, one_of, regex_match};
 use tfplugin::value::Attr;
 
 // The identity model's Metadata shape is the AppInstance's.
@@ -21,6 +23,10 @@ const APP_INSTANCE_ARN_PATTERN: &str =
 /// The identity model's UserName: 1-100 characters matching `.*\S.*` (at
 /// least one that is not white space; no line break).
 const USER_NAME_PATTERN: &str = r"^.*\S.*$";
+/// The identity model's ExpirationDays: 1-5475.
+pub const MAX_EXPIRATION_DAYS: i64 = 5475;
+/// The model's only ExpirationCriterion for a user.
+pub const CREATED_TIMESTAMP: &str = "CREATED_TIMESTAMP";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, BlockSchema)]
 #[tf(
@@ -36,7 +42,8 @@ pub struct Model {
     #[tf(
         computed,
         use_state_for_unknown,
-        description = "The AppInstanceUser ARN: the AppInstance ARN, `/user/` and the user ID."
+        description = "The AppInstanceUser ARN: the AppInstance ARN, `/user/` and the user ID.",
+        identity = "The AppInstanceUser ARN, e.g. `arn:aws:chime:us-east-1:123456789012:app-instance/ID/user/USER`."
     )]
     pub arn: Attr<String>,
     #[tf(
@@ -79,6 +86,37 @@ pub struct Model {
     )]
     pub metadata: Attr<String>,
     #[tf(
+        optional,
+        description = "Days after `expiration_criterion` when the service deletes the user (1-5475); unset, the \
+                       user never expires. Set, changed and removed in place (PutAppInstanceUserExpirationSettings). \
+                       The plan warns when the expiry this sets is already past: the service deletes such a user \
+                       within hours, and every later plan would create it again.",
+        validate = between(1, MAX_EXPIRATION_DAYS)
+    )]
+    pub expiration_days: Attr<i64>,
+    #[tf(
+        optional,
+        computed,
+        description = "What `expiration_days` counts from: `CREATED_TIMESTAMP` (the model's only criterion for a \
+                       user), the default when `expiration_days` is set; null when it is not.",
+        validate = one_of(&["CREATED_TIMESTAMP"])
+    )]
+    pub expiration_criterion: Attr<String>,
+    #[tf(
+        optional,
+        description = format!(
+            "Tags for the user, merged over the provider's `default_tags` (on the same key this value wins). Keys \
+             are 1-128 characters and must not start with `aws:`; values are 1-256 characters. At most {MAX_TAGS} \
+             tags including the default tags. Changed in place."
+        )
+    )]
+    pub tags: TagsAttr,
+    #[tf(
+        computed,
+        description = "Every tag the user has: `tags` merged over the provider's `default_tags`."
+    )]
+    pub tags_all: TagsAttr,
+    #[tf(
         computed,
         use_state_for_unknown,
         description = "When the user was created (RFC 3339)."
@@ -89,4 +127,18 @@ pub struct Model {
         description = "When the user's name or metadata last changed (RFC 3339)."
     )]
     pub last_updated_timestamp: Attr<String>,
+}
+
+/// The `list "chimesdk_app_instance_user"` block's `config`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, BlockSchema)]
+pub struct ListConfig {
+    #[tf(
+        required,
+        description = "ARN of the AppInstance whose users are listed.",
+        validate = regex_match(
+            APP_INSTANCE_ARN_PATTERN,
+            "must be an AppInstance ARN such as `arn:aws:chime:us-east-1:123456789012:app-instance/ID`",
+        )
+    )]
+    pub app_instance_arn: Attr<String>,
 }

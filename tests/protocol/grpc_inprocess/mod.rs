@@ -102,13 +102,17 @@ async fn metadata_and_schema() {
             .map(|d| d.type_name().to_string())
             .collect(),
     );
-    let both = names(vec![RT.to_string(), "chimesdk_app_instance".to_string()]);
+    let with_data_sources = names(vec![
+        RT.to_string(),
+        "chimesdk_app_instance".to_string(),
+        "chimesdk_app_instance_user".to_string(),
+    ]);
     let resources = names(m.resources.iter().map(|r| r.type_name.clone()).collect());
     let data_sources = names(m.data_sources.iter().map(|d| d.type_name.clone()).collect());
     assert_eq!(resources, registered);
     assert_eq!(data_sources, registered_data);
-    assert!(resources.is_superset(&both), "{resources:?}");
-    assert_eq!(data_sources, both);
+    assert!(resources.is_superset(&with_data_sources), "{resources:?}");
+    assert_eq!(data_sources, with_data_sources);
     let caps = m.server_capabilities.unwrap();
     assert!(caps.plan_destroy && caps.get_provider_schema_optional);
 
