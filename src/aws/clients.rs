@@ -46,6 +46,8 @@ pub struct AwsClients {
     pub iam: aws_sdk_iam::Client,
     pub chime: aws_sdk_chimesdkmessaging::Client,
     pub identity: aws_sdk_chimesdkidentity::Client,
+    /// Lex V2 models: a bot alias and its resource policy, at plan.
+    pub lex: aws_sdk_lexmodelsv2::Client,
     pub region: String,
     /// `None` when skip_credentials_validation left it unresolved.
     pub account_id: Option<String>,
@@ -300,6 +302,16 @@ impl AwsClients {
                     aws_sdk_chimesdkidentity,
                     &config,
                     Service::ChimeSdkIdentity,
+                    settings,
+                    http
+                )
+                .build(),
+            ),
+            lex: aws_sdk_lexmodelsv2::Client::from_conf(
+                at_endpoint!(
+                    aws_sdk_lexmodelsv2,
+                    &config,
+                    Service::LexModelsV2,
                     settings,
                     http
                 )

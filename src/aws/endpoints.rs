@@ -12,6 +12,7 @@ pub enum Service {
     Kms,
     ChimeSdkMessaging,
     ChimeSdkIdentity,
+    LexModelsV2,
     Sts,
 }
 
@@ -24,7 +25,7 @@ pub struct ServiceEndpoint {
 }
 
 /// Every service with an endpoint override, in the order the docs list them.
-pub const SERVICES: [ServiceEndpoint; 6] = [
+pub const SERVICES: [ServiceEndpoint; 7] = [
     ServiceEndpoint {
         service: Service::Kinesis,
         attribute: "kinesis",
@@ -49,6 +50,12 @@ pub const SERVICES: [ServiceEndpoint; 6] = [
         service: Service::ChimeSdkIdentity,
         attribute: "chime_sdk_identity",
         used_for: "Amazon Chime SDK identity (AppInstances and their tags)",
+    },
+    ServiceEndpoint {
+        service: Service::LexModelsV2,
+        attribute: "lexv2models",
+        used_for: "Amazon Lex V2 models (DescribeBotAlias and DescribeResourcePolicy: plan-time checks of an \
+                   AppInstanceBot's bot alias)",
     },
     ServiceEndpoint {
         service: Service::Sts,

@@ -18,6 +18,11 @@ pub const MODELLED_NOT_FOUND: &[(&str, &str, &str)] = &[
         "PutMessagingStreamingConfigurations",
         "NotFoundException",
     ),
+    (
+        "chime-sdk-identity",
+        "DescribeAppInstanceBot",
+        "NotFoundException",
+    ),
     ("iam", "GetRole", "NoSuchEntity"),
     ("kinesis", "AddTagsToStream", "ResourceNotFoundException"),
     (
@@ -52,6 +57,16 @@ pub const MODELLED_NOT_FOUND: &[(&str, &str, &str)] = &[
     ),
     ("kinesis", "UpdateStreamMode", "ResourceNotFoundException"),
     ("kms", "DescribeKey", "NotFoundException"),
+    (
+        "lexv2-models",
+        "DescribeBotAlias",
+        "ResourceNotFoundException",
+    ),
+    (
+        "lexv2-models",
+        "DescribeResourcePolicy",
+        "ResourceNotFoundException",
+    ),
     ("kms", "GetKeyPolicy", "NotFoundException"),
 ];
 

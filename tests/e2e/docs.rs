@@ -235,3 +235,28 @@ fn provider_resource_has_identity(name: &str) -> bool {
         .iter()
         .any(|r| r.type_name() == name && r.identity().is_some())
 }
+
+/// The README's list and the docs index's table name every type the
+/// provider serves, and the index links each page: a new resource, data
+/// source, list block or action cannot ship unlisted.
+#[test]
+fn the_readme_and_the_docs_index_name_everything_served() {
+    let root = test_support::paths::repo_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let index = std::fs::read_to_string(root.join("docs/index.md")).unwrap();
+    let mut missing = Vec::new();
+    for page in pages().iter().filter(|p| *p != "docs/index.md") {
+        let (kind, file) = page
+            .strip_prefix("docs/")
+            .and_then(|p| p.split_once('/'))
+            .unwrap();
+        let type_name = format!("chimesdk_{}", file.trim_end_matches(".md"));
+        if !readme.contains(&format!("`{type_name}`")) {
+            missing.push(format!("README.md does not name {type_name}"));
+        }
+        if !index.contains(&format!("({kind}/{file})")) {
+            missing.push(format!("docs/index.md does not link {kind}/{file}"));
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}

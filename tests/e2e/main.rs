@@ -6,6 +6,7 @@ mod acceptance;
 mod ambiguous_answers;
 mod app_instance;
 mod app_instance_admin;
+mod app_instance_bot;
 mod app_instance_retention_settings;
 mod app_instance_user;
 mod compat;

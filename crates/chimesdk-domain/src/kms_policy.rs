@@ -5,11 +5,10 @@
 //! key policy lets the account's IAM grant it (the account root, or the
 //! account ID) or names the role itself.
 //!
-//! What cannot be judged from the policy text (NotPrincipal, a condition
-//! key or operator this evaluator does not know, multi-valued conditions)
-//! is reported as such, never guessed.
+//! The evaluation is `policy`'s: what it cannot judge is reported as such.
 
-use serde_json::Value as Json;
+pub use super::policy::Verdict;
+use super::policy::{self, Request};
 
 /// The role Chime SDK messaging writes with.
 pub const SERVICE_LINKED_ROLE: &str = "AWSServiceRoleForChimeSDKMessaging";
@@ -40,15 +39,34 @@ impl WriteRequest {
         format!("kinesis.{}.amazonaws.com", self.region)
     }
 
-    /// The value a condition key has for this request; `None`: unknown here.
-    fn context(&self, key: &str) -> Option<String> {
-        match key.to_ascii_lowercase().as_str() {
-            "kms:viaservice" => Some(self.via_service()),
-            "kms:calleraccount" | "aws:principalaccount" => Some(self.account.clone()),
-            "aws:principalarn" => Some(self.role_arn()),
-            "kms:encryptioncontext:aws:kinesis:arn" => Some(self.stream_arn.clone()),
-            "aws:principaltype" => Some("AssumedRole".into()),
-            _ => None,
+    /// The request as the key policy sees it.
+    fn request(&self) -> Request {
+        let context = [
+            ("kms:viaservice", self.via_service()),
+            ("kms:calleraccount", self.account.clone()),
+            ("aws:principalaccount", self.account.clone()),
+            ("aws:principalarn", self.role_arn()),
+            (
+                "kms:encryptioncontext:aws:kinesis:arn",
+                self.stream_arn.clone(),
+            ),
+            ("aws:principaltype", "AssumedRole".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        Request {
+            // The key policy lets the account's IAM grant it (the account
+            // root, or the account ID) or names the role itself.
+            aws_principals: vec![
+                self.account.clone(),
+                format!("arn:{}:iam::{}:root", self.partition, self.account),
+                self.role_arn(),
+            ],
+            service_principal: None,
+            action: ACTION.to_string(),
+            resource: self.key_arn.clone(),
+            context,
         }
     }
 
@@ -66,262 +84,15 @@ impl WriteRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// A statement allows it and none denies it.
-    Allowed,
-    /// No statement allows it.
-    NotAllowed,
-    /// This statement denies it.
-    Denied { statement: String },
-    /// The answer depends on something the text does not settle.
-    CannotVerify { why: String, statement: String },
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Match {
-    Yes,
-    No,
-    Unsure(String),
-}
-
-impl Match {
-    fn and(self, other: impl FnOnce() -> Match) -> Match {
-        match self {
-            Match::No => Match::No,
-            Match::Yes => other(),
-            Match::Unsure(why) => match other() {
-                Match::No => Match::No,
-                _ => Match::Unsure(why),
-            },
-        }
-    }
-}
-
-/// IAM's wildcard match: `*` any run, `?` one character.
-fn glob(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = if case_insensitive {
-        (
-            pattern.to_lowercase().chars().collect(),
-            text.to_lowercase().chars().collect(),
-        )
-    } else {
-        (pattern.chars().collect(), text.chars().collect())
-    };
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
-/// A string or a list of strings.
-fn strings(v: &Json) -> Vec<String> {
-    match v {
-        Json::String(s) => vec![s.clone()],
-        Json::Array(items) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn principal_matches(statement: &Json, req: &WriteRequest) -> Match {
-    if statement.get("NotPrincipal").is_some() {
-        return Match::Unsure("the statement uses NotPrincipal".into());
-    }
-    let Some(principal) = statement.get("Principal") else {
-        return Match::No;
-    };
-    if principal.as_str() == Some("*") {
-        return Match::Yes;
-    }
-    let aws = principal.get("AWS").map(strings).unwrap_or_default();
-    let root = format!("arn:{}:iam::{}:root", req.partition, req.account);
-    let role = req.role_arn();
-    if aws
-        .iter()
-        .any(|p| p == "*" || *p == req.account || *p == root || *p == role)
-    {
-        Match::Yes
-    } else {
-        Match::No
-    }
-}
-
-fn action_matches(statement: &Json) -> Match {
-    let hit = |list: &Json| strings(list).iter().any(|p| glob(p, ACTION, true));
-    match (statement.get("Action"), statement.get("NotAction")) {
-        (Some(a), _) => {
-            if hit(a) {
-                Match::Yes
-            } else {
-                Match::No
-            }
-        }
-        (None, Some(n)) => {
-            if hit(n) {
-                Match::No
-            } else {
-                Match::Yes
-            }
-        }
-        (None, None) => Match::No,
-    }
-}
-
-fn resource_matches(statement: &Json, req: &WriteRequest) -> Match {
-    match (statement.get("Resource"), statement.get("NotResource")) {
-        (Some(r), _) => {
-            if strings(r).iter().any(|p| glob(p, &req.key_arn, false)) {
-                Match::Yes
-            } else {
-                Match::No
-            }
-        }
-        (None, Some(n)) => {
-            if strings(n).iter().any(|p| glob(p, &req.key_arn, false)) {
-                Match::No
-            } else {
-                Match::Yes
-            }
-        }
-        // Key policies may leave Resource out: it is the key itself.
-        (None, None) => Match::Yes,
-    }
-}
-
-/// One condition operator over its keys; every key must hold.
-fn operator_holds(op: &str, keys: &Json, req: &WriteRequest) -> Match {
-    let Some(keys) = keys.as_object() else {
-        return Match::Unsure(format!("the condition {op} is not an object"));
-    };
-    if op.starts_with("ForAnyValue:") || op.starts_with("ForAllValues:") {
-        return Match::Unsure(format!("the condition uses {op}"));
-    }
-    let (base, if_exists) = match op.strip_suffix("IfExists") {
-        Some(b) => (b, true),
-        None => (op, false),
-    };
-    let mut result = Match::Yes;
-    for (key, expected) in keys {
-        let Some(actual) = req.context(key) else {
-            if if_exists {
-                continue;
-            }
-            return Match::Unsure(format!(
-                "the condition key {key} cannot be judged from here"
-            ));
-        };
-        let expected = strings(expected);
-        let any = |f: &dyn Fn(&str) -> bool| expected.iter().any(|e| f(e));
-        let holds = match base {
-            "StringEquals" | "ArnEquals" => any(&|e| e == actual),
-            "StringEqualsIgnoreCase" => any(&|e| e.eq_ignore_ascii_case(&actual)),
-            "StringLike" | "ArnLike" => any(&|e| glob(e, &actual, false)),
-            "StringNotEquals" | "ArnNotEquals" => !any(&|e| e == actual),
-            "StringNotEqualsIgnoreCase" => !any(&|e| e.eq_ignore_ascii_case(&actual)),
-            "StringNotLike" | "ArnNotLike" => !any(&|e| glob(e, &actual, false)),
-            other => {
-                return Match::Unsure(format!(
-                    "the condition operator {other} is not evaluated here"
-                ));
-            }
-        };
-        if !holds {
-            result = Match::No;
-        }
-    }
-    result
-}
-
-fn conditions_hold(statement: &Json, req: &WriteRequest) -> Match {
-    let Some(condition) = statement.get("Condition") else {
-        return Match::Yes;
-    };
-    let Some(ops) = condition.as_object() else {
-        return Match::Unsure("the Condition is not an object".into());
-    };
-    let mut result = Match::Yes;
-    for (op, keys) in ops {
-        result = result.and(|| operator_holds(op, keys, req));
-    }
-    result
-}
-
-fn statement_matches(statement: &Json, req: &WriteRequest) -> Match {
-    action_matches(statement)
-        .and(|| resource_matches(statement, req))
-        .and(|| principal_matches(statement, req))
-        .and(|| conditions_hold(statement, req))
-}
-
 /// Judges `policy` (the key policy's JSON text) for `req`.
 pub fn evaluate(policy: &str, req: &WriteRequest) -> Verdict {
-    let parsed: Json = match serde_json::from_str(policy) {
-        Ok(p) => p,
-        Err(e) => {
-            return Verdict::CannotVerify {
-                why: format!("the key policy is not JSON ({e})"),
-                statement: String::new(),
-            };
-        }
-    };
-    let statements = match parsed.get("Statement") {
-        Some(Json::Array(list)) => list.clone(),
-        Some(single @ Json::Object(_)) => vec![single.clone()],
-        _ => Vec::new(),
-    };
-    let mut allowed = false;
-    let mut unsure_allow: Option<Verdict> = None;
-    let mut unsure_deny: Option<Verdict> = None;
-    for s in &statements {
-        let text = serde_json::to_string(s).unwrap_or_default();
-        let deny = s.get("Effect").and_then(Json::as_str) == Some("Deny");
-        match statement_matches(s, req) {
-            Match::No => {}
-            Match::Yes if deny => return Verdict::Denied { statement: text },
-            Match::Yes => allowed = true,
-            Match::Unsure(why) => {
-                let slot = if deny {
-                    &mut unsure_deny
-                } else {
-                    &mut unsure_allow
-                };
-                slot.get_or_insert(Verdict::CannotVerify {
-                    why,
-                    statement: text,
-                });
-            }
-        }
-    }
-    // A Deny that may apply leaves even a certain grant uncertain.
-    if let Some(v) = unsure_deny {
-        return v;
-    }
-    if allowed {
-        return Verdict::Allowed;
-    }
-    unsure_allow.unwrap_or(Verdict::NotAllowed)
+    policy::evaluate(policy, &req.request())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::glob;
 
     fn req() -> WriteRequest {
         WriteRequest {

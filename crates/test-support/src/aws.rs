@@ -1,6 +1,6 @@
-//! Direct AWS calls for arranging and checking tests: Kinesis on moto
-//! through aws-sdk-kinesis, Chime identity/messaging on chimesdk-local over
-//! plain HTTP.
+//! Direct AWS calls for arranging and checking tests: Kinesis, KMS and IAM
+//! on moto through the SDKs, Lex V2 models policies on moto and Chime
+//! identity/messaging on chimesdk-local over plain HTTP.
 
 use aws_sdk_kinesis::types::EncryptionType;
 use serde_json::{Value, json};
@@ -9,6 +9,7 @@ pub struct Aws {
     pub kinesis: aws_sdk_kinesis::Client,
     pub kms: aws_sdk_kms::Client,
     pub iam: aws_sdk_iam::Client,
+    pub moto_url: String,
     pub chime_url: String,
     rt: tokio::runtime::Runtime,
 }
@@ -49,6 +50,7 @@ impl Aws {
             kinesis: aws_sdk_kinesis::Client::from_conf(conf),
             kms: aws_sdk_kms::Client::from_conf(kms),
             iam: aws_sdk_iam::Client::from_conf(iam),
+            moto_url: moto_url.to_string(),
             chime_url: chime_url.to_string(),
             rt,
         }
@@ -56,6 +58,21 @@ impl Aws {
 
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)
+    }
+
+    /// Puts `policy` on `resource_arn` in moto's Lex V2 models (which keeps
+    /// a policy for any ARN, an alias it does not have included), replacing
+    /// one there. Plain HTTP as botocore sends it: moto routes these only
+    /// with botocore's trailing slash, which the Rust SDK does not send.
+    pub fn put_lex_policy(&self, resource_arn: &str, policy: &str) {
+        let url = format!("{}/policy/{}/", self.moto_url, enc(resource_arn));
+        let auth = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/lex/aws4_request, \
+                    SignedHeaders=host, Signature=0";
+        let r = ureq::post(&url)
+            .header("Authorization", auth)
+            .header("Content-Type", "application/json")
+            .send(json!({ "policy": policy }).to_string());
+        assert!(r.is_ok(), "CreateResourcePolicy on moto: {r:?}");
     }
 
     pub fn create_app_instance(&self, name: &str) -> String {

@@ -11,6 +11,8 @@ pub struct Model {
     identity: Value,
     messaging: Value,
     kinesis: Value,
+    /// Lex V2 models (moto's): the proxy names its REST calls too.
+    lex: Value,
 }
 
 /// The models, loaded once per test process.
@@ -89,10 +91,12 @@ impl Model {
             identity: at("chime-sdk-identity", "2021-04-20"),
             messaging: at("chime-sdk-messaging", "2021-05-15"),
             kinesis: at("kinesis", "2013-12-02"),
+            lex: at("lexv2-models", "2020-08-07"),
         }
     }
 
-    /// The Chime operation a REST request is for, by the models' routes:
+    /// The Chime (or Lex V2 models) operation a REST request is for, by the
+    /// models' routes:
     /// method, path segments (`{name}` matches one segment; an ARN is one
     /// percent-encoded segment) and the route's query literal if it has one
     /// (`?operation=tag-resource`). A route with a query literal wins over
@@ -101,7 +105,7 @@ impl Model {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let params: Vec<&str> = query.split('&').collect();
         let mut best: Option<(bool, &str)> = None;
-        for svc in [&self.identity, &self.messaging] {
+        for svc in [&self.identity, &self.messaging, &self.lex] {
             for (op, o) in svc["operations"].as_object().unwrap() {
                 let h = &o["http"];
                 if h["method"].as_str() != Some(method) {

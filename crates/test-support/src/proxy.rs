@@ -40,6 +40,10 @@ pub enum Fault {
     Rewrite(String, String),
     /// (status, code, message) as a Query API (IAM, STS) answers: XML.
     XmlError(u16, &'static str, &'static str),
+    /// Answers with this status and JSON body instead of the upstream: an
+    /// answer the emulator behind cannot give (moto's Lex V2 aliases have
+    /// IDs the model's ARN pattern refuses, so it holds none a bot may name).
+    Answer(u16, String),
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +88,26 @@ fn operation(method: &str, path: &str, query: &str, target: Option<&str>, body: 
     format!("{method} {path}")
 }
 
+/// moto routes Lex V2 models requests only with the trailing slash botocore
+/// sends (`/policy/{resourceArn}/`); the Rust SDK sends none. A request
+/// signed for `lex` gets it added on its way to the upstream.
+fn moto_lex_path(headers: &hyper::HeaderMap, path_and_query: &str) -> String {
+    let signed_for_lex = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("/lex/aws4_request"));
+    let (path, query) = path_and_query
+        .split_once('?')
+        .map_or((path_and_query, None), |(p, q)| (p, Some(q)));
+    if !signed_for_lex || path.ends_with('/') {
+        return path_and_query.to_string();
+    }
+    match query {
+        Some(q) => format!("{path}/?{q}"),
+        None => format!("{path}/"),
+    }
+}
+
 fn fault_response(fault: &Fault) -> Response<Full<Bytes>> {
     let (status, kind, body) = match fault {
         Fault::KinesisThrottle => (
@@ -115,6 +139,13 @@ fn fault_response(fault: &Fault) -> Response<Full<Bytes>> {
                     serde_json::json!({ "__type": code, "Code": code, "message": message, "Message": message })
                         .to_string(),
                 )))
+                .unwrap();
+        }
+        Fault::Answer(status, body) => {
+            return Response::builder()
+                .status(*status)
+                .header("content-type", "application/json")
+                .body(Full::new(Bytes::from(body.clone())))
                 .unwrap();
         }
         Fault::XmlError(status, code, message) => {
@@ -216,11 +247,14 @@ async fn handle(
     }
     let uri = format!(
         "{upstream}{}",
-        parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/")
+        moto_lex_path(
+            &parts.headers,
+            parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/")
+        )
     );
     let mut forward = Request::builder().method(parts.method.clone()).uri(uri);
     for (k, v) in &parts.headers {

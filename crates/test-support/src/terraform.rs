@@ -350,6 +350,7 @@ provider "chimesdk" {{
     iam                 = "{kinesis}"
     chime_sdk_messaging = "{chime}"
     chime_sdk_identity  = "{chime}"
+    lexv2models         = "{kinesis}"
     sts                 = "{kinesis}"
   }}
 }}

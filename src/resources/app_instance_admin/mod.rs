@@ -11,6 +11,7 @@ use async_trait::async_trait;
 
 use self::schema::Model;
 use crate::aws::{Aws, AwsClients, AwsError};
+use crate::resources::app_instance_bot::calls as bots;
 use crate::resources::app_instance_user::calls as users;
 use crate::resources::explain;
 use chimesdk_domain::arn::AppInstanceArn;
@@ -71,36 +72,37 @@ async fn read_state(
         .map(|a| state_of(app_instance_arn, admin_arn, a)))
 }
 
-/// The admin to be made must exist as a user now (a user created by the
-/// same plan is unknown here, and not checked). A bot's existence is not
-/// checked: the provider does not read bots yet.
-async fn check_user_exists(c: &Aws<'_>, admin_arn: &str, diags: &mut Diagnostics) {
-    if !admin_arn.contains("/user/") {
-        return;
-    }
+/// The admin to be made must exist now, as a user or a bot of the
+/// AppInstance (one created by the same plan is unknown here, and not
+/// checked).
+async fn check_admin_exists(c: &Aws<'_>, admin_arn: &str, diags: &mut Diagnostics) {
     let at = AttributePath::attr("app_instance_admin_arn");
-    match users::find(c, admin_arn).await {
-        Ok(Some(_)) => {}
-        Ok(None) => diags.error_at(
+    let (kind, describe, found) = if admin_arn.contains("/bot/") {
+        let found = bots::find(c, admin_arn).await.map(|b| b.is_some());
+        ("AppInstanceBot", "DescribeAppInstanceBot", found)
+    } else {
+        let found = users::find(c, admin_arn).await.map(|u| u.is_some());
+        ("AppInstanceUser", "DescribeAppInstanceUser", found)
+    };
+    match found {
+        Ok(true) => {}
+        Ok(false) => diags.error_at(
             at,
-            "AppInstanceUser does not exist",
+            format!("{kind} does not exist"),
             format!(
-                "app_instance_admin_arn = {admin_arn:?}: DescribeAppInstanceUser and ListAppInstanceUsers show no such \
-                 user. Create it first (a `chimesdk_app_instance_user` whose `arn` this attribute references is created \
-                 before the admin), or correct the ARN."
+                "app_instance_admin_arn = {admin_arn:?}: {describe} and its List call show no such {kind}. Create it \
+                 first (a resource whose `arn` this attribute references is created before the admin), or correct \
+                 the ARN."
             ),
         ),
         Err(e) if e.is_access_denied() => diags.warning_at(
             at,
-            "Could not check that the AppInstanceUser exists",
-            format!(
-                "DescribeAppInstanceUser was refused ({e}). Grant chime:DescribeAppInstanceUser to check the admin's \
-                 user at plan time."
-            ),
+            format!("Could not check that the {kind} exists"),
+            format!("{describe} was refused ({e}). Grant chime:{describe} to check the admin at plan time."),
         ),
         Err(e) => diags.warning_at(
             at,
-            "Could not check that the AppInstanceUser exists",
+            format!("Could not check that the {kind} exists"),
             e.to_string(),
         ),
     }
@@ -148,7 +150,7 @@ impl TypedResource for AppInstanceAdminResource {
                     ),
                 );
             } else if req.prior.is_none() {
-                check_user_exists(c, admin, diags).await;
+                check_admin_exists(c, admin, diags).await;
             }
         }
         m

@@ -22,6 +22,7 @@ const SERVICES: &[&str] = &[
     "kms",
     "iam",
     "sts",
+    "lexv2-models",
 ];
 
 /// The error codes that say "no such object".
@@ -31,170 +32,9 @@ const NOT_FOUND_CODES: &[&str] = &[
     "NoSuchEntity",
 ];
 
-/// How an attribute's rule relates to its model member.
-enum Relation {
-    /// Accepts exactly what the model accepts.
-    Same,
-    /// Accepts a subset, for the reason given.
-    Narrower(&'static str),
-}
+mod members;
 
-/// (resource or data source, attribute path, service, shape, member, relation)
-type MemberRow = (
-    &'static str,
-    &'static [&'static str],
-    &'static str,
-    &'static str,
-    &'static str,
-    Relation,
-);
-
-const MEMBERS: &[MemberRow] = &[
-    (
-        "chimesdk_app_instance_admin",
-        &["app_instance_arn"],
-        "chime-sdk-identity",
-        "CreateAppInstanceAdminRequest",
-        "AppInstanceArn",
-        Relation::Narrower("an AppInstance ARN, not any ARN"),
-    ),
-    (
-        "chimesdk_app_instance_admin",
-        &["app_instance_admin_arn"],
-        "chime-sdk-identity",
-        "CreateAppInstanceAdminRequest",
-        "AppInstanceAdminArn",
-        Relation::Narrower("a user's or bot's ARN within an AppInstance, not any ARN"),
-    ),
-    (
-        "chimesdk_app_instance_retention_settings",
-        &["app_instance_arn"],
-        "chime-sdk-identity",
-        "PutAppInstanceRetentionSettingsRequest",
-        "AppInstanceArn",
-        Relation::Narrower("an AppInstance ARN, not any ARN"),
-    ),
-    (
-        "chimesdk_app_instance_retention_settings",
-        &["retention_days"],
-        "chime-sdk-identity",
-        "ChannelRetentionSettings",
-        "RetentionDays",
-        Relation::Same,
-    ),
-    (
-        "chimesdk_app_instance_user",
-        &["expiration_days"],
-        "chime-sdk-identity",
-        "ExpirationSettings",
-        "ExpirationDays",
-        Relation::Same,
-    ),
-    (
-        "chimesdk_app_instance_user",
-        &["expiration_criterion"],
-        "chime-sdk-identity",
-        "ExpirationSettings",
-        "ExpirationCriterion",
-        Relation::Same,
-    ),
-    (
-        "chimesdk_app_instance",
-        &["name"],
-        "chime-sdk-identity",
-        "CreateAppInstanceRequest",
-        "Name",
-        Relation::Same,
-    ),
-    (
-        "chimesdk_app_instance",
-        &["metadata"],
-        "chime-sdk-identity",
-        "CreateAppInstanceRequest",
-        "Metadata",
-        Relation::Same,
-    ),
-    (
-        "chimesdk_app_instance_user",
-        &["app_instance_arn"],
-        "chime-sdk-identity",
-        "CreateAppInstanceUserRequest",
-        "AppInstanceArn",
-        Relation::Narrower("an AppInstance ARN, not any ARN"),
-    ),
-    (
-        "chimesdk_app_instance_user",
-        &["app_instance_user_id"],
-        "chime-sdk-identity",
-        "CreateAppInstanceUserRequest",
-        "AppInstanceUserId",
-        Relation::Same,
-    ),
-    (
-        "chimesdk_app_instance_user",
-        &["name"],
-        "chime-sdk-identity",
-        "CreateAppInstanceUserRequest",
-        "Name",
-        Relation::Same,
-    ),
-    (
-        "chimesdk_app_instance_user",
-        &["metadata"],
-        "chime-sdk-identity",
-        "CreateAppInstanceUserRequest",
-        "Metadata",
-        Relation::Same,
-    ),
-    (
-        "chimesdk_messaging_streaming_configuration",
-        &["streaming_configuration", "data_type"],
-        "chime-sdk-messaging",
-        "StreamingConfiguration",
-        "DataType",
-        Relation::Same,
-    ),
-    (
-        "chimesdk_messaging_streaming_configuration",
-        &["streaming_configuration", "stream", "name"],
-        "kinesis",
-        "CreateStreamInput",
-        "StreamName",
-        Relation::Narrower(
-            "Chime SDK messaging streams only to names starting with chime-messaging-",
-        ),
-    ),
-    (
-        "chimesdk_messaging_streaming_configuration",
-        &["streaming_configuration", "stream", "shard_count"],
-        "kinesis",
-        "CreateStreamInput",
-        "ShardCount",
-        Relation::Narrower(
-            "Chime SDK messaging needs 2 shards; Kinesis takes at most 10,000 per stream",
-        ),
-    ),
-    (
-        "chimesdk_messaging_streaming_configuration",
-        &["streaming_configuration", "stream", "kms_key_id"],
-        "kinesis",
-        "StartStreamEncryptionInput",
-        "KeyId",
-        Relation::Narrower("a key ID, ARN or alias is never only white space"),
-    ),
-    (
-        "chimesdk_messaging_streaming_configuration",
-        &[
-            "streaming_configuration",
-            "stream",
-            "retention_period_hours",
-        ],
-        "kinesis",
-        "IncreaseStreamRetentionPeriodInput",
-        "RetentionPeriodHours",
-        Relation::Narrower("the model gives no range; Kinesis documents 24 to 8760 hours"),
-    ),
-];
+use members::{MEMBERS, Relation};
 
 /// What a model member accepts: lengths or a range, a pattern, an enum.
 struct Constraint {
@@ -298,6 +138,13 @@ impl Constraint {
             "arn:aws:chime:us-east-1:123456789012:app-instance/abc",
             "arn:aws:chime:us-east-1:123456789012:app-instance/abc/user/u",
             "arn:aws:kinesis:us-east-1:123456789012:stream/chime-messaging-x",
+            "arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRST",
+            "arn:aws:lex:us-east-1:123456789012:bot-alias/abcdefghij/KLMNOPQRST",
+            "arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRS",
+            "Welcome",
+            "Say_hello",
+            "Say__hello",
+            "_Welcome",
         ]
         .into_iter()
         .map(str::to_string)
