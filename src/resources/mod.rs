@@ -9,6 +9,7 @@
 pub mod app_instance;
 pub mod app_instance_admin;
 pub mod app_instance_bot;
+pub mod app_instance_listing;
 pub mod app_instance_retention_settings;
 pub mod app_instance_user;
 pub mod messaging_streaming_configuration;

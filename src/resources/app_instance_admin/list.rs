@@ -6,8 +6,9 @@ use async_trait::async_trait;
 use super::schema::{ListConfig, Model};
 use super::{AppInstanceAdminResource, calls, id_of};
 use crate::aws::{Aws, AwsClients};
+use crate::resources::app_instance_listing::list_app_instance_pages;
 use tfplugin::framework::{CallContext, Diagnostics, Found, Listing, TypedList};
-use tfplugin::value::{Attr, AttributePath};
+use tfplugin::value::Attr;
 
 #[async_trait]
 impl TypedList for AppInstanceAdminResource {
@@ -24,40 +25,22 @@ impl TypedList for AppInstanceAdminResource {
         diags: &mut Diagnostics,
     ) {
         let c = &Aws::new(c, ctx);
-        let Some(Attr::Known(app)) = config.map(|c| c.app_instance_arn) else {
-            diags.error_at(
-                AttributePath::attr("app_instance_arn"),
-                "No AppInstance to list the admins of",
-                "Set `config { app_instance_arn = ... }` in the list block.",
-            );
-            return;
-        };
-        let mut next = None;
-        loop {
-            match calls::list_page(c, &app, next).await {
-                Err(e) => {
-                    diags.error(format!("listing the admins of {app}"), e.to_string());
-                    return;
-                }
-                Ok((admins, token)) => {
-                    let found = admins
-                        .into_iter()
-                        .map(|admin| Found {
-                            display_name: admin.clone(),
-                            partial: Model {
-                                id: Attr::Known(id_of(&app, &admin)),
-                                app_instance_arn: Attr::Known(app.clone()),
-                                app_instance_admin_arn: Attr::Known(admin),
-                                ..Default::default()
-                            },
-                        })
-                        .collect();
-                    if !out.page(found).await || token.is_none() {
-                        return;
-                    }
-                    next = token;
-                }
-            }
-        }
+        list_app_instance_pages(
+            "admins",
+            config.map(|c| c.app_instance_arn),
+            out,
+            diags,
+            |app, token| async move { calls::list_page(c, &app, token).await },
+            |app, admin: String| Found {
+                display_name: admin.clone(),
+                partial: Model {
+                    id: Attr::Known(id_of(app, &admin)),
+                    app_instance_arn: Attr::Known(app.to_string()),
+                    app_instance_admin_arn: Attr::Known(admin),
+                    ..Default::default()
+                },
+            },
+        )
+        .await;
     }
 }

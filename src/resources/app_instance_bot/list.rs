@@ -6,8 +6,9 @@ use async_trait::async_trait;
 use super::schema::{ListConfig, Model};
 use super::{AppInstanceBotResource, calls};
 use crate::aws::{Aws, AwsClients};
+use crate::resources::app_instance_listing::list_app_instance_pages;
 use tfplugin::framework::{CallContext, Diagnostics, Found, Listing, TypedList};
-use tfplugin::value::{Attr, AttributePath};
+use tfplugin::value::Attr;
 
 #[async_trait]
 impl TypedList for AppInstanceBotResource {
@@ -24,44 +25,26 @@ impl TypedList for AppInstanceBotResource {
         diags: &mut Diagnostics,
     ) {
         let c = &Aws::new(c, ctx);
-        let Some(Attr::Known(app)) = config.map(|c| c.app_instance_arn) else {
-            diags.error_at(
-                AttributePath::attr("app_instance_arn"),
-                "No AppInstance to list the bots of",
-                "Set `config { app_instance_arn = ... }` in the list block.",
-            );
-            return;
-        };
-        let mut next = None;
-        loop {
-            match calls::list_page(c, &app, next).await {
-                Err(e) => {
-                    diags.error(format!("listing the bots of {app}"), e.to_string());
-                    return;
-                }
-                Ok((bots, token)) => {
-                    let found = bots
-                        .into_iter()
-                        .map(|(arn, name)| Found {
-                            display_name: name
-                                .clone()
-                                .filter(|n| !n.is_empty())
-                                .unwrap_or_else(|| arn.clone()),
-                            partial: Model {
-                                id: Attr::Known(arn.clone()),
-                                arn: Attr::Known(arn),
-                                app_instance_arn: Attr::Known(app.clone()),
-                                name: name.into(),
-                                ..Default::default()
-                            },
-                        })
-                        .collect();
-                    if !out.page(found).await || token.is_none() {
-                        return;
-                    }
-                    next = token;
-                }
-            }
-        }
+        list_app_instance_pages(
+            "bots",
+            config.map(|c| c.app_instance_arn),
+            out,
+            diags,
+            |app, token| async move { calls::list_page(c, &app, token).await },
+            |app, (arn, name): (String, Option<String>)| Found {
+                display_name: name
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| arn.clone()),
+                partial: Model {
+                    id: Attr::Known(arn.clone()),
+                    arn: Attr::Known(arn),
+                    app_instance_arn: Attr::Known(app.to_string()),
+                    name: name.into(),
+                    ..Default::default()
+                },
+            },
+        )
+        .await;
     }
 }

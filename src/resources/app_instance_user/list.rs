@@ -6,8 +6,9 @@ use async_trait::async_trait;
 use super::schema::{ListConfig, Model};
 use super::{AppInstanceUserResource, calls, split_user_arn};
 use crate::aws::{Aws, AwsClients};
+use crate::resources::app_instance_listing::list_app_instance_pages;
 use tfplugin::framework::{CallContext, Diagnostics, Found, Listing, TypedList};
-use tfplugin::value::{Attr, AttributePath};
+use tfplugin::value::Attr;
 
 #[async_trait]
 impl TypedList for AppInstanceUserResource {
@@ -24,44 +25,26 @@ impl TypedList for AppInstanceUserResource {
         diags: &mut Diagnostics,
     ) {
         let c = &Aws::new(c, ctx);
-        let Some(Attr::Known(app)) = config.map(|c| c.app_instance_arn) else {
-            diags.error_at(
-                AttributePath::attr("app_instance_arn"),
-                "No AppInstance to list the users of",
-                "Set `config { app_instance_arn = ... }` in the list block.",
-            );
-            return;
-        };
-        let mut next = None;
-        loop {
-            match calls::list_page(c, &app, next).await {
-                Err(e) => {
-                    diags.error(format!("listing the users of {app}"), e.to_string());
-                    return;
+        list_app_instance_pages(
+            "users",
+            config.map(|c| c.app_instance_arn),
+            out,
+            diags,
+            |app, token| async move { calls::list_page(c, &app, token).await },
+            |app, arn: String| {
+                let user_id = split_user_arn(&arn).ok().map(|(_, id)| id);
+                Found {
+                    display_name: arn.clone(),
+                    partial: Model {
+                        id: Attr::Known(arn.clone()),
+                        arn: Attr::Known(arn),
+                        app_instance_arn: Attr::Known(app.to_string()),
+                        app_instance_user_id: user_id.into(),
+                        ..Default::default()
+                    },
                 }
-                Ok((users, token)) => {
-                    let found = users
-                        .into_iter()
-                        .map(|arn| {
-                            let user_id = split_user_arn(&arn).ok().map(|(_, id)| id);
-                            Found {
-                                display_name: arn.clone(),
-                                partial: Model {
-                                    id: Attr::Known(arn.clone()),
-                                    arn: Attr::Known(arn),
-                                    app_instance_arn: Attr::Known(app.clone()),
-                                    app_instance_user_id: user_id.into(),
-                                    ..Default::default()
-                                },
-                            }
-                        })
-                        .collect();
-                    if !out.page(found).await || token.is_none() {
-                        return;
-                    }
-                    next = token;
-                }
-            }
-        }
+            },
+        )
+        .await;
     }
 }
