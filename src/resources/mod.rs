@@ -18,6 +18,7 @@ pub mod tagging;
 include!(concat!(env!("OUT_DIR"), "/register_resources.rs"));
 
 use crate::aws::AwsError;
+use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{CallContext, Diagnostics, Registry};
 use tfplugin::value::Attr;
 
@@ -83,5 +84,72 @@ fn explain(ctx: &CallContext, e: &AwsError) -> String {
     match (e, &ctx.deadline) {
         (AwsError::TimedOut { .. }, Some(deadline)) => format!("{e}. {}", deadline.ran_out()),
         (other, _) => other.to_string(),
+    }
+}
+
+/// What an import by ARN names: the object's kind ("AppInstanceUser"),
+/// its Describe call, and an example import command.
+struct ArnImport<'a> {
+    kind: &'a str,
+    describe: &'a str,
+    example: &'a str,
+}
+
+/// An import by ARN of an object of an AppInstance (or of the AppInstance
+/// itself): `parsed` is the ARN's AppInstance, or why `id` is not such an
+/// ARN; the AppInstance must be in the provider's `region`; `read` reads
+/// the object (`None`: proven missing).
+async fn import_by_arn<M>(
+    what: ArnImport<'_>,
+    id: &str,
+    parsed: Result<AppInstanceArn, String>,
+    region: &str,
+    read: impl Future<Output = Result<Option<M>, AwsError>>,
+    diags: &mut Diagnostics,
+) -> Option<M> {
+    let ArnImport {
+        kind,
+        describe,
+        example,
+    } = what;
+    let app = match parsed {
+        Ok(app) => app,
+        Err(why) => {
+            diags.error(
+                "Invalid import ID",
+                format!(
+                    "{:?} is not an {kind} ARN: {why}. Import with the ARN, e.g. `{example}`.",
+                    tfplugin::framework::truncated(id.to_string(), 200)
+                ),
+            );
+            return None;
+        }
+    };
+    if app.region != region {
+        diags.error(
+            format!("{kind} is in another region"),
+            format!(
+                "{id} is in {:?} and this provider configuration in {region:?}. Import it with a provider (alias) \
+                 configured for {:?}.",
+                app.region, app.region
+            ),
+        );
+        return None;
+    }
+    match read.await {
+        Ok(Some(m)) => Some(m),
+        Ok(None) => {
+            diags.error(
+                format!("Cannot import a missing {kind}"),
+                format!(
+                    "{describe} found no {kind} {id}. Check the ARN and the provider's account."
+                ),
+            );
+            None
+        }
+        Err(e) => {
+            diags.error(format!("reading Chime SDK {kind} ({id})"), e.to_string());
+            None
+        }
     }
 }

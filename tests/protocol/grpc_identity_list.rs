@@ -116,6 +116,7 @@ async fn the_metadata_and_schema_announce_every_list_resource_and_generated_conf
         vec![
             AI,
             "chimesdk_app_instance_admin",
+            "chimesdk_app_instance_bot",
             "chimesdk_app_instance_user",
             RT
         ]

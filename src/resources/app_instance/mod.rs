@@ -228,49 +228,19 @@ impl TypedResource for AppInstanceResource {
         diags: &mut Diagnostics,
     ) -> Option<Model> {
         let c = &Aws::new(c, ctx);
-        let app = match AppInstanceArn::parse(id) {
-            Ok(a) => a,
-            Err(why) => {
-                diags.error(
-                    "Invalid import ID",
-                    format!(
-                        "{:?} is not an AppInstance ARN: {why}. Import with the ARN, e.g. \
-                         `terraform import chimesdk_app_instance.NAME arn:aws:chime:us-east-1:123456789012:app-instance/ID`.",
-                        tfplugin::framework::truncated(id.to_string(), 200)
-                    ),
-                );
-                return None;
-            }
-        };
-        if app.region != c.region {
-            diags.error(
-                "AppInstance is in another region",
-                format!(
-                    "The AppInstance is in {:?} and this provider configuration in {:?}. Import it with a provider \
-                     (alias) configured for {:?}.",
-                    app.region, c.region, app.region
-                ),
-            );
-            return None;
-        }
-        let arn = app.to_string();
-        match read_state(c, &arn, &Model::default()).await {
-            Ok(Some(m)) => Some(m),
-            Ok(None) => {
-                diags.error(
-                    "Cannot import a missing AppInstance",
-                    format!("DescribeAppInstance found no AppInstance {arn}. Check the ARN and the provider's account."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error(
-                    format!("reading Chime SDK AppInstance ({arn})"),
-                    e.to_string(),
-                );
-                None
-            }
-        }
+        super::import_by_arn(
+            super::ArnImport {
+                kind: "AppInstance",
+                describe: "DescribeAppInstance",
+                example: "terraform import chimesdk_app_instance.NAME arn:aws:chime:us-east-1:123456789012:app-instance/ID",
+            },
+            id,
+            AppInstanceArn::parse(id).map_err(|e| e.to_string()),
+            &c.region,
+            read_state(c, id, &Model::default()),
+            diags,
+        )
+        .await
     }
 }
 

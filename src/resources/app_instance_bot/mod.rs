@@ -25,7 +25,6 @@ use chimesdk_domain::arn::AppInstanceArn;
 use chimesdk_domain::lex_policy::BotUse;
 use tfplugin::framework::{
     CallContext, Change, Destroy, Diagnostics, Op, Plan, Refresh, Registry, TypedResource,
-    truncated,
 };
 use tfplugin::value::{Attr, AttributePath};
 
@@ -334,47 +333,19 @@ impl TypedResource for AppInstanceBotResource {
         diags: &mut Diagnostics,
     ) -> Option<Model> {
         let c = &Aws::new(c, ctx);
-        let app = match app_of_bot(id) {
-            Ok(app) => app,
-            Err(why) => {
-                diags.error(
-                    "Invalid import ID",
-                    format!(
-                        "{:?} is not an AppInstanceBot ARN: {why}. Import with the ARN, e.g. `terraform import \
-                         chimesdk_app_instance_bot.NAME arn:aws:chime:us-east-1:123456789012:app-instance/APP/bot/BOT`.",
-                        truncated(id.to_string(), 200)
-                    ),
-                );
-                return None;
-            }
-        };
-        if app.region != c.region {
-            diags.error(
-                "AppInstanceBot is in another region",
-                format!(
-                    "The bot's AppInstance is in {:?} and this provider configuration in {:?}. Import it with a \
-                     provider (alias) configured for {:?}.",
-                    app.region, c.region, app.region
-                ),
-            );
-            return None;
-        }
-        match read_state(c, id, &Model::default()).await {
-            Ok(Some(m)) => Some(m),
-            Ok(None) => {
-                diags.error(
-                    "Cannot import a missing AppInstanceBot",
-                    format!("DescribeAppInstanceBot found no bot {id}. Check the ARN and the provider's account."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error(
-                    format!("reading Chime SDK AppInstanceBot ({id})"),
-                    e.to_string(),
-                );
-                None
-            }
-        }
+        super::import_by_arn(
+            super::ArnImport {
+                kind: "AppInstanceBot",
+                describe: "DescribeAppInstanceBot",
+                example: "terraform import chimesdk_app_instance_bot.NAME \
+             arn:aws:chime:us-east-1:123456789012:app-instance/APP/bot/BOT",
+            },
+            id,
+            app_of_bot(id),
+            &c.region,
+            read_state(c, id, &Model::default()),
+            diags,
+        )
+        .await
     }
 }

@@ -24,7 +24,6 @@ use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
     CallContext, Change, Destroy, Diagnostics, Op, Plan, Refresh, Registry, TypedResource,
-    truncated,
 };
 use tfplugin::value::{Attr, AttributePath};
 
@@ -338,48 +337,20 @@ impl TypedResource for AppInstanceUserResource {
         diags: &mut Diagnostics,
     ) -> Option<Model> {
         let c = &Aws::new(c, ctx);
-        let (app, _) = match split_user_arn(id) {
-            Ok(parts) => parts,
-            Err(why) => {
-                diags.error(
-                    "Invalid import ID",
-                    format!(
-                        "{:?} is not an AppInstanceUser ARN: {why}. Import with the ARN, e.g. `terraform import \
-                         chimesdk_app_instance_user.NAME arn:aws:chime:us-east-1:123456789012:app-instance/APP/user/USER`.",
-                        truncated(id.to_string(), 200)
-                    ),
-                );
-                return None;
-            }
-        };
-        if app.region != c.region {
-            diags.error(
-                "AppInstanceUser is in another region",
-                format!(
-                    "The user's AppInstance is in {:?} and this provider configuration in {:?}. Import it with a \
-                     provider (alias) configured for {:?}.",
-                    app.region, c.region, app.region
-                ),
-            );
-            return None;
-        }
-        match read_state(c, id, &Model::default()).await {
-            Ok(Some(m)) => Some(m),
-            Ok(None) => {
-                diags.error(
-                    "Cannot import a missing AppInstanceUser",
-                    format!("DescribeAppInstanceUser found no user {id}. Check the ARN and the provider's account."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error(
-                    format!("reading Chime SDK AppInstanceUser ({id})"),
-                    e.to_string(),
-                );
-                None
-            }
-        }
+        super::import_by_arn(
+            super::ArnImport {
+                kind: "AppInstanceUser",
+                describe: "DescribeAppInstanceUser",
+                example: "terraform import chimesdk_app_instance_user.NAME \
+             arn:aws:chime:us-east-1:123456789012:app-instance/APP/user/USER",
+            },
+            id,
+            split_user_arn(id).map(|(app, _)| app),
+            &c.region,
+            read_state(c, id, &Model::default()),
+            diags,
+        )
+        .await
     }
 }
 

@@ -105,6 +105,7 @@ async fn metadata_and_schema() {
     let with_data_sources = names(vec![
         RT.to_string(),
         "chimesdk_app_instance".to_string(),
+        "chimesdk_app_instance_bot".to_string(),
         "chimesdk_app_instance_user".to_string(),
     ]);
     let resources = names(m.resources.iter().map(|r| r.type_name.clone()).collect());
