@@ -584,3 +584,40 @@ fn query_generates_bots_configuration_identity_imports_and_the_data_source_reads
         plan.stdout
     );
 }
+
+#[test]
+fn lookups_the_caller_may_not_make_are_warnings_naming_the_permission_and_the_bot_is_made() {
+    let env = Env::new();
+    env.kinesis
+        .inject("DescribeBotAlias", Fault::AccessDenied, 10_000);
+    env.kinesis
+        .inject("DescribeResourcePolicy", Fault::AccessDenied, 10_000);
+    let ws = Workspace::new();
+    ws.write("main.tf", &bot_config(&env, ALIAS, ""));
+    let r = ws.plan_json();
+    r.assert_ok();
+    for (summary, permission) in [
+        ("Could not check the Lex bot alias", "lex:DescribeBotAlias"),
+        (
+            "Could not check the Lex bot alias policy",
+            "lex:DescribeResourcePolicy",
+        ),
+    ] {
+        let w = r.find("warning", summary);
+        assert_eq!(w.len(), 1, "{summary}: {}", r.output());
+        assert!(
+            w[0]["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(permission),
+            "{}",
+            w[0]
+        );
+    }
+    ws.apply().assert_ok();
+    let arn = ws.resource_values("chimesdk_app_instance_bot.x").unwrap()["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(describe(&env, &arn).0, 200, "unchecked, but made");
+}

@@ -276,3 +276,37 @@ fn an_app_instance_in_another_region_is_refused_and_nothing_is_set() {
         "{calls:?}"
     );
 }
+
+#[test]
+fn a_period_that_cannot_be_read_at_plan_warns_naming_the_permission_and_counts_as_none() {
+    let env = Env::new();
+    env.chime.inject(
+        "GetAppInstanceRetentionSettings",
+        test_support::proxy::Fault::AccessDenied,
+        1,
+    );
+    let ws = Workspace::new();
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"chimesdk_app_instance_retention_settings\" \"x\" {{\n  app_instance_arn = \"{}\"\n  retention_days   = 30\n}}\n",
+            env.provider(),
+            env.app
+        ),
+    );
+    let r = ws.plan_json();
+    r.assert_ok();
+    let could_not = r.find("warning", "Could not read the AppInstance's retention");
+    assert_eq!(could_not.len(), 1, "{}", r.output());
+    assert!(
+        could_not[0]["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("chime:GetAppInstanceRetentionSettings"),
+        "{}",
+        could_not[0]
+    );
+    // Unread, the period counts as none: the deletion warning errs on the
+    // side of saying so.
+    assert_eq!(r.find("warning", WARNING).len(), 1, "{}", r.output());
+}
