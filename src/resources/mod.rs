@@ -17,7 +17,8 @@ pub mod tagging;
 
 include!(concat!(env!("OUT_DIR"), "/register_resources.rs"));
 
-use crate::aws::AwsError;
+use crate::aws::tags::Tags;
+use crate::aws::{Aws, AwsError, app_instances};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{CallContext, Diagnostics, Registry};
 use tfplugin::value::Attr;
@@ -149,6 +150,45 @@ async fn import_by_arn<M>(
         }
         Err(e) => {
             diags.error(format!("reading Chime SDK {kind} ({id})"), e.to_string());
+            None
+        }
+    }
+}
+
+/// A data source's read of a tagged identity object (an AppInstance, a
+/// user, a bot) by ARN: what `find` (its Describe, settled as the resource
+/// settles it) answers and the object's tags, or the diagnostics that say
+/// why not (on `arn` when there is no such object).
+async fn read_tagged<T>(
+    kind: &str,
+    describe: &str,
+    c: &Aws<'_>,
+    arn: &str,
+    find: impl Future<Output = Result<Option<T>, AwsError>>,
+    diags: &mut Diagnostics,
+) -> Option<(T, Tags)> {
+    let found = match find.await {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            diags.error_at(
+                tfplugin::value::AttributePath::attr("arn"),
+                format!("{kind} not found"),
+                format!("{describe} found no {kind} {arn} in this provider's account and region."),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.error(format!("reading Chime SDK {kind} ({arn})"), e.to_string());
+            return None;
+        }
+    };
+    match app_instances::list_tags(c, arn).await {
+        Ok(tags) => Some((found, tags)),
+        Err(e) => {
+            diags.error(
+                format!("reading the tags of Chime SDK {kind} ({arn})"),
+                e.to_string(),
+            );
             None
         }
     }

@@ -75,34 +75,15 @@ impl TypedDataSource for AppInstanceData {
             );
             return None;
         };
-        let found = match app_instances::find_app_instance(c, &arn).await {
-            Ok(Some(a)) => a,
-            Ok(None) => {
-                diags.error_at(
-                    AttributePath::attr("arn"),
-                    "AppInstance not found",
-                    format!("DescribeAppInstance found no AppInstance {arn} in this provider's account and region."),
-                );
-                return None;
-            }
-            Err(e) => {
-                diags.error(
-                    format!("reading Chime SDK AppInstance ({arn})"),
-                    e.to_string(),
-                );
-                return None;
-            }
-        };
-        let tags = match app_instances::list_tags(c, &arn).await {
-            Ok(t) => t,
-            Err(e) => {
-                diags.error(
-                    format!("reading the tags of Chime SDK AppInstance ({arn})"),
-                    e.to_string(),
-                );
-                return None;
-            }
-        };
+        let (found, tags) = crate::resources::read_tagged(
+            "AppInstance",
+            "DescribeAppInstance",
+            c,
+            &arn,
+            app_instances::find_app_instance(c, &arn),
+            diags,
+        )
+        .await?;
         Some(DataModel {
             id: Attr::Known(found.arn.clone()),
             arn: Attr::Known(found.arn),

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{app_of_bot, calls};
 use crate::aws::tags::{TagsAttr, tags_attr};
-use crate::aws::{Aws, AwsClients, app_instances};
+use crate::aws::{Aws, AwsClients};
 use tfplugin::framework::{BlockSchema, CallContext, Diagnostics, TypedDataSource, truncated};
 use tfplugin::value::{Attr, AttributePath};
 
@@ -93,34 +93,15 @@ impl TypedDataSource for AppInstanceBotData {
             );
             return None;
         };
-        let bot = match calls::find(c, &arn).await {
-            Ok(Some(b)) => b,
-            Ok(None) => {
-                diags.error_at(
-                    AttributePath::attr("arn"),
-                    "AppInstanceBot not found",
-                    format!("DescribeAppInstanceBot found no bot {arn} in this provider's account and region."),
-                );
-                return None;
-            }
-            Err(e) => {
-                diags.error(
-                    format!("reading Chime SDK AppInstanceBot ({arn})"),
-                    e.to_string(),
-                );
-                return None;
-            }
-        };
-        let tags = match app_instances::list_tags(c, &arn).await {
-            Ok(t) => t,
-            Err(e) => {
-                diags.error(
-                    format!("reading the tags of Chime SDK AppInstanceBot ({arn})"),
-                    e.to_string(),
-                );
-                return None;
-            }
-        };
+        let (bot, tags) = crate::resources::read_tagged(
+            "AppInstanceBot",
+            "DescribeAppInstanceBot",
+            c,
+            &arn,
+            calls::find(c, &arn),
+            diags,
+        )
+        .await?;
         let lex = bot.lex.as_ref();
         let invoked_by = lex.and_then(|l| l.invoked_by.as_ref());
         Some(DataModel {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{calls, split_user_arn};
 use crate::aws::tags::{TagsAttr, tags_attr};
-use crate::aws::{Aws, AwsClients, app_instances};
+use crate::aws::{Aws, AwsClients};
 use tfplugin::framework::{BlockSchema, CallContext, Diagnostics, TypedDataSource, truncated};
 use tfplugin::value::{Attr, AttributePath};
 
@@ -86,37 +86,15 @@ impl TypedDataSource for AppInstanceUserData {
             );
             return None;
         };
-        let user = match calls::find(c, &arn).await {
-            Ok(Some(u)) => u,
-            Ok(None) => {
-                diags.error_at(
-                    AttributePath::attr("arn"),
-                    "AppInstanceUser not found",
-                    format!(
-                        "DescribeAppInstanceUser and ListAppInstanceUsers show no user {arn} in this provider's \
-                         account and region."
-                    ),
-                );
-                return None;
-            }
-            Err(e) => {
-                diags.error(
-                    format!("reading Chime SDK AppInstanceUser ({arn})"),
-                    e.to_string(),
-                );
-                return None;
-            }
-        };
-        let tags = match app_instances::list_tags(c, &arn).await {
-            Ok(t) => t,
-            Err(e) => {
-                diags.error(
-                    format!("reading the tags of Chime SDK AppInstanceUser ({arn})"),
-                    e.to_string(),
-                );
-                return None;
-            }
-        };
+        let (user, tags) = crate::resources::read_tagged(
+            "AppInstanceUser",
+            "DescribeAppInstanceUser",
+            c,
+            &arn,
+            calls::find(c, &arn),
+            diags,
+        )
+        .await?;
         let (app, user_id) = match split_user_arn(&user.arn) {
             Ok((app, id)) => (Attr::Known(app.to_string()), Attr::Known(id)),
             Err(_) => (Attr::Null, Attr::Null),
