@@ -5,7 +5,7 @@
 /// that the object asked about does not exist, because the operation's
 /// model lists that error. Only operations whose name no other service of
 /// the provider's has (a Chime `TagResource` is not Kinesis's).
-/// `tests/e2e/model_conformance.rs` checks every row against the botocore
+/// `tests/e2e/model_conformance/` checks every row against the botocore
 /// models, and that every call the provider makes with such an error is here.
 pub const MODELLED_NOT_FOUND: &[(&str, &str, &str)] = &[
     (
