@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::error::{ApiError, ApiResult};
 use super::identity::{Tag, app_instance, tag_map};
-use super::request::{Input, page, paginate};
+use super::request::{Input, page, paginate, required_query};
 use super::store::AppInstanceBot;
 use super::{App, now};
 
@@ -238,10 +238,7 @@ pub async fn list_app_instance_bots(
     Query(q): Query<HashMap<String, String>>,
 ) -> Reply<ListAppInstanceBotsOut> {
     let (start, max) = page(&q)?;
-    let app_arn = q
-        .get("app-instance-arn")
-        .cloned()
-        .ok_or_else(|| ApiError::bad_request("app-instance-arn (AppInstanceArn) is required"))?;
+    let app_arn = required_query(&q, "app-instance-arn")?;
     app.read(|s| {
         app_instance(s, &app_arn)?;
         let mut bots: Vec<&AppInstanceBot> = s

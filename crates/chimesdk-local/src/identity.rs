@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::error::{ApiError, ApiResult};
-use super::request::{Input, page, paginate};
+use super::request::{Input, page, paginate, required_query};
 use super::store::{AppInstance, AppInstanceUser, Store};
 use super::{App, now};
 
@@ -384,10 +384,7 @@ pub async fn list_tags(
     State(app): State<Arc<App>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Reply<TagsOut> {
-    let arn = q
-        .get("arn")
-        .cloned()
-        .ok_or_else(|| ApiError::bad_request("arn (ResourceARN) is required"))?;
+    let arn = required_query(&q, "arn")?;
     app.read(|s| {
         let tags = s
             .tags(&arn)
@@ -485,10 +482,7 @@ pub async fn list_app_instance_users(
     Query(q): Query<HashMap<String, String>>,
 ) -> Reply<ListAppInstanceUsersOut> {
     let (start, max) = page(&q)?;
-    let app_arn = q
-        .get("app-instance-arn")
-        .cloned()
-        .ok_or_else(|| ApiError::bad_request("app-instance-arn (AppInstanceArn) is required"))?;
+    let app_arn = required_query(&q, "app-instance-arn")?;
     app.read(|s| {
         app_instance(s, &app_arn)?;
         let mut users: Vec<&AppInstanceUser> = s

@@ -101,6 +101,19 @@ pub fn optional_bearer(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A query member the operation's model requires. The middleware refuses a
+/// request without it before any handler runs; this is the handler's way
+/// to read it.
+pub fn required_query(
+    query: &std::collections::HashMap<String, String>,
+    name: &str,
+) -> ApiResult<String> {
+    query
+        .get(name)
+        .cloned()
+        .ok_or_else(|| ApiError::bad_request(format!("{name} is required")))
+}
+
 /// MaxResults (1-50) and an index NextToken.
 pub fn page(query: &std::collections::HashMap<String, String>) -> ApiResult<(usize, usize)> {
     let max = match query.get("max-results") {

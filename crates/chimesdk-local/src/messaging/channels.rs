@@ -11,7 +11,7 @@ use super::io::*;
 use super::*;
 use super::{members::*, shapes::*};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Bearer, Input, one_of, optional_bearer, page, paginate};
+use crate::request::{Bearer, Input, one_of, optional_bearer, page, paginate, required_query};
 use crate::store::ChannelRecord;
 use crate::{App, now};
 use chimesdk_domain::events::{
@@ -179,10 +179,7 @@ pub async fn list_channels(
     Bearer(who): Bearer,
     Query(q): Params,
 ) -> Reply<ListChannelsOut> {
-    let app_arn = q
-        .get("app-instance-arn")
-        .cloned()
-        .ok_or_else(|| ApiError::bad_request("app-instance-arn is required"))?;
+    let app_arn = required_query(&q, "app-instance-arn")?;
     let privacy = q.get("privacy").cloned();
     if let Some(p) = &privacy {
         one_of("privacy", Some(p.clone()), &["PUBLIC", "PRIVATE"], "")?;
