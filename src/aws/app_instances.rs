@@ -183,14 +183,10 @@ pub async fn list_tags(c: &Aws<'_>, arn: &str) -> Result<Tags, AwsError> {
 }
 
 /// Makes the tags of a Chime SDK identity object (an AppInstance, a user,
-/// a bot) `desired`.
-pub async fn set_tags(
-    c: &Aws<'_>,
-    arn: &str,
-    remote: &Tags,
-    desired: &Tags,
-) -> Result<(), AwsError> {
-    converge(&IdentityTags { c: *c, arn }, remote, desired).await
+/// a bot) `desired`, from the tags ListTagsForResource shows it has.
+pub async fn set_tags(c: &Aws<'_>, arn: &str, desired: &Tags) -> Result<(), AwsError> {
+    let remote = list_tags(c, arn).await?;
+    converge(&IdentityTags { c: *c, arn }, &remote, desired).await
 }
 
 /// The tag calls of an identity object.

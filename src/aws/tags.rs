@@ -118,6 +118,15 @@ pub fn merge(defaults: &Tags, own: &Tags) -> Tags {
     all
 }
 
+/// The planned `tags_all`: an object's own tags over the provider's
+/// defaults; unknown while any own tag is.
+pub fn planned_tags_all(own: &TagsAttr, defaults: &Tags) -> TagsAttr {
+    match known_tags(own) {
+        Some(own) => tags_attr(&merge(defaults, &own)),
+        None => Attr::Unknown,
+    }
+}
+
 /// An object's tags as state shows them: `tags_all` is every tag but the
 /// `protected` ones (the provider's own, see `TagCalls::protected`); `tags`
 /// leaves out what equals a default tag, unless the configuration set that

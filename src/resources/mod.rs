@@ -60,11 +60,11 @@ fn refreshed<M>(
     }
 }
 
-/// What a create keeps of the read that follows it: the object as read;
-/// otherwise what it had reached, with an error (`summary`; `not_found` when
-/// the service does not show the object yet) that the next apply's refresh
-/// settles.
-fn read_after_create<M>(
+/// What a create or an update keeps of the read that follows it: the
+/// object as read; otherwise what it had reached, with an error (`summary`;
+/// `not_found` when the service does not show the object) that the next
+/// apply's refresh settles.
+fn read_back<M>(
     reached: &mut M,
     read: Result<Option<M>, AwsError>,
     summary: String,

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::aws::tags::{
-    Tags, TagsAttr, chime_tag_problem, known_tags, merge, split_remote, tags_attr,
+    Tags, TagsAttr, chime_tag_problem, known_tags, merge, planned_tags_all, split_remote, tags_attr,
 };
 use tfplugin::framework::{Diagnostics, truncated};
 use tfplugin::value::{Attr, AttributePath};
@@ -53,13 +53,16 @@ pub fn check_tags(kind: &str, tags: &TagsAttr, defaults: &Tags, diags: &mut Diag
     }
 }
 
-/// The planned `tags_all`: the configuration's tags over the defaults;
-/// unknown while any of them is.
-pub fn planned_tags_all(config: &TagsAttr, defaults: &Tags) -> TagsAttr {
-    match known_tags(config) {
-        Some(own) => tags_attr(&merge(defaults, &own)),
-        None => Attr::Unknown,
-    }
+/// The plan's `tags_all` for a `kind` whose configuration has `tags`,
+/// after the errors for tags it cannot take (the defaults merged in).
+pub fn plan_tags(
+    kind: &str,
+    tags: &TagsAttr,
+    defaults: &Tags,
+    diags: &mut Diagnostics,
+) -> TagsAttr {
+    check_tags(kind, tags, defaults, diags);
+    planned_tags_all(tags, defaults)
 }
 
 /// `tags` and `tags_all` for what ListTagsForResource answered, shaped like

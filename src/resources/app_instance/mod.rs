@@ -15,7 +15,7 @@ use crate::aws::Aws;
 use crate::aws::app_instances::{self, AppInstance};
 use crate::aws::tags::{Tags, known_tags};
 use crate::aws::{AwsClients, AwsError};
-use crate::resources::tagging::{check_tags, planned_tags_all, read_tags};
+use crate::resources::tagging::{check_tags, plan_tags, read_tags};
 use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{
@@ -74,8 +74,7 @@ impl TypedResource for AppInstanceResource {
     async fn plan(&self, req: Plan<'_, Self>, diags: &mut Diagnostics) -> Model {
         let c = &Aws::new(req.data, req.ctx);
         let mut m = req.planned;
-        check_tags("AppInstance", &req.config.tags, &c.default_tags, diags);
-        m.tags_all = planned_tags_all(&req.config.tags, &c.default_tags);
+        m.tags_all = plan_tags("AppInstance", &req.config.tags, &c.default_tags, diags);
         if let Some(prior) = &req.prior
             && prior.name == m.name
             && prior.metadata == m.metadata
@@ -123,7 +122,7 @@ impl TypedResource for AppInstanceResource {
             ..req.planned.clone()
         });
         let read = read_state(c, &arn, &req.planned).await;
-        super::read_after_create(
+        super::read_back(
             reached,
             read,
             format!("reading Chime SDK AppInstance ({arn}) after creating it"),
@@ -173,12 +172,7 @@ impl TypedResource for AppInstanceResource {
             reached.metadata = req.planned.metadata.clone();
         }
         if prior.tags_all != req.planned.tags_all {
-            let tagged = async {
-                let remote = app_instances::list_tags(c, &arn).await?;
-                app_instances::set_tags(c, &arn, &remote, &tags).await
-            }
-            .await;
-            if let Err(e) = tagged {
+            if let Err(e) = app_instances::set_tags(c, &arn, &tags).await {
                 diags.error(
                     format!("tagging Chime SDK AppInstance ({arn})"),
                     explain(req.ctx, &e),

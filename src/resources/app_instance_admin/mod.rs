@@ -189,7 +189,7 @@ impl TypedResource for AppInstanceAdminResource {
             created_timestamp: Attr::Null,
             ..req.planned.clone()
         });
-        super::read_after_create(
+        super::read_back(
             reached,
             read_state(c, app, admin).await,
             format!("reading admin {admin} of {app} after making it"),

@@ -19,7 +19,7 @@ use self::schema::{InvokedByModel, LexModel, Model};
 use crate::aws::app_instances;
 use crate::aws::tags::{Tags, known_tags};
 use crate::aws::{Aws, AwsClients, AwsError};
-use crate::resources::tagging::{check_tags, planned_tags_all, read_tags};
+use crate::resources::tagging::{check_tags, plan_tags, read_tags};
 use crate::resources::{explain, metadata_attr};
 use chimesdk_domain::arn::AppInstanceArn;
 use chimesdk_domain::lex_policy::BotUse;
@@ -148,8 +148,7 @@ impl TypedResource for AppInstanceBotResource {
     async fn plan(&self, req: Plan<'_, Self>, diags: &mut Diagnostics) -> Model {
         let c = &Aws::new(req.data, req.ctx);
         let mut m = req.planned;
-        check_tags("AppInstanceBot", &req.config.tags, &c.default_tags, diags);
-        m.tags_all = planned_tags_all(&req.config.tags, &c.default_tags);
+        m.tags_all = plan_tags("AppInstanceBot", &req.config.tags, &c.default_tags, diags);
         if let Some(prior) = &req.prior
             && prior.name == m.name
             && prior.metadata == m.metadata
@@ -231,7 +230,7 @@ impl TypedResource for AppInstanceBotResource {
             last_updated_timestamp: Attr::Null,
             ..p.clone()
         });
-        super::read_after_create(
+        super::read_back(
             reached,
             read_state(c, &arn, p).await,
             format!("reading Chime SDK AppInstanceBot ({arn}) after creating it"),
@@ -283,12 +282,7 @@ impl TypedResource for AppInstanceBotResource {
             reached.lex = p.lex.clone();
         }
         if prior.tags_all != p.tags_all {
-            let tagged = async {
-                let remote = app_instances::list_tags(c, &arn).await?;
-                app_instances::set_tags(c, &arn, &remote, &tags).await
-            }
-            .await;
-            if let Err(e) = tagged {
+            if let Err(e) = app_instances::set_tags(c, &arn, &tags).await {
                 diags.error(
                     format!("tagging Chime SDK AppInstanceBot ({arn})"),
                     explain(req.ctx, &e),
@@ -298,17 +292,14 @@ impl TypedResource for AppInstanceBotResource {
             reached.tags = p.tags.clone();
             reached.tags_all = p.tags_all.clone();
         }
-        match read_state(c, &arn, p).await {
-            Ok(Some(read)) => *reached = read,
-            Ok(None) => diags.error(
-                format!("reading Chime SDK AppInstanceBot ({arn}) after updating it"),
-                "The bot was deleted while it was being updated. Run `terraform apply` again to create it.",
-            ),
-            Err(e) => diags.error(
-                format!("reading Chime SDK AppInstanceBot ({arn}) after updating it"),
-                explain(req.ctx, &e),
-            ),
-        }
+        super::read_back(
+            reached,
+            read_state(c, &arn, p).await,
+            format!("reading Chime SDK AppInstanceBot ({arn}) after updating it"),
+            "The bot was deleted while it was being updated. Run `terraform apply` again to create it.",
+            req.ctx,
+            diags,
+        );
     }
 
     async fn delete(&self, req: Destroy<'_, Self>, diags: &mut Diagnostics) {

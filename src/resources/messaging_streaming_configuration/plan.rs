@@ -9,15 +9,14 @@ use super::checks::{
     stream_name,
 };
 use super::model::{
-    BlockModel, Desired, Model, Private, StreamModel, StreamSpec, TagsAttr, Target, known_tags,
-    tags_attr,
+    BlockModel, Desired, Model, Private, StreamModel, StreamSpec, Target, known_tags,
 };
 use crate::aws::Aws;
 use crate::aws::AwsClients;
 use crate::aws::kinesis::{
     self, MAX_SCALING_OPS_PER_DAY, SCALING_LIMITS, StreamSummary, list_tags, scaling_path,
 };
-use crate::aws::tags::{MAX_USER_TAGS, TagChanges, merge};
+use crate::aws::tags::{MAX_USER_TAGS, TagChanges, planned_tags_all};
 use crate::resources::messaging_streaming_configuration::calls as chime;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
 use tfplugin::framework::Diagnostics;
@@ -44,7 +43,7 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: &AwsClients
                     return b.clone();
                 };
                 let planned_stream = StreamModel {
-                    tags_all: planned_tags_all(&stream.tags, clients),
+                    tags_all: planned_tags_all(&stream.tags, &clients.default_tags),
                     ..stream.clone()
                 };
                 BlockModel {
@@ -67,15 +66,6 @@ pub fn planned_model(config: &Model, prior: Option<&Model>, clients: &AwsClients
         id: config.app_instance_arn.clone(),
         app_instance_arn: config.app_instance_arn.clone(),
         streaming_configuration: blocks.map_or(config.streaming_configuration.clone(), Attr::Known),
-    }
-}
-
-/// The stream's own tags over the provider's default tags; unknown until
-/// both are known.
-fn planned_tags_all(own: &TagsAttr, clients: &AwsClients) -> TagsAttr {
-    match known_tags(own) {
-        Some(own) => tags_attr(&merge(&clients.default_tags, &own)),
-        None => Attr::Unknown,
     }
 }
 
