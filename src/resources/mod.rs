@@ -88,6 +88,19 @@ fn explain(ctx: &CallContext, e: &AwsError) -> String {
     }
 }
 
+/// The AppInstance and ID of a member's ARN: `APP_INSTANCE_ARN/{kind}/ID`
+/// (`kind` is `user` or `bot`), or why `arn` is not one.
+fn split_member_arn(arn: &str, kind: &str) -> Result<(AppInstanceArn, String), String> {
+    let (app, id) = arn
+        .rsplit_once(&format!("/{kind}/"))
+        .ok_or_else(|| format!("it has no `/{kind}/` part"))?;
+    if id.is_empty() || id.contains('/') {
+        return Err(format!("the part after `/{kind}/` is not one {kind} ID"));
+    }
+    let app = AppInstanceArn::parse(app).map_err(|e| e.to_string())?;
+    Ok((app, id.to_string()))
+}
+
 /// What an import by ARN names: the object's kind ("AppInstanceUser"),
 /// its Describe call, and an example import command.
 struct ArnImport<'a> {

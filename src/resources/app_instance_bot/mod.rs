@@ -41,11 +41,7 @@ pub fn register(registry: &mut Registry) {
 
 /// The AppInstance ARN of a bot ARN (`APP_INSTANCE_ARN/bot/ID`).
 fn app_of_bot(arn: &str) -> Result<AppInstanceArn, String> {
-    let (app, bot) = arn.rsplit_once("/bot/").ok_or("it has no `/bot/` part")?;
-    if bot.is_empty() || bot.contains('/') {
-        return Err("the part after `/bot/` is not one bot ID".into());
-    }
-    AppInstanceArn::parse(app).map_err(|e| e.to_string())
+    super::split_member_arn(arn, "bot").map(|(app, _)| app)
 }
 
 /// The configured Lex block as the calls send it; `None` while any part is

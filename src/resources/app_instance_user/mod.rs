@@ -41,12 +41,7 @@ pub fn register(registry: &mut Registry) {
 /// The AppInstance ARN and user ID of a user ARN
 /// (`arn:aws:chime:REGION:ACCOUNT:app-instance/APP/user/USER`).
 fn split_user_arn(arn: &str) -> Result<(AppInstanceArn, String), String> {
-    let (app, user) = arn.rsplit_once("/user/").ok_or("it has no `/user/` part")?;
-    if user.is_empty() || user.contains('/') {
-        return Err("the part after `/user/` is not one user ID".into());
-    }
-    let app = AppInstanceArn::parse(app).map_err(|e| e.to_string())?;
-    Ok((app, user.to_string()))
+    super::split_member_arn(arn, "user")
 }
 
 /// The expiry the configuration asks for: days from CREATED_TIMESTAMP
