@@ -48,6 +48,8 @@ pub struct AwsClients {
     pub identity: aws_sdk_chimesdkidentity::Client,
     /// Lex V2 models: a bot alias and its resource policy, at plan.
     pub lex: aws_sdk_lexmodelsv2::Client,
+    /// Lambda: a channel flow processor's function and policy, at plan.
+    pub lambda: aws_sdk_lambda::Client,
     pub region: String,
     /// `None` when skip_credentials_validation left it unresolved.
     pub account_id: Option<String>,
@@ -316,6 +318,9 @@ impl AwsClients {
                     http
                 )
                 .build(),
+            ),
+            lambda: aws_sdk_lambda::Client::from_conf(
+                at_endpoint!(aws_sdk_lambda, &config, Service::Lambda, settings, http).build(),
             ),
             partition: partition_of(&region).to_string(),
             region,

@@ -13,6 +13,7 @@ pub enum Service {
     ChimeSdkMessaging,
     ChimeSdkIdentity,
     LexModelsV2,
+    Lambda,
     Sts,
 }
 
@@ -25,7 +26,7 @@ pub struct ServiceEndpoint {
 }
 
 /// Every service with an endpoint override, in the order the docs list them.
-pub const SERVICES: [ServiceEndpoint; 7] = [
+pub const SERVICES: [ServiceEndpoint; 8] = [
     ServiceEndpoint {
         service: Service::Kinesis,
         attribute: "kinesis",
@@ -56,6 +57,12 @@ pub const SERVICES: [ServiceEndpoint; 7] = [
         attribute: "lexv2models",
         used_for: "Amazon Lex V2 models (DescribeBotAlias and DescribeResourcePolicy: plan-time checks of an \
                    AppInstanceBot's bot alias)",
+    },
+    ServiceEndpoint {
+        service: Service::Lambda,
+        attribute: "lambda",
+        used_for: "AWS Lambda (GetFunctionConfiguration and GetPolicy: plan-time checks of a channel flow's \
+                   processors)",
     },
     ServiceEndpoint {
         service: Service::Sts,

@@ -15,6 +15,7 @@ pub mod iam;
 pub mod kinesis;
 pub mod kms;
 pub mod lookups;
+pub mod messaging_tags;
 pub mod not_found;
 pub mod regions;
 pub mod retry;

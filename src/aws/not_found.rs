@@ -24,6 +24,10 @@ pub const MODELLED_NOT_FOUND: &[(&str, &str, &str)] = &[
         "NotFoundException",
     ),
     ("iam", "GetRole", "NoSuchEntity"),
+    ("iam", "GetPolicyVersion", "NoSuchEntity"),
+    ("iam", "GetRolePolicy", "NoSuchEntity"),
+    ("iam", "ListAttachedRolePolicies", "NoSuchEntity"),
+    ("iam", "ListRolePolicies", "NoSuchEntity"),
     ("kinesis", "AddTagsToStream", "ResourceNotFoundException"),
     (
         "kinesis",
@@ -68,6 +72,11 @@ pub const MODELLED_NOT_FOUND: &[(&str, &str, &str)] = &[
         "ResourceNotFoundException",
     ),
     ("kms", "GetKeyPolicy", "NotFoundException"),
+    (
+        "lambda",
+        "GetFunctionConfiguration",
+        "ResourceNotFoundException",
+    ),
 ];
 
 /// Whether `code` is the not-found error `operation`'s model lists.

@@ -12,13 +12,14 @@ pub mod app_instance_bot;
 pub mod app_instance_listing;
 pub mod app_instance_retention_settings;
 pub mod app_instance_user;
+pub mod channel_flow;
 pub mod messaging_streaming_configuration;
 pub mod tagging;
 
 include!(concat!(env!("OUT_DIR"), "/register_resources.rs"));
 
+use crate::aws::AwsError;
 use crate::aws::tags::Tags;
-use crate::aws::{Aws, AwsError, app_instances};
 use chimesdk_domain::arn::AppInstanceArn;
 use tfplugin::framework::{CallContext, Diagnostics, Registry};
 use tfplugin::value::Attr;
@@ -168,16 +169,17 @@ async fn import_by_arn<M>(
     }
 }
 
-/// A data source's read of a tagged identity object (an AppInstance, a
-/// user, a bot) by ARN: what `find` (its Describe, settled as the resource
-/// settles it) answers and the object's tags, or the diagnostics that say
-/// why not (on `arn` when there is no such object).
+/// A data source's read of a tagged object (an AppInstance, a user, a
+/// bot, a channel flow) by ARN: what `find` (its Describe, settled as the
+/// resource settles it) answers and the object's tags (`tags`, its
+/// service's ListTagsForResource), or the diagnostics that say why not (on
+/// `arn` when there is no such object).
 async fn read_tagged<T>(
     kind: &str,
     describe: &str,
-    c: &Aws<'_>,
     arn: &str,
     find: impl Future<Output = Result<Option<T>, AwsError>>,
+    tags: impl Future<Output = Result<Tags, AwsError>>,
     diags: &mut Diagnostics,
 ) -> Option<(T, Tags)> {
     let found = match find.await {
@@ -195,7 +197,7 @@ async fn read_tagged<T>(
             return None;
         }
     };
-    match app_instances::list_tags(c, arn).await {
+    match tags.await {
         Ok(tags) => Some((found, tags)),
         Err(e) => {
             diags.error(

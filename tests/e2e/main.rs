@@ -9,6 +9,7 @@ mod app_instance_admin;
 mod app_instance_bot;
 mod app_instance_retention_settings;
 mod app_instance_user;
+mod channel_flow;
 mod compat;
 mod docs;
 mod examples;

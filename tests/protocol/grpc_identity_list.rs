@@ -118,6 +118,7 @@ async fn the_metadata_and_schema_announce_every_list_resource_and_generated_conf
             "chimesdk_app_instance_admin",
             "chimesdk_app_instance_bot",
             "chimesdk_app_instance_user",
+            "chimesdk_channel_flow",
             RT
         ]
     );

@@ -105,12 +105,17 @@ fn strings(v: &Json) -> Vec<String> {
     }
 }
 
-fn principal_matches(statement: &Json, req: &Request) -> Match {
+fn principal_matches(statement: &Json, req: &Request, kind: PolicyKind) -> Match {
     if statement.get("NotPrincipal").is_some() {
         return Match::Unsure("the statement uses NotPrincipal".into());
     }
     let Some(principal) = statement.get("Principal") else {
-        return Match::No;
+        // An identity policy's statements name no principal: the identity
+        // it is attached to is the caller.
+        return match kind {
+            PolicyKind::Identity => Match::Yes,
+            PolicyKind::Resource => Match::No,
+        };
     };
     if principal.as_str() == Some("*") {
         return Match::Yes;
@@ -229,15 +234,56 @@ fn conditions_hold(statement: &Json, req: &Request) -> Match {
     result
 }
 
-fn statement_matches(statement: &Json, req: &Request) -> Match {
+fn statement_matches(statement: &Json, req: &Request, kind: PolicyKind) -> Match {
     action_matches(statement, req)
         .and(|| resource_matches(statement, req))
-        .and(|| principal_matches(statement, req))
+        .and(|| principal_matches(statement, req, kind))
         .and(|| conditions_hold(statement, req))
 }
 
-/// Judges `policy` (the policy's JSON text) for `req`.
+/// A resource-based policy names its principals; an identity policy (a
+/// role's) applies to the identity it is attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PolicyKind {
+    Resource,
+    Identity,
+}
+
+/// Judges `policy` (a resource-based policy's JSON text) for `req`.
 pub fn evaluate(policy: &str, req: &Request) -> Verdict {
+    evaluate_as(policy, req, PolicyKind::Resource)
+}
+
+/// Judges an identity policy (attached to the caller) for `req`; the
+/// request's principals are not consulted.
+pub fn evaluate_identity_policy(policy: &str, req: &Request) -> Verdict {
+    evaluate_as(policy, req, PolicyKind::Identity)
+}
+
+/// Several policies that apply together (a role's attached and inline
+/// policies): a Deny in any wins; what cannot be judged in any leaves the
+/// answer unjudged (it may hide a Deny); else an Allow in any.
+pub fn combine(verdicts: impl IntoIterator<Item = Verdict>) -> Verdict {
+    let mut allowed = false;
+    let mut unsure = None;
+    for v in verdicts {
+        match v {
+            Verdict::Denied { .. } => return v,
+            Verdict::Allowed => allowed = true,
+            Verdict::CannotVerify { .. } => {
+                unsure.get_or_insert(v);
+            }
+            Verdict::NotAllowed => {}
+        }
+    }
+    match (unsure, allowed) {
+        (Some(v), _) => v,
+        (None, true) => Verdict::Allowed,
+        (None, false) => Verdict::NotAllowed,
+    }
+}
+
+fn evaluate_as(policy: &str, req: &Request, kind: PolicyKind) -> Verdict {
     let parsed: Json = match serde_json::from_str(policy) {
         Ok(p) => p,
         Err(e) => {
@@ -258,7 +304,7 @@ pub fn evaluate(policy: &str, req: &Request) -> Verdict {
     for s in &statements {
         let text = serde_json::to_string(s).unwrap_or_default();
         let deny = s.get("Effect").and_then(Json::as_str) == Some("Deny");
-        match statement_matches(s, req) {
+        match statement_matches(s, req, kind) {
             Match::No => {}
             Match::Yes if deny => return Verdict::Denied { statement: text },
             Match::Yes => allowed = true,

@@ -278,6 +278,7 @@ pub async fn delete_app_instance(
             .ok_or_else(|| ApiError::bad_request(format!("AppInstance {arn} not found")))?;
         s.users.retain(|_, u| u.app_instance_arn != arn);
         s.bots.retain(|_, b| b.app_instance_arn != arn);
+        s.channel_flows.retain(|_, f| f.app_instance_arn != arn);
         let channels: Vec<String> = s
             .channels
             .values()

@@ -72,6 +72,7 @@ impl Db {
         db.load_table("app_instances", &mut store.app_instances)
             .and_then(|_| db.load_table("users", &mut store.users))
             .and_then(|_| db.load_table("bots", &mut store.bots))
+            .and_then(|_| db.load_table("channel_flows", &mut store.channel_flows))
             .and_then(|_| db.load_table("streaming", &mut store.streaming))
             .and_then(|_| db.load_table("channels", &mut store.channels))
             .and_then(|_| db.load_table("messages", &mut store.messages))
@@ -141,6 +142,7 @@ impl Db {
         write_changes(&tx, "app_instances", &mut store.app_instances)?;
         write_changes(&tx, "users", &mut store.users)?;
         write_changes(&tx, "bots", &mut store.bots)?;
+        write_changes(&tx, "channel_flows", &mut store.channel_flows)?;
         write_changes(&tx, "streaming", &mut store.streaming)?;
         write_changes(&tx, "channels", &mut store.channels)?;
         write_changes(&tx, "messages", &mut store.messages)?;

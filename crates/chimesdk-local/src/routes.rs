@@ -67,7 +67,7 @@ pub const OPERATIONS: &[Served] = served![
     "GetMessagingStreamingConfigurations" => messaging::get_streaming,
     "DeleteMessagingStreamingConfigurations" => messaging::delete_streaming,
     "CreateChannel" => messaging::create_channel,
-    "ListChannels" => messaging::list_channels,
+    "ListChannels" => messaging::list_channels_or_associated,
     "DescribeChannel" => messaging::describe_channel,
     "UpdateChannel" => messaging::update_channel,
     "DeleteChannel" => messaging::delete_channel,
@@ -86,6 +86,17 @@ pub const OPERATIONS: &[Served] = served![
     "CreateChannelModerator" => messaging::create_moderator,
     "DeleteChannelModerator" => messaging::delete_moderator,
     "ListSubChannels" => messaging::list_sub_channels,
+    "CreateChannelFlow" => messaging::create_channel_flow,
+    "DescribeChannelFlow" => messaging::describe_channel_flow,
+    "UpdateChannelFlow" => messaging::update_channel_flow,
+    "DeleteChannelFlow" => messaging::delete_channel_flow,
+    "ListChannelFlows" => messaging::list_channel_flows,
+    "AssociateChannelFlow" => messaging::associate_channel_flow,
+    "DisassociateChannelFlow" => messaging::disassociate_channel_flow,
+    "ListChannelsAssociatedWithChannelFlow" => messaging::list_channels_or_associated,
+    "TagResource" => identity::tag_or_untag,
+    "UntagResource" => identity::tag_or_untag,
+    "ListTagsForResource" => identity::list_tags,
     }
 ];
 

@@ -120,6 +120,7 @@ pub struct Store {
     pub app_instances: Table<AppInstance>,
     pub users: Table<AppInstanceUser>,
     pub bots: Table<AppInstanceBot>,
+    pub channel_flows: Table<ChannelFlow>,
     /// AppInstance ARN -> (DataType, ResourceArn) pairs.
     pub streaming: Table<Vec<(String, String)>>,
     pub channels: Table<ChannelRecord>,
@@ -236,6 +237,23 @@ pub struct ChannelRecord {
     pub moderators: BTreeMap<String, Grant>,
     /// Sub-channel ID -> when it was made (elastic channels only).
     pub sub_channels: BTreeMap<String, f64>,
+    /// The channel flow its messages go through (state files from before
+    /// channel flows have none).
+    #[serde(default)]
+    pub channel_flow_arn: Option<String>,
+}
+
+/// A channel flow: its processors as the request gave them (the model's
+/// `Processor` shapes).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChannelFlow {
+    pub arn: String,
+    pub app_instance_arn: String,
+    pub name: String,
+    pub processors: Vec<serde_json::Value>,
+    pub created: f64,
+    pub updated: f64,
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A message's key in [`Store::messages`]: its channel's ARN, then its ID,
@@ -265,7 +283,10 @@ impl Store {
         if let Some(u) = self.users.get_mut(arn) {
             return Some(&mut u.tags);
         }
-        self.bots.get_mut(arn).map(|b| &mut b.tags)
+        if let Some(b) = self.bots.get_mut(arn) {
+            return Some(&mut b.tags);
+        }
+        self.channel_flows.get_mut(arn).map(|f| &mut f.tags)
     }
 
     pub fn tags(&self, arn: &str) -> Option<&BTreeMap<String, String>> {
@@ -274,6 +295,7 @@ impl Store {
             .map(|a| &a.tags)
             .or_else(|| self.users.get(arn).map(|u| &u.tags))
             .or_else(|| self.bots.get(arn).map(|b| &b.tags))
+            .or_else(|| self.channel_flows.get(arn).map(|f| &f.tags))
     }
 
     /// The stream a data type of an AppInstance goes to, if configured.
@@ -310,6 +332,7 @@ impl Store {
         self.app_instances.roll_back();
         self.users.roll_back();
         self.bots.roll_back();
+        self.channel_flows.roll_back();
         self.streaming.roll_back();
         self.channels.roll_back();
         self.messages.roll_back();
@@ -322,6 +345,7 @@ impl Store {
         self.app_instances.take_changes();
         self.users.take_changes();
         self.bots.take_changes();
+        self.channel_flows.take_changes();
         self.streaming.take_changes();
         self.channels.take_changes();
         self.messages.take_changes();

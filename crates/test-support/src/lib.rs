@@ -9,6 +9,7 @@ pub mod aws;
 pub mod background;
 pub mod env;
 pub mod fuzz;
+pub mod lambda;
 pub mod model;
 pub mod paths;
 pub mod plugin_client;

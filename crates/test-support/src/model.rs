@@ -11,8 +11,10 @@ pub struct Model {
     identity: Value,
     messaging: Value,
     kinesis: Value,
-    /// Lex V2 models (moto's): the proxy names its REST calls too.
+    /// Lex V2 models and Lambda (moto's): the proxy names their REST
+    /// calls too.
     lex: Value,
+    lambda: Value,
 }
 
 /// The models, loaded once per test process.
@@ -76,7 +78,7 @@ print(json.dumps(json.load(open(path)) if os.path.exists(path) else json.load(gz
 }
 
 impl Model {
-    /// The three models chimesdk-local serves and the proxy names calls
+    /// The models chimesdk-local serves and the proxy names calls
     /// by, at the API versions the provider's SDKs speak.
     pub fn load() -> Model {
         let at = |name: &str, version: &str| {
@@ -92,10 +94,11 @@ impl Model {
             messaging: at("chime-sdk-messaging", "2021-05-15"),
             kinesis: at("kinesis", "2013-12-02"),
             lex: at("lexv2-models", "2020-08-07"),
+            lambda: at("lambda", "2015-03-31"),
         }
     }
 
-    /// The Chime (or Lex V2 models) operation a REST request is for, by the
+    /// The Chime (or Lex V2 models, or Lambda) operation a REST request is for, by the
     /// models' routes:
     /// method, path segments (`{name}` matches one segment; an ARN is one
     /// percent-encoded segment) and the route's query literal if it has one
@@ -105,7 +108,7 @@ impl Model {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let params: Vec<&str> = query.split('&').collect();
         let mut best: Option<(bool, &str)> = None;
-        for svc in [&self.identity, &self.messaging, &self.lex] {
+        for svc in [&self.identity, &self.messaging, &self.lex, &self.lambda] {
             for (op, o) in svc["operations"].as_object().unwrap() {
                 let h = &o["http"];
                 if h["method"].as_str() != Some(method) {

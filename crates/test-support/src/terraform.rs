@@ -351,6 +351,7 @@ provider "chimesdk" {{
     chime_sdk_messaging = "{chime}"
     chime_sdk_identity  = "{chime}"
     lexv2models         = "{kinesis}"
+    lambda              = "{kinesis}"
     sts                 = "{kinesis}"
   }}
 }}

@@ -78,9 +78,9 @@ impl TypedDataSource for AppInstanceData {
         let (found, tags) = crate::resources::read_tagged(
             "AppInstance",
             "DescribeAppInstance",
-            c,
             &arn,
             app_instances::find_app_instance(c, &arn),
+            crate::aws::app_instances::list_tags(c, &arn),
             diags,
         )
         .await?;

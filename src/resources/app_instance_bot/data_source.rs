@@ -96,9 +96,9 @@ impl TypedDataSource for AppInstanceBotData {
         let (bot, tags) = crate::resources::read_tagged(
             "AppInstanceBot",
             "DescribeAppInstanceBot",
-            c,
             &arn,
             calls::find(c, &arn),
+            crate::aws::app_instances::list_tags(c, &arn),
             diags,
         )
         .await?;

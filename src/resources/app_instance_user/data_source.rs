@@ -89,9 +89,9 @@ impl TypedDataSource for AppInstanceUserData {
         let (user, tags) = crate::resources::read_tagged(
             "AppInstanceUser",
             "DescribeAppInstanceUser",
-            c,
             &arn,
             calls::find(c, &arn),
+            crate::aws::app_instances::list_tags(c, &arn),
             diags,
         )
         .await?;

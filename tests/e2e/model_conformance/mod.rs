@@ -23,6 +23,7 @@ const SERVICES: &[&str] = &[
     "iam",
     "sts",
     "lexv2-models",
+    "lambda",
 ];
 
 /// The error codes that say "no such object".
@@ -141,6 +142,12 @@ impl Constraint {
             "arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRST",
             "arn:aws:lex:us-east-1:123456789012:bot-alias/abcdefghij/KLMNOPQRST",
             "arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRS",
+            "arn:aws:lambda:us-east-1:123456789012:function:filter",
+            "arn:aws:lambda:us-east-1:123456789012:function:filter:live",
+            "arn:aws:lambda:us-east-1:123456789012:function:filter:$LATEST",
+            "arn:aws:lambda:us-east-1:123456789012:function:filter:a:b",
+            "arn:aws:lambda:us-east-1:123456789012:function:",
+            "arn:aws:lambda:eu-west-1:123456789012:function:filter",
             "Welcome",
             "Say_hello",
             "Say__hello",

@@ -107,6 +107,7 @@ async fn metadata_and_schema() {
         "chimesdk_app_instance".to_string(),
         "chimesdk_app_instance_bot".to_string(),
         "chimesdk_app_instance_user".to_string(),
+        "chimesdk_channel_flow".to_string(),
     ]);
     let resources = names(m.resources.iter().map(|r| r.type_name.clone()).collect());
     let data_sources = names(m.data_sources.iter().map(|d| d.type_name.clone()).collect());

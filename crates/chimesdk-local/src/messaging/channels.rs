@@ -132,6 +132,7 @@ pub async fn create_channel(
                 bans: Default::default(),
                 moderators: Default::default(),
                 sub_channels: Default::default(),
+                channel_flow_arn: None,
             };
             emit(
                 out,

@@ -1,7 +1,8 @@
-//! Chime SDK messaging in chimesdk-local: streaming configurations and the
-//! channel operations that raise streamed events, one file per concern;
+//! Chime SDK messaging in chimesdk-local: streaming configurations, channel
+//! flows and the channel operations that raise streamed events, one file per concern;
 //! here, what they share (who may call, which channel, raising an event).
 
+mod channel_flows;
 mod channels;
 mod io;
 mod members;
@@ -20,6 +21,11 @@ use super::error::{ApiError, ApiResult};
 use super::store::{ChannelRecord, Store};
 use chimesdk_domain::events::{Event, EventType, Identity, Payload};
 
+pub use channel_flows::{
+    associate_channel_flow, create_channel_flow, delete_channel_flow, describe_channel_flow,
+    disassociate_channel_flow, list_channel_flows, list_channels_or_associated,
+    update_channel_flow,
+};
 pub use channels::{
     create_channel, delete_channel, describe_channel, list_channels, list_sub_channels,
     put_expiration, update_channel,

@@ -109,6 +109,7 @@ fn stream_arn(name: &str) -> String {
     format!("arn:aws:kinesis:us-east-1:123456789012:stream/{name}")
 }
 
+mod channel_flows;
 mod cli;
 mod errors;
 mod events;
