@@ -19,6 +19,16 @@ pub const MODELLED_NOT_FOUND: &[(&str, &str, &str)] = &[
         "NotFoundException",
     ),
     (
+        "chime-sdk-messaging",
+        "AssociateChannelFlow",
+        "NotFoundException",
+    ),
+    (
+        "chime-sdk-messaging",
+        "GetChannelMessage",
+        "NotFoundException",
+    ),
+    (
         "chime-sdk-identity",
         "DescribeAppInstanceBot",
         "NotFoundException",

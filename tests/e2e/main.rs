@@ -28,4 +28,5 @@ mod query;
 mod service_semantics;
 mod tags;
 mod validation;
+mod verify_channel_flow;
 mod verify_streaming;

@@ -131,7 +131,10 @@ async fn the_metadata_and_schema_announce_every_list_resource_and_generated_conf
     assert_eq!(schema.list_resource_schemas.len(), lists.len());
     assert!(schema.state_store_schemas.is_empty());
     let actions: Vec<_> = m.actions.iter().map(|a| a.type_name.as_str()).collect();
-    assert_eq!(actions, vec!["chimesdk_verify_streaming"]);
+    assert_eq!(
+        actions,
+        vec!["chimesdk_verify_channel_flow", "chimesdk_verify_streaming"]
+    );
     let action = schema.action_schemas["chimesdk_verify_streaming"]
         .schema
         .as_ref()

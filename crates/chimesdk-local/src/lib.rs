@@ -16,6 +16,7 @@ mod identity;
 mod key_gate;
 pub mod logging;
 mod messaging;
+pub use messaging::flow_runs::LambdaEndpoints;
 mod middleware;
 mod persist;
 mod prereq;
@@ -53,6 +54,9 @@ pub struct Config {
     pub limits: Limits,
     /// Serve `/_chimesdk-local/faults` (tests only; see faults.rs).
     pub test_faults: bool,
+    /// Where channel flow processors are invoked; `None`: they cannot be
+    /// reached, and each takes its FallbackAction.
+    pub lambda: Option<LambdaEndpoints>,
 }
 
 pub struct App {
@@ -66,6 +70,8 @@ pub struct App {
     last_seq: std::sync::atomic::AtomicU64,
     /// The test-only fault rules (empty unless `test_faults`).
     faults: faults::Faults,
+    /// Messages waiting for a channel flow processor's callback.
+    flow_runs: messaging::flow_runs::Runs,
 }
 
 /// An event raised by an operation, for the AppInstance it belongs to.
@@ -115,6 +121,7 @@ impl App {
             delivery,
             last_seq: std::sync::atomic::AtomicU64::new(last_seq),
             faults: faults::Faults::default(),
+            flow_runs: Default::default(),
         }))
     }
 
@@ -261,6 +268,7 @@ mod tests {
             state_file,
             limits: Limits::default(),
             test_faults: false,
+            lambda: None,
         }
     }
 

@@ -13,6 +13,7 @@ chimesdk-local: a local Amazon Chime SDK identity + messaging endpoint that stre
 usage: chimesdk-local --kinesis-endpoint URL [--listen 127.0.0.1:0] [--region us-east-1]
                       [--account-id 123456789012] [--state-file PATH]
                       [--max-connections 512] [--client-timeout 10] [--test-faults]
+                      [--lambda-endpoint URL [--lambda-policy-endpoint URL]]
 
 The first line on stdout is the address it listens on (port 0 = a free port).
 --state-file keeps state in a SQLite database: every answered call, and the
@@ -20,6 +21,11 @@ events it raised until Kinesis accepts them, survive a kill -9.
 --client-timeout SECONDS bounds how long a request head or body may take to
 arrive (and how long an idle connection is kept); connections beyond
 --max-connections wait to be accepted.
+--lambda-endpoint is a Lambda Invoke API (AWS's, `sam local start-lambda`, any
+server of the API): channel flow processors are invoked there, after their
+resource policy (GetPolicy, at --lambda-policy-endpoint, by default the same)
+is shown to let messaging.chime.amazonaws.com invoke them. Without it every
+processor takes its FallbackAction.
 --test-faults serves /_chimesdk-local/faults, where tests make a chosen
 operation on a chosen ARN answer a chosen error (never for real use).
 Stop it with Ctrl-C or SIGTERM.";
@@ -32,6 +38,8 @@ fn parse(args: &[String]) -> Result<Config, String> {
     let mut state_file = None;
     let mut limits = chimesdk_local::Limits::default();
     let mut test_faults = false;
+    let mut lambda_invoke = None;
+    let mut lambda_policy = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || {
@@ -46,6 +54,8 @@ fn parse(args: &[String]) -> Result<Config, String> {
             "--account-id" => account = value()?,
             "--state-file" => state_file = Some(value()?.into()),
             "--test-faults" => test_faults = true,
+            "--lambda-endpoint" => lambda_invoke = Some(value()?),
+            "--lambda-policy-endpoint" => lambda_policy = Some(value()?),
             "--max-connections" => {
                 let v = value()?;
                 limits.max_connections = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -81,6 +91,16 @@ fn parse(args: &[String]) -> Result<Config, String> {
         state_file,
         limits,
         test_faults,
+        lambda: match (lambda_invoke, lambda_policy) {
+            (Some(invoke), policy) => Some(chimesdk_local::LambdaEndpoints {
+                policy: policy.unwrap_or_else(|| invoke.clone()),
+                invoke,
+            }),
+            (None, Some(_)) => {
+                return Err("--lambda-policy-endpoint needs --lambda-endpoint".into());
+            }
+            (None, None) => None,
+        },
     })
 }
 

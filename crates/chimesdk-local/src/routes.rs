@@ -94,6 +94,7 @@ pub const OPERATIONS: &[Served] = served![
     "AssociateChannelFlow" => messaging::associate_channel_flow,
     "DisassociateChannelFlow" => messaging::disassociate_channel_flow,
     "ListChannelsAssociatedWithChannelFlow" => messaging::list_channels_or_associated,
+    "ChannelFlowCallback" => messaging::channel_flow_callback,
     "TagResource" => identity::tag_or_untag,
     "UntagResource" => identity::tag_or_untag,
     "ListTagsForResource" => identity::list_tags,

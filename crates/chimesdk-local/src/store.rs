@@ -216,6 +216,10 @@ pub struct Message {
     pub sub_channel_id: Option<String>,
     pub content_type: Option<String>,
     pub target: Option<Vec<chimesdk_domain::events::Target>>,
+    /// PENDING while a channel flow has it, DENIED or FAILED after; `None`
+    /// is SENT (state files from before channel flows have none).
+    #[serde(default)]
+    pub status: Option<chimesdk_domain::events::MessageStatus>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -436,6 +440,7 @@ mod tests {
             sub_channel_id: None,
             content_type: None,
             target: None,
+            status: None,
         };
         s.messages
             .insert(message_key("arn/channel/ab", "z"), msg("z", 1));

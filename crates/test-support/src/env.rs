@@ -1,6 +1,7 @@
 //! One test's world: moto and chimesdk-local, each behind a recording,
 //! fault-injecting proxy, and helpers to write stacks against them.
 
+use super::processor::{Answer, Processor};
 use super::proxy::Proxy;
 use super::terraform::provider_block;
 use super::{Aws, Services, Workspace};
@@ -11,6 +12,9 @@ pub struct Env {
     pub kinesis: Proxy,
     pub chime: Proxy,
     pub app: String,
+    /// The channel flow processors' Invoke API, when chimesdk-local runs
+    /// flows ([`Env::with_processor`]).
+    pub processor: Option<Processor>,
 }
 
 impl Env {
@@ -26,6 +30,34 @@ impl Env {
             kinesis,
             chime,
             app,
+            processor: None,
+        }
+    }
+
+    /// chimesdk-local invokes channel flow processors at a test processor
+    /// answering `answer`, after reading their policies from moto.
+    pub fn with_processor(answer: Answer) -> Env {
+        let processor = Processor::start(answer);
+        let mut svc = Services::start();
+        let moto = svc.moto_url.clone();
+        svc.restart_chime_with(&[
+            "--lambda-endpoint",
+            &processor.url,
+            "--lambda-policy-endpoint",
+            &moto,
+        ]);
+        processor.call_back_to(&svc.chime_url);
+        let aws = Aws::new(&svc.moto_url, &svc.chime_url);
+        let app = aws.create_app_instance("test");
+        let kinesis = Proxy::start(&svc.moto_url);
+        let chime = Proxy::start(&svc.chime_url);
+        Env {
+            svc,
+            aws,
+            kinesis,
+            chime,
+            app,
+            processor: Some(processor),
         }
     }
 

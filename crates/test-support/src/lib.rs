@@ -13,6 +13,7 @@ pub mod lambda;
 pub mod model;
 pub mod paths;
 pub mod plugin_client;
+pub mod processor;
 pub mod proxy;
 pub mod services;
 pub mod signals;

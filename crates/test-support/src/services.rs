@@ -83,6 +83,15 @@ impl Services {
         let _ = self.chime.wait();
     }
 
+    /// Restarts chimesdk-local (its state gone) with more arguments.
+    pub fn restart_chime_with(&mut self, args: &[&str]) {
+        let _ = self.chime.kill();
+        let _ = self.chime.wait();
+        let (chime, url) = start_chime_with(&self.moto_url, None, args);
+        self.chime = chime;
+        self.chime_url = url;
+    }
+
     /// Restarts chimesdk-local delivering to another Kinesis URL.
     pub fn restart_chime(&mut self, kinesis: &str, state_file: Option<&std::path::Path>) {
         let _ = self.chime.kill();

@@ -256,7 +256,7 @@ fn a_function_elsewhere_missing_or_without_a_role_grant_is_found_at_plan() {
 
 /// A user that is an admin of `app`, a channel it made, and the channel
 /// associated with `flow`. Returns the channel's ARN and the admin's.
-fn hold(env: &Env, app: &str, flow: &str) -> (String, String) {
+pub(super) fn hold(env: &Env, app: &str, flow: &str) -> (String, String) {
     let (status, body) = env.aws.chime(
         "POST",
         "/app-instance-users",

@@ -18,18 +18,19 @@ use test_support::env::Env;
 use test_support::proxy::Proxy;
 
 mod checks;
+mod runs;
 
 const FLOW: &str = "chimesdk_channel_flow.moderation";
 const EXAMPLE: &str = "resources/chimesdk_channel_flow";
 pub(super) const MESSAGING: &str = "messaging.chime.amazonaws.com";
 /// Every AppInstance of the test account, as an `AWS:SourceArn` pattern.
-pub(super) const ANY_APP_INSTANCE: &str = "arn:aws:chime:us-east-1:123456789012:app-instance/*";
+pub(crate) const ANY_APP_INSTANCE: &str = "arn:aws:chime:us-east-1:123456789012:app-instance/*";
 /// An execution role's policy that lets the processor answer.
-pub(super) const CALLBACK_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"chime:ChannelFlowCallback","Resource":"arn:aws:chime:us-east-1:123456789012:app-instance/*"}]}"#;
+pub(crate) const CALLBACK_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"chime:ChannelFlowCallback","Resource":"arn:aws:chime:us-east-1:123456789012:app-instance/*"}]}"#;
 
 /// A function the plan accepts: its role may call back and its policy lets
 /// Chime SDK messaging invoke it for every AppInstance of the account.
-pub(super) fn usable_function(env: &Env, name: &str) -> String {
+pub(crate) fn usable_function(env: &Env, name: &str) -> String {
     let arn = env.aws.create_function(name, Some(CALLBACK_POLICY));
     env.aws.allow_invoke(name, MESSAGING, ANY_APP_INSTANCE);
     arn
@@ -40,14 +41,25 @@ pub(super) fn describe(env: &Env, arn: &str) -> (u16, Value) {
         .chime("GET", &format!("/channel-flows/{}", enc(arn)), None, None)
 }
 
-/// A flow made by hand (outside Terraform) in `app` with one processor.
+/// A flow made by hand (outside Terraform) in `app` with one processor
+/// that falls back to CONTINUE.
 pub(super) fn make_flow(env: &Env, app: &str, name: &str, function: &str) -> String {
+    make_flow_falling_back(env, app, name, function, "CONTINUE")
+}
+
+pub(crate) fn make_flow_falling_back(
+    env: &Env,
+    app: &str,
+    name: &str,
+    function: &str,
+    fallback: &str,
+) -> String {
     let (status, body) = env.aws.chime(
         "POST",
         "/channel-flows",
         Some(json!({
             "AppInstanceArn": app, "Name": name, "ClientRequestToken": format!("token-{name}"),
-            "Processors": [processor_json("pii-redaction", function, "CONTINUE")],
+            "Processors": [processor_json("pii-redaction", function, fallback)],
         })),
         None,
     );

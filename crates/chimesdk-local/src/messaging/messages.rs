@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 
+use super::flow_runs;
 use super::io::*;
 use super::shapes::*;
 use super::*;
@@ -40,7 +41,7 @@ pub async fn send_message(
         &["PERSISTENT", "NON_PERSISTENT"],
         "",
     )?;
-    let (id, sub_out) = app
+    let (id, sub_out, run) = app
         .transact(|s, out| {
             let key = format!("SendChannelMessage|{arn}|{who}|{token}");
             if let Some(id) = s.tokens.get(&key) {
@@ -48,7 +49,7 @@ pub async fn send_message(
                     .messages
                     .get(&message_key(&arn, id))
                     .and_then(|m| m.sub_channel_id.clone());
-                return Ok((id.clone(), sub));
+                return Ok((id.clone(), sub, None));
             }
             let (app_arn, sender) = channel_caller(s, &arn, &who)?;
             let seq = s.take_message_seq();
@@ -100,27 +101,56 @@ pub async fn send_message(
                 sub_channel_id: sub_channel_id.clone(),
                 content_type,
                 target,
+                status: None,
             };
             c.last_message = Some(t);
-            emit(
-                out,
-                &app_arn,
-                EventType::CreateChannelMessage,
-                Payload::ChannelMessage(message_payload(&arn, &m)),
-            );
+            // A standard message of a channel that holds a flow waits for
+            // its processors (control messages skip the flow).
+            let flow_arn = c
+                .channel_flow_arn
+                .clone()
+                .filter(|_| m.r#type == "STANDARD");
+            let flow = flow_arn.and_then(|f| s.channel_flows.get(&f));
+            let run = flow.map(|f| flow_runs::Run {
+                app_instance_arn: app_arn.clone(),
+                channel_arn: arn.clone(),
+                steps: flow_runs::steps_of(f)
+                    .into_iter()
+                    .map(|(_, step)| step)
+                    .collect(),
+                step: 0,
+                message: Message {
+                    status: flow_runs::pending(),
+                    ..m.clone()
+                },
+            });
+            let m = match &run {
+                Some(run) => run.message.clone(),
+                None => {
+                    emit(
+                        out,
+                        &app_arn,
+                        EventType::CreateChannelMessage,
+                        Payload::ChannelMessage(message_payload(&arn, &m)),
+                    );
+                    m
+                }
+            };
             let id = m.id.clone();
             // NON_PERSISTENT messages are delivered, never stored.
             if m.persistence == "PERSISTENT" {
                 s.messages.insert(message_key(&arn, &id), m);
             }
             s.tokens.insert(key, id.clone());
-            Ok((id, sub_channel_id))
+            Ok((id, sub_channel_id, run))
         })
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(MessageOut::sent(&arn, &id, sub_out)),
-    ))
+    let mut answer = MessageOut::sent(&arn, &id, sub_out);
+    if let Some(run) = run {
+        answer.status = flow_runs::pending();
+        flow_runs::start(app, run);
+    }
+    Ok((StatusCode::CREATED, Json(answer)))
 }
 
 pub async fn get_message(

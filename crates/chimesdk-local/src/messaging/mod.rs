@@ -4,6 +4,7 @@
 
 mod channel_flows;
 mod channels;
+pub(crate) mod flow_runs;
 mod io;
 mod members;
 mod messages;
@@ -30,6 +31,7 @@ pub use channels::{
     create_channel, delete_channel, describe_channel, list_channels, list_sub_channels,
     put_expiration, update_channel,
 };
+pub use flow_runs::channel_flow_callback;
 pub use members::{
     create_ban, create_membership, create_moderator, delete_ban, delete_membership,
     delete_moderator, list_memberships,

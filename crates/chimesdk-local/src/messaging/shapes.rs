@@ -67,10 +67,10 @@ fn message(channel_arn: &str, m: &Message, stamp: fn(f64) -> Timestamp) -> event
         sender: Some(m.sender.clone()),
         redacted: Some(m.redacted),
         persistence: Some(m.persistence.clone()),
-        status: Some(MessageStatus {
+        status: Some(m.status.clone().unwrap_or(MessageStatus {
             value: Some("SENT".into()),
             detail: None,
-        }),
+        })),
         message_attributes: m.attributes.clone(),
         sub_channel_id: m.sub_channel_id.clone(),
         content_type: m.content_type.clone(),

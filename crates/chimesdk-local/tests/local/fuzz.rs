@@ -88,6 +88,7 @@ fn fuzz_local_requests() {
                 state_file: None,
                 limits: Default::default(),
                 test_faults: false,
+                lambda: None,
             })
         })
         .unwrap();

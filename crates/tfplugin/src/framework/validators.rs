@@ -202,11 +202,20 @@ impl Validator for Between {
     }
 }
 
+/// A limit as a user writes it: `168h`, `30m`, `90s`.
+fn written(d: std::time::Duration) -> String {
+    match d.as_secs() {
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
 impl Validator for DurationAtMost {
     fn description(&self) -> String {
         format!(
-            "must be a duration such as `10m` or `1h30m`, at most {}h",
-            self.0.as_secs() / 3600
+            "must be a duration such as `10m` or `1h30m`, at most {}",
+            written(self.0)
         )
     }
     fn check(&self, value: &Value) -> Result<(), String> {
@@ -220,7 +229,7 @@ impl Validator for DurationAtMost {
         if d <= self.0 {
             Ok(())
         } else {
-            Err(format!("{s:?} is longer than {}h", self.0.as_secs() / 3600))
+            Err(format!("{s:?} is longer than {}", written(self.0)))
         }
     }
 }
@@ -281,6 +290,18 @@ mod tests {
             duration_at_most(week)
                 .check(&s("18446744073709551616s"))
                 .is_err()
+        );
+        // A limit under an hour is written in minutes, not as `0h`.
+        let half_hour = duration_at_most(std::time::Duration::from_secs(1800));
+        assert!(half_hour.description().ends_with("at most 30m"));
+        assert_eq!(
+            half_hour.check(&s("31m")).unwrap_err(),
+            "\"31m\" is longer than 30m"
+        );
+        assert!(
+            duration_at_most(week)
+                .description()
+                .ends_with("at most 168h")
         );
     }
 }
