@@ -216,6 +216,58 @@ fn a_function_elsewhere_missing_or_without_a_role_grant_is_found_at_plan() {
     );
     assert_eq!(r.find("warning", "More than one processor").len(), 1);
 
+    // A policy whose condition the check cannot judge: a warning quoting
+    // it (answered at the proxy: moto's AddPermission writes only the
+    // guide's conditions).
+    let org = usable_function(&env, "org-only");
+    env.kinesis.inject(
+        "GetPolicy",
+        test_support::proxy::Fault::Answer(
+            200,
+            json!({ "Policy": format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{MESSAGING}"}},"Action":"lambda:InvokeFunction","Resource":"{org}","Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"o-abc123"}}}}}}]}}"#
+            ), "RevisionId": "1" })
+            .to_string(),
+        ),
+        1,
+    );
+    ws.write("main.tf", &flow_config(&env, &processor("filter", &org, 1)));
+    let r = ws.plan_json();
+    r.assert_ok();
+    let f = finding_at(
+        &r,
+        "warning",
+        "Could not judge the Lambda function policy",
+        0,
+    );
+    assert!(
+        f["detail"].as_str().unwrap().contains("aws:PrincipalOrgID"),
+        "{f}"
+    );
+
+    // A caller that may not read the function: a warning naming the
+    // permission, and the plan goes on.
+    env.kinesis.inject(
+        "GetFunctionConfiguration",
+        test_support::proxy::Fault::AccessDenied,
+        1,
+    );
+    let hidden = usable_function(&env, "hidden");
+    ws.write(
+        "main.tf",
+        &flow_config(&env, &processor("filter", &hidden, 1)),
+    );
+    let r = ws.plan_json();
+    r.assert_ok();
+    let f = finding_at(&r, "warning", "Could not check the Lambda function", 0);
+    assert!(
+        f["detail"]
+            .as_str()
+            .unwrap()
+            .contains("lambda:GetFunctionConfiguration"),
+        "{f}"
+    );
+
     // A role whose policies do not allow the callback: a warning, and the
     // flow is still made.
     let mute = env.aws.create_function(
