@@ -1,5 +1,6 @@
 //! The provider's actions (Terraform 1.14+), each a `TypedAction` in its folder.
 
+mod verify;
 pub mod verify_channel_flow;
 pub mod verify_streaming;
 

@@ -159,6 +159,21 @@ fn a_processor_that_never_answers_fails_at_the_timeout_and_ctrl_c_cleans_up() {
     );
     assert_nothing_left(&env.chime.take_calls());
 
+    // Too long a timeout fails at validate, a flow in another region at
+    // plan: no traffic.
+    let r = invoke(&action_only(&env, &flow, "2h"));
+    assert_eq!(r.code, 1, "{}", r.output());
+    assert!(r.output().contains("at most 30m"), "{}", r.output());
+    let elsewhere = flow.replace("us-east-1", "eu-central-1");
+    let r = invoke(&action_only(&env, &elsewhere, "30s"));
+    assert_eq!(r.code, 1, "{}", r.output());
+    let out = r.output();
+    assert!(
+        out.contains("Channel flow is in another region") && out.contains("\"eu-central-1\""),
+        "{out}"
+    );
+    assert!(env.chime.take_calls().is_empty());
+
     // Ctrl-C while the message is pending: stops promptly, deletes all.
     let ws = action_only(&env, &flow, "10m");
     let tf = ws

@@ -10,16 +10,14 @@ pub mod schema;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use tokio_util::sync::CancellationToken;
 
 use self::schema::{Config, DEFAULT_TIMEOUT};
+use super::verify::{check_placement, cleanup_context, finish_clean_up};
 use crate::aws::test_traffic::{self, MessageState};
 use crate::aws::{Aws, AwsClients};
 use crate::resources::{app_instance_admin, app_instance_user, channel_flow};
 use chimesdk_domain::arn::AppInstanceArn;
-use tfplugin::framework::{
-    CallContext, Diagnostics, Progress, TypedAction, parse_duration, truncated,
-};
+use tfplugin::framework::{CallContext, Diagnostics, Progress, TypedAction};
 use tfplugin::value::{Attr, AttributePath};
 
 pub struct VerifyChannelFlow;
@@ -28,8 +26,6 @@ pub struct VerifyChannelFlow;
 const POLL_EVERY: Duration = Duration::from_millis(250);
 /// How often a line says the message is still pending.
 const PROGRESS_EVERY: Duration = Duration::from_secs(10);
-/// Clean-up gets this long even after a cancel.
-const CLEANUP_WITHIN: Duration = Duration::from_secs(60);
 
 /// What the action made, to delete afterwards.
 #[derive(Default)]
@@ -41,11 +37,7 @@ struct Made {
 }
 
 fn timeout_of(config: &Config) -> Result<(Duration, String), String> {
-    let text = config
-        .timeout
-        .known()
-        .map_or(DEFAULT_TIMEOUT, String::as_str);
-    parse_duration(text).map(|d| (d, text.to_string()))
+    super::verify::timeout_of(&config.timeout, DEFAULT_TIMEOUT)
 }
 
 /// The AppInstance of a flow ARN.
@@ -70,23 +62,14 @@ impl TypedAction for VerifyChannelFlow {
         diags: &mut Diagnostics,
     ) {
         if let Attr::Known(arn) = &config.channel_flow_arn {
-            match app_of(arn) {
-                Err(why) => diags.error_at(
-                    AttributePath::attr("channel_flow_arn"),
-                    "Invalid channel flow ARN",
-                    format!("{:?} is not a channel flow ARN: {why}.", truncated(arn.clone(), 200)),
-                ),
-                Ok(app) if app.region != c.region => diags.error_at(
-                    AttributePath::attr("channel_flow_arn"),
-                    "Channel flow is in another region",
-                    format!(
-                        "The flow is in {:?} and this provider configuration in {:?}. Use a provider (alias) \
-                         configured for {:?} in the action block.",
-                        app.region, c.region, app.region
-                    ),
-                ),
-                Ok(_) => {}
-            }
+            check_placement(
+                "channel_flow_arn",
+                "channel flow",
+                arn,
+                app_of(arn),
+                &c.region,
+                diags,
+            );
         }
         if let Attr::Known(_) = &config.timeout
             && let Err(why) = timeout_of(config)
@@ -154,10 +137,7 @@ impl TypedAction for VerifyChannelFlow {
         }
         // Clean-up runs also after Terraform cancelled the run: its calls
         // get a context of their own, bounded by CLEANUP_WITHIN.
-        let cleanup_ctx = CallContext {
-            cancel: CancellationToken::new(),
-            ..ctx.clone()
-        };
+        let cleanup_ctx = cleanup_context(ctx);
         clean_up(&Aws::new(clients, &cleanup_ctx), &made, progress, diags).await;
     }
 }
@@ -369,25 +349,11 @@ async fn clean_up(c: &Aws<'_>, made: &Made, progress: &Progress, diags: &mut Dia
         }
         left
     };
-    let left = match tokio::time::timeout(CLEANUP_WITHIN, work).await {
-        Ok(left) => left,
-        Err(_) => vec![format!(
-            "clean-up did not finish within {} s",
-            CLEANUP_WITHIN.as_secs()
-        )],
-    };
-    if left.is_empty() {
-        if made.user.is_some() {
-            progress
-                .say("deleted the verification channel, admin and user")
-                .await;
-        }
-    } else {
-        diags.warning(
-            "Verification traffic left behind",
-            format!("Delete by hand:\n- {}", left.join("\n- ")),
-        );
-    }
+    let done = made
+        .user
+        .is_some()
+        .then_some("deleted the verification channel, admin and user");
+    finish_clean_up(work, done, progress, diags).await;
 }
 
 #[cfg(test)]

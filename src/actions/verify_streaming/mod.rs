@@ -12,10 +12,10 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use tokio_util::sync::CancellationToken;
 
 use self::schema::{Config, DEFAULT_TIMEOUT};
 use self::watch::{Watch, expected_event};
+use super::verify::{check_placement, cleanup_context, finish_clean_up};
 use crate::aws::Aws;
 use crate::aws::kinesis::describe_stream_summary;
 use crate::aws::{AwsClients, test_traffic};
@@ -23,9 +23,7 @@ use crate::resources::app_instance_user;
 use crate::resources::messaging_streaming_configuration::calls::find_streaming_configurations;
 use chimesdk_domain::arn::{AppInstanceArn, StreamArn};
 use chimesdk_domain::streaming::DataType;
-use tfplugin::framework::{
-    CallContext, Diagnostics, Progress, TypedAction, parse_duration, truncated,
-};
+use tfplugin::framework::{CallContext, Diagnostics, Progress, TypedAction, truncated};
 use tfplugin::value::{Attr, AttributePath};
 
 pub struct VerifyStreaming;
@@ -34,8 +32,6 @@ pub struct VerifyStreaming;
 const POLL_EVERY: Duration = Duration::from_secs(1);
 /// How often a line says what is still awaited.
 const PROGRESS_EVERY: Duration = Duration::from_secs(10);
-/// Clean-up gets this long even after a cancel.
-const CLEANUP_WITHIN: Duration = Duration::from_secs(60);
 
 /// One data type to verify: where its records go.
 struct Target {
@@ -53,11 +49,7 @@ struct Made {
 }
 
 fn timeout_of(config: &Config) -> Result<(Duration, String), String> {
-    let text = config
-        .timeout
-        .known()
-        .map_or(DEFAULT_TIMEOUT, String::as_str);
-    parse_duration(text).map(|d| (d, text.to_string()))
+    super::verify::timeout_of(&config.timeout, DEFAULT_TIMEOUT)
 }
 
 fn short_id() -> String {
@@ -102,23 +94,15 @@ impl TypedAction for VerifyStreaming {
         diags: &mut Diagnostics,
     ) {
         if let Attr::Known(arn) = &config.app_instance_arn {
-            match AppInstanceArn::parse(arn) {
-                Err(why) => diags.error_at(
-                    AttributePath::attr("app_instance_arn"),
-                    "Invalid AppInstance ARN",
-                    format!("{:?} is not an AppInstance ARN: {why}.", truncated(arn.clone(), 200)),
-                ),
-                Ok(app) if app.region != c.region => diags.error_at(
-                    AttributePath::attr("app_instance_arn"),
-                    "AppInstance is in another region",
-                    format!(
-                        "The AppInstance is in {:?} and this provider configuration in {:?}. Use a provider (alias) \
-                         configured for {:?} in the action block.",
-                        app.region, c.region, app.region
-                    ),
-                ),
-                Ok(_) => {}
-            }
+            let parsed = AppInstanceArn::parse(arn).map_err(|e| e.to_string());
+            check_placement(
+                "app_instance_arn",
+                "AppInstance",
+                arn,
+                parsed,
+                &c.region,
+                diags,
+            );
         }
         if let Attr::Known(_) = &config.timeout
             && let Err(why) = timeout_of(config)
@@ -212,10 +196,7 @@ impl TypedAction for VerifyStreaming {
         }
         // Clean-up runs also after Terraform cancelled the run: its calls
         // get a context of their own, bounded by CLEANUP_WITHIN.
-        let cleanup_ctx = CallContext {
-            cancel: CancellationToken::new(),
-            ..ctx.clone()
-        };
+        let cleanup_ctx = cleanup_context(ctx);
         clean_up(&Aws::new(clients, &cleanup_ctx), &made, progress, diags).await;
     }
 }
@@ -470,23 +451,7 @@ async fn clean_up(c: &Aws<'_>, made: &Made, progress: &Progress, diags: &mut Dia
         }
         left
     };
-    let left = match tokio::time::timeout(CLEANUP_WITHIN, work).await {
-        Ok(left) => left,
-        Err(_) => vec![format!(
-            "clean-up did not finish within {} s",
-            CLEANUP_WITHIN.as_secs()
-        )],
-    };
-    if left.is_empty() {
-        if made.channel.is_some() || made.user.is_some() {
-            progress
-                .say("deleted the verification channel and user")
-                .await;
-        }
-    } else {
-        diags.warning(
-            "Verification traffic left behind",
-            format!("Delete by hand:\n- {}", left.join("\n- ")),
-        );
-    }
+    let made_any = made.channel.is_some() || made.user.is_some();
+    let done = made_any.then_some("deleted the verification channel and user");
+    finish_clean_up(work, done, progress, diags).await;
 }
