@@ -1,6 +1,7 @@
 //! Channel flows through the AWS CLI (botocore's wire format): create,
 //! describe, list, tag through the messaging API, association by an admin
-//! only, the channels that hold a flow, and no delete while one does.
+//! or a moderator only, the channels that hold a flow, and no delete while
+//! one does.
 
 use super::*;
 
@@ -106,9 +107,31 @@ fn flows_are_served_associated_by_admins_and_not_deleted_while_held() {
             bearer,
         ])
     };
-    // Bob is neither an admin nor a moderator.
+    // Bob is neither an admin nor a moderator; as a moderator he may.
     let err = associate(&w.bob).unwrap_err();
     assert!(err.contains("ForbiddenException"), "{err}");
+    w.cli.ok(&[
+        "chime-sdk-messaging",
+        "create-channel-moderator",
+        "--channel-arn",
+        &channel,
+        "--channel-moderator-arn",
+        &w.bob,
+        "--chime-bearer",
+        &w.alice,
+    ]);
+    associate(&w.bob).unwrap();
+    w.cli.ok(&[
+        "chime-sdk-messaging",
+        "disassociate-channel-flow",
+        "--channel-arn",
+        &channel,
+        "--channel-flow-arn",
+        &flow,
+        "--chime-bearer",
+        &w.bob,
+    ]);
+    // Alice, an AppInstanceAdmin, may too.
     w.cli.ok(&[
         "chime-sdk-identity",
         "create-app-instance-admin",
