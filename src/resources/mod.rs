@@ -38,6 +38,18 @@ fn metadata_attr(remote: Option<&str>, current: &Attr<String>) -> Attr<String> {
     }
 }
 
+/// Why an object of AppInstance `app` cannot be managed by a provider
+/// configured for `region`: the AppInstance is in another region.
+fn other_region(app: &AppInstanceArn, region: &str) -> Option<String> {
+    (app.region != region).then(|| {
+        format!(
+            "The AppInstance is in {:?} and this provider configuration in {region:?}. Use a provider (alias) \
+             configured for {:?}.",
+            app.region, app.region
+        )
+    })
+}
+
 /// What a refresh keeps of an object read by its ARN: what was read;
 /// nothing when it is gone, so the next plan creates it again; the state as
 /// it was, with an error, when it could not be read.

@@ -86,10 +86,15 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Bearer {
         parts: &mut axum::http::request::Parts,
         _state: &S,
     ) -> Result<Self, ApiError> {
-        optional_bearer(&parts.headers).map(Bearer).ok_or_else(|| {
-            ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required")
-        })
+        required_bearer(&parts.headers).map(Bearer)
     }
+}
+
+/// The bearer where the model requires it: a BadRequestException without.
+pub fn required_bearer(headers: &HeaderMap) -> ApiResult<String> {
+    optional_bearer(headers).ok_or_else(|| {
+        ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required")
+    })
 }
 
 /// The bearer where the model makes it optional.

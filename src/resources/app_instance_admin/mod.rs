@@ -137,17 +137,14 @@ impl TypedResource for AppInstanceAdminResource {
             (&m.app_instance_arn, &m.app_instance_admin_arn)
         {
             m.id = Attr::Known(id_of(app, admin));
-            if let Ok(parsed) = AppInstanceArn::parse(app)
-                && parsed.region != c.region
+            if let Some(why) = AppInstanceArn::parse(app)
+                .ok()
+                .and_then(|parsed| super::other_region(&parsed, &c.region))
             {
                 diags.error_at(
                     AttributePath::attr("app_instance_arn"),
                     "AppInstance is in another region",
-                    format!(
-                        "The AppInstance is in {:?} and this provider configuration in {:?}. Use a provider (alias) \
-                         configured for {:?}.",
-                        parsed.region, c.region, parsed.region
-                    ),
+                    why,
                 );
             } else if req.prior.is_none() {
                 check_admin_exists(c, admin, diags).await;

@@ -155,15 +155,11 @@ impl TypedResource for AppInstanceBotResource {
         }
         let lex_changed = req.prior.as_ref().is_none_or(|p| p.lex != m.lex);
         if let (true, Some((app, alias, alias_arn))) = (lex_changed, placement(&m)) {
-            if app.region != c.region {
+            if let Some(why) = super::other_region(&app, &c.region) {
                 diags.error_at(
                     AttributePath::attr("app_instance_arn"),
                     "AppInstance is in another region",
-                    format!(
-                        "The AppInstance is in {:?} and this provider configuration in {:?}. Use a provider (alias) \
-                         configured for {:?}.",
-                        app.region, c.region, app.region
-                    ),
+                    why,
                 );
                 return m;
             }

@@ -73,16 +73,6 @@ async fn read_state(c: &Aws<'_>, app_instance_arn: &str) -> Result<Option<Model>
         .map(|r| state_of(app_instance_arn, r)))
 }
 
-fn other_region(app: &AppInstanceArn, region: &str) -> Option<String> {
-    (app.region != region).then(|| {
-        format!(
-            "The AppInstance is in {:?} and this provider configuration in {region:?}. Use a provider (alias) \
-             configured for {:?}.",
-            app.region, app.region
-        )
-    })
-}
-
 /// The period in force now, for a create's warning: `None` when none is set
 /// or it cannot be read (then the warning errs on the side of saying so).
 async fn current_days(c: &Aws<'_>, app_instance_arn: &str, diags: &mut Diagnostics) -> Option<i64> {
@@ -120,7 +110,7 @@ impl TypedResource for AppInstanceRetentionSettingsResource {
         if let Some(app) = &app {
             m.id = Attr::Known(app.clone());
             if let Ok(parsed) = AppInstanceArn::parse(app)
-                && let Some(why) = other_region(&parsed, &c.region)
+                && let Some(why) = super::other_region(&parsed, &c.region)
             {
                 diags.error_at(
                     AttributePath::attr("app_instance_arn"),
@@ -212,7 +202,7 @@ impl TypedResource for AppInstanceRetentionSettingsResource {
                 return None;
             }
         };
-        if let Some(why) = other_region(&app, &c.region) {
+        if let Some(why) = super::other_region(&app, &c.region) {
             diags.error("AppInstance is in another region", why);
             return None;
         }

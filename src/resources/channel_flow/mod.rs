@@ -216,15 +216,11 @@ impl TypedResource for ChannelFlowResource {
         let (true, Some(app), Some(list)) = (processors_changed, app, m.processors.known()) else {
             return m;
         };
-        if app.region != c.region {
+        if let Some(why) = super::other_region(&app, &c.region) {
             diags.error_at(
                 AttributePath::attr("app_instance_arn"),
                 "AppInstance is in another region",
-                format!(
-                    "The AppInstance is in {:?} and this provider configuration in {:?}. Use a provider (alias) \
-                     configured for {:?}.",
-                    app.region, c.region, app.region
-                ),
+                why,
             );
             return m;
         }

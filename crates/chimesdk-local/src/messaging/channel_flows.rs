@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::*;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::{Tag, app_instance, tag_map};
-use crate::request::{Bearer, Input, optional_bearer, page, paginate, required_query};
+use crate::request::{Bearer, Input, page, paginate, required_bearer, required_query};
 use crate::store::{ChannelFlow, ChannelRecord};
 use crate::{App, now};
 
@@ -406,9 +406,7 @@ pub async fn list_channels_or_associated(
     if q.get("scope").map(String::as_str) == Some("channel-flow-associations") {
         return Ok(list_associated_channels(state, q).await?.into_response());
     }
-    let who = optional_bearer(&headers).ok_or_else(|| {
-        ApiError::bad_request("The x-amz-chime-bearer header (ChimeBearer) is required")
-    })?;
+    let who = required_bearer(&headers)?;
     Ok(super::list_channels(state, Bearer(who), q)
         .await?
         .into_response())
